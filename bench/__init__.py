@@ -1,0 +1,1 @@
+"""Benchmarks for eventsapp; run with `make bench`. Never part of `make test`."""

@@ -1,0 +1,148 @@
+"""eventsapp: convene events and count, exactly, who attended."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from eventsapp.config import DefaultConfig, from_environment, normalise_database_url
+
+
+class ConfigurationError(Exception):
+    """The app cannot start with the configuration it was given."""
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: config -> extensions -> blueprints -> errors -> CLI.
+
+    :raise SystemExit: with a one-line message when the configuration is unusable
+        (no ``SECRET_KEY`` in production, a database that does not answer).
+    """
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("EVENTSAPP_INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=instance_path,
+        template_folder="../templates",
+    )
+    try:
+        load_config(app, test_config)
+        register_extensions(app)
+        check_database(app)
+    except ConfigurationError as error:
+        raise SystemExit(f"eventsapp: {error}") from None
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(from_environment())
+    if test_config:
+        app.config.update(test_config)
+
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+            app.instance_path, "eventsapp.db"
+        )
+    url = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("postgresql"):
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("pool_pre_ping", True)
+        options.setdefault("connect_args", {"connect_timeout": 5})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+    if not app.config.get("SECRET_KEY"):
+        key_file = Path(app.instance_path) / "secret_key"
+        if key_file.exists():
+            app.config["SECRET_KEY"] = key_file.read_text().strip()
+    if not app.config.get("SECRET_KEY"):
+        if app.config["EVENTSAPP_ENV"] == "production" and not app.testing:
+            raise ConfigurationError(
+                "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
+                "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`) "
+                "or run `make run`, which generates instance/secret_key for development."
+            )
+        app.config["SECRET_KEY"] = os.urandom(32).hex()
+
+
+def register_extensions(app: Flask) -> None:
+    from eventsapp import models  # noqa: F401  (registers the tables)
+    from eventsapp.database import configure_engine_events
+    from eventsapp.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    with app.app_context():
+        configure_engine_events(db.engine)
+
+
+def check_database(app: Flask) -> None:
+    if not app.config["CHECK_DATABASE_ON_START"]:
+        return
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from eventsapp.extensions import db
+
+    with app.app_context():
+        try:
+            with db.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError as error:
+            reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+            safe_url = db.engine.url.render_as_string(hide_password=True)
+            raise ConfigurationError(
+                f"cannot reach the database at {safe_url} ({reason}). "
+                "Check DATABASE_URL and that the server is running."
+            ) from None
+
+
+def register_blueprints(app: Flask) -> None:
+    from eventsapp.auth import bp as auth_bp
+    from eventsapp.errors import bp as errors_bp
+    from eventsapp.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(errors_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from eventsapp.errors.handlers import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from eventsapp import timeutil
+
+    app.jinja_env.filters["localtime"] = timeutil.format_local
+    app.jinja_env.filters["date_words"] = timeutil.date_in_words
+    app.jinja_env.filters["time_range"] = timeutil.time_range
+    app.jinja_env.filters["plural"] = timeutil.plural
+
+
+def register_security_headers(app: Flask) -> None:
+    from eventsapp.security import add_security_headers
+
+    app.after_request(add_security_headers)
+
+
+def register_commands(app: Flask) -> None:
+    from eventsapp.cli import register
+
+    register(app)

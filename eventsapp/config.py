@@ -1,0 +1,66 @@
+"""Configuration defaults.
+
+Precedence (later wins): these defaults, ``instance/config.py``, environment
+variables, then the ``test_config`` mapping passed to :func:`create_app`.
+"""
+
+from __future__ import annotations
+
+import os
+
+#: Environment variables read at start-up, and the config key each one sets.
+ENVIRONMENT_KEYS = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY": "SECRET_KEY",
+    "MAIL_URL": "MAIL_URL",
+    "MAIL_FROM": "MAIL_FROM",
+    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "APP_TIMEZONE": "APP_TIMEZONE",
+    "PDF_FONT": "PDF_FONT",
+    "EVENTSAPP_ENV": "EVENTSAPP_ENV",
+    "SERVER_NAME": "SERVER_NAME",
+    "PREFERRED_URL_SCHEME": "PREFERRED_URL_SCHEME",
+}
+
+
+class DefaultConfig:
+    #: "production" (the default) refuses to start without SECRET_KEY;
+    #: "development" is what ``make run`` uses.
+    EVENTSAPP_ENV = "production"
+    SECRET_KEY: str | None = None
+    #: None means a SQLite file ``instance/eventsapp.db``.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: Check that the database answers when the app starts (one-line error if not).
+    CHECK_DATABASE_ON_START = True
+    #: None writes each message as an .eml file into ``instance/outbox``.
+    MAIL_URL: str | None = None
+    MAIL_FROM = "eventsapp <no-reply@eventsapp.invalid>"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    APP_TIMEZONE = "Europe/London"
+    PDF_FONT: str | None = None
+    BOOTSTRAP_SERVE_LOCAL = True
+    BOOTSTRAP_BOOTSWATCH_THEME = None
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None
+    EVENTS_PER_PAGE = 20
+
+
+def from_environment(environ: os._Environ | dict | None = None) -> dict:
+    """Return the config keys set by environment variables."""
+    environ = os.environ if environ is None else environ
+    return {key: environ[var] for var, key in ENVIRONMENT_KEYS.items() if environ.get(var)}
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the ``postgres://`` and ``postgresql://`` forms that hosts hand out."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,338 @@
+"""Deterministic demo data: a programme modelled on a real one, and upcoming events.
+
+The past programme has 11 regional events, each hosted by a different local
+organisation, attended by 346 people (358 attendances, 12 people came twice)
+from 235 organisations; no-shows and cancellations are mixed in, as in life.
+All personal data is synthetic (Faker, ``en_GB``, fixed seed).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from faker import Faker
+from sqlalchemy import select
+
+from eventsapp.extensions import db
+from eventsapp.models import (
+    Attendance,
+    Event,
+    Membership,
+    Organisation,
+    Person,
+    Programme,
+    Region,
+    Registration,
+    Sector,
+    User,
+    normalise_organisation_name,
+    utcnow,
+)
+from eventsapp.timeutil import to_utc
+
+DEMO_PROGRAMME_SLUG = "good-relations-convening"
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (published demo login)
+DEMO_USERS = {
+    "coordinator": "coordinator@example.org",
+    "organiser": "organiser@example.org",
+    "door": "door@example.org",
+}
+
+ORGANISATIONS = 235
+PEOPLE = 346
+RETURNING_PEOPLE = 12
+INDIVIDUALS = 8
+
+#: Share of organisations per sector, shaped like the real programme's mix.
+SECTOR_WEIGHTS = {
+    "community_voluntary": 80,
+    "youth_justice": 34,
+    "police": 30,
+    "local_authority": 32,
+    "faith": 20,
+    "education": 10,
+    "health_social_care": 8,
+    "housing": 5,
+    "probation_criminal_justice": 6,
+    "national_government": 4,
+    "research": 3,
+    "business": 3,
+}
+
+#: (region code, town, host organisation name, host sector, venue)
+PAST_EVENTS = [
+    ("TLC", "Newcastle upon Tyne", "Tyneside Together Forum", "community_voluntary", "Discovery Museum"),
+    ("TLD", "Oldham", "Oldham Youth Justice Service", "youth_justice", "Queen Elizabeth Hall"),
+    ("TLE", "Bradford", "Bradford Interfaith Centre", "faith", "Bradford Cathedral Hall"),
+    ("TLF", "Leicester", "Leicestershire Police Community Cohesion Unit", "police", "Leicester Adult Education College"),
+    ("TLG", "Birmingham", "Birmingham City Council Cohesion Team", "local_authority", "The Council House"),
+    ("TLH", "Luton", "Luton Council of Faiths", "faith", "Hat Factory Arts Centre"),
+    ("TLI", "Tower Hamlets", "East London Community Network", "community_voluntary", "Oxford House"),
+    ("TLJ", "Crawley", "Crawley Good Relations Partnership", "local_authority", "The Hawth"),
+    ("TLK", "Bristol", "Bristol Youth Offending Team", "youth_justice", "M Shed"),
+    ("TLD", "Blackburn", "Blackburn with Darwen Community Voice", "community_voluntary", "King George's Hall"),
+    ("TLE", "Sheffield", "South Yorkshire Police Engagement Team", "police", "Sheffield Town Hall"),
+]
+
+THEMES = [
+    "What does \"good relations\" look like in your neighbourhood?",
+    "Young people, identity and belonging",
+    "Responding to tensions after a national incident",
+    "Building trust between communities and the police",
+    "Sharing what works: partnership stories",
+]
+
+ORG_PATTERNS = {
+    "community_voluntary": ["{town} Community Trust", "{town} Neighbourhood Forum", "{word} Youth Project",
+                            "{town} Refugee Welcome", "{word} Women's Network", "{town} CVS"],
+    "youth_justice": ["{town} Youth Justice Service", "{town} Youth Offending Team"],
+    "police": ["{county} Police", "{county} Constabulary Neighbourhood Team"],
+    "local_authority": ["{town} Borough Council", "{town} City Council", "{county} County Council"],
+    "faith": ["{town} Central Mosque", "St {saint}'s Church, {town}", "{town} Gurdwara",
+              "{town} Synagogue", "{town} Hindu Temple", "{town} Council of Faiths"],
+    "education": ["{town} College", "{town} Academy"],
+    "health_social_care": ["{town} NHS Trust", "{town} Mental Health Partnership"],
+    "housing": ["{town} Housing Association", "{word} Homes"],
+    "probation_criminal_justice": ["{county} Probation Delivery Unit", "{town} Victim Support"],
+    "national_government": ["{word} Commission", "Department for {word}"],
+    "research": ["University of {town} Centre for {word}"],
+    "business": ["{word} Consulting Ltd", "{town} Chamber of Commerce"],
+}
+
+
+@dataclass
+class DemoSummary:
+    created: bool
+    events: int
+    people: int
+    organisations: int
+
+
+def seed_demo(today: date | None = None, seed: int = 2013) -> DemoSummary:
+    """Load the demo programme, users and upcoming events, once.
+
+    Idempotent: when the demo programme exists, nothing is written.
+    """
+    existing = db.session.scalar(select(Programme).where(Programme.slug == DEMO_PROGRAMME_SLUG))
+    if existing is not None:
+        return DemoSummary(False, len(existing.events), 0, 0)
+
+    today = today or utcnow().date()
+    rng = random.Random(seed)
+    fake = Faker("en_GB")
+    fake.seed_instance(seed)
+    sectors = {s.code: s for s in db.session.scalars(select(Sector))}
+    regions = {r.code: r for r in db.session.scalars(select(Region))}
+
+    coordinator_org = Organisation(
+        name="Good Relations Network", sector=sectors["community_voluntary"]
+    )
+    db.session.add(coordinator_org)
+    programme = Programme(
+        slug=DEMO_PROGRAMME_SLUG,
+        name="Strengthening Good Relations: Regional Convening Events",
+        description=(
+            "A programme of regional events bringing together community and voluntary "
+            "groups, faith groups, police, youth justice teams and local authorities "
+            "to share what works in building good relations between people of "
+            "different ethnicities, faiths, ages and backgrounds."
+        ),
+        coordinator_organisation=coordinator_org,
+    )
+    db.session.add(programme)
+
+    organisations = _make_organisations(rng, fake, sectors)
+    hosts = []
+    for _code, _town, host_name, host_sector, _venue in PAST_EVENTS:
+        host = Organisation(name=host_name, sector=sectors[host_sector])
+        hosts.append(host)
+    # Hosts' staff attend too, so hosts are among the organisations represented.
+    organisations = hosts + organisations[: ORGANISATIONS - len(hosts)]
+    db.session.add_all(organisations)
+
+    first_event_day = date(today.year - 1, 1, 1) + timedelta(days=14)
+    past_events = []
+    for index, (code, town, _host_name, _sector, venue) in enumerate(PAST_EVENTS):
+        day = first_event_day + timedelta(days=index * 23)
+        event = _make_event(
+            programme, hosts[index], regions[code], town, venue, day, rng, fake, capacity=60
+        )
+        past_events.append(event)
+    programme.starts_on = past_events[0].starts_at.date()
+    programme.ends_on = past_events[-1].starts_at.date()
+    db.session.add_all(past_events)
+
+    people = [_make_person(fake) for _ in range(PEOPLE)]
+    db.session.add_all(people)
+    # Every organisation sends at least one person; the rest are spread by weight.
+    affiliation: list[Organisation | None] = list(organisations)
+    remaining = PEOPLE - len(organisations) - INDIVIDUALS
+    affiliation += rng.choices(organisations, k=remaining)
+    affiliation += [None] * INDIVIDUALS
+    rng.shuffle(affiliation)
+
+    for position, (person, organisation) in enumerate(zip(people, affiliation, strict=True)):
+        event = past_events[position % len(past_events)]
+        _attend(event, person, organisation, rng, fake)
+    returning = rng.sample(range(PEOPLE), RETURNING_PEOPLE)
+    for position in returning:
+        first = position % len(past_events)
+        second = (first + 1 + rng.randrange(len(past_events) - 1)) % len(past_events)
+        _attend(past_events[second], people[position], affiliation[position], rng, fake)
+
+    # Registered but did not come, and cancelled: they must not count as people.
+    for event in past_events:
+        for status in ["confirmed"] * 3 + ["cancelled"] * 2:
+            person = _make_person(fake)
+            organisation = rng.choice(organisations)
+            db.session.add(person)
+            db.session.add(
+                _registration(event, person, organisation, status, rng, fake)
+            )
+
+    upcoming = _make_upcoming(programme, hosts, regions, today, rng, fake, organisations)
+    _make_users(coordinator_org, hosts[7])
+    db.session.flush()
+    return DemoSummary(True, len(past_events) + len(upcoming), PEOPLE, len(organisations))
+
+
+def _make_organisations(rng: random.Random, fake: Faker, sectors: dict) -> list[Organisation]:
+    codes = list(SECTOR_WEIGHTS)
+    weights = list(SECTOR_WEIGHTS.values())
+    seen = {normalise_organisation_name(e[2]) for e in PAST_EVENTS}
+    organisations = []
+    while len(organisations) < ORGANISATIONS:
+        code = rng.choices(codes, weights)[0]
+        pattern = rng.choice(ORG_PATTERNS[code])
+        name = pattern.format(
+            town=fake.city(), county=fake.county(), word=fake.last_name(), saint=fake.first_name()
+        )
+        key = normalise_organisation_name(name)
+        if key in seen:
+            continue
+        seen.add(key)
+        organisations.append(Organisation(name=name, sector=sectors[code]))
+    return organisations
+
+
+def _make_person(fake: Faker) -> Person:
+    first, last = fake.first_name(), fake.last_name()
+    email = f"{first}.{last}.{fake.unique.random_int(1, 10**6)}@example.org".lower().replace(" ", "")
+    return Person(first_name=first, last_name=last, email=email)
+
+
+def _name_as_typed(organisation: Organisation | None, rng: random.Random) -> str:
+    """The organisation's name as a person might type it (case, spacing, full stops)."""
+    if organisation is None:
+        return ""
+    variants = [
+        organisation.name,
+        organisation.name.lower(),
+        organisation.name + ".",
+        "The " + organisation.name,
+        organisation.name.replace(" ", "  ", 1) + " ",
+    ]
+    return rng.choices(variants, weights=[70, 10, 8, 6, 6])[0]
+
+
+def _registration(event, person, organisation, status, rng, fake) -> Registration:
+    created = event.starts_at - timedelta(days=rng.randint(2, 40), minutes=rng.randint(0, 1440))
+    return Registration(
+        event=event,
+        person=person,
+        organisation=organisation,
+        organisation_name_entered=_name_as_typed(organisation, rng),
+        email_key=person.email_key,
+        status=status,
+        source="demo",
+        job_title=fake.job()[:200],
+        consent_privacy_at=created,
+        consent_contact=rng.random() < 0.6,
+        created_at=created,
+        cancelled_at=created + timedelta(days=1) if status == "cancelled" else None,
+    )
+
+
+def _attend(event, person, organisation, rng, fake) -> None:
+    registration = _registration(event, person, organisation, "confirmed", rng, fake)
+    registration.attendance = Attendance(
+        checked_in_at=event.starts_at + timedelta(minutes=rng.randint(-20, 45)),
+        method=rng.choices(["desk", "qr", "sheet", "walk_in"], weights=[60, 20, 15, 5])[0],
+    )
+    db.session.add(registration)
+
+
+def _make_event(programme, host, region, town, venue, day, rng, fake, capacity) -> Event:
+    start_local = datetime.combine(day, time(rng.choice([10, 13, 18]), rng.choice([0, 30])))
+    themes = rng.sample(THEMES, 3)
+    return Event(
+        programme=programme,
+        host=host,
+        region=region,
+        title=f"Good relations in {town}",
+        summary=(
+            f"A regional convening event for people working to strengthen good "
+            f"relations across {town} and {region.name}."
+        ),
+        description=(
+            "Join community and voluntary groups, faith groups, police, youth justice "
+            "teams and local authorities for an afternoon of conversation.\n\n"
+            "We will hear from local projects, discuss what works, and plan together."
+        ),
+        themes="\n".join(themes),
+        town=town,
+        venue=venue,
+        address=fake.street_address(),
+        postcode=fake.postcode(),
+        accessibility="Step-free access, hearing loop and a quiet room are available.",
+        starts_at=to_utc(start_local),
+        ends_at=to_utc(start_local + timedelta(hours=3)),
+        capacity=capacity,
+        status="published",
+    )
+
+
+def _make_upcoming(programme, hosts, regions, today, rng, fake, organisations) -> list[Event]:
+    plans = [
+        (hosts[7], "TLJ", "Reading", "Reading Town Hall", 21, 40, 12),
+        (hosts[2], "TLE", "Leeds", "Leeds Civic Hall", 35, 30, 33),
+        (hosts[6], "TLI", "Hackney", "Hackney Central Library", 49, None, 8),
+        (hosts[8], "TLK", "Plymouth", "The Box", 70, 50, 0),
+    ]
+    events = []
+    for host, code, town, venue, days_ahead, capacity, registered in plans:
+        event = _make_event(
+            programme, host, regions[code], town, venue, today + timedelta(days=days_ahead),
+            rng, fake, capacity,
+        )
+        event.registration_opens_at = to_utc(datetime.combine(today - timedelta(days=7), time(9)))
+        events.append(event)
+        db.session.add(event)
+        for index in range(registered):
+            person = _make_person(fake)
+            db.session.add(person)
+            full = capacity is not None and index >= capacity
+            db.session.add(
+                _registration(event, person, rng.choice(organisations),
+                              "waitlisted" if full else "confirmed", rng, fake)
+            )
+    draft = _make_event(
+        programme, hosts[7], regions["TLJ"], "Guildford", "Guildford Guildhall",
+        today + timedelta(days=90), rng, fake, 40,
+    )
+    draft.status = "draft"
+    db.session.add(draft)
+    return events
+
+
+def _make_users(coordinator_org: Organisation, host: Organisation) -> None:
+    from eventsapp.models.user import password_hasher
+
+    password_hash = password_hasher().hash(DEMO_PASSWORD)
+    for role, email in DEMO_USERS.items():
+        user = User(email=email, name=f"Demo {role}", password_hash=password_hash)
+        organisation = coordinator_org if role == "coordinator" else host
+        user.memberships.append(Membership(organisation=organisation, role=role))
+        db.session.add(user)

@@ -1,0 +1,7 @@
+"""Public pages that belong to no other area: home and health check."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from eventsapp.main import views  # noqa: E402,F401

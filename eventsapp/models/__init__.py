@@ -1,0 +1,43 @@
+"""The domain model; importing this package registers every table."""
+
+from eventsapp.models.base import utcnow
+from eventsapp.models.event import EVENT_STATUSES, Event, Programme, event_cohost
+from eventsapp.models.organisation import (
+    Organisation,
+    OrganisationAlias,
+    normalise_organisation_name,
+)
+from eventsapp.models.reference import Region, Sector
+from eventsapp.models.registration import (
+    ATTENDANCE_METHODS,
+    REGISTRATION_SOURCES,
+    REGISTRATION_STATUSES,
+    Attendance,
+    Person,
+    Registration,
+    normalise_email,
+)
+from eventsapp.models.user import ROLES, Membership, User
+
+__all__ = [
+    "ATTENDANCE_METHODS",
+    "EVENT_STATUSES",
+    "REGISTRATION_SOURCES",
+    "REGISTRATION_STATUSES",
+    "ROLES",
+    "Attendance",
+    "Event",
+    "Membership",
+    "Organisation",
+    "OrganisationAlias",
+    "Person",
+    "Programme",
+    "Region",
+    "Registration",
+    "Sector",
+    "User",
+    "event_cohost",
+    "normalise_email",
+    "normalise_organisation_name",
+    "utcnow",
+]

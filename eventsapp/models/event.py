@@ -1,0 +1,105 @@
+"""Programmes and the events held in them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventsapp.extensions import db
+from eventsapp.models.base import utcnow
+from eventsapp.models.organisation import Organisation
+from eventsapp.models.reference import Region
+
+EVENT_STATUSES = ("draft", "published", "cancelled")
+
+
+class Programme(db.Model):
+    """A programme of events run by a coordinating organisation."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    coordinator_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    coordinator_organisation: Mapped[Organisation | None] = relationship()
+    events: Mapped[list[Event]] = relationship(back_populates="programme")
+
+    def __repr__(self) -> str:
+        return f"<Programme {self.slug}>"
+
+
+event_cohost = Table(
+    "event_cohost",
+    db.metadata,
+    Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisation.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Event(db.Model):
+    """One convening event: where, when, who hosts it and how many may come."""
+
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint(f"status IN {EVENT_STATUSES!r}", name="status_known"),
+        Index("ix_event_status_starts_at", "status", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programme.id", ondelete="RESTRICT"), index=True
+    )
+    host_organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
+    )
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="RESTRICT"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Themes or discussion questions, one per line.
+    themes: Mapped[str] = mapped_column(Text, default="")
+    town: Mapped[str] = mapped_column(String(100), default="")
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    accessibility: Mapped[str] = mapped_column(Text, default="")
+    #: Start and end in UTC (naive); entered and shown in APP_TIMEZONE.
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    #: None means unlimited.
+    capacity: Mapped[int | None]
+    registration_opens_at: Mapped[datetime | None]
+    registration_closes_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_at: Mapped[datetime | None]
+    #: iCalendar SEQUENCE: raised whenever the date, time or place change.
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    programme: Mapped[Programme | None] = relationship(back_populates="events")
+    host: Mapped[Organisation] = relationship(foreign_keys=[host_organisation_id])
+    region: Mapped[Region] = relationship()
+    cohosts: Mapped[list[Organisation]] = relationship(secondary=event_cohost)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.title!r}>"

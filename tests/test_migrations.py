@@ -1,0 +1,25 @@
+"""Migrations build, from an empty database, exactly the schema the models describe."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
+
+from eventsapp import create_app
+from eventsapp.extensions import db
+from tests.conftest import base_config
+
+
+def test_upgrade_empty_database_matches_models(fresh_engine_url, tmp_path):
+    app = create_app(base_config(tmp_path, fresh_engine_url))
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = compare_metadata(context, db.metadata)
+        assert differences == []
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"event", "registration", "attendance", "organisation", "membership"} <= tables
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        db.engine.dispose()

@@ -1,0 +1,3 @@
+from eventsapp import create_app
+
+app = create_app()
