@@ -3,7 +3,17 @@
 from sqlalchemy import func, select
 
 from eventsapp.demo import DEMO_PROGRAMME_SLUG
-from eventsapp.models import Attendance, Event, Membership, Organisation, Programme, Region, Registration, Sector, User
+from eventsapp.models import (
+    Attendance,
+    Event,
+    Membership,
+    Organisation,
+    Programme,
+    Region,
+    Registration,
+    Sector,
+    User,
+)
 
 
 def test_init_db_migrates_and_seeds_idempotently(app, tmp_path):

@@ -2,8 +2,8 @@
 
 import email
 import socket
-from pathlib import Path
 from email import policy
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
