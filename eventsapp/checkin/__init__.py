@@ -1,0 +1,8 @@
+"""Attendance: the check-in desk, QR check-in, walk-ins, sign-in sheets and badges."""
+
+from flask import Blueprint
+
+# Routes nest under their event (/events/<id>/checkin) except the QR link (/checkin/scan/<token>).
+bp = Blueprint("checkin", __name__)
+
+from eventsapp.checkin import views  # noqa: E402,F401
