@@ -1,0 +1,1 @@
+"""Calendar feeds: events as iCalendar for downloads, subscriptions and emails."""
