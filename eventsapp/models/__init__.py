@@ -2,6 +2,7 @@
 
 from eventsapp.models.base import utcnow
 from eventsapp.models.event import EVENT_STATUSES, Event, Programme, event_cohost
+from eventsapp.models.merge import OrganisationMerge
 from eventsapp.models.organisation import (
     Organisation,
     OrganisationAlias,
@@ -30,6 +31,7 @@ __all__ = [
     "Membership",
     "Organisation",
     "OrganisationAlias",
+    "OrganisationMerge",
     "Person",
     "Programme",
     "Region",
