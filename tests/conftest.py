@@ -55,18 +55,35 @@ def base_config(tmp_path: Path, database_url: str) -> dict:
     }
 
 
+def worker_database_url(worker_id: str) -> str:
+    """The PostgreSQL URL for this pytest-xdist worker: its own database, created on demand."""
+    if worker_id in ("master", "gw0") or not TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    name = f"{admin.url.database}_{worker_id}"
+    with admin.connect() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    admin.dispose()
+    return url
+
+
 @pytest.fixture(scope="session")
-def postgres_schema():
+def postgres_schema(worker_id):
     """Create the schema once per session on the PostgreSQL test database."""
     if not TEST_DATABASE_URL:
         pytest.skip("TEST_DATABASE_URL is not set")
-    app = create_app(base_config(Path("/tmp"), TEST_DATABASE_URL))  # noqa: S108
+    url = worker_database_url(worker_id)
+    app = create_app(base_config(Path("/tmp"), url))  # noqa: S108
     with app.app_context():
         _db.drop_all()
         with _db.engine.begin() as connection:
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         _db.create_all()
-    return TEST_DATABASE_URL
+        _db.engine.dispose()
+    return url
 
 
 def truncate_all(engine) -> None:
