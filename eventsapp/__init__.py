@@ -115,11 +115,13 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.auth import bp as auth_bp
     from eventsapp.checkin import bp as checkin_bp
     from eventsapp.errors import bp as errors_bp
+    from eventsapp.feeds import bp as feeds_bp
     from eventsapp.main import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(checkin_bp)
+    app.register_blueprint(feeds_bp)
     app.register_blueprint(errors_bp)
 
 

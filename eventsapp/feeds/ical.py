@@ -172,12 +172,10 @@ def organizer_email() -> str:
 
 def event_page_url(event: Event) -> str | None:
     """The public event page, absolute; None when no URL can be built (e.g. no request)."""
-    for endpoint in ("events.detail", "feeds.event_ics"):
-        try:
-            return url_for(endpoint, event_id=event.id, _external=True)
-        except (BuildError, RuntimeError):
-            continue
-    return None
+    try:
+        return url_for("events.detail", event_id=event.id, _external=True)
+    except (BuildError, RuntimeError):
+        return None
 
 
 def clean_text(value: str) -> str:
