@@ -117,11 +117,13 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.errors import bp as errors_bp
     from eventsapp.feeds import bp as feeds_bp
     from eventsapp.main import bp as main_bp
+    from eventsapp.registration import bp as registration_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(checkin_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(registration_bp)
     app.register_blueprint(errors_bp)
 
 
@@ -148,5 +150,7 @@ def register_security_headers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from eventsapp.cli import register
+    from eventsapp.registration.cli import register as register_registration_commands
 
     register(app)
+    register_registration_commands(app)

@@ -1,6 +1,7 @@
 """The domain model; importing this package registers every table."""
 
 from eventsapp.models.base import utcnow
+from eventsapp.models.equality import EqualityResponse
 from eventsapp.models.event import EVENT_STATUSES, Event, Programme, event_cohost
 from eventsapp.models.merge import OrganisationMerge
 from eventsapp.models.organisation import (
@@ -8,6 +9,7 @@ from eventsapp.models.organisation import (
     OrganisationAlias,
     normalise_organisation_name,
 )
+from eventsapp.models.questions import QUESTION_KINDS, EventQuestion, RegistrationAnswer
 from eventsapp.models.reference import Region, Sector
 from eventsapp.models.registration import (
     ATTENDANCE_METHODS,
@@ -26,7 +28,11 @@ __all__ = [
     "REGISTRATION_SOURCES",
     "REGISTRATION_STATUSES",
     "ROLES",
+    "QUESTION_KINDS",
     "Attendance",
+    "EqualityResponse",
+    "EventQuestion",
+    "RegistrationAnswer",
     "Event",
     "Membership",
     "Organisation",

@@ -98,6 +98,8 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None]
+    #: When the reminder before the event was sent (never twice).
+    reminder_sent_at: Mapped[datetime | None]
 
     event: Mapped[Event] = relationship()
     person: Mapped[Person] = relationship(back_populates="registrations")

@@ -1,0 +1,166 @@
+"""The messages a registration sends: text plus HTML, queued until the commit.
+
+Each ``queue_*`` function builds one message and hands it to
+:func:`eventsapp.mail.queue`; views and the CLI call :func:`send_queued`
+after ``db.session.commit()``.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from email.headerregistry import Address
+
+from flask import current_app, has_request_context, render_template, url_for
+
+from eventsapp import mail
+from eventsapp.models import Event, Registration
+from eventsapp.tokens import make_token
+
+
+def booking_url(registration: Registration) -> str:
+    return url_for("registration.booking", token=make_token("booking", registration.id), _external=True)
+
+
+def event_ics(event: Event) -> bytes:
+    """The event as an iCalendar file (the feeds area's generator)."""
+    try:
+        from eventsapp.feeds.ical import event_to_ical
+    except ImportError:  # the feeds area is not installed: a minimal VEVENT of our own
+        return _minimal_ical(event)
+    return event_to_ical(event)
+
+
+def _minimal_ical(event: Event) -> bytes:
+    from datetime import UTC
+
+    from icalendar import Calendar
+    from icalendar import Event as VEvent
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//eventsapp//registration//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    vevent = VEvent()
+    vevent.add("uid", f"event-{event.id}@eventsapp")
+    vevent.add("summary", event.title)
+    vevent.add("dtstart", event.starts_at.replace(tzinfo=UTC))
+    vevent.add("dtend", event.ends_at.replace(tzinfo=UTC))
+    vevent.add("sequence", event.sequence or 0)
+    location = ", ".join(part for part in (event.venue, event.address, event.town, event.postcode) if part)
+    if location:
+        vevent.add("location", location)
+    calendar.add_component(vevent)
+    return calendar.to_ical()
+
+
+def recipient(registration: Registration) -> str:
+    person = registration.person
+    try:
+        return str(Address(display_name=person.full_name, addr_spec=person.email))
+    except (ValueError, IndexError, TypeError):
+        return person.email
+
+
+def _queue(registration: Registration, kind: str, subject: str, paragraphs: list[str],
+           attach_ics: bool = False, show_link: bool = True) -> None:
+    if not has_request_context():  # url_for(_external=True) needs one (e.g. in the CLI)
+        with current_app.test_request_context(base_url=base_url()):
+            return _queue(registration, kind, subject, paragraphs, attach_ics, show_link)
+    context = {
+        "registration": registration,
+        "person": registration.person,
+        "event": registration.event,
+        "kind": kind,
+        "subject": subject,
+        "paragraphs": paragraphs,
+        "link": booking_url(registration) if show_link else None,
+    }
+    text = render_template("registration/email/message.txt", **context)
+    html = render_template("registration/email/message.html", **context)
+    attachments = []
+    if attach_ics:
+        attachments.append(("event.ics", "text/calendar", event_ics(registration.event)))
+    mail.queue(mail.build_message(recipient(registration), subject, text, html, attachments))
+
+
+def base_url() -> str:
+    server = current_app.config.get("SERVER_NAME")
+    scheme = current_app.config.get("PREFERRED_URL_SCHEME", "http")
+    return f"{scheme}://{server}" if server else "http://localhost:5000"
+
+
+def queue_confirmation(registration: Registration) -> None:
+    event = registration.event
+    _queue(registration, "confirmation", f"Your place is confirmed: {event.title}", [
+        "Thank you for registering. Your place is confirmed.",
+        "The calendar file attached adds the event to your calendar.",
+    ], attach_ics=True)
+
+
+def queue_waitlisted(registration: Registration) -> None:
+    event = registration.event
+    _queue(registration, "waitlisted", f"You are on the waiting list: {event.title}", [
+        "This event is full, so we have put you on the waiting list.",
+        "If a place comes free, it goes to the next person on the list and we will email you at once.",
+    ])
+
+
+def queue_promoted(registration: Registration) -> None:
+    event = registration.event
+    _queue(registration, "promoted", f"A place has come free — you're in: {event.title}", [
+        "Good news: a place has come free and it is yours. Your place is now confirmed.",
+        "If you can no longer come, please cancel using the link below so the place can go to someone else.",
+    ], attach_ics=True)
+
+
+def queue_cancelled(registration: Registration, by_organiser: bool = False) -> None:
+    event = registration.event
+    first = ("The organiser has cancelled your registration." if by_organiser
+             else "Your registration has been cancelled, as you asked.")
+    _queue(registration, "cancelled", f"Registration cancelled: {event.title}", [
+        first, "If this is a mistake, you are welcome to register again while places last.",
+    ], show_link=False)
+
+
+def queue_link_resent(registration: Registration) -> None:
+    event = registration.event
+    _queue(registration, "resent", f"Your booking link: {event.title}", [
+        "Someone (we hope you) tried to register again with this email address. "
+        "You are already registered, so nothing has changed.",
+        f"Your registration is {registration.status}. Use the link below to see, change or cancel it.",
+    ])
+
+
+def queue_event_changed(registration: Registration, change: str, cancelled: bool = False) -> None:
+    event = registration.event
+    if cancelled:
+        reason = f"Reason given: {event.cancel_reason}" if event.cancel_reason else ""
+        _queue(registration, "event_cancelled", f"Event cancelled: {event.title}", [
+            "We are sorry: the organiser has cancelled this event.", *([reason] if reason else []),
+        ], show_link=False)
+        return
+    _queue(registration, "event_changed", f"Event details changed: {event.title}", [
+        "The organiser has changed the details of this event. Please check the date, time and place below.",
+        *([change] if change and change != "changed" else []),
+    ], attach_ics=registration.status == "confirmed")
+
+
+def queue_reminder(registration: Registration) -> None:
+    event = registration.event
+    _queue(registration, "reminder", f"Reminder: {event.title}", [
+        "This is a reminder that you have a place at this event.",
+        "If you can no longer come, please cancel using the link below so the place can go to someone else.",
+    ])
+
+
+def discard() -> None:
+    mail.discard_queued()
+
+
+def send_queued() -> int:
+    """Send what was queued; a mail server failure is logged, never shown as an error page."""
+    try:
+        return mail.send_queued()
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("registration: could not send queued mail")
+        return 0

@@ -1,0 +1,446 @@
+"""The rules of registering: capacity, waitlist, cancellation and promotion.
+
+These functions are the contract the views, the CLI, check-in (walk-ins),
+imports and the events area call. They add to ``db.session`` and queue mail
+(:mod:`eventsapp.registration.emails`); the caller commits once and then calls
+``eventsapp.mail.send_queued()``, so no message leaves before the data it
+describes is committed.
+
+No overbooking, ever: every function that changes who holds a place first
+locks the event (:func:`lock_event`) — ``BEGIN IMMEDIATE`` on SQLite,
+``SELECT … FOR UPDATE`` on the event row on PostgreSQL — then counts, then
+writes. The lock is held until the caller commits or rolls back.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from eventsapp.database import begin_immediate
+from eventsapp.directory import find_or_create_person, resolve_organisation
+from eventsapp.extensions import db
+from eventsapp.models import (
+    Event,
+    EventQuestion,
+    Registration,
+    RegistrationAnswer,
+    Sector,
+    normalise_email,
+    utcnow,
+)
+from eventsapp.registration import emails
+
+#: Sources that must respect the event's registration window (opens/closes).
+SELF_SERVICE_SOURCES = ("web",)
+
+
+class RegistrationClosed(Exception):
+    """The event takes no registrations now; ``str(error)`` says why, for the attendee."""
+
+
+@dataclass
+class RegistrationDetails:
+    """What a person gives when registering (from the form, an import or the door)."""
+
+    first_name: str
+    last_name: str
+    email: str | None = None
+    #: Blank for a person attending as an individual.
+    organisation_name: str = ""
+    #: Sector code, used only when the organisation is new.
+    sector_code: str | None = None
+    job_title: str = ""
+    access_requirements: str = ""
+    dietary_requirements: str = ""
+    consent_privacy: bool = False
+    consent_contact: bool = False
+    #: question id -> answer (a list for multiple choice).
+    answers: dict[int, str | list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def coerce(cls, details: RegistrationDetails | Mapping) -> RegistrationDetails:
+        if isinstance(details, cls):
+            return details
+        known = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in dict(details).items() if key in known})
+
+
+@dataclass
+class RegistrationResult:
+    """What :func:`register` did: ``status`` is confirmed, waitlisted or already_registered."""
+
+    status: str
+    registration: Registration
+    organisation_created: bool = False
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status == "confirmed"
+
+    @property
+    def waitlisted(self) -> bool:
+        return self.status == "waitlisted"
+
+    @property
+    def already_registered(self) -> bool:
+        return self.status == "already_registered"
+
+
+# --- locking and counting -------------------------------------------------
+
+
+def locking_enabled() -> bool:
+    #: REGISTRATION_LOCKING=False exists only so the concurrency test can show
+    #: that its harness detects overbooking without the lock.
+    return current_app.config.get("REGISTRATION_LOCKING", True)
+
+
+def lock_event(event_id: int) -> Event:
+    """Start (or continue) a transaction holding the lock that guards ``event_id``'s places.
+
+    Any open transaction on SQLite is committed first (see ``begin_immediate``).
+    :return: the event, freshly loaded under the lock.
+    """
+    if locking_enabled():
+        begin_immediate(db.session)
+    query = select(Event).where(Event.id == event_id).execution_options(populate_existing=True)
+    if locking_enabled() and db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return db.session.execute(query).scalar_one()
+
+
+def confirmed_count(event: Event) -> int:
+    """How many confirmed places ``event`` has given."""
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == event.id, Registration.status == "confirmed"
+        )
+    ) or 0
+
+
+def status_counts(event: Event) -> dict[str, int]:
+    """Registrations of ``event`` by status, with every status present (0 when none)."""
+    rows = db.session.execute(
+        select(Registration.status, func.count(Registration.id))
+        .where(Registration.event_id == event.id)
+        .group_by(Registration.status)
+    ).all()
+    counts = {"confirmed": 0, "waitlisted": 0, "cancelled": 0}
+    counts.update({status: count for status, count in rows})
+    return counts
+
+
+def places_left(event: Event, confirmed: int | None = None) -> int | None:
+    """Free places, or None when the event has no capacity limit."""
+    if event.capacity is None:
+        return None
+    confirmed = confirmed_count(event) if confirmed is None else confirmed
+    return max(event.capacity - confirmed, 0)
+
+
+def closed_reason(event: Event, source: str = "web", now: datetime | None = None) -> str | None:
+    """Why ``event`` takes no registrations from ``source`` now, or None when it does."""
+    now = now or utcnow()
+    if event.status == "cancelled":
+        return "This event has been cancelled, so it is not taking registrations."
+    if source not in SELF_SERVICE_SOURCES:
+        return None
+    if event.status != "published":
+        return "This event is not open for registration yet."
+    if event.ends_at <= now or event.starts_at <= now:
+        return "This event has already taken place, so it is no longer taking registrations."
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return "Registration for this event has not opened yet."
+    if event.registration_closes_at and now >= event.registration_closes_at:
+        return "Registration for this event has closed."
+    return None
+
+
+def active_registration(event: Event, email: str | None) -> Registration | None:
+    key = normalise_email(email)
+    if not key:
+        return None
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.email_key == key,
+            Registration.status != "cancelled",
+        )
+    )
+
+
+# --- the contract -----------------------------------------------------------
+
+
+def register(
+    event: Event,
+    details: RegistrationDetails | Mapping,
+    *,
+    source: str = "web",
+    override_capacity: bool = False,
+) -> RegistrationResult:
+    """Register a person for ``event``: a confirmed place while places last, else the waitlist.
+
+    A second active registration for the same (event, normalised email) is not
+    made: the existing one is returned as ``already_registered`` and its
+    booking link is sent again. Call at the start of a unit of work: on a
+    database race the transaction is rolled back and the registration retried.
+
+    :param override_capacity: confirm even when the event is full (an organiser's choice).
+    :raise RegistrationClosed: when the event takes no registrations from ``source`` now.
+    """
+    details = RegistrationDetails.coerce(details)
+    event_id = event.id
+    for attempt in range(3):
+        try:
+            return _register_once(event_id, details, source=source, override_capacity=override_capacity)
+        except IntegrityError:
+            # Another transaction inserted the same email (or organisation, or
+            # person) first; start again and find what it made.
+            db.session.rollback()
+            emails.discard()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _register_once(event_id: int, details: RegistrationDetails, *, source: str, override_capacity: bool):
+    event = lock_event(event_id)
+    reason = closed_reason(event, source)
+    if reason:
+        raise RegistrationClosed(reason)
+
+    existing = active_registration(event, details.email)
+    if existing is not None:
+        emails.queue_link_resent(existing)
+        return RegistrationResult("already_registered", existing)
+
+    sector = None
+    if details.sector_code:
+        sector = db.session.scalar(select(Sector).where(Sector.code == details.sector_code))
+    organisation, created = resolve_organisation(details.organisation_name, sector)
+    person = find_or_create_person(details.first_name, details.last_name, details.email)
+
+    confirmed = confirmed_count(event)
+    delay = current_app.config.get("REGISTRATION_TEST_DELAY")
+    if delay:  # test-only: widen the window between counting and inserting
+        time.sleep(delay)
+    has_place = event.capacity is None or confirmed < event.capacity or override_capacity
+    registration = Registration(
+        event=event,
+        person=person,
+        organisation=organisation,
+        organisation_name_entered=" ".join((details.organisation_name or "").split())[:200],
+        email_key=normalise_email(details.email),
+        status="confirmed" if has_place else "waitlisted",
+        source=source,
+        job_title=(details.job_title or "").strip(),
+        access_requirements=(details.access_requirements or "").strip(),
+        dietary_requirements=(details.dietary_requirements or "").strip(),
+        consent_privacy_at=utcnow() if details.consent_privacy else None,
+        consent_contact=bool(details.consent_contact),
+    )
+    db.session.add(registration)
+    save_answers(registration, details.answers)
+    db.session.flush()
+    if registration.email_key:
+        if registration.status == "confirmed":
+            emails.queue_confirmation(registration)
+        else:
+            emails.queue_waitlisted(registration)
+    return RegistrationResult(registration.status, registration, organisation_created=created)
+
+
+def save_answers(registration: Registration, answers: Mapping[int, str | list[str]]) -> None:
+    """Store answers to the event's own questions (replacing earlier ones)."""
+    if not answers:
+        return
+    questions = {
+        q.id: q
+        for q in db.session.scalars(select(EventQuestion).where(EventQuestion.event_id == registration.event_id))
+    }
+    existing = {}
+    if registration.id is not None:
+        existing = {
+            a.question_id: a
+            for a in db.session.scalars(
+                select(RegistrationAnswer).where(RegistrationAnswer.registration_id == registration.id)
+            )
+        }
+    for question_id, value in answers.items():
+        if question_id not in questions:
+            continue
+        text = "\n".join(value) if isinstance(value, list | tuple) else (value or "")
+        answer = existing.get(question_id)
+        if answer is None:
+            db.session.add(RegistrationAnswer(registration=registration, question_id=question_id, value=text))
+        else:
+            answer.value = text
+
+
+def cancel_registration(registration: Registration, by=None) -> list[Registration]:
+    """Cancel ``registration``; a freed place goes to the waitlist, first in first out.
+
+    Promotion happens in the same transaction; the person cancelled and those
+    promoted are emailed after the caller commits.
+
+    :param by: the user cancelling on the person's behalf (None: the person).
+    :return: the registrations promoted from the waitlist.
+    """
+    registration_id = registration.id
+    event = lock_event(registration.event_id)
+    registration = db.session.get(Registration, registration_id, populate_existing=True)
+    if registration.status == "cancelled":
+        return []
+    was_confirmed = registration.status == "confirmed"
+    registration.status = "cancelled"
+    registration.cancelled_at = utcnow()
+    db.session.flush()
+    if registration.email_key:
+        emails.queue_cancelled(registration, by_organiser=by is not None)
+    if not was_confirmed:
+        return []
+    return _promote(event)
+
+
+def fill_from_waitlist(event: Event) -> list[Registration]:
+    """Give free places (e.g. after capacity was raised) to the waitlist, first in first out."""
+    return _promote(lock_event(event.id))
+
+
+def promote(registration: Registration, *, override_capacity: bool = False) -> bool:
+    """Move one waitlisted person to confirmed, if a place is free (or the organiser overrides)."""
+    registration_id = registration.id
+    event = lock_event(registration.event_id)
+    registration = db.session.get(Registration, registration_id, populate_existing=True)
+    if registration.status != "waitlisted":
+        return False
+    if not override_capacity and event.capacity is not None and confirmed_count(event) >= event.capacity:
+        return False
+    registration.status = "confirmed"
+    db.session.flush()
+    if registration.email_key:
+        emails.queue_promoted(registration)
+    return True
+
+
+def _promote(event: Event) -> list[Registration]:
+    """Promote from the waitlist into free places; the event must already be locked."""
+    query = (
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == "waitlisted")
+        .order_by(Registration.created_at, Registration.id)
+    )
+    free = places_left(event)
+    if free is not None:
+        if free <= 0:
+            return []
+        query = query.limit(free)
+    promoted = list(db.session.scalars(query))
+    for registration in promoted:
+        registration.status = "confirmed"
+        if registration.email_key:
+            emails.queue_promoted(registration)
+    db.session.flush()
+    return promoted
+
+
+def capacity_problem(event: Event, new_capacity: int | None) -> str | None:
+    """Why ``new_capacity`` needs the organiser's explicit choice (below confirmed places), or None."""
+    if new_capacity is None:
+        return None
+    confirmed = confirmed_count(event)
+    if new_capacity < confirmed:
+        return (
+            f"{confirmed} places are already confirmed. A capacity of {new_capacity} "
+            "would leave the event overbooked; nobody is cancelled automatically."
+        )
+    return None
+
+
+def notify_event_changed(event: Event, change: str) -> int:
+    """Queue an email about a change to ``event`` to everyone confirmed or waitlisted.
+
+    :param change: ``"cancelled"`` for a cancellation; otherwise a short
+        description of what changed (e.g. "The start time is now 18:30").
+    :return: how many messages were queued.
+    """
+    registrations = db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.status.in_(("confirmed", "waitlisted")),
+            Registration.email_key.is_not(None),
+        ).order_by(Registration.id)
+    ).all()
+    cancelled = change == "cancelled" or event.is_cancelled
+    for registration in registrations:
+        emails.queue_event_changed(registration, change, cancelled=cancelled)
+    return len(registrations)
+
+
+def update_details(registration: Registration, details: Mapping) -> None:
+    """Change a registration's personal details (not its status or event)."""
+    person = registration.person
+    if "first_name" in details:
+        person.first_name = details["first_name"].strip()
+    if "last_name" in details:
+        person.last_name = details["last_name"].strip()
+    if "organisation_name" in details:
+        name = " ".join((details["organisation_name"] or "").split())
+        sector = None
+        if details.get("sector_code"):
+            sector = db.session.scalar(select(Sector).where(Sector.code == details["sector_code"]))
+        registration.organisation, _ = resolve_organisation(name, sector)
+        registration.organisation_name_entered = name[:200]
+    for key in ("job_title", "access_requirements", "dietary_requirements"):
+        if key in details:
+            setattr(registration, key, (details[key] or "").strip())
+    if "consent_contact" in details:
+        registration.consent_contact = bool(details["consent_contact"])
+    if "answers" in details:
+        save_answers(registration, details["answers"])
+
+
+def send_reminders(hours: float, now: datetime | None = None) -> int:
+    """Queue a reminder to every confirmed person at a published event starting within ``hours``.
+
+    Idempotent: each registration is claimed with a conditional UPDATE on
+    ``reminder_sent_at``, so a second (or concurrent) run sends nobody the
+    same reminder twice. The caller commits, then sends.
+    :return: how many reminders were queued.
+    """
+    from datetime import timedelta
+
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Event.status == "published",
+            Event.starts_at > now,
+            Event.starts_at <= now + timedelta(hours=hours),
+            Registration.status == "confirmed",
+            Registration.reminder_sent_at.is_(None),
+            Registration.email_key.is_not(None),
+        )
+        .order_by(Registration.id)
+    ).all()
+    sent = 0
+    for registration in due:
+        claimed = db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration.id, Registration.reminder_sent_at.is_(None))
+            .values(reminder_sent_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed:
+            emails.queue_reminder(registration)
+            sent += 1
+    return sent

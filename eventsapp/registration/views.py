@@ -1,0 +1,255 @@
+"""The attendee's pages: register, the organisation type-ahead, and the booking link pages.
+
+All of this area's URLs: the public pages here, the organiser's in
+:mod:`eventsapp.registration.organiser`.
+
+    GET/POST /events/<id>/register              registration.register
+    GET      /registration/organisations.json   registration.organisations
+    GET      /booking/<token>                   registration.booking
+    GET/POST /booking/<token>/edit              registration.booking_edit
+    GET/POST /booking/<token>/cancel            registration.booking_cancel
+    GET      /booking/<token>/event.ics         registration.booking_ics
+    GET/POST /booking/<token>/equality          registration.equality
+"""
+
+from __future__ import annotations
+
+import segno
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from eventsapp.extensions import db, limiter
+from eventsapp.models import EqualityResponse, Organisation, Registration, normalise_organisation_name
+from eventsapp.permissions import get_event_or_404
+from eventsapp.registration import bp, emails, services
+from eventsapp.registration.forms import ConfirmForm, EqualityForm, registration_form
+from eventsapp.registration.services import RegistrationClosed, closed_reason
+from eventsapp.tokens import make_token, read_token
+
+
+@bp.app_context_processor
+def panel_helpers():
+    return {"registration_panel": panel_state, "event_link": event_link, "manage_link": manage_link}
+
+
+def event_link(event) -> str:
+    """The public page of ``event`` (the events area's), or the home page without it."""
+    if "events.detail" in current_app.view_functions:
+        return url_for("events.detail", event_id=event.id)
+    return url_for("main.index")
+
+
+def manage_link(event) -> str:
+    if "events.manage" in current_app.view_functions:
+        return url_for("events.manage", event_id=event.id)
+    return url_for("registration.manage", event_id=event.id)
+
+
+def panel_state(event) -> dict:
+    """What the event page's registration panel shows for ``event``."""
+    counts = services.status_counts(event)
+    return {
+        "counts": counts,
+        "places_left": services.places_left(event, counts["confirmed"]),
+        "closed_reason": closed_reason(event),
+    }
+
+
+@bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def register(event_id: int):
+    """The public registration form.
+
+    :raise 404: for a missing event or another organisation's draft.
+    """
+    event = get_event_or_404(event_id)
+    reason = closed_reason(event)
+    if reason:
+        return render_template("registration/closed.html", event=event, reason=reason)
+    form = registration_form(event)
+    if form.validate_on_submit():
+        try:
+            result = services.register(event, form.details(), source="web")
+        except RegistrationClosed as closed:
+            db.session.rollback()
+            return render_template("registration/closed.html", event=event, reason=str(closed))
+        except OperationalError:  # the database stayed busy beyond its timeout
+            db.session.rollback()
+            current_app.logger.exception("registration: database busy")
+            return render_template("registration/busy.html", event=event), 503
+        db.session.commit()
+        emails.send_queued()
+        if result.already_registered:
+            return render_template("registration/already.html", event=event)
+        return redirect(url_for(".booking", token=make_token("booking", result.registration.id), new=1))
+    state = panel_state(event)
+    return render_template("registration/register.html", event=event, form=form, **state), (
+        422 if form.errors else 200)
+
+
+@bp.get("/registration/organisations.json")
+@limiter.limit("120 per minute")
+def organisations():
+    """Known organisation names matching ``q`` (for the type-ahead): ``{"organisations": [...]}``."""
+    key = normalise_organisation_name(request.args.get("q", "")[:200])
+    if len(key) < 2:
+        return jsonify(organisations=[])
+    names = db.session.scalars(
+        select(Organisation.name)
+        .where(Organisation.merged_into_id.is_(None), Organisation.normalised_key.contains(key, autoescape=True))
+        .order_by(Organisation.normalised_key.startswith(key, autoescape=True).desc(), Organisation.name)
+        .limit(10)
+    ).all()
+    return jsonify(organisations=names)
+
+
+def load_booking(token: str) -> Registration:
+    """The registration a booking link names.
+
+    :raise 404: for a forged, altered or unknown link.
+    """
+    registration_id = read_token("booking", token)
+    if not isinstance(registration_id, int):
+        abort(404)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+def checkin_url(registration: Registration) -> str:
+    token = make_token("checkin", registration.id)
+    if "checkin.scan" in current_app.view_functions:
+        return url_for("checkin.scan", token=token, _external=True)
+    # The check-in area owns GET /checkin/scan/<token>; until it is installed, build it by hand.
+    return request.url_root.rstrip("/") + f"/checkin/scan/{token}"
+
+
+@bp.get("/booking/<token>")
+def booking(token: str):
+    """The attendee's own booking page (no account: the signed link is the key)."""
+    registration = load_booking(token)
+    qr = None
+    if registration.status == "confirmed" and not registration.event.is_cancelled:
+        qr = segno.make(checkin_url(registration), error="m").svg_data_uri(scale=5, border=2)
+    has_equality = db.session.scalar(
+        select(EqualityResponse.id).where(EqualityResponse.registration_id == registration.id)) is not None
+    return render_template(
+        "registration/booking.html", registration=registration, event=registration.event, token=token,
+        qr=qr, has_equality=has_equality, just_registered=request.args.get("new") == "1",
+        answers=answer_rows(registration),
+    )
+
+
+def answer_rows(registration: Registration) -> list[tuple[str, str]]:
+    from eventsapp.models import EventQuestion, RegistrationAnswer
+
+    rows = db.session.execute(
+        select(EventQuestion.label, RegistrationAnswer.value)
+        .join(RegistrationAnswer, RegistrationAnswer.question_id == EventQuestion.id)
+        .where(RegistrationAnswer.registration_id == registration.id)
+        .order_by(EventQuestion.position, EventQuestion.id)
+    ).all()
+    return [(label, value) for label, value in rows if value]
+
+
+def form_data_from(registration: Registration) -> dict:
+    from eventsapp.models import RegistrationAnswer
+
+    data = {
+        "first_name": registration.person.first_name,
+        "last_name": registration.person.last_name,
+        "organisation_name": registration.organisation.name if registration.organisation else "",
+        "individual": registration.organisation is None,
+        "job_title": registration.job_title,
+        "access_requirements": registration.access_requirements,
+        "dietary_requirements": registration.dietary_requirements,
+        "consent_contact": registration.consent_contact,
+    }
+    for answer in db.session.scalars(
+        select(RegistrationAnswer).where(RegistrationAnswer.registration_id == registration.id)
+    ):
+        data[f"question_{answer.question_id}"] = answer.value
+    return data
+
+
+def prefill(form, registration: Registration) -> None:
+    for name, value in form_data_from(registration).items():
+        if name in form:
+            field = form[name]
+            if field.type == "MultiCheckboxField":
+                field.data = value.splitlines()
+            else:
+                field.data = value
+
+
+@bp.route("/booking/<token>/edit", methods=["GET", "POST"])
+def booking_edit(token: str):
+    registration = load_booking(token)
+    if registration.status == "cancelled":
+        flash("This registration is cancelled, so it can no longer be changed.", "warning")
+        return redirect(url_for(".booking", token=token))
+    form = registration_form(registration.event, purpose="edit")
+    if request.method == "GET":
+        prefill(form, registration)
+    if form.validate_on_submit():
+        details = form.details()
+        details.pop("email", None)
+        services.update_details(registration, details)
+        db.session.commit()
+        flash("Your details are saved.", "success")
+        return redirect(url_for(".booking", token=token))
+    return render_template("registration/booking_edit.html", form=form, registration=registration,
+                           event=registration.event, token=token), 422 if form.errors else 200
+
+
+@bp.route("/booking/<token>/cancel", methods=["GET", "POST"])
+def booking_cancel(token: str):
+    registration = load_booking(token)
+    form = ConfirmForm()
+    if registration.status == "cancelled":
+        flash("This registration is already cancelled.", "info")
+        return redirect(url_for(".booking", token=token))
+    if form.validate_on_submit():
+        services.cancel_registration(registration)
+        db.session.commit()
+        emails.send_queued()
+        flash("Your registration is cancelled. We have emailed you to confirm.", "success")
+        return redirect(url_for(".booking", token=token))
+    return render_template("registration/booking_cancel.html", form=form, registration=registration,
+                           event=registration.event, token=token)
+
+
+@bp.get("/booking/<token>/event.ics")
+def booking_ics(token: str):
+    registration = load_booking(token)
+    return Response(
+        emails.event_ics(registration.event), mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="event-{registration.event_id}.ics"'},
+    )
+
+
+@bp.route("/booking/<token>/equality", methods=["GET", "POST"])
+def equality(token: str):
+    """The optional, separately consented equality-monitoring step."""
+    registration = load_booking(token)
+    existing = db.session.scalar(
+        select(EqualityResponse).where(EqualityResponse.registration_id == registration.id))
+    if existing is not None or registration.status == "cancelled":
+        flash("Thank you — your equality monitoring answers are already recorded.", "info")
+        return redirect(url_for(".booking", token=token))
+    form = EqualityForm()
+    if form.validate_on_submit():
+        db.session.add(EqualityResponse(
+            event_id=registration.event_id, registration_id=registration.id,
+            **{name: form[name].data or None for name in ("ethnicity", "religion", "age_band", "gender", "disability")},
+        ))
+        try:
+            db.session.commit()
+        except IntegrityError:  # a second submission raced the first; the first stands
+            db.session.rollback()
+        flash("Thank you — your answers are recorded anonymously.", "success")
+        return redirect(url_for(".booking", token=token))
+    return render_template("registration/equality.html", form=form, registration=registration,
+                           event=registration.event, token=token), 422 if form.errors else 200
