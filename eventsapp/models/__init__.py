@@ -1,6 +1,7 @@
 """The domain model; importing this package registers every table."""
 
 from eventsapp.models.base import utcnow
+from eventsapp.models.checkin import ATTENDANCE_ACTIONS, AttendanceFinalisation, AttendanceLog
 from eventsapp.models.equality import EqualityResponse
 from eventsapp.models.event import EVENT_STATUSES, Event, Programme, event_cohost
 from eventsapp.models.merge import OrganisationMerge
@@ -23,6 +24,7 @@ from eventsapp.models.registration import (
 from eventsapp.models.user import ROLES, Membership, User
 
 __all__ = [
+    "ATTENDANCE_ACTIONS",
     "ATTENDANCE_METHODS",
     "EVENT_STATUSES",
     "REGISTRATION_SOURCES",
@@ -30,6 +32,8 @@ __all__ = [
     "ROLES",
     "QUESTION_KINDS",
     "Attendance",
+    "AttendanceFinalisation",
+    "AttendanceLog",
     "EqualityResponse",
     "EventQuestion",
     "RegistrationAnswer",

@@ -1,0 +1,241 @@
+"""Printed check-in aids, as bytes: the sign-in sheet and name badges.
+
+Both use the Unicode TrueType font from :func:`eventsapp.pdf_fonts.pdf_fonts`
+so that "Łukasz Wójcik" and "Nguyễn Thị Minh Khai" print as typed. Without
+one, names are reduced to Latin-1 (accents dropped) rather than printed as
+empty boxes, and the sheet says why.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen import canvas as pdf_canvas
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from eventsapp.extensions import db
+from eventsapp.models import Event, Registration
+from eventsapp.pdf_fonts import PdfFonts, pdf_fonts
+from eventsapp.timeutil import date_in_words, time_range
+
+#: Rows of the sign-in table per page; each page is its own Table (never one huge LongTable).
+ROWS_PER_PAGE = 22
+ROW_HEIGHT = 9.6 * mm
+
+#: A4 label sheet of 2 x 4 labels, 99.1 x 67.7 mm (e.g. L7165).
+LABEL_WIDTH, LABEL_HEIGHT = 99.1 * mm, 67.7 * mm
+LABEL_COLUMNS, LABEL_ROWS = 2, 4
+LABEL_PADDING = 6 * mm
+
+
+@dataclass(frozen=True)
+class Attendee:
+    first_name: str
+    last_name: str
+    organisation: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+def _sort_key(text: str) -> str:
+    """Accent- and case-blind sort key ("Ó" sorts with "O")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def confirmed_attendees(event: Event) -> list[Attendee]:
+    """Confirmed registrants, by surname then first name."""
+    registrations = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == "confirmed")
+        .options(joinedload(Registration.person), joinedload(Registration.organisation))
+    ).all()
+    attendees = [
+        Attendee(
+            r.person.first_name,
+            r.person.last_name,
+            r.organisation_name_entered or (r.organisation.name if r.organisation else ""),
+        )
+        for r in registrations
+    ]
+    return sorted(attendees, key=lambda a: (_sort_key(a.last_name), _sort_key(a.first_name)))
+
+
+def printable(text: str, fonts: PdfFonts) -> str:
+    """The text as the font can print it: unchanged for a Unicode font, else reduced to Latin-1."""
+    text = unicodedata.normalize("NFC", text)
+    if fonts.unicode:
+        return text
+    stripped = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped).encode("latin-1", "replace").decode("latin-1")
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class _NumberedCanvas(pdf_canvas.Canvas):
+    """Holds every page until the end so each footer can say "Page x of y"."""
+
+    def __init__(self, *args, page_decorator=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._saved_pages: list[dict] = []
+        self._page_decorator = page_decorator
+
+    def showPage(self):  # noqa: N802  (reportlab's name)
+        self._saved_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._saved_pages)
+        for state in self._saved_pages:
+            self.__dict__.update(state)
+            self._page_decorator(self, self._pageNumber, total)
+            super().showPage()
+        super().save()
+
+
+def _event_lines(event: Event) -> tuple[str, str]:
+    when = f"{date_in_words(event.starts_at)}, {time_range(event.starts_at, event.ends_at)}"
+    where = ", ".join(part for part in (event.venue, event.town, event.postcode) if part)
+    return when, where
+
+
+def render_sign_in_sheet(event: Event, blank_rows: int = 20) -> bytes:
+    """A4 sign-in sheet: numbered rows of confirmed registrants by surname, then blank rows for walk-ins.
+
+    Every page has the event title, date and venue in its header and
+    "Page x of y" in its footer.
+    """
+    fonts = pdf_fonts()
+    attendees = confirmed_attendees(event)
+    when, where = _event_lines(event)
+    title = printable(event.title, fonts)
+    page_width, page_height = A4
+    margin = 15 * mm
+    header_height = 24 * mm
+
+    def decorate(canvas, number: int, total: int) -> None:
+        canvas.saveState()
+        canvas.setFont(fonts.bold, 13)
+        canvas.drawString(margin, page_height - margin - 4 * mm, title[:90])
+        canvas.setFont(fonts.regular, 9.5)
+        canvas.drawString(margin, page_height - margin - 10 * mm, printable(when, fonts))
+        canvas.drawString(margin, page_height - margin - 15 * mm, printable(where, fonts)[:110])
+        canvas.setFont(fonts.regular, 8.5)
+        canvas.drawString(margin, margin - 6 * mm, "Sign-in sheet · please sign beside your name, or add yourself at the end")
+        canvas.drawRightString(page_width - margin, margin - 6 * mm, f"Page {number} of {total}")
+        if not fonts.unicode:
+            canvas.drawString(margin, margin - 10 * mm, "Accents were dropped from names: no Unicode font found (set PDF_FONT).")
+        canvas.restoreState()
+
+    cell = ParagraphStyle("cell", fontName=fonts.regular, fontSize=9.5, leading=11)
+    head = ParagraphStyle("head", parent=cell, fontName=fonts.bold)
+    widths = [11 * mm, 62 * mm, 58 * mm, page_width - 2 * margin - 131 * mm]
+    heading = [Paragraph(_xml(text), head) for text in ("No.", "Name", "Organisation", "Signature")]
+
+    rows = [
+        [str(n), Paragraph(_xml(printable(a.full_name, fonts)), cell), Paragraph(_xml(printable(a.organisation, fonts)), cell), ""]
+        for n, a in enumerate(attendees, start=1)
+    ]
+    rows += [[str(n), "", "", ""] for n in range(len(attendees) + 1, len(attendees) + blank_rows + 1)]
+
+    style = TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), fonts.regular),
+        ("FONTSIZE", (0, 0), (-1, -1), 9.5),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, 1), (0, -1), "RIGHT"),
+    ])
+    story: list = []
+    if not rows:
+        story.append(Paragraph("No one has registered yet.", cell))
+    for start in range(0, len(rows), ROWS_PER_PAGE):
+        chunk = rows[start:start + ROWS_PER_PAGE]
+        table = Table([heading, *chunk], colWidths=widths, rowHeights=[8 * mm] + [ROW_HEIGHT] * len(chunk))
+        table.setStyle(style)
+        if story:
+            story.append(PageBreak())
+        story.append(table)
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin + header_height,
+        bottomMargin=margin, title=f"Sign-in sheet: {event.title}", author="eventsapp",
+    )
+    document.build(story, canvasmaker=lambda *a, **k: _NumberedCanvas(*a, page_decorator=decorate, **k))
+    return buffer.getvalue()
+
+
+def fit_font_size(text: str, font: str, width: float, largest: float, smallest: float) -> float:
+    """The largest size (in 0.5 pt steps) at which ``text`` fits ``width``; never below ``smallest``."""
+    size = largest
+    while size > smallest and stringWidth(text, font, size) > width:
+        size -= 0.5
+    return size
+
+
+def _badge_positions() -> Iterable[tuple[float, float]]:
+    page_width, page_height = A4
+    left = (page_width - LABEL_COLUMNS * LABEL_WIDTH) / 2
+    top = (page_height + LABEL_ROWS * LABEL_HEIGHT) / 2
+    for row in range(LABEL_ROWS):
+        for column in range(LABEL_COLUMNS):
+            yield left + column * LABEL_WIDTH, top - (row + 1) * LABEL_HEIGHT
+
+
+def render_badges(event: Event) -> bytes:
+    """Name badges on A4 sheets of 2 x 4 labels (99.1 x 67.7 mm): name, organisation, event.
+
+    Long names and organisations are shrunk to fit the label's width.
+    """
+    fonts = pdf_fonts()
+    attendees = confirmed_attendees(event)
+    buffer = io.BytesIO()
+    canvas = pdf_canvas.Canvas(buffer, pagesize=A4)
+    canvas.setTitle(f"Name badges: {event.title}")
+    canvas.setAuthor("eventsapp")
+    inner = LABEL_WIDTH - 2 * LABEL_PADDING
+    event_title = printable(event.title, fonts)
+    per_page = LABEL_COLUMNS * LABEL_ROWS
+    if not attendees:
+        canvas.setFont(fonts.regular, 12)
+        canvas.drawString(20 * mm, A4[1] - 30 * mm, "No one has registered yet.")
+    for start in range(0, len(attendees), per_page):
+        for attendee, (x, y) in zip(attendees[start:start + per_page], _badge_positions(), strict=False):
+            centre = x + LABEL_WIDTH / 2
+            name = printable(attendee.full_name, fonts)
+            size = fit_font_size(name, fonts.bold, inner, 26, 9)
+            canvas.setFont(fonts.bold, size)
+            canvas.drawCentredString(centre, y + LABEL_HEIGHT * 0.55, name)
+            organisation = printable(attendee.organisation, fonts)
+            if organisation:
+                org_size = fit_font_size(organisation, fonts.regular, inner, 14, 7)
+                canvas.setFont(fonts.regular, org_size)
+                canvas.drawCentredString(centre, y + LABEL_HEIGHT * 0.55 - size * 0.9 - 4 * mm, organisation)
+            title_size = fit_font_size(event_title, fonts.regular, inner, 8, 5)
+            canvas.setFont(fonts.regular, title_size)
+            canvas.setFillColor(colors.HexColor("#444444"))
+            canvas.drawCentredString(centre, y + LABEL_PADDING, event_title)
+            canvas.setFillColor(colors.black)
+        canvas.showPage()
+    if not attendees:
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+__all__ = ["render_badges", "render_sign_in_sheet"]

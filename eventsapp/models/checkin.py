@@ -1,0 +1,53 @@
+"""The attendance audit trail and the organiser's "attendance is final" decision."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventsapp.extensions import db
+from eventsapp.models.base import utcnow
+from eventsapp.models.event import Event
+from eventsapp.models.registration import ATTENDANCE_METHODS, Registration
+from eventsapp.models.user import User
+
+ATTENDANCE_ACTIONS = ("check_in", "undo", "no_show")
+
+
+class AttendanceLog(db.Model):
+    """One thing that happened to a registration's attendance: who, when, what and how."""
+
+    __table_args__ = (
+        CheckConstraint(f"action IN {ATTENDANCE_ACTIONS!r}", name="action_known"),
+        CheckConstraint(f"method IS NULL OR method IN {ATTENDANCE_METHODS!r}", name="method_known"),
+        Index("ix_attendance_log_registration_at", "registration_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(16))
+    #: How the person was checked in (or, for an undo, how the removed check-in was made).
+    method: Mapped[str | None] = mapped_column(String(16))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    registration: Mapped[Registration] = relationship()
+    by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<AttendanceLog {self.action} registration={self.registration_id}>"
+
+
+class AttendanceFinalisation(db.Model):
+    """An organiser's decision that an event's attendance is complete: the rest are no-shows."""
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
+    finalised_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    #: How many confirmed registrations had no attendance at that moment.
+    no_show_count: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship()
+    finalised_by: Mapped[User | None] = relationship()
