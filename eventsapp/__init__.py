@@ -114,16 +114,32 @@ def check_database(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from eventsapp.auth import bp as auth_bp
     from eventsapp.checkin import bp as checkin_bp
+    from eventsapp.dashboard import bp as dashboard_bp
     from eventsapp.errors import bp as errors_bp
+    from eventsapp.events import bp as events_bp
     from eventsapp.feeds import bp as feeds_bp
+    from eventsapp.imports import bp as imports_bp
     from eventsapp.main import bp as main_bp
+    from eventsapp.organisations import bp as organisations_bp
+    from eventsapp.merges import bp as merges_bp
+    from eventsapp.programmes import bp as programmes_bp
     from eventsapp.registration import bp as registration_bp
+    from eventsapp.reports import api_bp as reports_api_bp
+    from eventsapp.reports import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(organisations_bp)
     app.register_blueprint(checkin_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(programmes_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(registration_bp)
+    app.register_blueprint(imports_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(reports_api_bp)
+    app.register_blueprint(merges_bp)
     app.register_blueprint(errors_bp)
 
 
@@ -143,14 +159,18 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
-    from eventsapp.security import add_security_headers
+    from eventsapp import security
 
-    app.after_request(add_security_headers)
+    security.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
     from eventsapp.cli import register
+    from eventsapp.imports.cli import register as register_import_commands
     from eventsapp.registration.cli import register as register_registration_commands
+    from eventsapp.reports.cli import register as register_report_commands
 
     register(app)
+    register_import_commands(app)
     register_registration_commands(app)
+    register_report_commands(app)

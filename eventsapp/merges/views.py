@@ -1,0 +1,143 @@
+"""Coordinators' organisation merges: /organisations/merges.
+
+Only coordinators may merge (organisations are shared by every programme);
+other signed-in users get 403.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from eventsapp.extensions import db
+from eventsapp.merges import bp
+from eventsapp.merges.forms import MergeForm, PairForm, UndoForm
+from eventsapp.models import Organisation, OrganisationMerge
+from eventsapp.organisations.merge import (
+    MergeError,
+    likely_duplicates,
+    merge_organisations,
+    registrations_count,
+    undo_merge,
+)
+from eventsapp.permissions import is_coordinator
+
+PER_PAGE = 20
+
+
+@bp.before_request
+@login_required
+def require_coordinator():
+    if not is_coordinator(current_user):
+        abort(403)
+
+
+@bp.get("/")
+def index():
+    """Likely duplicates (searchable) and the log of merges, newest first (paginated)."""
+    search = request.args.get("q", "").strip()[:100]
+    page = request.args.get("page", 1, type=int) or 1
+    history = db.paginate(
+        select(OrganisationMerge).order_by(OrganisationMerge.merged_at.desc(), OrganisationMerge.id.desc()),
+        page=max(page, 1), per_page=PER_PAGE, error_out=False,
+    )
+    return render_template(
+        "merges/index.html",
+        candidates=likely_duplicates(search=search),
+        search=search,
+        history=history,
+        pair_form=PairForm(formdata=None),
+        undo_form=UndoForm(),
+    )
+
+
+def _live_organisation(value) -> Organisation | None:
+    try:
+        organisation = db.session.get(Organisation, int(value))
+    except (TypeError, ValueError):
+        return None
+    return organisation
+
+
+@bp.get("/new")
+def new():
+    """Compare two organisations and confirm the merge.
+
+    ``?first=<id>&second=<id>``; unknown numbers come back at the field.
+    """
+    pair_form = PairForm(request.args)
+    if not pair_form.validate():
+        return _index_with(pair_form), 422
+    first, second = _live_organisation(pair_form.first.data), _live_organisation(pair_form.second.data)
+    if first is None:
+        pair_form.first.errors = ["No organisation has this number."]
+    if second is None:
+        pair_form.second.errors = ["No organisation has this number."]
+    if first is not None and second is not None and first.id == second.id:
+        pair_form.second.errors = ["Choose two different organisations."]
+    if pair_form.first.errors or pair_form.second.errors:
+        return _index_with(pair_form), 422
+    form = MergeForm(first=str(first.id), second=str(second.id))
+    return _confirm(form, first, second)
+
+
+def _index_with(pair_form: PairForm) -> str:
+    history = db.paginate(select(OrganisationMerge).order_by(OrganisationMerge.merged_at.desc()),
+                          page=1, per_page=PER_PAGE, error_out=False)
+    return render_template("merges/index.html", candidates=likely_duplicates(), search="", history=history,
+                           pair_form=pair_form, undo_form=UndoForm())
+
+
+def _confirm(form: MergeForm, first: Organisation, second: Organisation, status: int = 200):
+    form.survivor.choices = [(str(first.id), first.name), (str(second.id), second.name)]
+    counts = {o.id: registrations_count(o) for o in (first, second)}
+    merged_in = dict(db.session.execute(
+        select(Organisation.merged_into_id, func.count()).where(
+            Organisation.merged_into_id.in_([first.id, second.id])).group_by(Organisation.merged_into_id)
+    ).all())
+    return render_template("merges/confirm.html", form=form, first=first, second=second, counts=counts,
+                           merged_in=merged_in), status
+
+
+@bp.post("/new")
+def create():
+    """Merge: the organisation not chosen as survivor is merged into the chosen one."""
+    form = MergeForm()
+    first, second = _live_organisation(form.first.data), _live_organisation(form.second.data)
+    if first is None or second is None:
+        abort(404)
+    form.survivor.choices = [(str(first.id), first.name), (str(second.id), second.name)]
+    if not form.validate():
+        return _confirm(form, first, second, 422)
+    survivor, duplicate = (first, second) if form.survivor.data == str(first.id) else (second, first)
+    try:
+        record = merge_organisations(survivor, duplicate, by=current_user)
+    except MergeError as error:
+        db.session.rollback()
+        form.survivor.errors = [str(error)]
+        return _confirm(form, first, second, 422)
+    db.session.commit()
+    flash(f"Merged “{record.merged_name}” into “{record.survivor_name}”. Reports count them as one "
+          "organisation from now on.", "success")
+    return redirect(url_for("merges.index"))
+
+
+@bp.post("/<int:merge_id>/undo")
+def undo(merge_id: int):
+    """Undo a merge. :raise 404: for an unknown merge."""
+    record = db.session.get(OrganisationMerge, merge_id)
+    if record is None:
+        abort(404)
+    form = UndoForm()
+    if not form.validate():
+        abort(400)
+    try:
+        undo_merge(record, by=current_user)
+    except MergeError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("merges.index"))
+    db.session.commit()
+    flash(f"Undid the merge of “{record.merged_name}” into “{record.survivor_name}”.", "success")
+    return redirect(url_for("merges.index"))

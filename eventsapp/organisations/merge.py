@@ -1,0 +1,171 @@
+"""Merging duplicate organisations, and undoing a merge.
+
+A merge keeps the survivor, points the duplicate at it (``merged_into``),
+keeps the duplicate's name as an alias of the survivor (so later
+registrations and imports typed that way resolve to the survivor), and
+records who did it and when. Registrations keep the organisation they were
+made with; reports resolve it through ``merged_into``, so they change the
+moment a merge commits. Chains are kept one step long: organisations merged
+earlier into the duplicate are re-pointed at the survivor, which is what
+lets reports use ``COALESCE(merged_into_id, id)``.
+
+Undo restores exactly what the merge changed, provided nothing later built
+on it (the survivor has not itself been merged since).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import func, select, update
+
+from eventsapp.extensions import db
+from eventsapp.models import (
+    Organisation,
+    OrganisationAlias,
+    OrganisationMerge,
+    Registration,
+    User,
+    normalise_organisation_name,
+    utcnow,
+)
+
+#: rapidfuzz token_sort_ratio at or above which two names look like one organisation.
+SIMILARITY = 90
+
+
+class MergeError(ValueError):
+    """A merge or undo that cannot be done; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    first: Organisation
+    second: Organisation
+    score: int
+    reason: str
+
+
+def likely_duplicates(search: str = "", limit: int = 50, similarity: int = SIMILARITY) -> list[Candidate]:
+    """Pairs of live organisations that probably are one: an alias of one is the other's
+    name, or their normalised names are close (rapidfuzz token_sort_ratio ≥ ``similarity``).
+
+    Exact key collisions between live organisations cannot exist (a unique
+    index forbids them). Best matches first; ``search`` keeps pairs where
+    either name contains it.
+    """
+    live = db.session.execute(
+        select(Organisation.id, Organisation.normalised_key).where(Organisation.merged_into_id.is_(None))
+        .order_by(Organisation.id)
+    ).all()
+    pairs: dict[tuple[int, int], tuple[int, str]] = {}
+    alias_owner = db.session.execute(
+        select(OrganisationAlias.organisation_id, Organisation.id)
+        .join(Organisation, Organisation.normalised_key == OrganisationAlias.normalised_key)
+        .where(Organisation.merged_into_id.is_(None), Organisation.id != OrganisationAlias.organisation_id)
+    ).all()
+    for owner, other in alias_owner:
+        pairs[(min(owner, other), max(owner, other))] = (100, "an alias of one is the other's name")
+    ids = [row[0] for row in live]
+    keys = [row[1] for row in live]
+    for i, key in enumerate(keys[:-1]):
+        later = keys[i + 1:]
+        for _, score, offset in process.extract(key, later, scorer=fuzz.token_sort_ratio,
+                                                score_cutoff=similarity, limit=None):
+            pairs.setdefault((ids[i], ids[i + 1 + offset]), (round(score), "similar names"))
+    if not pairs:
+        return []
+    organisations = {
+        o.id: o for o in db.session.scalars(
+            select(Organisation).where(Organisation.id.in_({i for pair in pairs for i in pair}))
+        )
+    }
+    needle = search.strip().casefold()
+    candidates = [
+        Candidate(organisations[a], organisations[b], score, reason)
+        for (a, b), (score, reason) in pairs.items()
+        if not needle or needle in organisations[a].name.casefold() or needle in organisations[b].name.casefold()
+    ]
+    candidates.sort(key=lambda c: (-c.score, c.first.name.casefold()))
+    return candidates[:limit]
+
+
+def registrations_count(organisation: Organisation) -> int:
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(Registration.organisation_id == organisation.id)
+    ) or 0
+
+
+def merge_organisations(survivor: Organisation, duplicate: Organisation, by: User | None) -> OrganisationMerge:
+    """Merge ``duplicate`` into ``survivor`` (not committed).
+
+    :raise MergeError: when they are the same, or either has already been merged.
+    """
+    if survivor.id == duplicate.id:
+        raise MergeError("Choose two different organisations.")
+    for organisation in (survivor, duplicate):
+        if organisation.merged_into_id is not None:
+            raise MergeError(f"“{organisation.name}” has already been merged into another organisation.")
+    record = OrganisationMerge(
+        survivor=survivor, merged=duplicate, survivor_name=survivor.name, merged_name=duplicate.name,
+        merged_by=by,
+    )
+    repointed = list(db.session.scalars(
+        select(Organisation.id).where(Organisation.merged_into_id == duplicate.id)
+    ))
+    if repointed:
+        db.session.execute(
+            update(Organisation).where(Organisation.id.in_(repointed)).values(merged_into_id=survivor.id)
+        )
+    record.repointed = " ".join(str(i) for i in repointed)
+    added = []
+    key = normalise_organisation_name(duplicate.name)
+    exists = db.session.scalar(select(OrganisationAlias.id).where(OrganisationAlias.normalised_key == key))
+    if key and exists is None:
+        alias = OrganisationAlias(organisation=survivor, name=duplicate.name, normalised_key=key)
+        db.session.add(alias)
+        db.session.flush()
+        added.append(alias.id)
+    record.aliases_added = " ".join(str(i) for i in added)
+    duplicate.merged_into = survivor
+    db.session.add(record)
+    db.session.flush()
+    db.session.expire_all()
+    return record
+
+
+def undo_merge(record: OrganisationMerge, by: User | None) -> None:
+    """Restore what ``record`` changed (not committed).
+
+    :raise MergeError: when it was already undone, or a later merge built on it.
+    """
+    if record.undone_at is not None:
+        raise MergeError("This merge has already been undone.")
+    survivor, duplicate = record.survivor, record.merged
+    if duplicate.merged_into_id != survivor.id:
+        raise MergeError(f"“{duplicate.name}” is no longer merged into “{survivor.name}”.")
+    if survivor.merged_into_id is not None:
+        raise MergeError(
+            f"“{survivor.name}” has since been merged into another organisation; undo that merge first."
+        )
+    clash = db.session.scalar(
+        select(Organisation).where(
+            Organisation.normalised_key == duplicate.normalised_key, Organisation.merged_into_id.is_(None)
+        )
+    )
+    if clash is not None:
+        raise MergeError(f"“{clash.name}” now has the same name as “{duplicate.name}”; merge or rename it first.")
+    if record.alias_ids:
+        db.session.execute(OrganisationAlias.__table__.delete().where(OrganisationAlias.id.in_(record.alias_ids)))
+    if record.repointed_ids:
+        db.session.execute(
+            update(Organisation)
+            .where(Organisation.id.in_(record.repointed_ids), Organisation.merged_into_id == survivor.id)
+            .values(merged_into_id=duplicate.id)
+        )
+    duplicate.merged_into_id = None
+    record.undone_at = utcnow()
+    record.undone_by = by
+    db.session.flush()
+    db.session.expire_all()

@@ -1,0 +1,79 @@
+"""The report as a JSON-ready dict (the shape is documented in docs/reports.md)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime
+
+from eventsapp.reports.aggregate import Report
+from eventsapp.reports.suppression import small_count
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds") + "Z"
+    return value.isoformat()
+
+
+def report_to_dict(report: Report) -> dict:
+    f = report.figures
+    scope = report.scope
+    return {
+        "events": f.events,
+        "regions": f.regions,
+        "registrations": f.registrations,
+        "attendances": f.attendances,
+        "people": f.people,
+        "organisations": f.organisations,
+        "headline": report.headline,
+        "no_shows": f.no_shows,
+        "no_show_rate": None if f.no_show_rate is None else round(f.no_show_rate, 4),
+        "cancellations": f.cancellations,
+        "waitlisted": f.waitlisted,
+        "repeat_people": f.repeat_people,
+        "first_time": {"people": f.first_time_people, "organisations": f.first_time_organisations},
+        "returning": {"people": f.returning_people, "organisations": f.returning_organisations},
+        "scope": {
+            "description": report.scope_label,
+            "programme_id": scope.programme_id,
+            "event_id": scope.event_id,
+            "host_id": scope.host_id,
+            "region_id": scope.region_id,
+            "from": _iso(scope.date_from),
+            "to": _iso(scope.date_to),
+        },
+        "generated_at": _iso(report.generated_at),
+        "by_sector": [
+            {"code": s.code, "name": s.name, "organisations": small_count(s.organisations),
+             "people": small_count(s.people), "attendances": small_count(s.attendances)}
+            for s in report.sectors
+        ],
+        "by_region": [
+            {"code": r.code, "name": r.name, "events": r.events, "attendances": small_count(r.attendances),
+             "people": small_count(r.people), "organisations": small_count(r.organisations)}
+            for r in report.regions
+        ],
+        "by_event": [{**asdict(e), "starts_at": _iso(e.starts_at)} for e in report.events],
+        "by_host": [asdict(h) for h in report.hosts],
+        "sector_region": [
+            {"sector": c.sector_code, "region": c.region_code, "people": small_count(c.people),
+             "organisations": small_count(c.organisations)}
+            for c in report.sector_region
+        ],
+        "questions": [
+            {"event_id": q.event_id, "event": q.event_title, "question": q.label, "kind": q.kind,
+             "respondents": q.respondents, "answers": [{"answer": a, "count": n} for a, n in q.counts]}
+            for q in report.questions
+        ],
+        "equality_monitoring": {
+            "respondents": report.equality_respondents,
+            "tables": [
+                {"characteristic": t.characteristic, "label": t.label, "respondents": t.respondents,
+                 "note": t.note, "rows": [{"answer": a, "count": n} for a, n in t.rows]}
+                for t in report.equality
+            ],
+        },
+        "themes": list(report.themes),
+    }

@@ -1,0 +1,193 @@
+"""From request arguments to an authorised :class:`ReportScope`, and who may see what.
+
+Access (design.md): a coordinator sees the reports of the programmes they
+coordinate; an organiser sees the reports of its own organisation's events
+(``host=`` its organisation, or one of its events). Anything else answers
+404, as if it did not exist; a door volunteer of the host gets 403.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort
+from sqlalchemy import select
+
+from eventsapp.extensions import db
+from eventsapp.models import Event, Organisation, Programme, Region, User
+from eventsapp.permissions import can_manage_event, coordinates, roles_by_organisation
+from eventsapp.reports.aggregate import ReportScope
+
+#: The query-string names of the filters, in the order the page shows them.
+FILTERS = ("programme", "region", "host", "event", "from", "to")
+REPORT_ROLES = ("organiser", "coordinator")
+
+
+class ScopeError(ValueError):
+    """A filter value that cannot be read; ``errors`` maps the filter name to a message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def _parse_date(value: str) -> date:
+    return date.fromisoformat(value.strip())
+
+
+def scope_from_args(args) -> ReportScope:
+    """Read ``programme`` (slug), ``region`` (code), ``host`` and ``event`` (ids), ``from``/``to`` (dates).
+
+    :raise ScopeError: for malformed values (the message names the filter).
+    :raise 404: for a programme, region, host or event that does not exist.
+    """
+    errors: dict[str, str] = {}
+    values: dict = {}
+    slug = (args.get("programme") or "").strip()
+    if slug:
+        programme_id = db.session.scalar(select(Programme.id).where(Programme.slug == slug))
+        if programme_id is None:
+            abort(404, description="No such programme.")
+        values["programme_id"] = programme_id
+    code = (args.get("region") or "").strip()
+    if code:
+        region_id = db.session.scalar(select(Region.id).where(Region.code == code.upper()))
+        if region_id is None:
+            errors["region"] = "Choose a region from the list."
+        values["region_id"] = region_id
+    for name, model, key in (("host", Organisation, "host_id"), ("event", Event, "event_id")):
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit():
+            errors[name] = f"Choose a{'n' if name == 'event' else ''} {name} from the list."
+            continue
+        if db.session.get(model, int(raw)) is None:
+            abort(404, description=f"No such {name}.")
+        values[key] = int(raw)
+    for name, key in (("from", "date_from"), ("to", "date_to")):
+        raw = (args.get(name) or "").strip()
+        if raw:
+            try:
+                values[key] = _parse_date(raw)
+            except ValueError:
+                errors[name] = "Enter a date as YYYY-MM-DD, e.g. 2026-03-31."
+    if values.get("date_from") and values.get("date_to") and values["date_to"] < values["date_from"]:
+        errors["to"] = "The end date must be on or after the start date."
+    if errors:
+        raise ScopeError(errors)
+    return ReportScope(**values)
+
+
+def default_scope(user: User) -> ReportScope | None:
+    """What a user sees on /reports/ without filters: their first programme, else their organisation."""
+    roles = roles_by_organisation(user)
+    coordinated = [org for org, role in roles.items() if role == "coordinator"]
+    if coordinated:
+        programme_id = db.session.scalar(
+            select(Programme.id).where(Programme.coordinator_organisation_id.in_(coordinated))
+            .order_by(Programme.starts_on.desc().nulls_last(), Programme.id.desc()).limit(1)
+        )
+        if programme_id is not None:
+            return ReportScope(programme_id=programme_id)
+    hosts = sorted(org for org, role in roles.items() if role in REPORT_ROLES)
+    if hosts:
+        return ReportScope(host_id=hosts[0])
+    return None
+
+
+def may_view(user: User | None, scope: ReportScope) -> bool:
+    roles = roles_by_organisation(user)
+    if scope.event_id is not None:
+        event = db.session.get(Event, scope.event_id)
+        if event is not None and can_manage_event(user, event):
+            return True
+    if scope.programme_id is not None and coordinates(user, db.session.get(Programme, scope.programme_id)):
+        return True
+    return scope.host_id is not None and roles.get(scope.host_id) in REPORT_ROLES
+
+
+def authorise(user: User | None, scope: ReportScope) -> None:
+    """:raise 404: when ``user`` may not see ``scope`` (403 for the host's own door volunteers)."""
+    if may_view(user, scope):
+        return
+    roles = roles_by_organisation(user)
+    host_id = scope.host_id
+    if scope.event_id is not None:
+        event = db.session.get(Event, scope.event_id)
+        host_id = event.host_organisation_id if event and event.status != "draft" else None
+    if host_id is not None and roles.get(host_id) == "door":
+        abort(403)
+    abort(404)
+
+
+def report_title(scope: ReportScope) -> str:
+    if scope.event_id is not None:
+        event = db.session.get(Event, scope.event_id)
+        return f"Event report: {event.title}" if event else "Event report"
+    if scope.programme_id is not None:
+        programme = db.session.get(Programme, scope.programme_id)
+        return f"Programme report: {programme.name}" if programme else "Programme report"
+    if scope.host_id is not None:
+        host = db.session.get(Organisation, scope.host_id)
+        return f"Report: events hosted by {host.name}" if host else "Report"
+    return "Report"
+
+
+def scope_args(scope: ReportScope) -> dict[str, str]:
+    """The query-string form of a scope (for links to the PDF, CSV and JSON)."""
+    args: dict[str, str] = {}
+    if scope.programme_id is not None:
+        programme = db.session.get(Programme, scope.programme_id)
+        args["programme"] = programme.slug
+    if scope.region_id is not None:
+        args["region"] = db.session.get(Region, scope.region_id).code
+    if scope.host_id is not None:
+        args["host"] = str(scope.host_id)
+    if scope.event_id is not None:
+        args["event"] = str(scope.event_id)
+    if scope.date_from is not None:
+        args["from"] = scope.date_from.isoformat()
+    if scope.date_to is not None:
+        args["to"] = scope.date_to.isoformat()
+    return args
+
+
+def filter_choices(user: User, scope: ReportScope) -> dict[str, list[tuple[str, str]]]:
+    """The options of each filter on the page, limited to what ``user`` may see."""
+    roles = roles_by_organisation(user)
+    coordinated = [org for org, role in roles.items() if role == "coordinator"]
+    own_hosts = [org for org, role in roles.items() if role in REPORT_ROLES]
+    programmes = db.session.execute(
+        select(Programme.slug, Programme.name)
+        .where((Programme.coordinator_organisation_id.in_(coordinated))
+               | Programme.id.in_(select(Event.programme_id).where(Event.host_organisation_id.in_(own_hosts))))
+        .order_by(Programme.name)
+    ).all()
+    host_filter = Event.host_organisation_id.in_(own_hosts)
+    if scope.programme_id is not None and coordinates(user, db.session.get(Programme, scope.programme_id)):
+        host_filter = host_filter | (Event.programme_id == scope.programme_id)
+    hosts = db.session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.id.in_(select(Event.host_organisation_id).where(host_filter))
+               | Organisation.id.in_(own_hosts))
+        .order_by(Organisation.name)
+    ).all()
+    event_filter = host_filter
+    if scope.programme_id is not None:
+        event_filter = event_filter & (Event.programme_id == scope.programme_id)
+    events = db.session.execute(
+        select(Event.id, Event.title, Event.starts_at)
+        .where(event_filter, Event.status == "published")
+        .order_by(Event.starts_at.desc()).limit(200)
+    ).all()
+    regions = db.session.execute(select(Region.code, Region.name).order_by(Region.sort_order)).all()
+    from eventsapp.timeutil import format_local
+
+    return {
+        "programme": [("", "Any programme")] + [(slug, name) for slug, name in programmes],
+        "region": [("", "Any region")] + [(code, name) for code, name in regions],
+        "host": [("", "Any host")] + [(str(i), name) for i, name in hosts],
+        "event": [("", "Any event")] + [(str(i), f"{title} ({format_local(start, '%-d %b %Y')})")
+                                         for i, title, start in events],
+    }

@@ -1,0 +1,204 @@
+"""Report routes: the page, PDF, CSV (one table or a ZIP), per-event report, and the JSON API.
+
+All of them build one :class:`~eventsapp.reports.aggregate.Report` and hand
+it to an output function that returns bytes or a template.
+"""
+
+from __future__ import annotations
+
+from flask import Response, abort, jsonify, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from eventsapp.permissions import can_manage_event, get_event_or_404
+from eventsapp.reports import api_bp, bp
+from eventsapp.reports.aggregate import METHODOLOGY, ReportScope, build_report
+from eventsapp.reports.charts import region_series, sector_series, svg_bar_chart
+from eventsapp.reports.csv import render_csv, render_csv_zip
+from eventsapp.reports.forms import ReportFilterForm
+from eventsapp.reports.json import report_to_dict
+from eventsapp.reports.pdf import render_pdf
+from eventsapp.reports.services import (
+    ScopeError,
+    authorise,
+    default_scope,
+    filter_choices,
+    report_title,
+    scope_args,
+    scope_from_args,
+)
+from eventsapp.reports.tables import TABLES, all_tables
+
+
+def _has_filters() -> bool:
+    return any((request.args.get(name) or "").strip() for name in ("programme", "region", "host", "event",
+                                                                    "from", "to"))
+
+
+def _scope_or_default() -> ReportScope:
+    """The scope asked for, authorised; without filters, the user's default scope.
+
+    :raise ScopeError: for malformed filters. :raise 403/404: as :func:`authorise`.
+    """
+    if not _has_filters():
+        scope = default_scope(current_user)
+        if scope is None:
+            abort(403)
+        return scope
+    scope = scope_from_args(request.args)
+    authorise(current_user, scope)
+    return scope
+
+
+def _filename(scope: ReportScope, extension: str) -> str:
+    args = scope_args(scope)
+    stem = "-".join(f"{k}-{v}" for k, v in args.items()) or "report"
+    return f"report-{stem}.{extension}".replace("/", "-")
+
+
+def _download(content: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/")
+@login_required
+def index():
+    """The report page with filters, charts, tables and downloads.
+
+    :raise 404: for a scope the user may not see; malformed filters come back at the field (400).
+    """
+    form = ReportFilterForm(request.args if _has_filters() else MultiDict())
+    try:
+        scope = _scope_or_default()
+    except ScopeError as error:
+        for name, message in error.errors.items():
+            field = form.date_from if name == "from" else form.date_to if name == "to" else form[name]
+            field.errors = [message]
+        _fill_choices(form, ReportScope())
+        return render_template("reports/index.html", form=form, report=None, title="Reports"), 400
+    if not _has_filters():
+        form = ReportFilterForm(MultiDict(scope_args(scope)))
+    _fill_choices(form, scope)
+    report = build_report(scope)
+    args = scope_args(scope)
+    return render_template(
+        "reports/index.html",
+        form=form,
+        report=report,
+        title=report_title(scope),
+        args=args,
+        tables=all_tables(report),
+        sector_chart=svg_bar_chart(sector_series(report), "Organisations by sector", "organisations"),
+        region_chart=svg_bar_chart(region_series(report), "People by region", "people"),
+        methodology=METHODOLOGY,
+    )
+
+
+def _fill_choices(form: ReportFilterForm, scope: ReportScope) -> None:
+    choices = filter_choices(current_user, scope)
+    for name, options in choices.items():
+        form[name].choices = options
+
+
+@bp.get("/report.pdf")
+@login_required
+def pdf():
+    """The report as PDF. :raise 404: for a scope the user may not see; 400 for malformed filters."""
+    scope = _checked_scope()
+    report = build_report(scope)
+    return _download(render_pdf(report, title=report_title(scope)), "application/pdf", _filename(scope, "pdf"))
+
+
+@bp.get("/report.csv")
+@login_required
+def csv():
+    """One table as CSV (``?table=sectors``), or every table as a ZIP of CSV files (no ``table``)."""
+    scope = _checked_scope()
+    table = request.args.get("table", "").strip()
+    if table and table not in TABLES:
+        abort(400, description=f"Unknown table; choose one of: {', '.join(TABLES)}.")
+    report = build_report(scope)
+    if table:
+        return _download(render_csv(report, table), "text/csv; charset=utf-8",
+                         _filename(scope, f"{table}.csv"))
+    return _download(render_csv_zip(report), "application/zip", _filename(scope, "zip"))
+
+
+def _checked_scope() -> ReportScope:
+    try:
+        return _scope_or_default()
+    except ScopeError as error:
+        abort(400, description=str(error))
+
+
+@bp.get("/events/<int:event_id>")
+@login_required
+def event_report(event_id: int):
+    """The short report of one event (attendance, sectors, themes, answers).
+
+    :raise 404: for another organisation's event; 403 for the host's door volunteers.
+    """
+    event = get_event_or_404(event_id, permission=can_manage_event)
+    scope = ReportScope(event_id=event.id)
+    report = build_report(scope)
+    return render_template(
+        "reports/event.html",
+        event=event,
+        report=report,
+        title=report_title(scope),
+        sector_chart=svg_bar_chart(sector_series(report), "Organisations by sector", "organisations"),
+        methodology=METHODOLOGY,
+    )
+
+
+@bp.get("/events/<int:event_id>/report.pdf")
+@login_required
+def event_pdf(event_id: int):
+    """The short report of one event as PDF, for circulating to attendees."""
+    event = get_event_or_404(event_id, permission=can_manage_event)
+    scope = ReportScope(event_id=event.id)
+    content = render_pdf(build_report(scope), title=report_title(scope), short=True)
+    return _download(content, "application/pdf", f"event-{event.id}-report.pdf")
+
+
+@api_bp.get("/reports")
+def api_report():
+    """The report as JSON (shape in docs/reports.md); errors are JSON too.
+
+    :raise 401: when not signed in. :raise 400: for malformed filters.
+    :raise 404: for a scope the user may not see.
+    """
+    if not current_user.is_authenticated:
+        abort(401, description="Sign in to read reports.")
+    try:
+        scope = _scope_or_default()
+    except ScopeError as error:
+        return jsonify(error="Bad Request", status=400, message="Some filters could not be read.",
+                       fields=error.errors), 400
+    payload = report_to_dict(build_report(scope))
+    payload["links"] = {
+        "page": url_for("reports.index", **scope_args(scope)),
+        "pdf": url_for("reports.pdf", **scope_args(scope)),
+        "csv": url_for("reports.csv", **scope_args(scope)),
+    }
+    response = jsonify(payload)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.app_context_processor
+def report_helpers() -> dict:
+    return {"event_report_figures": event_report_figures}
+
+
+def event_report_figures(event):
+    """The headline figures of a held event (None before it has taken place)."""
+    from eventsapp.models import utcnow
+    from eventsapp.reports.aggregate import build_figures
+
+    if event.status != "published" or event.starts_at >= utcnow():
+        return None
+    return build_figures(ReportScope(event_id=event.id))
