@@ -4,6 +4,7 @@ from eventsapp.models.base import utcnow
 from eventsapp.models.checkin import ATTENDANCE_ACTIONS, AttendanceFinalisation, AttendanceLog
 from eventsapp.models.equality import EqualityResponse
 from eventsapp.models.event import EVENT_STATUSES, Event, Programme, event_cohost
+from eventsapp.models.imports import ImportMapping, SectorSynonym
 from eventsapp.models.merge import OrganisationMerge
 from eventsapp.models.organisation import (
     Organisation,
@@ -38,6 +39,7 @@ __all__ = [
     "EventQuestion",
     "RegistrationAnswer",
     "Event",
+    "ImportMapping",
     "Membership",
     "Organisation",
     "OrganisationAlias",
@@ -47,6 +49,7 @@ __all__ = [
     "Region",
     "Registration",
     "Sector",
+    "SectorSynonym",
     "User",
     "event_cohost",
     "normalise_email",

@@ -1,0 +1,7 @@
+"""Imports and exports: attendance lists in (CSV/XLSX), a programme's data out (ZIP of CSV)."""
+
+from flask import Blueprint
+
+bp = Blueprint("imports", __name__, url_prefix="/imports")
+
+from eventsapp.imports import views  # noqa: E402,F401

@@ -1,0 +1,595 @@
+"""The import pass: stream rows in chunks, resolve them, and (when writing) insert in batches.
+
+The same pass runs twice: once as a preview (``write=False``: nothing is
+written, new things get placeholder ids so that counting is identical) and
+once to write (``write=True``, inside one transaction the caller commits).
+Lookups are cached in dicts for the whole file and missing keys are fetched
+per chunk with ``IN`` queries, so the database sees a few queries per
+thousand rows, never one per row.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, insert, select, tuple_, update
+
+from eventsapp.directory import find_organisation
+from eventsapp.extensions import db
+from eventsapp.imports import parsing
+from eventsapp.imports.parsing import FIELDS, RowSource, ValueProblem, cell_text
+from eventsapp.imports.sectors import SectorResolver
+from eventsapp.models import (
+    Attendance,
+    Event,
+    Organisation,
+    Person,
+    Programme,
+    Region,
+    Registration,
+    normalise_email,
+    normalise_organisation_name,
+    utcnow,
+)
+from eventsapp.timeutil import to_local, to_utc
+
+CHUNK_ROWS = 1000
+MAX_ERRORS_KEPT = 200
+MAX_LISTED = 500
+DEFAULT_START, DEFAULT_END = time(10, 0), time(13, 0)
+_LIMITS = {"first_name": 100, "last_name": 100, "email": 254, "organisation": 200, "job_title": 200,
+           "event_title": 200, "town": 100, "host_organisation": 200}
+
+
+@dataclass
+class ImportTarget:
+    """Where rows go: one event, or a programme (whose events may be created from the rows)."""
+
+    event_id: int | None = None
+    programme_slug: str | None = None
+    create_events: bool = False
+    #: The coordinating organisation of a programme the import creates.
+    coordinator_organisation_id: int | None = None
+    file_label: str = ""
+
+
+@dataclass
+class ImportSummary:
+    """What a file holds and what importing it does; JSON-serialisable for the web preview."""
+
+    kind: str = ""
+    encoding: str = ""
+    delimiter: str = ""
+    headers: list[str] = field(default_factory=list)
+    #: header as written -> field ("" when the column is ignored).
+    columns: dict[str, str] = field(default_factory=dict)
+    file_error: str | None = None
+    missing: list[str] = field(default_factory=list)
+    rows: int = 0
+    error_count: int = 0
+    errors: list[dict] = field(default_factory=list)
+    people_new: int = 0
+    people_matched_email: int = 0
+    people_matched_name: int = 0
+    matched_people: list[dict] = field(default_factory=list)
+    organisations_matched: int = 0
+    organisations_new: list[dict] = field(default_factory=list)
+    organisations_new_count: int = 0
+    events_matched: int = 0
+    events_new: list[dict] = field(default_factory=list)
+    programme_created: bool = False
+    registrations_new: int = 0
+    registrations_existing: int = 0
+    attendances_new: int = 0
+    repeated_rows: int = 0
+    unknown_sectors: dict[str, int] = field(default_factory=dict)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_error and not self.missing and not self.error_count and self.rows > 0
+
+    @property
+    def people_matched(self) -> int:
+        return self.people_matched_email + self.people_matched_name
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ImportSummary:
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in (data or {}).items() if k in known})
+
+
+class ImportRefused(Exception):
+    """A write pass met a problem; the transaction must be rolled back."""
+
+    def __init__(self, summary: ImportSummary, message: str):
+        super().__init__(message)
+        self.summary = summary
+
+
+@dataclass
+class _Row:
+    number: int
+    first_name: str
+    last_name: str
+    email: str | None
+    email_key: str | None
+    organisation: str
+    organisation_key: str
+    sector_code: str | None
+    job_title: str
+    attended: bool
+    status: str
+    registered_at: datetime | None
+    event_key: tuple | None = None
+    event_id: int | None = None
+    organisation_id: int | None = None
+    person_id: int | None = None
+
+
+def column_fields(headers: list[str], remembered: dict[str, str] | None = None) -> dict[int, str]:
+    """Column index -> field: remembered choices first, then recognised header names."""
+    remembered = remembered or {}
+    chosen: dict[int, str] = {}
+    taken: set[str] = set()
+    for index, header in enumerate(headers):
+        key = parsing.normalise_header(header)
+        field_name = remembered[key] if key in remembered else parsing.guess_field(header)
+        if field_name and field_name in FIELDS and field_name not in taken:
+            chosen[index] = field_name
+            taken.add(field_name)
+    return chosen
+
+
+def missing_fields(fields: set[str], target: ImportTarget) -> list[str]:
+    missing = []
+    if not fields & {"first_name", "last_name", "full_name"}:
+        missing.append("a name column (first name and last name, or full name)")
+    if target.event_id is None:
+        for needed in ("event_title", "event_date"):
+            if needed not in fields:
+                missing.append(f"{FIELDS[needed].lower()} (needed to know which event each row is for)")
+    return missing
+
+
+class ImportPass:
+    """One streaming pass over a file for one target."""
+
+    def __init__(self, source: RowSource, target: ImportTarget, columns: dict[int, str], *, write: bool,
+                 progress: Callable[[int, float], None] | None = None):
+        self.source, self.target, self.columns, self.write = source, target, columns, write
+        self.progress = progress or (lambda rows, fraction: None)
+        self.summary = ImportSummary(headers=list(source.headers), kind=source.kind, encoding=source.encoding,
+                                     delimiter=source.delimiter)
+        self.summary.columns = {h: columns.get(i, "") for i, h in enumerate(source.headers)}
+        self.sectors = SectorResolver()
+        self._placeholders = itertools.count(-1, -1)
+        self.organisations: dict[str, int] = {}
+        self.new_organisations: dict[str, dict] = {}
+        self.matched_organisation_ids: set[int] = set()
+        self.people_by_email: dict[str, int] = {}
+        self.people_by_name: dict[tuple, int] = {}
+        self.seen_people: set[int] = set()
+        #: (event id, person id) -> [registration id, attended]
+        self.registrations: dict[tuple[int, int], list] = {}
+        self.keys_seen: set[tuple[int, int]] = set()
+        self.events: dict[tuple, tuple[int, datetime]] = {}
+        self.event_specs: dict[tuple, dict] = {}
+        self.regions: dict[str, int] = {}
+        self.programme: Programme | None = None
+        self.programme_id: int | None = None
+        self.fixed_event: tuple[int, datetime] | None = None
+
+    # Set-up ------------------------------------------------------------------
+
+    def prepare(self) -> bool:
+        fields = set(self.columns.values())
+        self.summary.missing = missing_fields(fields, self.target)
+        if self.summary.missing:
+            return False
+        for region in db.session.scalars(select(Region)):
+            self.regions[parsing.normalise_header(region.code)] = region.id
+            self.regions[parsing.normalise_header(region.name)] = region.id
+        if self.target.event_id is not None:
+            event = db.session.get(Event, self.target.event_id)
+            if event is None:
+                self.summary.file_error = f"There is no event with id {self.target.event_id}."
+                return False
+            self.fixed_event = (event.id, event.starts_at)
+            return True
+        programme = db.session.scalar(select(Programme).where(Programme.slug == self.target.programme_slug))
+        if programme is None:
+            if not self.target.create_events:
+                self.summary.file_error = (
+                    f"No programme has the slug “{self.target.programme_slug}”. "
+                    "Choose “create events” to create it from the file."
+                )
+                return False
+            self.summary.programme_created = True
+            if self.write:
+                programme = Programme(
+                    slug=self.target.programme_slug,
+                    name=self.target.programme_slug.replace("-", " ").replace("_", " ").capitalize(),
+                    coordinator_organisation_id=self.target.coordinator_organisation_id,
+                )
+                db.session.add(programme)
+                db.session.flush()
+            else:
+                self.programme_id = next(self._placeholders)
+                return True
+        self.programme, self.programme_id = programme, programme.id
+        for event in db.session.scalars(select(Event).where(Event.programme_id == programme.id)):
+            self.events[(_title_key(event.title), to_local(event.starts_at).date())] = (event.id, event.starts_at)
+        return True
+
+    # The pass ----------------------------------------------------------------
+
+    def run(self) -> ImportSummary:
+        if not self.prepare():
+            return self.summary
+        chunk: list[_Row] = []
+        try:
+            for number, cells in self.source.rows:
+                self.summary.rows += 1
+                row = self.parse(number, cells)
+                if row is not None:
+                    chunk.append(row)
+                if len(chunk) >= CHUNK_ROWS:
+                    self.process(chunk)
+                    chunk = []
+                    self.progress(self.summary.rows, self.source.progress())
+            if chunk:
+                self.process(chunk)
+        except parsing.ImportFileError as error:
+            self.summary.file_error = str(error)
+            if self.write:
+                raise ImportRefused(self.summary, str(error)) from None
+        finally:
+            self.source.close()
+        self.progress(self.summary.rows, 1.0)
+        if self.summary.rows == 0 and not self.summary.file_error:
+            self.summary.file_error = "The file has a header row but no rows of data."
+        self.summary.organisations_matched = len(self.matched_organisation_ids)
+        self.summary.organisations_new_count = len(self.new_organisations)
+        self.summary.organisations_new = sorted(self.new_organisations.values(), key=lambda o: o["name"].casefold())[
+            :MAX_LISTED]
+        self.summary.events_new = sorted(self.event_specs.values(), key=lambda e: (e["date"], e["title"]))
+        self.summary.written = self.write
+        return self.summary
+
+    def error(self, number: int, field_name: str, value: str, message: str) -> None:
+        self.summary.error_count += 1
+        if len(self.summary.errors) < MAX_ERRORS_KEPT:
+            header = next((h for h, f in self.summary.columns.items() if f == field_name), FIELDS.get(field_name, ""))
+            self.summary.errors.append({"row": number, "column": header, "value": value[:120], "message": message})
+        if self.write:
+            raise ImportRefused(self.summary, f"Row {number}, column “{header}”: “{value[:60]}” {message}")
+
+    def parse(self, number: int, cells: list) -> _Row | None:
+        values: dict[str, object] = {}
+        width = len(self.source.headers)
+        if len(cells) > width and any(cell_text(c) for c in cells[width:]):
+            self.error(number, "", f"{len(cells):,} cells",
+                       f"has {len(cells):,} cells but the header row names {width} columns")
+            return None
+        ok = True
+        for index, field_name in self.columns.items():
+            raw = cells[index] if index < len(cells) else None
+            text = cell_text(raw)
+            if len(text) > parsing.MAX_CELL_CHARS or len(text) > _LIMITS.get(field_name, 1000):
+                self.error(number, field_name, text, f"is too long (at most {_LIMITS.get(field_name, 1000)} characters)")
+                ok = False
+            elif text and parsing.looks_like_formula(text):
+                self.error(number, field_name, text, "looks like a spreadsheet formula, not a value")
+                ok = False
+            values[field_name] = raw if isinstance(raw, datetime | date | time) else text
+        if not ok:
+            return None
+        return self._build_row(number, values)
+
+    def _build_row(self, number: int, values: dict) -> _Row | None:
+        first, last = values.get("first_name", ""), values.get("last_name", "")
+        if not first and not last and values.get("full_name"):
+            first, last = parsing.split_full_name(values["full_name"])
+        if not first and not last:
+            self.error(number, "full_name" if "full_name" in values else "first_name", "", "has no name")
+            return None
+        email = values.get("email") or None
+        if email and not parsing.EMAIL.match(email):
+            self.error(number, "email", email, "is not an email address")
+            return None
+        try:
+            attended = parsing.parse_bool(values["attended"]) if "attended" in values else True
+        except ValueProblem as problem:
+            self.error(number, "attended", values["attended"], str(problem))
+            return None
+        try:
+            status = parsing.parse_status(values.get("registration_status", ""))
+        except ValueProblem as problem:
+            self.error(number, "registration_status", values["registration_status"], str(problem))
+            return None
+        if attended:
+            status = "confirmed"
+        registered_at = None
+        if values.get("registered_at"):
+            try:
+                registered_at = to_utc(parsing.parse_datetime(values["registered_at"]))
+            except ValueProblem as problem:
+                self.error(number, "registered_at", cell_text(values["registered_at"]), str(problem))
+                return None
+        organisation = values.get("organisation", "")
+        sector_text = values.get("sector", "")
+        sector_code = self.sectors.resolve(sector_text) if sector_text else None
+        if sector_text and sector_code is None and len(self.summary.unknown_sectors) < 100:
+            self.summary.unknown_sectors[sector_text] = self.summary.unknown_sectors.get(sector_text, 0) + 1
+        row = _Row(
+            number=number, first_name=first[:100], last_name=last[:100], email=email,
+            email_key=normalise_email(email), organisation=organisation,
+            organisation_key=normalise_organisation_name(organisation), sector_code=sector_code,
+            job_title=values.get("job_title", ""), attended=attended, status=status, registered_at=registered_at,
+        )
+        if self.fixed_event is None and not self._event_for(row, values):
+            return None
+        return row
+
+    def _event_for(self, row: _Row, values: dict) -> bool:
+        title = values.get("event_title", "")
+        if not title:
+            self.error(row.number, "event_title", "", "is empty: which event is this row for?")
+            return False
+        try:
+            day = parsing.parse_date(values.get("event_date", ""))
+        except ValueProblem as problem:
+            self.error(row.number, "event_date", cell_text(values.get("event_date", "")), str(problem))
+            return False
+        key = (_title_key(title), day)
+        row.event_key = key
+        if key in self.events:
+            return True
+        if not self.target.create_events:
+            self.error(row.number, "event_title", title,
+                       f"is not an event of this programme on {day:%d/%m/%Y} (choose “create events” to add it)")
+            return False
+        region_text = values.get("region", "")
+        region_id = self.regions.get(parsing.normalise_header(region_text))
+        if region_id is None:
+            self.error(row.number, "region", region_text,
+                       "is not a region (use a name such as “South East” or an ITL code such as TLJ)"
+                       if region_text else "is needed to create the event")
+            return False
+        host = values.get("host_organisation", "")
+        if not normalise_organisation_name(host):
+            self.error(row.number, "host_organisation", host, "is needed to create the event")
+            return False
+        try:
+            start = parsing.parse_time(values["start_time"]) if values.get("start_time") else DEFAULT_START
+            end = parsing.parse_time(values["end_time"]) if values.get("end_time") else None
+        except ValueProblem as problem:
+            which = "end_time" if values.get("start_time") and "start" not in str(problem) else "start_time"
+            self.error(row.number, which, cell_text(values.get(which, "")), str(problem))
+            return False
+        starts_at = to_utc(datetime.combine(day, start))
+        ends_at = to_utc(datetime.combine(day, end)) if end else None
+        if ends_at is None or ends_at <= starts_at:
+            ends_at = starts_at + timedelta(hours=3) if end is None else to_utc(
+                datetime.combine(day + timedelta(days=1), end))
+        host_id = self._organisation_id(host, None, host=True)
+        spec = {"title": title, "date": day.isoformat(), "region_id": region_id, "region": region_text,
+                "town": values.get("town", ""), "host": host, "rows": 0}
+        event_id = next(self._placeholders)
+        if self.write:
+            event = Event(programme_id=self.programme_id, host_organisation_id=host_id, region_id=region_id,
+                          title=title, town=spec["town"], starts_at=starts_at, ends_at=ends_at, status="published")
+            db.session.add(event)
+            db.session.flush()
+            event_id = event.id
+        self.events[key] = (event_id, starts_at)
+        self.event_specs[key] = spec
+        return True
+
+    # Resolution per chunk -------------------------------------------------------
+
+    def _organisation_id(self, name: str, sector_code: str | None, *, host: bool = False) -> int | None:
+        key = normalise_organisation_name(name)
+        if not key:
+            return None
+        if key in self.organisations:
+            organisation_id = self.organisations[key]
+            if key in self.new_organisations:
+                self.new_organisations[key]["rows"] += 0 if host else 1
+            return organisation_id
+        found = find_organisation(name)
+        if found is not None:
+            self.organisations[key] = found.id
+            return found.id
+        clean = " ".join(name.split())
+        code = sector_code or self.sectors.propose(clean)
+        organisation_id = next(self._placeholders)
+        if self.write:
+            organisation = Organisation(name=clean, normalised_key=key, sector_id=self.sectors.sector_id(code))
+            db.session.add(organisation)
+            db.session.flush()
+            organisation_id = organisation.id
+        self.organisations[key] = organisation_id
+        self.new_organisations[key] = {"name": clean, "sector": code or "", "rows": 0 if host else 1,
+                                       "host": host}
+        return organisation_id
+
+    def process(self, chunk: list[_Row]) -> None:
+        for row in chunk:
+            if row.event_key is not None:
+                row.event_id = self.events[row.event_key][0]
+                self.event_specs.get(row.event_key, {"rows": 0})["rows"] += 1
+            else:
+                row.event_id = self.fixed_event[0]
+            row.organisation_id = self._organisation_id(row.organisation, row.sector_code)
+            if row.organisation_id is not None and row.organisation_id > 0:
+                self.matched_organisation_ids.add(row.organisation_id)
+        self._resolve_people(chunk)
+        self._resolve_registrations(chunk)
+
+    def _name_key(self, row: _Row) -> tuple:
+        return (row.first_name.casefold(), row.last_name.casefold(), row.organisation_id)
+
+    def _resolve_people(self, chunk: list[_Row]) -> None:
+        emails = {r.email_key for r in chunk if r.email_key and r.email_key not in self.people_by_email}
+        if emails:
+            for person_id, key in db.session.execute(
+                select(Person.id, Person.email_key).where(Person.email_key.in_(emails))
+            ):
+                self.people_by_email[key] = person_id
+                self._note_match(person_id, "email", chunk, key=key)
+        names = {self._name_key(r) for r in chunk if not r.email_key and self._name_key(r) not in self.people_by_name}
+        if names:
+            firsts = {n[0] for n in names}
+            query = (
+                select(Person.id, func.lower(Person.first_name), func.lower(Person.last_name),
+                       Registration.organisation_id)
+                .join(Registration, Registration.person_id == Person.id)
+                .where(func.lower(Person.first_name).in_(firsts))
+            )
+            for person_id, first, last, organisation_id in db.session.execute(query):
+                key = (first, last, organisation_id)
+                if key in names and key not in self.people_by_name:
+                    self.people_by_name[key] = person_id
+                    self._note_match(person_id, "name and organisation", chunk, name_key=key)
+        pending: dict[tuple, list[_Row]] = {}
+        for row in chunk:
+            if row.email_key:
+                person_key = ("email", row.email_key)
+                person_id = self.people_by_email.get(row.email_key)
+            else:
+                person_key = ("name", *self._name_key(row))
+                person_id = self.people_by_name.get(self._name_key(row))
+            if person_id is None:
+                if person_key in pending:
+                    pending[person_key].append(row)
+                    continue
+                self.summary.people_new += 1
+                if self.write:
+                    pending[person_key] = [row]
+                    continue
+                person_id = next(self._placeholders)
+                self._remember_person(row, person_id)
+            row.person_id = person_id
+        if pending:
+            groups = list(pending.values())
+            ids = db.session.execute(
+                insert(Person).returning(Person.id, sort_by_parameter_order=True),
+                [{"first_name": rows[0].first_name, "last_name": rows[0].last_name, "email": rows[0].email,
+                  "email_key": rows[0].email_key} for rows in groups],
+            ).scalars().all()
+            for rows, person_id in zip(groups, ids, strict=True):
+                self._remember_person(rows[0], person_id)
+                for row in rows:
+                    row.person_id = person_id
+
+    def _remember_person(self, row: _Row, person_id: int) -> None:
+        if row.email_key:
+            self.people_by_email[row.email_key] = person_id
+        else:
+            self.people_by_name[self._name_key(row)] = person_id
+
+    def _note_match(self, person_id: int, how: str, chunk: list[_Row], key=None, name_key=None) -> None:
+        if person_id in self.seen_people:
+            return
+        self.seen_people.add(person_id)
+        if how == "email":
+            self.summary.people_matched_email += 1
+        else:
+            self.summary.people_matched_name += 1
+        if len(self.summary.matched_people) < 50:
+            row = next((r for r in chunk if (key and r.email_key == key) or
+                        (name_key and not r.email_key and self._name_key(r) == name_key)), None)
+            if row is not None:
+                self.summary.matched_people.append(
+                    {"row": row.number, "name": f"{row.first_name} {row.last_name}".strip(), "by": how}
+                )
+
+    def _resolve_registrations(self, chunk: list[_Row]) -> None:
+        wanted = {(r.event_id, r.person_id) for r in chunk
+                  if r.event_id > 0 and r.person_id > 0 and (r.event_id, r.person_id) not in self.registrations}
+        if wanted:
+            query = (
+                select(Registration.id, Registration.event_id, Registration.person_id, Attendance.id)
+                .outerjoin(Attendance, Attendance.registration_id == Registration.id)
+                .where(tuple_(Registration.event_id, Registration.person_id).in_(list(wanted)))
+                .order_by(Registration.id)
+            )
+            for registration_id, event_id, person_id, attendance_id in db.session.execute(query):
+                self.registrations.setdefault((event_id, person_id), [registration_id, attendance_id is not None])
+                self.summary.registrations_existing += 1
+        attend_ids: list[tuple[int, int]] = []
+        pending: dict[tuple, dict] = {}
+        for row in chunk:
+            key = (row.event_id, row.person_id)
+            if key in self.keys_seen:
+                self.summary.repeated_rows += 1
+            self.keys_seen.add(key)
+            if key in pending:
+                if row.attended and not pending[key]["attended"]:
+                    pending[key]["attended"] = True
+                    self.summary.attendances_new += 1
+                continue
+            known = self.registrations.get(key)
+            if known is not None:
+                if row.attended and not known[1]:
+                    known[1] = True
+                    self.summary.attendances_new += 1
+                    if self.write:
+                        attend_ids.append((known[0], row.event_id))
+                continue
+            self.summary.registrations_new += 1
+            if row.attended:
+                self.summary.attendances_new += 1
+            values = {
+                "event_id": row.event_id, "person_id": row.person_id, "organisation_id": row.organisation_id,
+                "organisation_name_entered": row.organisation[:200], "email_key": row.email_key,
+                "status": row.status, "source": "import", "job_title": row.job_title[:200],
+                "created_at": row.registered_at or utcnow(), "updated_at": utcnow(),
+            }
+            pending[key] = {"values": values, "attended": row.attended}
+            if not self.write:
+                self.registrations[key] = [next(self._placeholders), row.attended]
+        if self.write and pending:
+            keys = list(pending)
+            ids = db.session.execute(
+                insert(Registration).returning(Registration.id, sort_by_parameter_order=True),
+                [pending[k]["values"] for k in keys],
+            ).scalars().all()
+            for key, registration_id in zip(keys, ids, strict=True):
+                self.registrations[key] = [registration_id, pending[key]["attended"]]
+                if pending[key]["attended"]:
+                    attend_ids.append((registration_id, key[0]))
+        if attend_ids:
+            label = f"Imported from {self.target.file_label}"[:500] if self.target.file_label else "Imported"
+            starts = {event_id: starts_at for event_id, starts_at in self._event_starts()}
+            db.session.execute(insert(Attendance), [
+                {"registration_id": rid, "method": "import", "checked_in_at": starts.get(eid) or utcnow(),
+                 "note": label} for rid, eid in attend_ids
+            ])
+            db.session.execute(
+                update(Registration).where(Registration.id.in_([rid for rid, _ in attend_ids]),
+                                           Registration.status != "confirmed")
+                .values(status="confirmed")
+            )
+
+    def _event_starts(self):
+        if self.fixed_event is not None:
+            yield self.fixed_event
+        yield from self.events.values()
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.casefold().split())
+
+
+def run_pass(source: RowSource, target: ImportTarget, columns: dict[int, str], *, write: bool,
+             progress=None) -> ImportSummary:
+    return ImportPass(source, target, columns, write=write, progress=progress).run()

@@ -1,0 +1,146 @@
+"""Importing attendance files: preview, then commit all or nothing; remembered mappings; synonyms.
+
+The CLI, the web views and the background jobs all call these functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import select
+
+from eventsapp.database import begin_immediate
+from eventsapp.extensions import db
+from eventsapp.imports.engine import (
+    ImportRefused,
+    ImportSummary,
+    ImportTarget,
+    column_fields,
+    run_pass,
+)
+from eventsapp.imports.parsing import FIELDS, ImportFileError, normalise_header, open_rows, phrase_key
+from eventsapp.models import ImportMapping, Sector, SectorSynonym
+
+Progress = Callable[[int, float], None]
+
+__all__ = [
+    "ImportRefused",
+    "ImportSummary",
+    "ImportTarget",
+    "add_sector_synonym",
+    "commit_import",
+    "mapping_signature",
+    "preview_import",
+    "remember_columns",
+    "remembered_columns",
+]
+
+
+def mapping_signature(headers: list[str], source_name: str = "") -> str:
+    """The key a column mapping is remembered under: the source's name, else its header row."""
+    if phrase_key(source_name):
+        return f"source:{phrase_key(source_name)}"[:250]
+    joined = "\x1f".join(sorted({normalise_header(h) for h in headers if normalise_header(h)}))
+    return "headers:" + hashlib.sha1(joined.encode(), usedforsecurity=False).hexdigest()
+
+
+def remembered_columns(headers: list[str], source_name: str = "") -> dict[str, str]:
+    """The mapping chosen last time for this source (or these headers), normalised header -> field."""
+    signature = mapping_signature(headers, source_name)
+    mapping = db.session.scalar(select(ImportMapping).where(ImportMapping.signature == signature))
+    if mapping is None and source_name:
+        mapping = db.session.scalar(
+            select(ImportMapping).where(ImportMapping.signature == mapping_signature(headers))
+        )
+    return mapping.column_map if mapping is not None else {}
+
+
+def remember_columns(headers: list[str], chosen: dict[str, str], source_name: str = "") -> ImportMapping:
+    """Store the user's choice of field per header (not committed); ``""`` ignores a column.
+
+    Saved under the source name when given and always under the header signature,
+    so the next file from the same source, or with the same columns, is read the same way.
+    """
+    columns = {normalise_header(h): (f if f in FIELDS else "") for h, f in chosen.items()}
+    saved = None
+    for signature in {mapping_signature(headers, source_name), mapping_signature(headers)}:
+        mapping = db.session.scalar(select(ImportMapping).where(ImportMapping.signature == signature))
+        if mapping is None:
+            mapping = ImportMapping(signature=signature, source_name=source_name[:200])
+            db.session.add(mapping)
+        mapping.columns = json.dumps(columns, sort_keys=True)
+        saved = mapping if signature.startswith("source:") or saved is None else saved
+    db.session.flush()
+    return saved
+
+
+def _open(path: str | Path, source_name: str, columns: dict[str, str] | None):
+    source = open_rows(path)
+    chosen = columns if columns is not None else remembered_columns(source.headers, source_name)
+    return source, column_fields(source.headers, {normalise_header(h): f for h, f in chosen.items()})
+
+
+def preview_import(path: str | Path, target: ImportTarget, *, source_name: str = "",
+                   columns: dict[str, str] | None = None, progress: Progress | None = None) -> ImportSummary:
+    """Read the whole file and say what importing it would do. Nothing is written.
+
+    ``columns`` (header -> field) overrides the remembered mapping and the recognised names.
+    """
+    try:
+        source, fields = _open(path, source_name, columns)
+    except ImportFileError as error:
+        return ImportSummary(file_error=str(error))
+    try:
+        return run_pass(source, target, fields, write=False, progress=progress)
+    finally:
+        db.session.rollback()
+
+
+def commit_import(path: str | Path, target: ImportTarget, *, source_name: str = "",
+                  columns: dict[str, str] | None = None, progress: Progress | None = None) -> ImportSummary:
+    """Import the file in one transaction and commit it, or write nothing at all.
+
+    Rows already imported (same event and person) are not added again, so
+    importing a file twice changes nothing the second time.
+
+    :raise ImportRefused: when the file, a column or any row has a problem;
+        the transaction has been rolled back.
+    """
+    try:
+        source, fields = _open(path, source_name, columns)
+    except ImportFileError as error:
+        raise ImportRefused(ImportSummary(file_error=str(error)), str(error)) from None
+    begin_immediate(db.session())
+    try:
+        summary = run_pass(source, target, fields, write=True, progress=progress)
+        if not summary.ok:
+            problem = summary.file_error or "; ".join(f"missing {m}" for m in summary.missing) or "no rows"
+            raise ImportRefused(summary, problem)
+        if columns is not None:
+            remember_columns(summary.headers, columns, source_name)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return summary
+
+
+def add_sector_synonym(phrase: str, sector: Sector) -> SectorSynonym:
+    """Teach imports a new word for a sector (not committed); an existing phrase is re-pointed.
+
+    :raise ValueError: when the phrase has no letters or digits.
+    """
+    key = phrase_key(phrase)
+    if not key:
+        raise ValueError("Enter a word or phrase.")
+    synonym = db.session.scalar(select(SectorSynonym).where(SectorSynonym.phrase_key == key))
+    if synonym is None:
+        synonym = SectorSynonym(phrase=" ".join(phrase.split())[:120], phrase_key=key[:120], sector=sector)
+        db.session.add(synonym)
+    else:
+        synonym.sector = sector
+    db.session.flush()
+    return synonym
