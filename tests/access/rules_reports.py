@@ -1,0 +1,64 @@
+"""Access rules for reports (/reports, /api/v1/reports) and organisation merges."""
+
+from __future__ import annotations
+
+from tests.access.conftest import snapshot
+from tests.access.matrix import Rule, expect
+
+PROGRAMME = lambda w: {"programme": w.programme.slug}  # noqa: E731
+HOST_A = lambda w: {"host": w.org_a.id}  # noqa: E731
+EVENT_A = lambda w: {"event_id": w.event_a.id}  # noqa: E731
+EVENT_B = lambda w: {"event_id": w.event_b.id}  # noqa: E731
+
+#: A coordinator's programme report: nobody else may learn anything of it.
+COORDINATOR_ONLY = expect(404, coordinator=200, anonymous=302)
+#: Organisation A's own report: its organiser; its door volunteer is refused (403).
+HOST_A_ONLY = expect(404, organiser_a=200, door_a=403, anonymous=302)
+#: Event A (in the programme): its host's organiser and the programme's coordinator.
+EVENT_A_REPORT = expect(404, organiser_a=200, coordinator=200, door_a=403, anonymous=302)
+EVENT_B_REPORT = expect(404, organiser_b=200, anonymous=302)
+MERGERS = expect(403, coordinator=200, anonymous=302)
+
+
+def extend_world(world) -> None:
+    from eventsapp.organisations.merge import merge_organisations
+    from tests import factories
+
+    # Ids rise along the merges (duplicate < survivor < other, and the create rule merges the
+    # survivor into "other"), so a row-by-row DELETE removes each merged row before its survivor.
+    duplicate = factories.make_organisation("Gamma Refugee Welcom")
+    survivor = factories.make_organisation("Gamma Refugee Welcome")
+    other = factories.make_organisation("Delta Housing Association", sector_code="housing")
+    record = merge_organisations(survivor, duplicate, by=None)
+    world.merge = snapshot(record)
+    world.merge_survivor, world.merge_other = snapshot(survivor), snapshot(other)
+
+
+RULES = [
+    Rule("reports.index", "GET", lambda w: {}, expect(200, door_a=403, anonymous=302),
+         note="own default scope"),
+    Rule("reports.index", "GET", PROGRAMME, COORDINATOR_ONLY, note="programme"),
+    Rule("reports.index", "GET", HOST_A, HOST_A_ONLY, note="host A"),
+    Rule("reports.index", "GET", lambda w: {"event": w.event_a.id}, EVENT_A_REPORT, note="event A"),
+    Rule("reports.pdf", "GET", PROGRAMME, COORDINATOR_ONLY, note="programme"),
+    Rule("reports.pdf", "GET", HOST_A, HOST_A_ONLY, note="host A"),
+    Rule("reports.csv", "GET", PROGRAMME, COORDINATOR_ONLY, note="programme zip"),
+    Rule("reports.csv", "GET", lambda w: {"host": w.org_a.id, "table": "sectors"}, HOST_A_ONLY,
+         note="host A table"),
+    Rule("reports.event_report", "GET", EVENT_A, EVENT_A_REPORT, note="event A"),
+    Rule("reports.event_report", "GET", EVENT_B, EVENT_B_REPORT, note="event B"),
+    Rule("reports.event_report", "GET", lambda w: {"event_id": w.draft_b.id}, EVENT_B_REPORT, note="draft B"),
+    Rule("reports.event_pdf", "GET", EVENT_A, EVENT_A_REPORT, note="event A"),
+    Rule("reports.event_pdf", "GET", EVENT_B, EVENT_B_REPORT, note="event B"),
+    Rule("reports_api.api_report", "GET", PROGRAMME, expect(404, coordinator=200, anonymous=401),
+         note="programme"),
+    Rule("reports_api.api_report", "GET", HOST_A, expect(404, organiser_a=200, door_a=403, anonymous=401),
+         note="host A"),
+    Rule("merges.index", "GET", lambda w: {}, MERGERS),
+    Rule("merges.new", "GET", lambda w: {"first": w.merge_survivor.id, "second": w.merge_other.id}, MERGERS),
+    Rule("merges.create", "POST", lambda w: {},
+         expect(403, coordinator=302, anonymous=302),
+         data=lambda w: {"first": w.merge_survivor.id, "second": w.merge_other.id,
+                         "survivor": w.merge_other.id}),
+    Rule("merges.undo", "POST", lambda w: {"merge_id": w.merge.id}, expect(403, coordinator=302, anonymous=302)),
+]
