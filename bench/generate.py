@@ -305,7 +305,8 @@ def split_total(rng: random.Random, total: int, parts: int, cap: int) -> list[in
     return sizes
 
 
-def generate(url: str, sizes: Sizes | None = None, *, quiet: bool = True) -> Counts:
+def generate(url: str, sizes: Sizes | None = None, *, quiet: bool = True,
+             instance_path: str | None = None) -> Counts:
     """Reset the database at ``url``, migrate it and fill it with ``sizes`` of data."""
     from sqlalchemy import select
 
@@ -316,7 +317,7 @@ def generate(url: str, sizes: Sizes | None = None, *, quiet: bool = True) -> Cou
     started = time.perf_counter()
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))
     reset_database(url)
-    app = make_app(url)
+    app = make_app(url, **({"INSTANCE_PATH": instance_path} if instance_path else {}))
     migrate(app)
     rng = random.Random(sizes.seed)
     firsts, lasts, towns = name_lists(sizes.seed)

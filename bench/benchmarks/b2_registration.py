@@ -1,0 +1,110 @@
+"""B2: a registration burst on PostgreSQL: 50 concurrent clients, 4 gunicorn workers, capacity enforced.
+
+Baseline: the same clients sending the same number of trivial POSTs that
+insert one row each (``/bench/insert``, bench-only) to the same server.
+Afterwards the database must hold exactly one registration per successful
+POST and no more confirmed places than the capacity.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from bench.core import Context, FeatureMissing, Row, ratio
+from bench.server import Gunicorn, load
+
+TITLE = "registration burst (PostgreSQL)"
+TARGET = ">= 0.5 x trivial POST, 0 errors, confirmed <= capacity"
+THROUGHPUT_TARGET = 0.5
+CLIENTS = 50
+ROUTE = "/events/<int:event_id>/register"
+
+
+def make_burst_event(url: str, capacity: int, source_event_id: int) -> int:
+    """A fresh upcoming event, copied from one in the dataset, with ``capacity`` places."""
+    from bench.generate import make_app
+    from eventsapp.extensions import db
+    from eventsapp.models import Event
+
+    app = make_app(url, CHECK_DATABASE_ON_START=False)
+    with app.app_context():
+        source = db.session.get(Event, source_event_id)
+        event = Event(
+            host_organisation_id=source.host_organisation_id, region_id=source.region_id,
+            title="Registration burst", town=source.town, venue=source.venue,
+            starts_at=source.starts_at, ends_at=source.ends_at, capacity=capacity, status="published",
+        )
+        db.session.add(event)
+        db.session.commit()
+        event_id = event.id
+        db.session.remove()
+        db.engine.dispose()
+    return event_id
+
+
+def registration_counts(url: str, event_id: int) -> dict[str, int]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT status, COUNT(*) FROM registration WHERE event_id = :e GROUP BY status"),
+            {"e": event_id},
+        ).all()
+    engine.dispose()
+    return {status: count for status, count in rows}
+
+
+def form(index: int, run_tag: str) -> bytes:
+    return urlencode({
+        "first_name": "Burst", "last_name": f"Client{index}",
+        "email": f"burst.{run_tag}.{index}@example.org", "organisation_name": "Bench Burst Partnership",
+        "sector": "community_voluntary", "job_title": "Coordinator", "consent_privacy": "y",
+        "submit": "Register",
+    }).encode()
+
+
+def run(ctx: Context) -> list[Row]:
+    ctx.require_route(ROUTE)
+    if not ctx.pg_url:
+        raise FeatureMissing("PostgreSQL is not available for this run")
+    url, counts = ctx.dataset("postgresql")
+    per_client = max(1, round(6 * ctx.scale))
+    total = CLIENTS * per_client
+    capacity = total // 2
+    event_id = make_burst_event(url, capacity, counts.upcoming_event_ids[0])
+    path = ROUTE.replace("<int:event_id>", str(event_id))
+    tag = f"e{event_id}"
+    with Gunicorn(url, workers=4) as server:
+        # warm-up: every worker has served a page before the burst
+        load(server.port, lambda _i: ("GET", "/bench/hello", None, {}), concurrency=8, duration=2,
+             max_requests=40)
+        trivial = load(server.port, lambda i: ("POST", "/bench/insert", f"note=burst{i}".encode(), {}),
+                       concurrency=CLIENTS, duration=120, max_requests=total, ok=lambda s: s == 303)
+        burst = load(server.port, lambda i: ("POST", path, form(i, tag), {}), concurrency=CLIENTS,
+                     duration=120, max_requests=total, ok=lambda s: s in (302, 303))
+    stored = registration_counts(url, event_id)
+    confirmed = stored.get("confirmed", 0)
+    registered = confirmed + stored.get("waitlisted", 0)
+    r = ratio(burst.throughput, trivial.throughput)
+    within = confirmed <= capacity
+    complete = registered == burst.requests - burst.errors
+    notes = []
+    if burst.errors:
+        notes.append(f"{burst.errors} errors, e.g. {burst.error_samples[:1]}")
+    if not complete:
+        notes.append(f"{registered} registrations stored for {burst.requests - burst.errors} successful POSTs")
+    if trivial.errors:
+        notes.append(f"trivial POST had {trivial.errors} errors: {trivial.error_samples[:1]}")
+    return [
+        Row("B2", f"{total} registrations from {CLIENTS} clients, 4 workers", f"{burst.throughput:,.0f} req/s",
+            f"{trivial.throughput:,.0f} req/s trivial POST", r, f">= {THROUGHPUT_TARGET} x trivial",
+            r is not None and r >= THROUGHPUT_TARGET, "; ".join(notes),
+            data={"burst_rps": burst.throughput, "trivial_rps": trivial.throughput,
+                  "statuses": dict(burst.statuses), "p95_s": sorted(burst.latencies)[int(len(burst.latencies) * .95) - 1]
+                  if burst.latencies else None}),
+        Row("B2", f"errors; confirmed vs capacity {capacity}",
+            f"{burst.errors} errors, {confirmed} confirmed, {stored.get('waitlisted', 0)} waitlisted",
+            "", None, "0 errors, confirmed <= capacity", burst.errors == 0 and within and complete,
+            data={"stored": stored, "capacity": capacity}),
+    ]
