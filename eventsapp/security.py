@@ -1,8 +1,21 @@
-"""Security headers on every response."""
+"""Security headers on every response, HTTPS-only cookies, and the reverse proxy.
+
+- Every response carries the CSP (no inline scripts or styles), ``nosniff``,
+  ``Referrer-Policy`` and ``frame-ancestors 'none'``.
+- Served over HTTPS (the request is secure, or ``PREFERRED_URL_SCHEME=https``):
+  HSTS, and every cookie the app sets (session, remember-me) is ``Secure``.
+- Behind a reverse proxy, ``PROXY_FIX=1`` (the number of proxies in front)
+  trusts their ``X-Forwarded-For/-Proto/-Host/-Port`` headers, so
+  ``request.is_secure`` and the client address (used by the login rate
+  limit) are right. Never set it without a proxy: clients could forge them.
+"""
 
 from __future__ import annotations
 
-from flask import Response, request
+import os
+
+from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -19,6 +32,34 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def init_app(app: Flask) -> None:
+    """Apply the HTTPS and proxy settings; call once from the app factory."""
+    if app.config.get("PREFERRED_URL_SCHEME") == "https":
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)
+    proxies = proxy_count(app.config.get("PROXY_FIX", os.environ.get("PROXY_FIX")))
+    if proxies:  # outermost, so the scheme is known before cookies are judged
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
+    app.after_request(add_security_headers)
+
+
+def proxy_count(value) -> int:
+    """``PROXY_FIX`` as a number of proxies: "1"/"true"/"yes" mean one; blank/"0"/"false" none."""
+    if value is None or value is False:
+        return 0
+    text = str(value).strip().lower()
+    if text in ("", "0", "false", "no", "off"):
+        return 0
+    if text in ("true", "yes", "on"):
+        return 1
+    if not text.isdigit():
+        raise ValueError(f"PROXY_FIX must be a number of proxies, not {value!r}")
+    return int(text)
+
 
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
@@ -28,5 +69,31 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        headers.setdefault("Strict-Transport-Security", HSTS)
     return response
+
+
+class SecureCookiesOverHttps:
+    """WSGI middleware: on an HTTPS request, every ``Set-Cookie`` gets ``Secure``.
+
+    Middleware rather than ``after_request`` because Flask writes the session
+    cookie (and Flask-Login the remember cookie) after those hooks have run.
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("wsgi.url_scheme") != "https":
+            return self.wsgi_app(environ, start_response)
+
+        def secure_start_response(status, headers, exc_info=None):
+            headers = [
+                (name, value + "; Secure")
+                if name.lower() == "set-cookie" and "; secure" not in value.lower()
+                else (name, value)
+                for name, value in headers
+            ]
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, secure_start_response)

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from flask import render_template, session, url_for
+from flask_login import login_user
 from sqlalchemy import func, select
 
+from eventsapp.auth.passwords import make_reset_token
 from eventsapp.extensions import db
+from eventsapp.mail import build_message, queue
 from eventsapp.models import User, utcnow
 
 
@@ -33,3 +37,26 @@ def load_user(user_id: str) -> User | None:
 def end_all_sessions(user: User) -> None:
     """Make every existing session cookie of ``user`` unusable."""
     user.session_version += 1
+
+
+def start_session(user: User, remember: bool = False) -> None:
+    """Sign ``user`` in on a brand-new session (no data carried over from before)."""
+    session.clear()
+    login_user(user, remember=remember)
+
+
+def change_password(user: User, password: str) -> None:
+    """Set a new password; every session and every reset link of the user stops working."""
+    user.set_password(password)
+    end_all_sessions(user)
+
+
+def send_password_reset(email: str) -> bool:
+    """Queue a reset link to the account with ``email``; False (and no mail) when none."""
+    user = find_user(email)
+    if user is None or not user.active:
+        return False
+    link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+    text = render_template("auth/email/password_reset.txt", user=user, link=link)
+    queue(build_message(user.email, "Choose a new eventsapp password", text))
+    return True

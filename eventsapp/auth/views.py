@@ -1,14 +1,31 @@
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, logout_user
 
 from eventsapp.auth import bp
-from eventsapp.auth.forms import LoginForm
-from eventsapp.auth.services import authenticate, end_all_sessions, load_user
-from eventsapp.extensions import db, login_manager
+from eventsapp.auth.forms import (
+    NEW_PASSWORD_HINT,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+)
+from eventsapp.auth.passwords import user_for_reset_token
+from eventsapp.auth.services import (
+    authenticate,
+    change_password,
+    end_all_sessions,
+    load_user,
+    send_password_reset,
+    start_session,
+)
+from eventsapp.extensions import db, limiter, login_manager
+from eventsapp.mail import send_queued
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to see that page."
@@ -16,26 +33,55 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = "strong"
 login_manager.user_loader(load_user)
 
+#: Defaults; override with LOGIN_LIMIT_PER_ACCOUNT / LOGIN_LIMIT_PER_IP / PASSWORD_RESET_LIMIT.
+LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+LOGIN_LIMIT_PER_IP = "50 per 15 minutes"
+PASSWORD_RESET_LIMIT = "5 per hour"  # noqa: S105 (a rate, not a password)
+
+
+def _config_limit(key: str, default: str):
+    return lambda: current_app.config.get(key) or default
+
+
+def account_key() -> str:
+    """Rate-limit key for the account a sign-in or reset request names."""
+    email = (request.form.get("email") or "").strip().casefold()
+    return "account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+
+
+def ip_key() -> str:
+    return "ip:" + (get_remote_address() or "unknown")
+
 
 def safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not urlsplit(target).netloc and not target.startswith("//"):
+    if (
+        target and target.startswith("/") and not target.startswith("//")
+        and not urlsplit(target).netloc and "\\" not in target
+    ):
         return target
     return url_for("main.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_config_limit("LOGIN_LIMIT_PER_IP", LOGIN_LIMIT_PER_IP), key_func=ip_key,
+               methods=["POST"], scope="login-ip")
+@limiter.limit(_config_limit("LOGIN_LIMIT_PER_ACCOUNT", LOGIN_LIMIT_PER_ACCOUNT), key_func=account_key,
+               methods=["POST"], scope="login-account")
 def login():
+    """Sign in. Every POST counts towards the per-account and per-IP limits."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is None:
-            form.password.errors.append("That email and password do not match an account.")
+            form.password.errors.append(
+                "That email and password do not match an account. Check them and try again, "
+                "or reset your password."
+            )
         else:
             db.session.commit()
-            session.clear()
-            login_user(user, remember=form.remember.data)
+            start_session(user, remember=form.remember.data)
             flash("You are signed in.", "success")
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
@@ -50,3 +96,64 @@ def logout():
     session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("main.index"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_config_limit("PASSWORD_RESET_LIMIT", PASSWORD_RESET_LIMIT), key_func=account_key,
+               methods=["POST"], scope="reset-account")
+@limiter.limit(_config_limit("LOGIN_LIMIT_PER_IP", LOGIN_LIMIT_PER_IP), key_func=ip_key,
+               methods=["POST"], scope="reset-ip")
+def forgot_password():
+    """Email a reset link. The answer is the same whether or not the account exists."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        send_password_reset(form.email.data)
+        db.session.commit()
+        send_queued()
+        flash(
+            f"If there is an account for {form.email.data}, we have emailed it a link to choose a "
+            "new password. The link works for one hour.",
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user = user_for_reset_token(token)
+    if user is None:
+        return render_template("auth/link_invalid.html", kind="password reset"), 404
+    form = ResetPasswordForm()
+    form.account_email = user.email
+    if form.validate_on_submit():
+        change_password(user, form.password.data)
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        session.clear()
+        flash("Your password has been changed. Sign in with your new password.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template(
+        "auth/reset_password.html", form=form, user=user, hints={"password": NEW_PASSWORD_HINT}
+    ), 422 if form.errors else 200
+
+
+@bp.route("/password/change", methods=["GET", "POST"])
+@login_required
+def change_password_view():
+    form = ChangePasswordForm()
+    form.account_email = current_user.email
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current_password.data):
+            form.current_password.errors.append("That is not your current password.")
+        else:
+            user = current_user._get_current_object()
+            change_password(user, form.password.data)
+            db.session.commit()
+            start_session(user)
+            flash("Your password has been changed. You have been signed out everywhere else.", "success")
+            return redirect(url_for("main.index"))
+    return render_template(
+        "auth/change_password.html", form=form, hints={"password": NEW_PASSWORD_HINT}
+    ), 422 if form.errors else 200

@@ -19,8 +19,9 @@ values (``world.question_a = snapshot(question)``).
 
 Each role signs in once through the real login form with the test password; every test
 gets a fresh client carrying that role's session cookie. After a state-changing request
-(anything but GET) the database is emptied and the same world is rebuilt with the same
-ids, so every test starts from the same state and the saved session cookies stay valid.
+(anything but GET) that was not refused (any answer but 4xx), the database is emptied and
+the same world is rebuilt with the same ids, so every test starts from the same state and
+the saved session cookies stay valid.
 """
 
 from __future__ import annotations
@@ -173,9 +174,12 @@ class Matrix:
         return client
 
     def request(self, role: str, method: str, url: str, data=None):
-        if method not in SAFE_METHODS:
+        response = self.client(role).open(url, method=method, data=data)
+        # A refused or invalid request (4xx) must not have changed anything, so only a
+        # state-changing request that succeeded (or failed with 5xx) forces a rebuild.
+        if method not in SAFE_METHODS and not 400 <= response.status_code < 500:
             self.dirty = True
-        return self.client(role).open(url, method=method, data=data)
+        return response
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

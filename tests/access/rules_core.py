@@ -1,19 +1,115 @@
-"""Access rules for the foundation's routes (main, auth) and organisations."""
+"""Access rules for the foundation's routes (main), accounts (auth) and organisations."""
 
 from __future__ import annotations
 
+from eventsapp.auth.passwords import make_reset_token
+from eventsapp.extensions import db
+from eventsapp.models import User
+from eventsapp.tokens import make_token
+from tests import factories
 from tests.access.matrix import Rule, expect, public, signed_in
 
 NONE = lambda w: {}  # noqa: E731
+NEW_PASSWORD = "a brand new passphrase for the matrix"
+
+
+def reset_link(w):
+    return {"token": make_reset_token(db.session.get(User, w.users["organiser_a"].id))}
+
+
+def invitation_link(w):
+    payload = {"email": "invitee@example.org", "org": w.org_a.id, "role": "door", "by": w.users["organiser_a"].id}
+    return {"token": make_token("invitation", payload)}
+
+
+def org(attr):
+    return lambda w: {"organisation_id": getattr(w, attr).id}
+
+
+def membership(org_attr, role):
+    return lambda w: {"organisation_id": getattr(w, org_attr).id, "membership_id": w.membership[role].id}
+
+
+def organisation_data(w):
+    return {"name": "Gamma Faith Forum", "sector": w.org_a.sector_id, "website": "https://gamma.example.org"}
+
+
+#: Organisation A's managers: its organiser, and any coordinator; its door volunteer gets 403;
+#: anyone else cannot learn whom it has as members (404).
+MANAGE_A = expect(404, anonymous=302, door_a=403, organiser_a=200, coordinator=200)
+MANAGE_B = expect(404, anonymous=302, organiser_b=200, coordinator=200)
+
+
+def done(table: dict) -> dict:
+    """The same table with each success (200) replaced by a redirect after the change (302)."""
+    return {role: 302 if status == 200 else status for role, status in table.items()}
+
 
 RULES = [
     Rule("main.index", "GET", NONE, public(200)),
     Rule("main.healthz", "GET", NONE, public(200)),
-    # Signed-in people are sent on from the login page.
+    # Accounts. Signed-in people are sent on from the login page.
     Rule("auth.login", "GET", NONE, expect(302, anonymous=200)),
     Rule(
         "auth.login", "POST", NONE, expect(302, anonymous=422),
         data=lambda w: {"email": w.users["organiser_a"].email, "password": "not the password"},
     ),
+    Rule(
+        "auth.login", "POST", NONE, expect(302), note="right password",
+        data=lambda w: {"email": w.users["organiser_a"].email, "password": factories.PASSWORD},
+    ),
     Rule("auth.logout", "POST", NONE, signed_in(302)),
+    Rule("auth.forgot_password", "GET", NONE, public(200)),
+    Rule("auth.forgot_password", "POST", NONE, public(302), data=lambda w: {"email": w.users["organiser_b"].email}),
+    # A reset link works for whoever holds it (it was emailed to the account's owner).
+    Rule("auth.reset_password", "GET", reset_link, public(200)),
+    Rule("auth.reset_password", "GET", lambda w: {"token": "forged"}, public(404), note="forged"),
+    Rule(
+        "auth.reset_password", "POST", reset_link, public(302),
+        data=lambda w: {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    ),
+    Rule("auth.reset_password", "POST", lambda w: {"token": "forged"}, public(404), note="forged",
+         data=lambda w: {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}),
+    Rule("auth.change_password_view", "GET", NONE, signed_in(200)),
+    Rule(
+        "auth.change_password_view", "POST", NONE, signed_in(302),
+        data=lambda w: {"current_password": factories.PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    ),
+    # Organisations.
+    Rule("organisations.index", "GET", NONE, signed_in(200)),
+    Rule("organisations.create", "GET", NONE, expect(403, anonymous=302, coordinator=200)),
+    Rule("organisations.create", "POST", NONE, expect(403, anonymous=302, coordinator=302), data=organisation_data),
+    Rule("organisations.show", "GET", org("org_a"), MANAGE_A),
+    Rule("organisations.show", "GET", org("org_b"), MANAGE_B, note="B"),
+    Rule("organisations.show", "GET", lambda w: {"organisation_id": 999999}, signed_in(404), note="missing"),
+    Rule("organisations.edit", "GET", org("org_a"), MANAGE_A),
+    Rule("organisations.edit", "GET", org("org_b"), MANAGE_B, note="B"),
+    Rule(
+        "organisations.edit", "POST", org("org_a"), done(MANAGE_A),
+        data=lambda w: {"name": "Alpha Community Trust", "sector": w.org_a.sector_id, "website": ""},
+    ),
+    Rule("organisations.invite_member", "GET", org("org_a"), MANAGE_A),
+    Rule("organisations.invite_member", "GET", org("org_b"), MANAGE_B, note="B"),
+    Rule(
+        "organisations.invite_member", "POST", org("org_a"), done(MANAGE_A),
+        data=lambda w: {"email": "new.door@example.org", "role": "door"},
+    ),
+    Rule(
+        "organisations.invite_member", "POST", org("org_b"), done(MANAGE_B), note="B",
+        data=lambda w: {"email": "new.door@example.org", "role": "door"},
+    ),
+    Rule("organisations.remove", "POST", membership("org_a", "door_a"),
+         {**done(MANAGE_A), "door_a": 403}),
+    # A membership of B reached through A's address is not found, whoever asks.
+    Rule("organisations.remove", "POST", membership("org_a", "organiser_b"),
+         expect(404, anonymous=302, door_a=403), note="B's member via A"),
+    Rule("organisations.remove", "POST", membership("org_b", "organiser_b"),
+         expect(404, anonymous=302, organiser_b=302, coordinator=302), note="B"),
+    # The invitation page is public; a signed-in person is told to sign out first.
+    Rule("organisations.accept_invitation", "GET", invitation_link, public(200)),
+    Rule("organisations.accept_invitation", "GET", lambda w: {"token": "forged"}, public(404), note="forged"),
+    Rule(
+        "organisations.accept_invitation", "POST", invitation_link, signed_in(200, anonymous=302),
+        data=lambda w: {"name": "Ivy Invitee", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    ),
 ]

@@ -1,0 +1,206 @@
+"""Who manages an organisation, and the membership rules.
+
+- A **coordinator** (a member with that role of any organisation) manages every
+  host organisation: lists, creates and edits them, sees members, invites and
+  removes people. Only for an organisation where they are themselves a
+  coordinator can they invite another coordinator.
+- An **organiser** manages its own organisation: invites organisers and door
+  volunteers, removes members (not coordinators).
+- A **door** volunteer, or anyone else, manages none. Someone outside an
+  organisation cannot learn whom it has as members (404, as for drafts);
+  a door volunteer of it gets 403.
+
+Invitations are signed links (tokens purpose ``invitation``) that expire after
+``INVITATION_MAX_AGE`` seconds (7 days): the invitee sets a password (new
+account) or, signed in as that address, accepts (existing account).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, current_app, render_template, url_for
+from sqlalchemy import func, or_, select
+
+from eventsapp.extensions import db
+from eventsapp.mail import build_message, queue
+from eventsapp.models import Membership, Organisation, Sector, User, normalise_organisation_name
+from eventsapp.permissions import is_coordinator, roles_by_organisation
+from eventsapp.tokens import make_token, read_token
+
+DEFAULT_INVITATION_MAX_AGE = 7 * 24 * 60 * 60
+ROLE_NAMES = {"coordinator": "Coordinator", "organiser": "Organiser", "door": "Door volunteer"}
+
+
+class MembershipError(ValueError):
+    """A membership change that the rules do not allow (message is for people)."""
+
+
+def can_manage(user, organisation_id: int) -> bool:
+    if is_coordinator(user):
+        return True
+    return roles_by_organisation(user).get(organisation_id) in ("organiser", "coordinator")
+
+
+def invitable_roles(user, organisation_id: int) -> list[str]:
+    """The roles ``user`` may invite someone to in the organisation, most powerful first."""
+    if not can_manage(user, organisation_id):
+        return []
+    roles = ["organiser", "door"]
+    if roles_by_organisation(user).get(organisation_id) == "coordinator":
+        roles.insert(0, "coordinator")
+    return roles
+
+
+def get_organisation_or_404(organisation_id: int, user) -> Organisation:
+    """A live organisation ``user`` manages.
+
+    :raise 404: it does not exist, was merged away, or the user is not connected to it.
+    :raise 403: the user is a member without a managing role (a door volunteer).
+    """
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or organisation.merged_into_id is not None:
+        abort(404)
+    if can_manage(user, organisation.id):
+        return organisation
+    if organisation.id in roles_by_organisation(user):
+        abort(403)
+    abort(404)
+
+
+def list_organisations(user, search: str = "", page: int = 1, per_page: int = 20):
+    """The organisations ``user`` can see here: all live ones for a coordinator, else their own."""
+    query = select(Organisation).where(Organisation.merged_into_id.is_(None))
+    if not is_coordinator(user):
+        query = query.where(Organisation.id.in_(list(roles_by_organisation(user)) or [-1]))
+    search = search.strip()
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(
+            or_(func.lower(Organisation.name).like(pattern),
+                Organisation.normalised_key.like(f"%{normalise_organisation_name(search)}%"))
+        )
+    return db.paginate(query.order_by(func.lower(Organisation.name)), page=page, per_page=per_page,
+                       error_out=False)
+
+
+def member_counts(organisation_ids: list[int]) -> dict[int, int]:
+    if not organisation_ids:
+        return {}
+    rows = db.session.execute(
+        select(Membership.organisation_id, func.count())
+        .where(Membership.organisation_id.in_(organisation_ids))
+        .group_by(Membership.organisation_id)
+    )
+    return dict(rows.all())
+
+
+def members(organisation: Organisation) -> list[Membership]:
+    return list(db.session.scalars(
+        select(Membership).join(User).where(Membership.organisation_id == organisation.id)
+        .order_by(Membership.role, func.lower(User.email))
+    ))
+
+
+def name_taken(name: str, exclude: Organisation | None = None) -> Organisation | None:
+    """The live organisation already using this name (or an alias of it), if any."""
+    from eventsapp.directory import find_organisation
+
+    found = find_organisation(name)
+    if found is not None and (exclude is None or found.id != exclude.id):
+        return found
+    return None
+
+
+def save_organisation(organisation: Organisation | None, name: str, sector: Sector | None,
+                      website: str | None) -> Organisation:
+    """Create (``organisation`` None) or update an organisation; not committed."""
+    if organisation is None:
+        organisation = Organisation(name=name.strip())
+        db.session.add(organisation)
+    organisation.name = name.strip()
+    organisation.normalised_key = normalise_organisation_name(organisation.name)
+    organisation.sector = sector
+    organisation.website = website or None
+    return organisation
+
+
+@dataclass(frozen=True)
+class Invitation:
+    email: str
+    organisation: Organisation
+    role: str
+    invited_by: User | None
+
+
+def invite(organisation: Organisation, email: str, role: str, by: User) -> str:
+    """Queue an invitation email; return the link. Not committed (nothing to commit)."""
+    if role not in invitable_roles(by, organisation.id):
+        raise MembershipError("You cannot invite someone with that role to this organisation.")
+    email = email.strip()
+    existing = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+    if existing is not None and existing.roles_for(organisation.id):
+        raise MembershipError(f"{email} is already a member of {organisation.name}.")
+    token = make_token("invitation", {"email": email, "org": organisation.id, "role": role, "by": by.id})
+    link = url_for("organisations.accept_invitation", token=token, _external=True)
+    text = render_template(
+        "organisations/email/invitation.txt", organisation=organisation, role=ROLE_NAMES[role],
+        inviter=by, link=link, has_account=existing is not None and bool(existing.password_hash),
+    )
+    queue(build_message(email, f"You are invited to {organisation.name} on eventsapp", text))
+    return link
+
+
+def read_invitation(token: str) -> Invitation | None:
+    max_age = current_app.config.get("INVITATION_MAX_AGE", DEFAULT_INVITATION_MAX_AGE)
+    payload = read_token("invitation", token, max_age=max_age)
+    if not isinstance(payload, dict) or payload.get("role") not in ROLE_NAMES:
+        return None
+    if not isinstance(payload.get("org"), int) or not isinstance(payload.get("email"), str):
+        return None
+    organisation = db.session.get(Organisation, payload["org"])
+    if organisation is None:
+        return None
+    while organisation.merged_into is not None:  # invitations follow a merge to the survivor
+        organisation = organisation.merged_into
+    inviter = db.session.get(User, payload["by"]) if isinstance(payload.get("by"), int) else None
+    return Invitation(payload["email"], organisation, payload["role"], inviter)
+
+
+def invited_user(invitation: Invitation) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == invitation.email.lower()))
+
+
+def join(user: User, invitation: Invitation) -> Membership:
+    """Give ``user`` the invited role (not committed); an existing membership is kept as it is."""
+    for membership in user.memberships:
+        if membership.organisation_id == invitation.organisation.id:
+            return membership
+    membership = Membership(organisation=invitation.organisation, role=invitation.role)
+    user.memberships.append(membership)
+    return membership
+
+
+def create_invited_account(invitation: Invitation, name: str, password: str) -> User:
+    """The invitee's account (new, or an existing one without a password), with the membership."""
+    user = invited_user(invitation)
+    if user is None:
+        user = User(email=invitation.email, name=name.strip())
+        db.session.add(user)
+    else:
+        user.name = name.strip() or user.name
+        user.session_version += 1
+    user.set_password(password)
+    join(user, invitation)
+    return user
+
+
+def remove_member(organisation: Organisation, membership: Membership, by: User) -> None:
+    """Remove a membership (not committed)."""
+    if membership.organisation_id != organisation.id:
+        abort(404)
+    if membership.user_id == by.id:
+        raise MembershipError("You cannot remove yourself. Ask another organiser or a coordinator.")
+    if membership.role == "coordinator" and roles_by_organisation(by).get(organisation.id) != "coordinator":
+        raise MembershipError("Only a coordinator of this organisation can remove a coordinator.")
+    db.session.delete(membership)
