@@ -401,8 +401,15 @@ class ImportPass:
             return None
         if key in self.organisations:
             organisation_id = self.organisations[key]
-            if key in self.new_organisations:
-                self.new_organisations[key]["rows"] += 0 if host else 1
+            created = self.new_organisations.get(key)
+            if created is not None:
+                created["rows"] += 0 if host else 1
+                if sector_code and not created["explicit"]:
+                    # A sector the file states beats one proposed from a host's name.
+                    created["sector"], created["explicit"] = sector_code, True
+                    if self.write:
+                        db.session.execute(update(Organisation).where(Organisation.id == organisation_id)
+                                           .values(sector_id=self.sectors.sector_id(sector_code)))
             return organisation_id
         found = find_organisation(name)
         if found is not None:
@@ -418,7 +425,7 @@ class ImportPass:
             organisation_id = organisation.id
         self.organisations[key] = organisation_id
         self.new_organisations[key] = {"name": clean, "sector": code or "", "rows": 0 if host else 1,
-                                       "host": host}
+                                       "host": host, "explicit": bool(sector_code)}
         return organisation_id
 
     def process(self, chunk: list[_Row]) -> None:

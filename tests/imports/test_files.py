@@ -1,0 +1,225 @@
+"""Every kind of file people upload: encodings, separators, XLSX, and malformed ones that write nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from eventsapp.imports.engine import ImportTarget
+from eventsapp.imports.services import ImportRefused, commit_import, preview_import
+from eventsapp.models import Attendance, Event, Person, Registration
+from tests.imports.conftest import table_counts
+
+HEADER = "First name,Last name,Email,Organisation,Attended\r\n"
+ROWS = ("Zoë,Brown,zoe@example.org,Kent Police,yes\r\n"
+        "Seán,O’Neill,sean@example.org,The Kent Police Ltd,no-show\r\n"
+        "Ann,Jones,,Medway Youth Offending Team,checked in\r\n")
+
+
+def _import_into(event, path):
+    return commit_import(path, ImportTarget(event_id=event.id))
+
+
+def _people(db):
+    return {(p.first_name, p.last_name) for p in db.session.scalars(select(Person))}
+
+
+@pytest.mark.parametrize("encoding, delimiter, bom", [
+    ("utf-8", ",", False), ("utf-8", ",", True), ("cp1252", ",", False), ("utf-8", ";", False),
+    ("cp1252", ";", False), ("utf-8", "\t", False),
+])
+def test_csv_encodings_and_separators_read_the_same(db, make_event, write_file, encoding, delimiter, bom):
+    event = make_event()
+    text = (HEADER + ROWS).replace(",", delimiter)
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding)
+    summary = _import_into(event, write_file("list.csv", data))
+    assert summary.registrations_new == 3 and summary.attendances_new == 2
+    assert _people(db) == {("Zoë", "Brown"), ("Seán", "O’Neill"), ("Ann", "Jones")}
+    # Two spellings of Kent Police are one organisation; the header's BOM did not hide "First name".
+    assert summary.organisations_new_count == 2
+    attended = db.session.scalars(
+        select(Person.first_name).join(Registration).join(Attendance)).all()
+    assert sorted(attended) == ["Ann", "Zoë"]
+
+
+def test_xlsx_streams_rows_with_full_names_and_real_dates(db, make_programme, write_file, tmp_path):
+    make_programme(slug="xl")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Full Name", "E-mail", "Company", "Event", "Date", "Region", "Host", "Checked In"])
+    sheet.append(["Dr Jane van der Berg", "jane@example.org", "Hampshire Constabulary", "Café night",
+                  date(2013, 3, 5), "TLJ", "Hampshire Constabulary", "TRUE"])
+    sheet.append(["Smith, Tom", "tom@example.org", "", "Café night", "05/03/2013", "South East",
+                  "Hampshire Constabulary", 1])
+    sheet.append([None, None, None, None, None, None, None, None])
+    path = tmp_path / "list.xlsx"
+    workbook.save(path)
+    summary = commit_import(path, ImportTarget(programme_slug="xl", create_events=True))
+    assert summary.kind == "xlsx" and summary.rows == 2
+    assert _people(db) == {("Jane", "van der Berg"), ("Tom", "Smith")}
+    event = db.session.scalar(select(Event))
+    # A real date cell and a day-first text date are the same day: one event, 5 March, not 3 May.
+    assert event.title == "Café night" and event.starts_at.date() == date(2013, 3, 5)
+    assert event.host.sector.code == "police"
+    assert db.session.query(Attendance).count() == 2
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("2013-03-14", date(2013, 3, 14)), ("14/03/2013", date(2013, 3, 14)), ("14/03/13", date(2013, 3, 14)),
+    ("14 March 2013", date(2013, 3, 14)), ("Thursday 14th March 2013", date(2013, 3, 14)),
+    ("04/03/2013", date(2013, 3, 4)), ("4 Mar 2013", date(2013, 3, 4)), ("04.03.2013", date(2013, 3, 4)),
+])
+def test_event_dates_are_iso_or_day_first(db, make_programme, write_file, written, expected):
+    make_programme(slug="dates")
+    path = write_file("d.csv", f"Event title,Event date,Region,Host organisation,Name\nTalk,{written},TLJ,Host,A B\n")
+    commit_import(path, ImportTarget(programme_slug="dates", create_events=True))
+    assert db.session.scalar(select(Event)).starts_at.date() == expected
+
+
+def test_month_first_dates_are_refused_not_guessed(db, make_programme, write_file):
+    make_programme(slug="us")
+    path = write_file("d.csv", "Event title,Event date,Region,Host organisation,Name\nTalk,03/14/2013,TLJ,Host,A B\n")
+    summary = preview_import(path, ImportTarget(programme_slug="us", create_events=True))
+    assert summary.error_count == 1
+    assert summary.errors[0]["row"] == 2 and summary.errors[0]["column"] == "Event date"
+    assert "day first" in summary.errors[0]["message"]
+
+
+def _refused(db, path, target):
+    before = table_counts(db)
+    preview = preview_import(path, target)
+    assert not preview.ok
+    with pytest.raises(ImportRefused) as refused:
+        commit_import(path, target)
+    db.session.expire_all()
+    assert table_counts(db) == before
+    return preview, str(refused.value)
+
+
+def test_binary_file_is_refused_with_a_clear_message(db, make_event, write_file):
+    event = make_event()
+    preview, message = _refused(db, write_file("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50),
+                                ImportTarget(event_id=event.id))
+    assert "not a CSV or XLSX" in preview.file_error and "not a CSV or XLSX" in message
+
+
+def test_utf16_file_is_refused_with_advice(db, make_event, write_file):
+    event = make_event()
+    data = (HEADER + ROWS).encode("utf-16")
+    preview, _ = _refused(db, write_file("list.csv", data), ImportTarget(event_id=event.id))
+    assert "UTF-16" in preview.file_error and "CSV UTF-8" in preview.file_error
+
+
+def test_bytes_that_are_neither_utf8_nor_windows_1252_are_refused(db, make_event, write_file):
+    event = make_event()
+    data = HEADER.encode() + b"Ann,Jones,a@example.org,Org \x81\x8d\x90,yes\r\n"
+    preview, _ = _refused(db, write_file("list.csv", data), ImportTarget(event_id=event.id))
+    assert "UTF-8 or Windows-1252" in preview.file_error
+
+
+def test_missing_required_columns_are_named(db, make_programme, write_file):
+    make_programme(slug="p")
+    path = write_file("list.csv", "Email,Organisation\nann@example.org,Kent Police\n")
+    preview, message = _refused(db, path, ImportTarget(programme_slug="p"))
+    assert any("name column" in m for m in preview.missing)
+    assert any("event title" in m for m in preview.missing) and any("event date" in m for m in preview.missing)
+    assert "missing" in message
+
+
+def test_a_million_empty_lines_read_quickly_and_write_nothing(db, make_event, write_file):
+    event = make_event()
+    path = write_file("empty.csv", HEADER + "\r\n" * 1_000_000)
+    preview, message = _refused(db, path, ImportTarget(event_id=event.id))
+    assert preview.file_error == "The file has a header row but no rows of data."
+    only_blank = write_file("blank.csv", "\n" * 1_000_000 + ",,,\n")
+    preview, _ = _refused(db, only_blank, ImportTarget(event_id=event.id))
+    assert "no header row" in preview.file_error
+
+
+def test_formulas_in_cells_are_refused_and_nothing_is_written(db, make_event, write_file):
+    event = make_event()
+    data = HEADER + ROWS + '"=HYPERLINK(""http://evil.example"",""click"")",Smith,x@example.org,Org,yes\r\n'
+    preview, message = _refused(db, write_file("list.csv", data), ImportTarget(event_id=event.id))
+    assert preview.error_count == 1
+    error = preview.errors[0]
+    assert error["row"] == 5 and error["column"] == "First name" and "formula" in error["message"]
+    assert "Row 5" in message
+    assert db.session.query(Registration).count() == 0  # the three good rows were not written either
+
+
+def test_a_row_with_ten_thousand_columns_is_an_error_at_its_row(db, make_event, write_file):
+    event = make_event()
+    data = HEADER + ROWS + "Wide,Row,w@example.org,Org,yes," + ",".join(["x"] * 9_995) + "\r\n"
+    preview, _ = _refused(db, write_file("list.csv", data), ImportTarget(event_id=event.id))
+    assert preview.errors[0]["row"] == 5 and "10,000 cells" in preview.errors[0]["message"]
+    wide_header = ",".join(f"c{i}" for i in range(10_000)) + "\n" + ROWS
+    preview, _ = _refused(db, write_file("wide.csv", wide_header), ImportTarget(event_id=event.id))
+    assert "10,000 columns" in preview.file_error
+
+
+def test_bad_values_are_reported_with_row_column_and_value(db, make_event, write_file):
+    event = make_event()
+    data = HEADER + "Ann,Jones,not-an-email,Org,yes\r\nBob,Smith,b@example.org,Org,perhaps\r\n,,,Org,yes\r\n"
+    preview, _ = _refused(db, write_file("list.csv", data), ImportTarget(event_id=event.id))
+    found = {(e["row"], e["column"], e["value"]) for e in preview.errors}
+    assert found == {(2, "Email", "not-an-email"), (3, "Attended", "perhaps"), (4, "First name", "")}
+
+
+def test_an_existing_person_is_matched_by_email_and_by_name_and_organisation(
+        db, make_event, make_person, make_registration, make_organisation, write_file):
+    organisation = make_organisation("Kent Police", sector_code="police")
+    event = make_event()
+    by_email = make_person(first_name="Zoe", last_name="Brown", email="ZOE@example.org")
+    by_name = make_person(first_name="Ann", last_name="Jones", email=None)
+    make_registration(event=make_event(), person=by_name, organisation=organisation)
+    data = HEADER + "Zoë,Brown,zoe@example.org,Kent Police,yes\r\nann,JONES,,kent police.,yes\r\n"
+    preview = preview_import(write_file("l.csv", data), ImportTarget(event_id=event.id))
+    assert preview.ok
+    assert (preview.people_new, preview.people_matched_email, preview.people_matched_name) == (0, 1, 1)
+    assert preview.organisations_matched == 1 and preview.organisations_new_count == 0
+    assert {m["by"] for m in preview.matched_people} == {"email", "name and organisation"}
+    assert db.session.query(Registration).filter_by(event_id=event.id).count() == 0  # preview wrote nothing
+    commit_import(write_file("l.csv", data), ImportTarget(event_id=event.id))
+    assert {r.person_id for r in db.session.query(Registration).filter_by(event_id=event.id)} == {
+        by_email.id, by_name.id}
+
+
+def test_new_organisations_get_a_proposed_sector_from_synonyms(db, make_event, write_file):
+    event = make_event()
+    data = ("Name,Organisation,Sector\nA One,Medway YOT,YOT\nB Two,Dover Borough Council,\n"
+            "C Three,Canterbury Welcome,CIC\nD Four,Strange Org,Gobbledygook\n")
+    preview = preview_import(write_file("l.csv", data), ImportTarget(event_id=event.id))
+    proposed = {o["name"]: o["sector"] for o in preview.organisations_new}
+    assert proposed == {"Medway YOT": "youth_justice", "Dover Borough Council": "local_authority",
+                        "Canterbury Welcome": "community_voluntary", "Strange Org": ""}
+    assert preview.unknown_sectors == {"Gobbledygook": 1}
+
+
+def test_sector_synonym_added_by_a_coordinator_is_used(db, make_event, write_file):
+    from eventsapp.imports.services import add_sector_synonym
+    from tests.factories import sector
+
+    add_sector_synonym("Gobbledygook", sector("research"))
+    db.session.commit()
+    event = make_event()
+    preview = preview_import(write_file("l.csv", "Name,Organisation,Sector\nD Four,Strange Org,gobbledygook\n"),
+                             ImportTarget(event_id=event.id))
+    assert preview.organisations_new[0]["sector"] == "research" and not preview.unknown_sectors
+
+
+def test_export_csv_cells_cannot_run_as_formulas():
+    from eventsapp.imports.export import safe_cell
+
+    assert safe_cell("=1+1") == "'=1+1" and safe_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert safe_cell("Kent Police") == "Kent Police" and safe_cell(12) == "12"
+
+
+def test_parse_helpers_are_streaming_friendly():
+    from eventsapp.imports.parsing import guess_field, split_full_name
+
+    assert guess_field("  E-Mail Address ") == "email" and guess_field("ORGANIZATION") == "organisation"
+    assert guess_field("Checked in?") == "attended" and guess_field("Surname") == "last_name"
+    assert split_full_name("Mary Ann Smith") == ("Mary Ann", "Smith")
