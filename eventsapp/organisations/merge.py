@@ -143,12 +143,12 @@ def undo_merge(record: OrganisationMerge, by: User | None) -> None:
     if record.undone_at is not None:
         raise MergeError("This merge has already been undone.")
     survivor, duplicate = record.survivor, record.merged
-    if duplicate.merged_into_id != survivor.id:
-        raise MergeError(f"“{duplicate.name}” is no longer merged into “{survivor.name}”.")
     if survivor.merged_into_id is not None:
         raise MergeError(
             f"“{survivor.name}” has since been merged into another organisation; undo that merge first."
         )
+    if duplicate.merged_into_id != survivor.id:
+        raise MergeError(f"“{duplicate.name}” is no longer merged into “{survivor.name}”.")
     clash = db.session.scalar(
         select(Organisation).where(
             Organisation.normalised_key == duplicate.normalised_key, Organisation.merged_into_id.is_(None)
