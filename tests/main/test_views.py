@@ -13,12 +13,16 @@ class TextCollector(HTMLParser):
         self._in_heading = False
 
     def handle_starttag(self, tag, attrs):
-        self._in_heading = tag == "h3"
+        if tag == "h3":
+            self._in_heading = True
+
+    def handle_endtag(self, tag):
+        if tag == "h3":
+            self._in_heading = False
 
     def handle_data(self, data):
         if self._in_heading and data.strip():
             self.headings.append(data.strip())
-            self._in_heading = False
 
 
 def card_titles(html: str) -> list[str]:

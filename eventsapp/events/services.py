@@ -1,0 +1,251 @@
+"""Scheduling rules: who may host, creating, changing, publishing, cancelling and copying events.
+
+Services change the session but never commit: the view (or CLI) commits once
+and then sends any mail queued by the registration services.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, func, select
+
+from eventsapp.extensions import db
+from eventsapp.models import Event, Membership, Organisation, Programme, Registration, User, utcnow
+from eventsapp.permissions import roles_by_organisation
+from eventsapp.timeutil import to_local, to_utc
+
+#: A UK postcode without its space: outward code (area, district) and inward code.
+_POSTCODE = re.compile(
+    r"^(GIR0AA|[A-PR-UWYZ]([0-9][0-9A-HJKPSTUW]?|[A-HK-Y][0-9][0-9ABEHMNPRVWXY]?)[0-9][ABD-HJLNP-UW-Z]{2})$"
+)
+
+#: Fields whose change means attendees must be told (date, time or place).
+NOTIFIABLE_FIELDS = ("starts_at", "ends_at", "venue", "address", "town", "postcode", "online_url")
+
+#: Fields a duplicate copies from the original.
+COPIED_FIELDS = (
+    "programme_id", "host_organisation_id", "region_id", "title", "summary", "description",
+    "themes", "town", "venue", "address", "postcode", "online_url", "accessibility", "capacity",
+)
+
+
+def normalise_postcode(value: str | None) -> str | None:
+    """``"sw1a1aa"`` -> ``"SW1A 1AA"``; None when it is not a UK postcode shape."""
+    compact = re.sub(r"\s+", "", value or "").upper()
+    if not _POSTCODE.match(compact):
+        return None
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+def local_time_exists(local: datetime) -> bool:
+    """False for a wall-clock time skipped when the clocks go forward (e.g. 01:30 on the last Sunday of March)."""
+    return to_local(to_utc(local)).replace(tzinfo=None) == local.replace(tzinfo=None)
+
+
+# --- who may host -----------------------------------------------------------
+
+
+def organiser_of(user: User) -> set[int]:
+    return {org_id for org_id, role in roles_by_organisation(user).items() if role == "organiser"}
+
+
+def coordinated_programmes(user: User) -> list[Programme]:
+    coordinator_orgs = [o for o, role in roles_by_organisation(user).items() if role == "coordinator"]
+    if not coordinator_orgs:
+        return []
+    return list(
+        db.session.scalars(
+            select(Programme)
+            .where(Programme.coordinator_organisation_id.in_(coordinator_orgs))
+            .order_by(Programme.name)
+        )
+    )
+
+
+def may_schedule_events(user: User) -> bool:
+    """Organisers of any organisation, and coordinators of any programme, may create events."""
+    return bool(organiser_of(user)) or bool(coordinated_programmes(user))
+
+
+def hostable_organisations(user: User, current: Organisation | None = None) -> list[Organisation]:
+    """The organisations ``user`` may choose as an event's host.
+
+    An organiser hosts for its own organisations. A coordinator may schedule
+    for any host organisation (one with members), provided the event is in a
+    programme it coordinates (checked by the form). ``current`` (the host of
+    an event being edited) is always kept.
+    """
+    ids = set(organiser_of(user))
+    if coordinated_programmes(user):
+        ids |= set(db.session.scalars(select(Membership.organisation_id).distinct()))
+    if current is not None:
+        ids.add(current.id)
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.id.in_(ids), Organisation.merged_into_id.is_(None))
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def cohost_candidates() -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            select(Organisation).where(Organisation.merged_into_id.is_(None)).order_by(Organisation.name)
+        )
+    )
+
+
+# --- registration figures, in SQL -------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegistrationCounts:
+    confirmed: int = 0
+    waitlisted: int = 0
+
+
+def registration_counts(event_ids: list[int]) -> dict[int, RegistrationCounts]:
+    """Confirmed and waitlisted registrations per event, in one grouped query."""
+    if not event_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            Registration.event_id,
+            func.sum(case((Registration.status == "confirmed", 1), else_=0)),
+            func.sum(case((Registration.status == "waitlisted", 1), else_=0)),
+        )
+        .where(Registration.event_id.in_(event_ids))
+        .group_by(Registration.event_id)
+    )
+    return {event_id: RegistrationCounts(int(c or 0), int(w or 0)) for event_id, c, w in rows}
+
+
+def confirmed_count(event: Event) -> int:
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == event.id, Registration.status == "confirmed"
+        )
+    ) or 0
+
+
+def places_left(event: Event) -> int | None:
+    """Places still free (0 when full); None when capacity is unlimited."""
+    if event.capacity is None:
+        return None
+    return max(event.capacity - confirmed_count(event), 0)
+
+
+# --- changing events ---------------------------------------------------------
+
+
+def _notify(event: Event, change: str) -> None:
+    try:
+        from eventsapp.registration.services import notify_event_changed
+    except ImportError:
+        # The registration area lands this; until then there is no one to tell.
+        return
+    notify_event_changed(event, change)
+
+
+def _fill_from_waitlist(event: Event) -> None:
+    try:
+        from eventsapp.registration.services import fill_from_waitlist
+    except ImportError:
+        # The registration area lands this; until then there is no waitlist to promote.
+        return
+    fill_from_waitlist(event)
+
+
+def _apply(event: Event, fields: dict) -> None:
+    cohosts = fields.pop("cohosts", None)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    if cohosts is not None:
+        event.cohosts = [o for o in cohosts if o.id != event.host_organisation_id]
+
+
+def create_event(fields: dict) -> Event:
+    """A new event from the form's fields (times already UTC); draft unless told otherwise."""
+    event = Event(status="draft")
+    _apply(event, dict(fields))
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def update_event(event: Event, fields: dict) -> list[str]:
+    """Change ``event``; tell registrants about a new date, time or place; fill raised capacity.
+
+    :return: the names of the notifiable fields that changed.
+    """
+    fields = dict(fields)
+    before = {name: getattr(event, name) for name in NOTIFIABLE_FIELDS}
+    old_capacity = event.capacity
+    _apply(event, fields)
+    db.session.flush()
+    changed = [name for name in NOTIFIABLE_FIELDS if getattr(event, name) != before[name]]
+    if changed and event.status == "published":
+        _notify(event, "changed")
+    if old_capacity is not None and (event.capacity is None or event.capacity > old_capacity):
+        _fill_from_waitlist(event)
+    return changed
+
+
+class EventStateError(Exception):
+    """The event cannot move to the requested state; the message says why."""
+
+
+def publish_event(event: Event) -> None:
+    if event.status == "cancelled":
+        raise EventStateError("A cancelled event cannot be published again; duplicate it instead.")
+    event.status = "published"
+
+
+def unpublish_event(event: Event) -> None:
+    """Back to draft, only while nobody is registered (registrants would lose their page)."""
+    if event.status != "published":
+        raise EventStateError("Only a published event can be unpublished.")
+    active = sum(
+        (c.confirmed + c.waitlisted) for c in registration_counts([event.id]).values()
+    )
+    if active:
+        raise EventStateError(
+            f"{active} people are registered, so this event cannot go back to draft. "
+            "Cancel it instead, giving a reason."
+        )
+    event.status = "draft"
+
+
+def cancel_event(event: Event, reason: str) -> None:
+    """Cancel, keeping the record and the reason; registrants are told."""
+    if event.status == "cancelled":
+        raise EventStateError("This event is already cancelled.")
+    was_published = event.status == "published"
+    event.status = "cancelled"
+    event.cancel_reason = reason.strip()
+    event.cancelled_at = utcnow()
+    db.session.flush()
+    if was_published:
+        _notify(event, "cancelled")
+
+
+def duplicate_event(event: Event, starts_at: datetime) -> Event:
+    """A draft copy of ``event`` starting at ``starts_at`` (UTC), same length and booking window."""
+    shift: timedelta = starts_at - event.starts_at
+    copy = Event(status="draft", starts_at=starts_at, ends_at=event.ends_at + shift)
+    for name in COPIED_FIELDS:
+        setattr(copy, name, getattr(event, name))
+    for name in ("registration_opens_at", "registration_closes_at"):
+        value = getattr(event, name)
+        setattr(copy, name, value + shift if value else None)
+    copy.cohosts = list(event.cohosts)
+    db.session.add(copy)
+    db.session.flush()
+    return copy

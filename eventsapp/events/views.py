@@ -1,0 +1,266 @@
+"""Every URL of the events area:
+
+GET  /events/                         upcoming events, filtered and paginated
+GET  /events/past                     past events
+GET  /events/<id>                     an event's public page
+GET/POST /events/new                  schedule an event
+GET  /events/<id>/manage              the organiser's page for an event
+GET/POST /events/<id>/edit            change it
+POST /events/<id>/publish, /unpublish
+GET/POST /events/<id>/cancel          cancel, giving a reason
+GET/POST /events/<id>/duplicate       a draft copy on a new date
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from eventsapp.events import bp
+from eventsapp.events.forms import ActionForm, CancelForm, DuplicateForm, EventForm, FilterForm
+from eventsapp.events.queries import EventFilters, filter_choices, past_events, upcoming_events
+from eventsapp.events.rich_text import render_rich_text
+from eventsapp.events.services import (
+    EventStateError,
+    RegistrationCounts,
+    cancel_event,
+    cohost_candidates,
+    confirmed_count,
+    coordinated_programmes,
+    create_event,
+    duplicate_event,
+    hostable_organisations,
+    may_schedule_events,
+    organiser_of,
+    places_left,
+    publish_event,
+    registration_counts,
+    unpublish_event,
+    update_event,
+)
+from eventsapp.extensions import db
+from eventsapp.mail import send_queued
+from eventsapp.models import Event, Programme, Region
+from eventsapp.permissions import can_manage_event, get_event_or_404
+from eventsapp.timeutil import to_local, to_utc
+
+
+def _page_number() -> int:
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+
+
+def _filters_from_request() -> tuple[FilterForm, EventFilters]:
+    """Read the query string; values that are not among the choices are ignored, never an error."""
+    form = FilterForm(formdata=request.args)
+    choices = filter_choices()
+    form.region.choices = [("", "Any region")] + choices["region"]
+    form.programme.choices = [("", "Any programme")] + choices["programme"]
+    form.host.choices = [("", "Any host")] + choices["host"]
+
+    def chosen(field, options):
+        return field.data if field.data in {value for value, _ in options} else None
+
+    host = chosen(form.host, choices["host"])
+    text = (form.q.data or "")[:200] or None
+    filters = EventFilters(
+        region=chosen(form.region, choices["region"]),
+        programme=chosen(form.programme, choices["programme"]),
+        host=int(host) if host else None,
+        month=form.month_value(),
+        text=text,
+    )
+    return form, filters
+
+
+def _listing(template: str, paginate, show_places: bool):
+    form, filters = _filters_from_request()
+    pagination = paginate(filters, _page_number(), current_app.config["EVENTS_PER_PAGE"])
+    counts = {}
+    if show_places:
+        found = registration_counts([event.id for event in pagination.items])
+        counts = {event.id: found.get(event.id, RegistrationCounts()) for event in pagination.items}
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(template, form=form, filters=filters, pagination=pagination, counts=counts,
+                           page_args=args)
+
+
+@bp.get("/")
+def index():
+    """Upcoming published events (and cancelled ones, marked), soonest first."""
+    return _listing("events/index.html", upcoming_events, show_places=True)
+
+
+@bp.get("/past")
+def past():
+    return _listing("events/past.html", past_events, show_places=False)
+
+
+@bp.get("/<int:event_id>")
+def detail(event_id: int):
+    """An event's public page.
+
+    :raise 404: for a draft, unless the user is of the host or coordinates its programme.
+    """
+    event = get_event_or_404(event_id)
+    return render_template(
+        "events/detail.html",
+        event=event,
+        places_left=places_left(event),
+        description=render_rich_text(event.description),
+        themes=[line.strip() for line in event.themes.splitlines() if line.strip()],
+        can_manage=can_manage_event(current_user, event),
+    )
+
+
+# --- scheduling -------------------------------------------------------------
+
+
+def _event_form(event: Event | None = None) -> EventForm:
+    """The event form with its choices limited to what the current user may use."""
+    programmes = {p.id: p for p in db.session.scalars(select(Programme).order_by(Programme.name))}
+    coordinated = {p.id for p in coordinated_programmes(current_user)}
+    form = EventForm(
+        obj=None,
+        confirmed=confirmed_count(event) if event else 0,
+        may_host_without_programme=organiser_of(current_user),
+        coordinated=coordinated,
+    )
+    hosts = hostable_organisations(current_user, current=event.host if event else None)
+    form.host.choices = [(o.id, o.name) for o in hosts]
+    form.programme.choices = [(0, "Not part of a programme")] + [(p.id, p.name) for p in programmes.values()]
+    form.cohosts.choices = [(o.id, o.name) for o in cohost_candidates()]
+    form.region.choices = [
+        (r.id, r.name) for r in db.session.scalars(select(Region).order_by(Region.sort_order, Region.name))
+    ]
+    if event is None:
+        del form.capacity_understood
+    elif event.status == "cancelled":
+        del form.status
+    return form
+
+
+def _fill_from_event(form: EventForm, event: Event) -> None:
+    def local(value):
+        return to_local(value).replace(tzinfo=None) if value else None
+
+    form.title.data, form.summary.data = event.title, event.summary
+    form.description.data, form.themes.data = event.description, event.themes
+    form.programme.data = event.programme_id or 0
+    form.host.data = event.host_organisation_id
+    form.cohosts.data = [o.id for o in event.cohosts]
+    form.region.data = event.region_id
+    form.town.data, form.venue.data, form.address.data = event.town, event.venue, event.address
+    form.postcode.data, form.online_url.data = event.postcode, event.online_url or ""
+    form.starts_at.data, form.ends_at.data = local(event.starts_at), local(event.ends_at)
+    form.capacity.data = event.capacity
+    form.registration_opens_at.data = local(event.registration_opens_at)
+    form.registration_closes_at.data = local(event.registration_closes_at)
+    form.accessibility.data = event.accessibility
+    if "status" in form._fields:
+        form.status.data = event.status
+
+
+def _organisations_by_id() -> dict:
+    return {o.id: o for o in cohost_candidates()}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """:raise 403: for a user who organises nothing and coordinates no programme."""
+    if not may_schedule_events(current_user):
+        abort(403)
+    form = _event_form()
+    if form.validate_on_submit():
+        event = create_event(form.event_fields(_organisations_by_id()))
+        db.session.commit()
+        flash(f"“{event.title}” is saved as {'published' if event.is_published else 'a draft'}.", "success")
+        return redirect(url_for("events.manage", event_id=event.id))
+    return render_template("events/form.html", form=form, event=None), 422 if form.errors else 200
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(event_id: int):
+    event = get_event_or_404(event_id, permission=can_manage_event)
+    form = _event_form(event)
+    if request.method == "GET":
+        _fill_from_event(form, event)
+    elif form.validate_on_submit():
+        changed = update_event(event, form.event_fields(_organisations_by_id()))
+        db.session.commit()
+        send_queued()
+        message = "Changes saved."
+        if changed and event.is_published:
+            message += " People registered have been told about the new date, time or place."
+        flash(message, "success")
+        return redirect(url_for("events.manage", event_id=event.id))
+    return render_template("events/form.html", form=form, event=event), 422 if form.errors else 200
+
+
+@bp.get("/<int:event_id>/manage")
+@login_required
+def manage(event_id: int):
+    event = get_event_or_404(event_id, permission=can_manage_event)
+    counts = registration_counts([event.id]).get(event.id, RegistrationCounts())
+    return render_template("events/manage.html", event=event, counts=counts, action_form=ActionForm(),
+                           places_left=places_left(event))
+
+
+def _change_state(event_id: int, change, done: str):
+    event = get_event_or_404(event_id, permission=can_manage_event)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        change(event)
+    except EventStateError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for("events.manage", event_id=event_id))
+
+
+@bp.post("/<int:event_id>/publish")
+@login_required
+def publish(event_id: int):
+    return _change_state(event_id, publish_event, "The event is published: anyone can see it and register.")
+
+
+@bp.post("/<int:event_id>/unpublish")
+@login_required
+def unpublish(event_id: int):
+    return _change_state(event_id, unpublish_event, "The event is back in draft: only your organisation sees it.")
+
+
+@bp.route("/<int:event_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel(event_id: int):
+    event = get_event_or_404(event_id, permission=can_manage_event)
+    form = CancelForm()
+    if event.is_cancelled:
+        flash("This event is already cancelled.", "info")
+        return redirect(url_for("events.manage", event_id=event.id))
+    if form.validate_on_submit():
+        cancel_event(event, form.reason.data)
+        db.session.commit()
+        send_queued()
+        flash("The event is cancelled. It stays listed, marked as cancelled, with your reason.", "success")
+        return redirect(url_for("events.manage", event_id=event.id))
+    return render_template("events/cancel.html", form=form, event=event), 422 if form.errors else 200
+
+
+@bp.route("/<int:event_id>/duplicate", methods=["GET", "POST"])
+@login_required
+def duplicate(event_id: int):
+    event = get_event_or_404(event_id, permission=can_manage_event)
+    form = DuplicateForm()
+    if form.validate_on_submit():
+        copy = duplicate_event(event, to_utc(form.starts_at.data))
+        db.session.commit()
+        flash("A draft copy is ready: check the details, then publish it.", "success")
+        return redirect(url_for("events.edit", event_id=copy.id))
+    return render_template("events/duplicate.html", form=form, event=event), 422 if form.errors else 200

@@ -1,0 +1,95 @@
+"""The organiser dashboard: my organisations' events grouped, with registration counts."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import event as sa_event
+
+from eventsapp.extensions import db as _db
+from eventsapp.models import utcnow
+
+
+def section(html: str, heading_id: str) -> str:
+    start = html.index(f'id="{heading_id}"')
+    end = html.find("<section", start)
+    return html[start:end if end != -1 else None]
+
+
+def row_counts(html: str, title: str) -> tuple[int, int]:
+    row = html[html.index(title):]
+    row = row[: row.index("</tr>")]
+    confirmed = re.search(r'data-count="confirmed">(\d+)<', row).group(1)
+    waitlisted = re.search(r'data-count="waitlisted">(\d+)<', row).group(1)
+    return int(confirmed), int(waitlisted)
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    response = client.get("/dashboard/")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_groups_my_events_with_counts(client, login_as, make_organisation, make_event, make_registration):
+    mine = make_organisation()
+    now = utcnow()
+    upcoming = make_event(host=mine, title="Soon event", starts_at=now + timedelta(days=3), capacity=2)
+    make_event(host=mine, title="Draft event", status="draft")
+    make_event(host=mine, title="Old event", starts_at=now - timedelta(days=30))
+    make_event(host=mine, title="Called off", status="cancelled", starts_at=now + timedelta(days=8))
+    make_event(title="Someone else's event")
+    make_registration(upcoming)
+    make_registration(upcoming)
+    make_registration(upcoming, status="waitlisted")
+    make_registration(upcoming, status="cancelled")
+    login_as("organiser", mine)
+    html = client.get("/dashboard/").get_data(as_text=True)
+    assert "Someone else" not in html
+    upcoming_html = section(html, "upcoming-heading")
+    assert "Soon event" in upcoming_html and "Called off" in upcoming_html
+    assert "Draft event" in section(html, "drafts-heading")
+    assert "Old event" in section(html, "past-heading")
+    assert row_counts(html, "Soon event") == (2, 1)
+    assert row_counts(html, "Draft event") == (0, 0)
+
+
+def test_coordinator_sees_every_event_of_its_programmes(client, login_as, make_organisation, make_programme,
+                                                        make_event):
+    coordinating = make_organisation()
+    programme = make_programme(coordinator_organisation=coordinating)
+    make_event(title="Programme draft", programme=programme, status="draft")
+    make_event(title="Programme event", programme=programme)
+    make_event(title="Outside event")
+    login_as("coordinator", coordinating)
+    html = client.get("/dashboard/").get_data(as_text=True)
+    assert "Programme draft" in html and "Programme event" in html and "Outside event" not in html
+    assert "Schedule an event" in html
+
+
+def test_empty_dashboard_is_helpful(client, login_as):
+    login_as("organiser")
+    html = client.get("/dashboard/").get_data(as_text=True)
+    assert "No upcoming events" in html and "No drafts" in html
+
+
+def test_counts_take_one_query_however_many_events(app, client, login_as, make_organisation, make_event,
+                                                   make_registration):
+    mine = make_organisation()
+    for n in range(6):
+        make_registration(make_event(host=mine, title=f"Event {n}"))
+    login_as("organiser", mine)
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = _db.engine
+    sa_event.listen(engine, "before_cursor_execute", record)
+    try:
+        client.get("/dashboard/")
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", record)
+    registration_queries = [s for s in statements if "FROM registration" in s]
+    assert len(registration_queries) == 1
+    assert "GROUP BY" in registration_queries[0]
