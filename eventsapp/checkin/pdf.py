@@ -73,13 +73,31 @@ def confirmed_attendees(event: Event) -> list[Attendee]:
     return sorted(attendees, key=lambda a: (_sort_key(a.last_name), _sort_key(a.first_name)))
 
 
+#: Letters with no Latin-1 form and no accent to strip.
+_LATIN_1_LOOKALIKES = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Œ": "OE", "œ": "oe", "ı": "i"})
+
+
+def _latin_1(char: str) -> str:
+    for candidate in (char, "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)),
+                      char.translate(_LATIN_1_LOOKALIKES)):
+        try:
+            candidate.encode("latin-1")
+        except UnicodeEncodeError:
+            continue
+        if candidate:
+            return candidate
+    return "?"
+
+
 def printable(text: str, fonts: PdfFonts) -> str:
-    """The text as the font can print it: unchanged for a Unicode font, else reduced to Latin-1."""
+    """The text as the font can print it: unchanged for a Unicode font, else reduced to Latin-1.
+
+    ("Łukasz Wójcik" -> "Lukasz Wójcik", "Nguyễn" -> "Nguyen" with Helvetica.)
+    """
     text = unicodedata.normalize("NFC", text)
     if fonts.unicode:
         return text
-    stripped = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", stripped).encode("latin-1", "replace").decode("latin-1")
+    return "".join(_latin_1(char) for char in text)
 
 
 def _xml(text: str) -> str:
@@ -146,8 +164,18 @@ def render_sign_in_sheet(event: Event, blank_rows: int = 20) -> bytes:
     widths = [11 * mm, 62 * mm, 58 * mm, page_width - 2 * margin - 131 * mm]
     heading = [Paragraph(_xml(text), head) for text in ("No.", "Name", "Organisation", "Signature")]
 
+    def fitted(text: str, width: float) -> Paragraph:
+        """A cell paragraph, in a smaller type when it would need more than two lines."""
+        text = printable(text, fonts)
+        room = 1.9 * (width - 6 * mm)
+        natural = stringWidth(text, fonts.regular, cell.fontSize)
+        if natural <= room:
+            return Paragraph(_xml(text), cell)
+        size = max(6.5, cell.fontSize * room / natural)
+        return Paragraph(_xml(text), ParagraphStyle("small", parent=cell, fontSize=size, leading=size * 1.15))
+
     rows = [
-        [str(n), Paragraph(_xml(printable(a.full_name, fonts)), cell), Paragraph(_xml(printable(a.organisation, fonts)), cell), ""]
+        [str(n), fitted(a.full_name, widths[1]), fitted(a.organisation, widths[2]), ""]
         for n, a in enumerate(attendees, start=1)
     ]
     rows += [[str(n), "", "", ""] for n in range(len(attendees) + 1, len(attendees) + blank_rows + 1)]
@@ -158,6 +186,8 @@ def render_sign_in_sheet(event: Event, blank_rows: int = 20) -> bytes:
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ("ALIGN", (0, 1), (0, -1), "RIGHT"),
     ])
     story: list = []
@@ -165,7 +195,8 @@ def render_sign_in_sheet(event: Event, blank_rows: int = 20) -> bytes:
         story.append(Paragraph("No one has registered yet.", cell))
     for start in range(0, len(rows), ROWS_PER_PAGE):
         chunk = rows[start:start + ROWS_PER_PAGE]
-        table = Table([heading, *chunk], colWidths=widths, rowHeights=[8 * mm] + [ROW_HEIGHT] * len(chunk))
+        table = Table([heading, *chunk], colWidths=widths, rowHeights=[8 * mm] + [ROW_HEIGHT] * len(chunk),
+                      repeatRows=1)
         table.setStyle(style)
         if story:
             story.append(PageBreak())
@@ -186,6 +217,24 @@ def fit_font_size(text: str, font: str, width: float, largest: float, smallest: 
     while size > smallest and stringWidth(text, font, size) > width:
         size -= 0.5
     return size
+
+
+def fit_lines(text: str, font: str, width: float, largest: float, smallest: float) -> tuple[list[str], float]:
+    """``text`` in one line if it fits at 60% of ``largest`` or more, else in two lines, shrunk to fit.
+
+    Below ``smallest`` only when even two lines would not fit (a single very long word).
+    """
+    size = fit_font_size(text, font, width, largest, max(smallest, largest * 0.6))
+    words = text.split()
+    if stringWidth(text, font, size) <= width or len(words) < 2:
+        lines = [text]
+    else:
+        splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+        lines = list(min(splits, key=lambda pair: max(stringWidth(part, font, 10) for part in pair)))
+        size = min(fit_font_size(line, font, width, largest, smallest) for line in lines)
+    while size > 4 and max(stringWidth(line, font, size) for line in lines) > width:
+        size -= 0.5
+    return lines, size
 
 
 def _badge_positions() -> Iterable[tuple[float, float]]:
@@ -217,15 +266,20 @@ def render_badges(event: Event) -> bytes:
     for start in range(0, len(attendees), per_page):
         for attendee, (x, y) in zip(attendees[start:start + per_page], _badge_positions(), strict=False):
             centre = x + LABEL_WIDTH / 2
-            name = printable(attendee.full_name, fonts)
-            size = fit_font_size(name, fonts.bold, inner, 26, 9)
+            names, size = fit_lines(printable(attendee.full_name, fonts), fonts.bold, inner, 26, 11)
+            baseline = y + LABEL_HEIGHT * 0.62
             canvas.setFont(fonts.bold, size)
-            canvas.drawCentredString(centre, y + LABEL_HEIGHT * 0.55, name)
+            for line in names:
+                canvas.drawCentredString(centre, baseline, line)
+                baseline -= size * 1.15
             organisation = printable(attendee.organisation, fonts)
             if organisation:
-                org_size = fit_font_size(organisation, fonts.regular, inner, 14, 7)
+                lines, org_size = fit_lines(organisation, fonts.regular, inner, 14, 8)
+                baseline -= 2 * mm
                 canvas.setFont(fonts.regular, org_size)
-                canvas.drawCentredString(centre, y + LABEL_HEIGHT * 0.55 - size * 0.9 - 4 * mm, organisation)
+                for line in lines:
+                    canvas.drawCentredString(centre, baseline, line)
+                    baseline -= org_size * 1.2
             title_size = fit_font_size(event_title, fonts.regular, inner, 8, 5)
             canvas.setFont(fonts.regular, title_size)
             canvas.setFillColor(colors.HexColor("#444444"))

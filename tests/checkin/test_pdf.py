@@ -1,0 +1,149 @@
+"""Sign-in sheets and name badges: parsed with pypdf, never grepped as bytes."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+
+import pytest
+from faker import Faker
+from pypdf import PdfReader
+
+from eventsapp.checkin.pdf import ROWS_PER_PAGE, fit_font_size, render_badges, render_sign_in_sheet
+from eventsapp.pdf_fonts import pdf_fonts
+from tests import factories
+
+SPECIAL = [("Łukasz", "Wójcik"), ("Nguyễn", "Thị Minh Khai")]
+
+
+def fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def unique_names(count: int) -> list[tuple[str, str]]:
+    """Synthetic names, none of which contains another (so counting occurrences is exact)."""
+    fake = Faker("en_GB")
+    fake.seed_instance(300)
+    names: list[tuple[str, str]] = list(SPECIAL)
+    full = {f"{f} {s}" for f, s in names}
+    while len(names) < count:
+        first, last = fake.first_name(), fake.last_name()
+        candidate = f"{first} {last}"
+        if any(candidate in other or other in candidate for other in full):
+            continue
+        names.append((first, last))
+        full.add(candidate)
+    return names
+
+
+@pytest.fixture
+def unicode_font(app):
+    with app.app_context():
+        if not pdf_fonts().unicode:
+            pytest.fail("No Unicode font (DejaVu Sans) found: install fonts-dejavu-core or set PDF_FONT")
+
+
+def test_sign_in_sheet_for_300_lists_everyone_once_in_surname_order(event, unicode_font):
+    names = unique_names(300)
+    organisation = factories.make_organisation("Crawley Borough Council")
+    for first, last in names:
+        person = factories.make_person(first_name=first, last_name=last)
+        factories.make_registration(event=event, person=person, organisation=organisation)
+    factories.make_registration(event=event, person=factories.make_person(first_name="Cancelled", last_name="Person"),
+                                status="cancelled")
+
+    pages = pdf_pages(render_sign_in_sheet(event, blank_rows=20))
+    text = "\n".join(pages)
+
+    assert "Łukasz Wójcik" in text
+    assert "Nguyễn Thị Minh Khai" in text
+    assert "Cancelled Person" not in text
+    for first, last in names:
+        assert text.count(f"{first} {last}") == 1, f"{first} {last}"
+
+    expected = [f"{f} {s}" for f, s in sorted(names, key=lambda n: (fold(n[1]), fold(n[0])))]
+    positions = [text.index(name) for name in expected]
+    assert positions == sorted(positions), "names are not in surname order"
+
+    # Numbered rows 1..300 for registrants, then 301..320 blank for walk-ins.
+    total_rows = 320
+    assert len(pages) == -(-(total_rows) // ROWS_PER_PAGE)
+    last_page_numbers = [int(n) for n in re.findall(r"^(\d+)\s*$", pages[-1], flags=re.MULTILINE)]
+    assert last_page_numbers[-1] == 320 and 301 in [int(n) for n in re.findall(r"^(\d+)\s*$", text, flags=re.MULTILINE)]
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in page
+        assert event.title in page
+        assert "Crawley Library" in page
+        assert "Signature" in page
+
+
+def test_sign_in_sheet_with_no_registrants_still_has_blank_rows(event, unicode_font):
+    pages = pdf_pages(render_sign_in_sheet(event, blank_rows=5))
+    assert len(pages) == 1 and "Page 1 of 1" in pages[0]
+    assert [int(n) for n in re.findall(r"^(\d+)\s*$", pages[0], flags=re.MULTILINE)] == [1, 2, 3, 4, 5]
+
+
+def test_badges_print_every_confirmed_name_and_organisation_eight_to_a_page(event, unicode_font):
+    police = factories.make_organisation("Thames Valley Police")
+    names = unique_names(9)
+    for first, last in names:
+        factories.make_registration(event=event, person=factories.make_person(first_name=first, last_name=last),
+                                    organisation=police)
+    factories.make_registration(event=event, person=factories.make_person(first_name="Wendy", last_name="Waitlisted"),
+                                status="waitlisted")
+    pages = pdf_pages(render_badges(event))
+    assert len(pages) == 2  # 2 x 4 labels per A4 sheet
+    text = "\n".join(pages)
+    for first, last in names:
+        assert text.count(f"{first} {last}") == 1
+    assert text.count("Thames Valley Police") == 9
+    assert "Waitlisted" not in text
+
+
+def test_long_names_are_shrunk_or_split_to_fit_the_label(app, unicode_font):
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from eventsapp.checkin.pdf import LABEL_PADDING, LABEL_WIDTH, fit_lines
+
+    inner = LABEL_WIDTH - 2 * LABEL_PADDING
+    with app.app_context():
+        fonts = pdf_fonts()
+        short_lines, short_size = fit_lines("Ann Lee", fonts.bold, inner, 26, 11)
+        assert (short_lines, short_size) == (["Ann Lee"], 26)
+        long_name = "Bartholomew-Maximilian Alexander Featherstonehaugh-Worthington"
+        lines, size = fit_lines(long_name, fonts.bold, inner, 26, 11)
+        assert " ".join(lines) == long_name and len(lines) == 2
+        assert size < 26
+        assert all(stringWidth(line, fonts.bold, size) <= inner for line in lines)
+    assert fit_font_size("x" * 200, "Helvetica", 100, 20, 8) == 8
+
+
+def test_without_a_unicode_font_names_fall_back_to_latin_1(app, event):
+    from eventsapp.checkin.pdf import printable
+    from eventsapp.pdf_fonts import FALLBACK
+
+    assert printable("Łukasz Wójcik", FALLBACK) == "Lukasz Wójcik"
+    assert printable("Nguyễn Thị Minh Khai", FALLBACK) == "Nguyen Thi Minh Khai"
+    person = factories.make_person(first_name="Nguyễn", last_name="Thị Minh Khai")
+    factories.make_registration(event=event, person=person)
+    app.config["PDF_FONT"] = "/nonexistent/font.ttf"
+    with app.app_context():
+        pages = pdf_pages(render_sign_in_sheet(event, blank_rows=0))
+    assert "Nguyen Thi Minh Khai" in pages[0]
+    assert "no Unicode font found" in pages[0]
+
+
+@pytest.mark.parametrize("endpoint", ["sign-in-sheet.pdf", "badges.pdf"])
+def test_door_volunteers_download_the_pdfs(client, login_as, event, door_user, named_registration, endpoint):
+    named_registration("Łukasz", "Wójcik")
+    login_as("door", user=door_user)
+    response = client.get(f"/events/{event.id}/checkin/{endpoint}")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert "Łukasz Wójcik" in "\n".join(pdf_pages(response.data))

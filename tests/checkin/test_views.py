@@ -1,0 +1,298 @@
+"""The desk, QR check-in, walk-ins and the after-the-event tick-list, through HTTP."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from eventsapp.checkin import services
+from eventsapp.extensions import db
+from eventsapp.models import Attendance, AttendanceFinalisation, EqualityResponse, Registration, utcnow
+from eventsapp.tokens import make_token
+from tests import factories
+
+JSON = {"Accept": "application/json"}
+
+
+def attendance_of(registration_id: int) -> Attendance | None:
+    db.session.expire_all()
+    return db.session.scalar(select(Attendance).where(Attendance.registration_id == registration_id))
+
+
+# --- the desk ---------------------------------------------------------------------------------
+
+
+def test_desk_shows_access_needs_but_never_equality_answers(client, login_as, event, door_user, named_registration):
+    registration = named_registration("Łukasz", "Wójcik", organisation_name="Thames Valley Police",
+                                      access_requirements="Step-free access, hearing loop")
+    db.session.add(EqualityResponse(event_id=event.id, registration_id=registration.id,
+                                    ethnicity="asian_bangladeshi", religion="muslim", age_band="age_25_34"))
+    db.session.commit()
+    login_as("door", user=door_user)
+    for url in (f"/events/{event.id}/checkin?q=wójcik", f"/events/{event.id}/checkin/search.json?q=wójcik"):
+        body = client.get(url).get_data(as_text=True)
+        assert "Łukasz Wójcik" in body or "\\u0141ukasz W\\u00f3jcik" in body
+        assert "Step-free access, hearing loop" in body
+        for secret in ("asian_bangladeshi", "Bangladeshi", "muslim", "Muslim", "age_25_34"):
+            assert secret not in body
+
+
+def test_search_json_answers_with_matching_people_only(client, login_as, event, door_user, named_registration):
+    wanted = named_registration("Amira", "Khan", organisation_name="Slough Borough Council")
+    named_registration("Bob", "Smith", organisation_name="Thames Valley Police")
+    login_as("door", user=door_user)
+    data = client.get(f"/events/{event.id}/checkin/search.json?q=slough").get_json()
+    assert [r["id"] for r in data["results"]] == [wanted.id]
+    assert data["results"][0]["organisation"] == "Slough Borough Council"
+    assert f'id="registration-{wanted.id}"' in data["html"]
+
+
+def test_one_tap_check_in_and_undo_without_javascript(client, login_as, event, door_user, named_registration):
+    registration = named_registration("Grace", "Hopper")
+    login_as("door", user=door_user)
+    response = client.post(f"/events/{event.id}/checkin/{registration.id}/check-in", data={"q": "hopper"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/events/{event.id}/checkin?q=hopper")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Grace Hopper is checked in." in page
+    assert "Undo check-in" in page
+    assert attendance_of(registration.id).method == "desk"
+
+    client.post(f"/events/{event.id}/checkin/{registration.id}/undo")
+    assert attendance_of(registration.id) is None
+
+
+def test_check_in_by_fetch_answers_json_with_counts(client, login_as, event, door_user, named_registration):
+    registration = named_registration("Ada", "Lovelace")
+    named_registration("Still", "Coming")
+    login_as("door", user=door_user)
+    url = f"/events/{event.id}/checkin/{registration.id}/check-in"
+    first = client.post(url, headers=JSON)
+    assert first.status_code == 200
+    data = first.get_json()
+    assert data["outcome"] == "checked_in" and data["message"] == "Ada Lovelace is checked in."
+    assert data["counts"]["checked_in"] == 1 and data["counts"]["expected"] == 1
+    assert "Undo check-in" in data["html"]
+    second = client.post(url, headers=JSON)
+    assert second.status_code == 200 and second.get_json()["outcome"] == "already_checked_in"
+    at = attendance_of(registration.id).checked_in_at
+    from eventsapp.timeutil import format_local
+
+    assert second.get_json()["message"] == f"Ada Lovelace was already checked in at {format_local(at, '%H:%M')}."
+    counts = client.get(f"/events/{event.id}/checkin/counts.json").get_json()
+    assert counts == {"registered": 2, "checked_in": 1, "expected": 1, "waitlisted": 0, "walk_ins": 0,
+                      "no_shows": 0, "finalised": False}
+
+
+def test_a_registration_of_another_event_cannot_be_posted_to_this_desk(client, login_as, event, door_user,
+                                                                        named_registration):
+    other_event = factories.make_event(host=event.host)
+    elsewhere = named_registration("Else", "Where", at=other_event)
+    login_as("door", user=door_user)
+    assert client.post(f"/events/{event.id}/checkin/{elsewhere.id}/check-in").status_code == 404
+    assert attendance_of(elsewhere.id) is None
+
+
+def test_door_user_of_another_organisation_gets_404_everywhere(client, login_as, event, named_registration):
+    registration = named_registration("Private", "Person")
+    login_as("door")  # a door volunteer of some other organisation
+    for method, url in [
+        ("get", f"/events/{event.id}/checkin"),
+        ("get", f"/events/{event.id}/checkin/search.json?q=private"),
+        ("post", f"/events/{event.id}/checkin/{registration.id}/check-in"),
+        ("get", f"/checkin/scan/{make_token('checkin', registration.id)}"),
+        ("post", f"/checkin/scan/{make_token('checkin', registration.id)}"),
+        ("get", f"/events/{event.id}/checkin/sign-in-sheet.pdf"),
+    ]:
+        response = getattr(client, method)(url)
+        assert response.status_code == 404, url
+        assert "Private Person" not in response.get_data(as_text=True)
+    assert attendance_of(registration.id) is None
+
+
+# --- QR codes ---------------------------------------------------------------------------------
+
+
+def test_qr_code_shows_the_person_and_checks_in_once(client, login_as, event, door_user, named_registration):
+    registration = named_registration("Nguyễn", "Thị Minh Khai", organisation_name="Crawley Mosque")
+    token = make_token("checkin", registration.id)
+    login_as("door", user=door_user)
+    page = client.get(f"/checkin/scan/{token}").get_data(as_text=True)
+    assert "Nguyễn Thị Minh Khai" in page and "Crawley Mosque" in page
+    assert page.count('type="submit" class="btn btn-success btn-lg w-100">Check in</button>') == 1
+
+    response = client.post(f"/checkin/scan/{token}")
+    assert response.status_code == 302
+    assert attendance_of(registration.id).method == "qr"
+    assert "Checked in at" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_qr_code_scanned_twice_says_already_checked_in_at_local_time(client, login_as, event, door_user,
+                                                                      named_registration):
+    registration = named_registration("Ada", "Lovelace")
+    # 09:42 UTC in June is 10:42 in London.
+    db.session.add(Attendance(registration_id=registration.id, method="qr",
+                              checked_in_at=datetime(2026, 6, 3, 9, 42)))
+    db.session.commit()
+    login_as("door", user=door_user)
+    token = make_token("checkin", registration.id)
+    page = client.get(f"/checkin/scan/{token}").get_data(as_text=True)
+    assert "Already checked in at 10:42." in page
+    assert ">Check in</button>" not in page
+    client.post(f"/checkin/scan/{token}")
+    assert db.session.scalar(select(func.count(Attendance.id))) == 1
+    assert "Already checked in at 10:42." in client.get(f"/checkin/scan/{token}").get_data(as_text=True)
+
+
+def test_qr_code_for_cancelled_or_waitlisted_registration_says_so(client, login_as, event, door_user,
+                                                                   named_registration):
+    login_as("door", user=door_user)
+    for status, words in [("cancelled", "This registration was cancelled"), ("waitlisted", "on the waitlist")]:
+        registration = named_registration("Not", f"Confirmed {status}", status=status)
+        token = make_token("checkin", registration.id)
+        page = client.get(f"/checkin/scan/{token}").get_data(as_text=True)
+        assert words in page and ">Check in</button>" not in page
+        client.post(f"/checkin/scan/{token}")
+        assert attendance_of(registration.id) is None
+
+
+def test_forged_or_wrong_purpose_code_says_so_plainly(client, login_as, event, door_user, named_registration):
+    registration = named_registration("Ada", "Lovelace")
+    login_as("door", user=door_user)
+    for token in ("not-a-token", make_token("booking", registration.id), make_token("checkin", registration.id) + "x"):
+        response = client.get(f"/checkin/scan/{token}")
+        assert response.status_code == 404
+        assert "This code is not a valid check-in code." in response.get_data(as_text=True)
+
+
+def test_qr_code_for_another_event_than_the_open_desk_is_flagged(client, login_as, event, host, named_registration):
+    other_event = factories.make_event(host=host, title="Another Crawley evening")
+    registration = named_registration("Other", "Evening", at=other_event)
+    login_as("organiser", host)
+    client.get(f"/events/{event.id}/checkin")  # the volunteer is at this event's desk
+    page = client.get(f"/checkin/scan/{make_token('checkin', registration.id)}").get_data(as_text=True)
+    assert "This code is for another event: <strong>Another Crawley evening</strong>" in page
+    assert ">Check in</button>" not in page
+
+
+def test_anonymous_scan_goes_to_sign_in_and_back(client, event, door_user, named_registration):
+    registration = named_registration("Ada", "Lovelace")
+    url = f"/checkin/scan/{make_token('checkin', registration.id)}"
+    response = client.get(url)
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    login = client.post(response.headers["Location"], data={"email": door_user.email,
+                                                             "password": factories.PASSWORD})
+    assert login.status_code == 302 and login.headers["Location"] == url
+
+
+# --- walk-ins ---------------------------------------------------------------------------------
+
+
+def walk_in_data(**overrides) -> dict:
+    return {"first_name": "Walter", "last_name": "Walkin", "organisation": "Horsham Youth Service",
+            "sector": "youth_justice", "email": "", **overrides}
+
+
+def test_walk_in_is_registered_and_checked_in_at_once(client, login_as, event, door_user):
+    login_as("door", user=door_user)
+    response = client.post(f"/events/{event.id}/checkin/walk-in", data=walk_in_data())
+    assert response.status_code == 302
+    registration = db.session.scalar(select(Registration).where(Registration.event_id == event.id))
+    assert (registration.source, registration.status, registration.person.full_name) == (
+        "walk_in", "confirmed", "Walter Walkin")
+    assert registration.organisation.name == "Horsham Youth Service"
+    assert registration.organisation.sector.code == "youth_justice"
+    assert attendance_of(registration.id).method == "walk_in"
+    assert services.attendance_counts(event).walk_ins == 1
+
+
+def test_walk_in_needs_a_name_and_keeps_what_was_typed(client, login_as, event, door_user):
+    login_as("door", user=door_user)
+    response = client.post(f"/events/{event.id}/checkin/walk-in",
+                           data=walk_in_data(last_name="", email="not-an-email"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'value="Walter"' in page and 'value="not-an-email"' in page
+    assert db.session.scalar(select(func.count(Registration.id))) == 0
+
+
+def test_full_event_refuses_walk_ins_unless_an_organiser_overrides(client, login_as, event, host, door_user,
+                                                                     named_registration):
+    event.capacity = 1
+    db.session.commit()
+    named_registration("Only", "Place")
+    login_as("door", user=door_user)
+    page = client.get(f"/events/{event.id}/checkin/walk-in").get_data(as_text=True)
+    assert "override_capacity" not in page  # door volunteers cannot override
+    refused = client.post(f"/events/{event.id}/checkin/walk-in",
+                          data=walk_in_data(override_capacity="y"))
+    assert refused.status_code == 422
+    assert "The event is full" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Registration.id))) == 1  # nothing half-written
+
+    client.post("/auth/logout")
+    login_as("organiser", host)
+    allowed = client.post(f"/events/{event.id}/checkin/walk-in", data=walk_in_data(override_capacity="y"))
+    assert allowed.status_code == 302
+    walk_in = db.session.scalar(select(Registration).where(Registration.source == "walk_in"))
+    assert walk_in.status == "confirmed" and attendance_of(walk_in.id) is not None
+
+
+# --- after the event --------------------------------------------------------------------------
+
+
+def test_tick_list_marks_attendance_from_the_paper_sheet(client, login_as, host, named_registration):
+    event = factories.make_event(host=host, starts_at=utcnow() - timedelta(days=1))
+    came = named_registration("Came", "Along", at=event)
+    absent = named_registration("Stayed", "Home", at=event)
+    login_as("organiser", host)
+    page = client.get(f"/events/{event.id}/attendance").get_data(as_text=True)
+    assert "Along, Came" in page and "Home, Stayed" in page
+    response = client.post(f"/events/{event.id}/attendance", data={"attended": [str(came.id)]})
+    assert response.status_code == 302
+    assert attendance_of(came.id).method == "sheet"
+    assert attendance_of(absent.id) is None
+    assert "Marked 1 person as attended." in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_mark_the_rest_as_no_shows_after_the_event(client, login_as, host, named_registration):
+    event = factories.make_event(host=host, starts_at=utcnow() - timedelta(days=1))
+    named_registration("Stayed", "Home", at=event)
+    login_as("organiser", host)
+    unconfirmed = client.post(f"/events/{event.id}/attendance/no-shows", data={})
+    assert unconfirmed.status_code == 302 and db.session.get(AttendanceFinalisation, event.id) is None
+    client.post(f"/events/{event.id}/attendance/no-shows", data={"confirm": "y"})
+    db.session.expire_all()
+    assert db.session.get(AttendanceFinalisation, event.id).no_show_count == 1
+    page = client.get(f"/events/{event.id}/attendance").get_data(as_text=True)
+    assert "1 no-show" in page
+
+
+def test_no_shows_cannot_be_marked_before_the_event(client, login_as, event, host, named_registration):
+    named_registration("Not", "Yet")
+    login_as("organiser", host)
+    client.post(f"/events/{event.id}/attendance/no-shows", data={"confirm": "y"})
+    assert db.session.get(AttendanceFinalisation, event.id) is None
+
+
+def test_door_volunteer_cannot_open_the_attendance_list(client, login_as, event, door_user):
+    login_as("door", user=door_user)
+    assert client.get(f"/events/{event.id}/attendance").status_code == 403
+
+
+def test_organiser_panel_shows_registration_attendance_and_no_shows(app, event, named_registration, door_user):
+    from flask import render_template
+
+    came = named_registration("Came", "Along")
+    named_registration("Stayed", "Home")
+    services.check_in(came, door_user, "desk")
+    services.mark_rest_as_no_shows(event, door_user)
+    db.session.commit()
+    with app.test_request_context():
+        html = render_template("checkin/_organiser_panel.html", event=event)
+    text = " ".join(html.split())
+    assert "Registered (confirmed)</dt><dd class=\"col-5\">2</dd>" in text
+    assert "Attended</dt><dd class=\"col-5\">1</dd>" in text
+    assert "No-shows</dt><dd class=\"col-5\">1</dd>" in text
+    assert f"/events/{event.id}/checkin" in html and f"/events/{event.id}/attendance" in html
