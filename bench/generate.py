@@ -66,6 +66,9 @@ class Sizes:
             "checkin_registrations": max(10, round(base.checkin_registrations * scale)),
         }
         values.update(overrides)
+        # enough people that every past event can have its share of distinct attendees
+        past_events = max(1, values["events"] // 2)
+        values["people"] = max(values["people"], math.ceil(values["attendances"] / past_events * 1.5) + 10)
         return cls(**values)
 
 
