@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsapp.extensions import db
 from eventsapp.models.base import utcnow
+
+if TYPE_CHECKING:
+    from eventsapp.models.registration import Registration
 
 #: (code, label) of the kinds of question an organiser may ask.
 QUESTION_KINDS = (
@@ -60,3 +64,4 @@ class RegistrationAnswer(db.Model):
     value: Mapped[str] = mapped_column(Text, default="")
 
     question: Mapped[EventQuestion] = relationship()
+    registration: Mapped[Registration] = relationship()

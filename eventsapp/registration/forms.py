@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
+from urllib.parse import unquote_to_bytes
 
+from flask import has_request_context, request
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
@@ -39,11 +41,41 @@ def unreadable_characters(value: str, multiline: bool) -> bool:
     return False
 
 
+def undecodable_fields() -> set[str]:
+    """Names of url-encoded form fields whose value is not valid UTF-8.
+
+    Werkzeug keeps such a value as its literal ``%FF`` text, which would pass as
+    a name; so the raw body is read (and cached for the form parser) first.
+    """
+    if not has_request_context() or request.mimetype != "application/x-www-form-urlencoded":
+        return set()
+    names = set()
+    for pair in request.get_data(cache=True).split(b"&"):
+        name, _, value = pair.partition(b"=")
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            names.add(unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace"))
+    return names
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class CleanForm(FlaskForm):
     """A form that refuses NUL bytes, control characters and undecodable input in any text field."""
 
+    def __init__(self, *args, **kwargs):
+        self.undecodable = undecodable_fields()
+        super().__init__(*args, **kwargs)
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        for name in self.undecodable:
+            if name in self:
+                self[name].errors = [*self[name].errors, "This answer holds unreadable characters: type it again."]
+                valid = False
         for field in self:
             values = field.data if isinstance(field.data, list) else [field.data]
             multiline = isinstance(field, TextAreaField)
@@ -72,7 +104,7 @@ class RegistrationFormBase(CleanForm):
                             render_kw={"autocomplete": "family-name"})
     email = EmailField("Email address", validators=[
         DataRequired("Enter your email address — we send your booking link there."),
-        Email("Enter an email address like name@example.org."), Length(max=254)],
+        Email("Enter an email address like name@example.org."), Length(max=254)], filters=[strip],
         render_kw={"autocomplete": "email", "spellcheck": "false"})
     organisation_name = StringField("Organisation", validators=[Optional(), Length(max=200)],
                                     render_kw={"autocomplete": "organization",
@@ -179,7 +211,7 @@ def registration_form(event, purpose: str = "public", **kwargs) -> RegistrationF
         attributes["submit"] = SubmitField("Register")
     elif purpose == "manual":
         attributes["email"] = EmailField("Email address", validators=[
-            Optional(), Email("Enter an email address like name@example.org."), Length(max=254)])
+            Optional(), Email("Enter an email address like name@example.org."), Length(max=254)], filters=[strip])
         attributes["consent_privacy"] = BooleanField(
             "This person has seen the privacy notice and agreed to their details being used",
             validators=[DataRequired("Confirm the person has agreed to the privacy notice.")])

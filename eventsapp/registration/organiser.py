@@ -67,11 +67,12 @@ def manage(event_id: int):
         query = query.where(Registration.status == status)
     if q:
         full_name = Person.first_name + " " + Person.last_name
+        # lower() folds only ASCII on SQLite, so the text as typed is matched too.
+        columns = (full_name, Organisation.name, Registration.organisation_name_entered)
         query = query.where(or_(
-            func.lower(full_name).contains(q.lower(), autoescape=True),
             Person.email_key.contains(q.casefold(), autoescape=True),
-            func.lower(Organisation.name).contains(q.lower(), autoescape=True),
-            func.lower(Registration.organisation_name_entered).contains(q.lower(), autoescape=True),
+            *(column.contains(q, autoescape=True) for column in columns),
+            *(func.lower(column).contains(q.lower(), autoescape=True) for column in columns),
         ))
     query = query.order_by(Registration.status.desc(), Registration.created_at, Registration.id)
     page = db.paginate(query, per_page=PER_PAGE, error_out=False, count=True)

@@ -109,7 +109,7 @@ def lock_event(event_id: int) -> Event:
     :return: the event, freshly loaded under the lock.
     """
     if locking_enabled():
-        begin_immediate(db.session)
+        begin_immediate(db.session())
     query = select(Event).where(Event.id == event_id).execution_options(populate_existing=True)
     if locking_enabled() and db.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
@@ -264,7 +264,7 @@ def save_answers(registration: Registration, answers: Mapping[int, str | list[st
         return
     questions = {
         q.id: q
-        for q in db.session.scalars(select(EventQuestion).where(EventQuestion.event_id == registration.event_id))
+        for q in db.session.scalars(select(EventQuestion).where(EventQuestion.event_id == registration.event.id))
     }
     existing = {}
     if registration.id is not None:
