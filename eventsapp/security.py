@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, Response, request
+from flask import Flask, Request, Response, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
     if app.config.get("PREFERRED_URL_SCHEME") == "https":
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    app.request_class = SizeLimitedRequest
     app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)
     proxies = proxy_count(app.config.get("PROXY_FIX", os.environ.get("PROXY_FIX")))
     if proxies:  # outermost, so the scheme is known before cookies are judged
@@ -71,6 +72,28 @@ def add_security_headers(response: Response) -> Response:
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)
     return response
+
+
+class SizeLimitedRequest(Request):
+    """``MAX_FORM_MEMORY_SIZE`` also limits a whole url-encoded form.
+
+    Werkzeug applies it to multipart fields only, so without this an ordinary
+    form could send up to ``MAX_CONTENT_LENGTH`` (meant for uploads) of text.
+    A larger body answers 413 before it is read.
+    """
+
+    @property
+    def max_content_length(self) -> int | None:
+        limit = Request.max_content_length.fget(self)
+        if self.mimetype == "application/x-www-form-urlencoded" and current_app:
+            form_limit = current_app.config.get("MAX_FORM_MEMORY_SIZE")
+            if form_limit is not None:
+                limit = form_limit if limit is None else min(limit, form_limit)
+        return limit
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        Request.max_content_length.fset(self, value)
 
 
 class SecureCookiesOverHttps:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, logout_user
 
@@ -37,6 +37,17 @@ login_manager.user_loader(load_user)
 LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
 LOGIN_LIMIT_PER_IP = "50 per 15 minutes"
 PASSWORD_RESET_LIMIT = "5 per hour"  # noqa: S105 (a rate, not a password)
+
+
+@bp.before_app_request
+def forget_cached_user() -> None:
+    """Resolve the signed-in user afresh for every request.
+
+    Flask-Login caches the user in ``g``, which lives as long as the app context; a request
+    that runs inside an already-pushed app context (tests, CLI-driven requests) would
+    otherwise see the previous request's user.
+    """
+    g.pop("_login_user", None)
 
 
 def _config_limit(key: str, default: str):
