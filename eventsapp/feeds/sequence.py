@@ -26,7 +26,7 @@ def scheduling_changed(event: Event) -> bool:
         if not history.added:
             continue
         if not history.deleted:
-            # The old value was never loaded: we cannot tell, so count it as a change.
+            # No old value known (cannot normally happen, see install()): count it as a change.
             return True
         if _normalise(history.added[0]) != _normalise(history.deleted[0]):
             return True
@@ -48,8 +48,21 @@ def raise_sequence(session: Session, flush_context, instances) -> None:
             obj.sequence = (obj.sequence or 0) + 1
 
 
+def _keep_old_value(target, value, oldvalue, initiator):
+    """No-op: registered with ``active_history`` so the old value is loaded before a set."""
+
+
 def install() -> None:
-    """Listen on every SQLAlchemy session (idempotent)."""
+    """Listen on every SQLAlchemy session (idempotent).
+
+    The attribute listeners use ``active_history=True`` so that setting a value on an
+    expired event (e.g. just after a commit) first loads the old one; otherwise the
+    history would have no "before" to compare with.
+    """
+    for name in SCHEDULING_ATTRIBUTES:
+        attribute = getattr(Event, name)
+        if not sa_event.contains(attribute, "set", _keep_old_value):
+            sa_event.listen(attribute, "set", _keep_old_value, active_history=True)
     if not sa_event.contains(Session, "before_flush", raise_sequence):
         sa_event.listen(Session, "before_flush", raise_sequence)
 

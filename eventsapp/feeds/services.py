@@ -13,6 +13,7 @@ town, venue or themes).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,6 +26,7 @@ from eventsapp.models import Event, Organisation, Programme, Region, utcnow
 
 DEFAULT_PAST_DAYS = 90
 DEFAULT_KEEP_CANCELLED_DAYS = 30
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: Bumped when the generator's output format changes, so old ETags stop matching.
 FORMAT_VERSION = "1"
 
@@ -41,12 +43,16 @@ class FeedFilters:
     @classmethod
     def from_args(cls, args, **fixed) -> FeedFilters:
         """Read ``?region=&host=&programme=&q=``; unusable values are ignored, never a 500."""
-        host = (args.get("host") or "").strip()
+        def text(name: str, limit: int) -> str | None:
+            # NUL and other control characters are refused by PostgreSQL and mean nothing here.
+            return _CONTROL.sub("", args.get(name) or "").strip()[:limit] or None
+
+        host = text("host", 20) or ""
         values = {
-            "region": (args.get("region") or "").strip().upper()[:16] or None,
-            "host": int(host) if host.isdigit() and len(host) < 10 else None,
-            "programme": (args.get("programme") or "").strip()[:80] or None,
-            "text": (args.get("q") or "").strip()[:200] or None,
+            "region": (text("region", 16) or "").upper() or None,
+            "host": int(host) if host.isascii() and host.isdigit() and int(host) < 2**31 else None,
+            "programme": text("programme", 80),
+            "text": text("q", 200),
         }
         values.update({k: v for k, v in fixed.items() if v is not None})
         return cls(**values)
