@@ -46,7 +46,7 @@ def echo_problems(summary: ImportSummary) -> None:
     if summary.file_error:
         click.echo(f"Error: {summary.file_error}", err=True)
     for missing in summary.missing:
-        click.echo(f"Error: the file has no {missing}.", err=True)
+        click.echo(f"Error: the file needs {missing}.", err=True)
     for error in summary.errors:
         click.echo(f"Error: row {error['row']}, column “{error['column']}”: “{error['value']}” {error['message']}",
                    err=True)

@@ -154,7 +154,7 @@ def missing_fields(fields: set[str], target: ImportTarget) -> list[str]:
     if target.event_id is None:
         for needed in ("event_title", "event_date"):
             if needed not in fields:
-                missing.append(f"{FIELDS[needed].lower()} (needed to know which event each row is for)")
+                missing.append(f"an {FIELDS[needed].lower()} column (to know which event each row is for)")
     return missing
 
 
@@ -436,7 +436,7 @@ class ImportPass:
             else:
                 row.event_id = self.fixed_event[0]
             row.organisation_id = self._organisation_id(row.organisation, row.sector_code)
-            if row.organisation_id is not None and row.organisation_id > 0:
+            if row.organisation_id is not None and row.organisation_key not in self.new_organisations:
                 self.matched_organisation_ids.add(row.organisation_id)
         self._resolve_people(chunk)
         self._resolve_registrations(chunk)

@@ -1,1 +1,269 @@
+"""Import pages: upload, preview (with column mapping), confirm; sector synonyms; programme export.
 
+Who may do what: organisers import into their organisation's events;
+coordinators into their programmes' events, or into a new programme. A job
+belongs to the user who uploaded it; anybody else gets a 404.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+
+from eventsapp.extensions import db
+from eventsapp.imports import bp, jobs
+from eventsapp.imports.export import export_programme
+from eventsapp.imports.forms import (
+    NEW_PROGRAMME,
+    ConfirmForm,
+    DiscardForm,
+    SynonymForm,
+    UploadForm,
+    column_form,
+)
+from eventsapp.imports.parsing import FIELDS
+from eventsapp.imports.sectors import DEFAULT_SYNONYMS
+from eventsapp.imports.services import ImportTarget, add_sector_synonym
+from eventsapp.models import Event, Programme, Sector, SectorSynonym
+from eventsapp.permissions import can_manage_event, coordinates, is_coordinator, roles_by_organisation
+
+MAX_EVENT_CHOICES = 300
+
+
+def _organisations_with(role: str) -> list[int]:
+    return [org for org, r in roles_by_organisation(current_user).items() if r == role]
+
+
+def _importer_or_403() -> None:
+    if not (_organisations_with("organiser") or _organisations_with("coordinator")):
+        abort(403)
+
+
+def _destinations() -> list[tuple[str, str]]:
+    """Events the user manages and programmes the user coordinates, as form choices."""
+    organising, coordinating = _organisations_with("organiser"), _organisations_with("coordinator")
+    choices: list[tuple[str, str]] = []
+    programmes = db.session.scalars(
+        select(Programme).where(Programme.coordinator_organisation_id.in_(coordinating)).order_by(Programme.name)
+    ).all()
+    for programme in programmes:
+        choices.append((f"programme:{programme.slug}", f"Programme: {programme.name} (events named in the file)"))
+    if coordinating:
+        choices.append((NEW_PROGRAMME, "A new programme (created from the file)"))
+    events = db.session.scalars(
+        select(Event).outerjoin(Programme, Programme.id == Event.programme_id)
+        .where(or_(Event.host_organisation_id.in_(organising),
+                   Programme.coordinator_organisation_id.in_(coordinating)))
+        .order_by(Event.starts_at.desc()).limit(MAX_EVENT_CHOICES)
+    ).all()
+    for event in events:
+        choices.append((f"event:{event.id}", f"Event: {event.title}, {event.starts_at:%d/%m/%Y}"))
+    return choices
+
+
+def _target_from(form: UploadForm) -> ImportTarget | None:
+    """The import target the user chose, re-checked against their permissions."""
+    kind, _, value = form.destination.data.partition(":")
+    if form.destination.data == NEW_PROGRAMME:
+        coordinating = _organisations_with("coordinator")
+        if not coordinating:
+            return None
+        if db.session.scalar(select(Programme.id).where(Programme.slug == form.new_slug.data)):
+            form.new_slug.errors.append("A programme already has this slug; choose it in the list instead.")
+            return None
+        return ImportTarget(programme_slug=form.new_slug.data, create_events=True,
+                            coordinator_organisation_id=coordinating[0])
+    if kind == "programme":
+        programme = db.session.scalar(select(Programme).where(Programme.slug == value))
+        if programme is None or not coordinates(current_user, programme):
+            return None
+        return ImportTarget(programme_slug=programme.slug, create_events=form.create_events.data)
+    if kind == "event" and value.isdigit():
+        event = db.session.get(Event, int(value))
+        if event is None or not can_manage_event(current_user, event):
+            return None
+        return ImportTarget(event_id=event.id)
+    return None
+
+
+def _may_write(target: ImportTarget) -> bool:
+    if target.event_id is not None:
+        event = db.session.get(Event, target.event_id)
+        return event is not None and can_manage_event(current_user, event)
+    programme = db.session.scalar(select(Programme).where(Programme.slug == target.programme_slug))
+    if programme is None:
+        return target.coordinator_organisation_id in _organisations_with("coordinator")
+    return coordinates(current_user, programme)
+
+
+def _job_or_404(job_id: str) -> dict:
+    state = jobs.load(job_id)
+    if state is None or state.get("user_id") != current_user.id:
+        abort(404)
+    return state
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def start():
+    """Upload an attendance list (CSV or XLSX) to check it before anything is written."""
+    _importer_or_403()
+    form = UploadForm()
+    form.destination.choices = [("", "Choose …")] + _destinations()
+    wanted = request.args.get("event", type=int)
+    if request.method == "GET" and wanted:
+        form.destination.data = f"event:{wanted}"
+    if form.validate_on_submit():
+        target = _target_from(form)
+        if target is None:
+            if not form.new_slug.errors:
+                form.destination.errors.append("You cannot import into that; choose another destination.")
+        else:
+            state = jobs.create(form.file.data, current_user.id, target, form.source_name.data or "")
+            return redirect(url_for("imports.job", job_id=state["id"]))
+    coordinated = db.session.scalars(
+        select(Programme).where(Programme.coordinator_organisation_id.in_(_organisations_with("coordinator")))
+        .order_by(Programme.name)
+    ).all()
+    return render_template("imports/start.html", form=form, programmes=coordinated,
+                           fields=FIELDS), 422 if form.errors else 200
+
+
+@bp.get("/<job_id>")
+@login_required
+def job(job_id: str):
+    """The job's progress, then its preview (or its result)."""
+    state = _job_or_404(job_id)
+    summary = jobs.summary_of(state)
+    columns = None
+    if summary is not None and summary.headers and state["phase"] == "previewed":
+        columns = column_form(summary.headers, summary.columns)
+        columns.source_name.data = state.get("source_name", "")
+    return render_template("imports/job.html", state=state, summary=summary, columns=columns,
+                           confirm=ConfirmForm(), discard=DiscardForm(), fields=FIELDS)
+
+
+@bp.get("/<job_id>/progress")
+@login_required
+def progress(job_id: str):
+    """How far the job is, as JSON, for imports.js."""
+    state = _job_or_404(job_id)
+    return jsonify(phase=state["phase"], progress=state["progress"], rows=state["rows"],
+                   message=state.get("message", ""))
+
+
+@bp.post("/<job_id>/columns")
+@login_required
+def columns(job_id: str):
+    """Read the file again with the columns the user mapped (remembered when the import is confirmed)."""
+    state = _job_or_404(job_id)
+    summary = jobs.summary_of(state)
+    if state["phase"] != "previewed" or summary is None or not summary.headers:
+        abort(409)
+    form = column_form(summary.headers, summary.columns)
+    if not form.validate_on_submit():
+        flash("Those columns could not be read; choose a field or “Ignore” for each.", "error")
+        return redirect(url_for("imports.job", job_id=job_id))
+    state["columns"] = {h: form[f"column_{i}"].data or "" for i, h in enumerate(summary.headers)}
+    state["source_name"] = form.source_name.data or ""
+    jobs.start(state, write=False)
+    return redirect(url_for("imports.job", job_id=job_id))
+
+
+@bp.post("/<job_id>/confirm")
+@login_required
+def confirm(job_id: str):
+    """Write the checked file, all or nothing."""
+    state = _job_or_404(job_id)
+    summary = jobs.summary_of(state)
+    target = ImportTarget(**state["target"])
+    if not _may_write(target):
+        abort(403)
+    if state["phase"] != "previewed" or summary is None or not summary.ok:
+        flash("This file has problems to fix before it can be imported.", "error")
+        return redirect(url_for("imports.job", job_id=job_id))
+    if ConfirmForm().validate_on_submit():
+        jobs.start(state, write=True)
+    return redirect(url_for("imports.job", job_id=job_id))
+
+
+@bp.post("/<job_id>/discard")
+@login_required
+def discard(job_id: str):
+    state = _job_or_404(job_id)
+    if state["phase"] in ("checking", "importing"):
+        flash("Wait until the file has been read before discarding it.", "info")
+        return redirect(url_for("imports.job", job_id=job_id))
+    jobs.discard(job_id)
+    flash("The uploaded file was removed.", "info")
+    return redirect(url_for("imports.start"))
+
+
+@bp.route("/synonyms", methods=["GET", "POST"])
+@login_required
+def synonyms():
+    """The words imports read as sectors; coordinators add their own."""
+    if not is_coordinator(current_user):
+        abort(403)
+    form = SynonymForm()
+    sectors = db.session.scalars(select(Sector).order_by(Sector.sort_order)).all()
+    form.sector.choices = [("", "Choose …")] + [(s.code, s.name) for s in sectors]
+    if form.validate_on_submit():
+        sector = next((s for s in sectors if s.code == form.sector.data), None)
+        try:
+            synonym = add_sector_synonym(form.phrase.data, sector)
+        except ValueError as error:
+            form.phrase.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Imports now read “{synonym.phrase}” as {sector.name}.", "success")
+            return redirect(url_for("imports.synonyms"))
+    custom = db.session.scalars(select(SectorSynonym).order_by(SectorSynonym.phrase)).all()
+    names = {s.code: s.name for s in sectors}
+    built_in = sorted((phrase, names.get(code, code)) for phrase, code in DEFAULT_SYNONYMS.items())
+    return render_template("imports/synonyms.html", form=form, custom=custom, built_in=built_in,
+                           delete_form=DiscardForm()), 422 if form.errors else 200
+
+
+@bp.post("/synonyms/<int:synonym_id>/delete")
+@login_required
+def delete_synonym(synonym_id: int):
+    if not is_coordinator(current_user):
+        abort(403)
+    synonym = db.session.get(SectorSynonym, synonym_id)
+    if synonym is None:
+        abort(404)
+    db.session.delete(synonym)
+    db.session.commit()
+    flash(f"“{synonym.phrase}” removed.", "info")
+    return redirect(url_for("imports.synonyms"))
+
+
+@bp.get("/programmes/<slug>/export")
+@login_required
+def export(slug: str):
+    """The programme's complete data as a ZIP of CSV files (its coordinators only).
+
+    :raise 404: for a programme the user does not coordinate.
+    """
+    programme = db.session.scalar(select(Programme).where(Programme.slug == slug))
+    if programme is None or not coordinates(current_user, programme):
+        abort(404)
+    handle, name = tempfile.mkstemp(prefix="export-", suffix=".zip", dir=jobs.jobs_folder())
+    os.close(handle)
+    path = Path(name)
+    try:
+        export_programme(programme, path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    response = send_file(path, mimetype="application/zip", as_attachment=True,
+                         download_name=f"{programme.slug}-export.zip", max_age=0)
+    response.call_on_close(lambda: path.unlink(missing_ok=True))
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from eventsapp.imports.parsing import FIELDS
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+NEW_PROGRAMME = "new"
+
+
+class UploadForm(FlaskForm):
+    file = FileField("Attendance list", validators=[
+        FileRequired("Choose a CSV or XLSX file."),
+        FileAllowed(["csv", "txt", "xlsx"], "Upload a .csv or .xlsx file."),
+    ])
+    destination = SelectField("Import into", validators=[DataRequired("Choose where the rows go.")])
+    new_slug = StringField("Slug of the new programme", validators=[Optional(), Length(max=80)])
+    create_events = BooleanField("Create events in the file that the programme does not have yet")
+    source_name = StringField("Where the file came from (optional)", validators=[Optional(), Length(max=200)])
+    submit = SubmitField("Check the file")
+
+    def validate_new_slug(self, field):
+        if self.destination.data == NEW_PROGRAMME:
+            if not field.data:
+                raise ValidationError("Give the new programme a slug, e.g. good-relations-2013.")
+            if not SLUG.match(field.data):
+                raise ValidationError("Use lower-case letters, digits and single hyphens only.")
+
+
+def column_form(headers: list[str], chosen: dict[str, str]) -> FlaskForm:
+    """One select per column of the file: which field it holds, or ignore it."""
+    choices = [("", "Ignore this column")] + list(FIELDS.items())
+
+    class ColumnForm(FlaskForm):
+        pass
+
+    # Created in file order, so the form lists the columns as the file does.
+    for index, header in enumerate(headers):
+        setattr(ColumnForm, f"column_{index}", SelectField(
+            header or f"Column {index + 1}", choices=choices, default=chosen.get(header, ""),
+            validators=[Optional()]))
+    ColumnForm.source_name = StringField("Remember this mapping for files from (optional)",
+                                         validators=[Optional(), Length(max=200)])
+    ColumnForm.submit = SubmitField("Read the file again with these columns")
+    return ColumnForm()
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField("Import these rows")
+
+
+class DiscardForm(FlaskForm):
+    submit = SubmitField("Discard this file")
+
+
+class SynonymForm(FlaskForm):
+    phrase = StringField("Word or phrase", validators=[DataRequired("Enter a word or phrase."), Length(max=120)])
+    sector = SelectField("Sector", validators=[DataRequired("Choose a sector.")])
+    submit = SubmitField("Add synonym")

@@ -1,0 +1,184 @@
+"""The web import: upload, preview, map columns, confirm; synonyms; programme export."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from sqlalchemy import func, select
+
+from eventsapp.imports import jobs
+from eventsapp.models import Attendance, Event, ImportMapping, Programme, Registration, SectorSynonym
+from tests.imports.samples import attendance_file
+
+CSV = ("First name,Last name,Email,Organisation,Attended\n"
+       "Ann,Jones,ann@example.org,Kent Police,yes\nBob,Smith,bob@example.org,The Kent Police,no\n")
+
+
+def _count(db, column) -> int:
+    """Count in a fresh transaction (the requests committed in their own sessions)."""
+    db.session.rollback()
+    return db.session.scalar(select(func.count(column)))
+
+
+def _upload(client, destination, data, name="list.csv", **extra):
+    return client.post("/imports/", data={"file": (io.BytesIO(data), name), "destination": destination, **extra},
+                       content_type="multipart/form-data")
+
+
+def _job_id(response) -> str:
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+
+
+def test_organiser_previews_then_confirms_an_import_into_an_own_event(client, db, login_as, make_event,
+                                                                       make_organisation):
+    host = make_organisation()
+    event = make_event(host=host)
+    login_as("organiser", host)
+    page = client.get(f"/imports/?event={event.id}")
+    assert page.status_code == 200 and f'selected value="event:{event.id}"' in page.get_data(as_text=True)
+    job_id = _job_id(_upload(client, f"event:{event.id}", CSV.encode()))
+    preview = client.get(f"/imports/{job_id}").get_data(as_text=True)
+    assert "2 new" in preview and "Import 2 rows" in preview and "Kent Police" in preview
+    assert _count(db, Registration.id) == 0  # nothing written yet
+    progress = client.get(f"/imports/{job_id}/progress").get_json()
+    assert progress["phase"] == "previewed" and progress["progress"] == 1.0
+    assert client.post(f"/imports/{job_id}/confirm").status_code == 302
+    done = client.get(f"/imports/{job_id}").get_data(as_text=True)
+    assert "Imported: 2 registrations and 1 attendance added" in done
+    assert "1 new" in done and "0 matched" in done  # Kent Police, in two spellings
+    assert _count(db, Attendance.id) == 1
+    # Confirming again does not import twice.
+    client.post(f"/imports/{job_id}/confirm")
+    assert _count(db, Registration.id) == 2
+
+
+def test_errors_are_listed_and_the_import_cannot_be_confirmed(client, db, login_as, make_event,
+                                                              make_organisation):
+    host = make_organisation()
+    event = make_event(host=host)
+    login_as("organiser", host)
+    job_id = _job_id(_upload(client, f"event:{event.id}", (CSV + "=1+1,X,x@example.org,Org,yes\n").encode()))
+    page = client.get(f"/imports/{job_id}").get_data(as_text=True)
+    assert "Rows with problems (1)" in page and "looks like a spreadsheet formula" in page
+    assert "Import 3 rows" not in page
+    client.post(f"/imports/{job_id}/confirm")
+    assert _count(db, Registration.id) == 0
+
+
+def test_unknown_columns_are_mapped_and_the_mapping_is_remembered(client, db, login_as, make_event,
+                                                                  make_organisation):
+    host = make_organisation()
+    event = make_event(host=host)
+    login_as("organiser", host)
+    data = b"Delegate forename,Delegate family name,Mail\nAnn,Jones,ann@example.org\n"
+    job_id = _job_id(_upload(client, f"event:{event.id}", data))
+    page = client.get(f"/imports/{job_id}").get_data(as_text=True)
+    assert "The file needs a name column" in page
+    mapping = {"column_0": "first_name", "column_1": "last_name", "column_2": "email", "source_name": "Ticketer"}
+    assert client.post(f"/imports/{job_id}/columns", data=mapping).status_code == 302
+    assert "Import 1 rows" in client.get(f"/imports/{job_id}").get_data(as_text=True)
+    client.post(f"/imports/{job_id}/confirm")
+    assert _count(db, Registration.id) == 1
+    assert _count(db, ImportMapping.id) == 2  # by source and by headers
+    # The next file with the same columns is read without asking.
+    other = _job_id(_upload(client, f"event:{event.id}",
+                            b"Delegate forename,Delegate family name,Mail\nBo,Li,bo@example.org\n"))
+    assert "Import 1 rows" in client.get(f"/imports/{other}").get_data(as_text=True)
+
+
+def test_coordinator_imports_a_new_programme_with_its_events(client, db, login_as, make_organisation):
+    network = make_organisation("Good Relations Network")
+    login_as("coordinator", network)
+    sample = attendance_file()
+    job_id = _job_id(_upload(client, "new", sample.data, new_slug="gr-2013"))
+    page = client.get(f"/imports/{job_id}").get_data(as_text=True)
+    assert "11 new, in a new programme" in page and "Import 358 rows" in page
+    client.post(f"/imports/{job_id}/confirm")
+    db.session.rollback()
+    programme = db.session.scalar(select(Programme).where(Programme.slug == "gr-2013"))
+    assert programme.coordinator_organisation_id == network.id
+    assert _count(db, Event.id) == 11
+    assert _count(db, Attendance.id) == 358
+    export = client.get("/imports/programmes/gr-2013/export")
+    assert export.status_code == 200 and export.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(export.data)) as archive:
+        assert archive.read("registrations.csv").decode("utf-8-sig").count("\n") == 359
+
+
+def test_organiser_cannot_import_into_another_organisations_event(client, db, login_as, make_event,
+                                                                  make_organisation):
+    event = make_event()
+    login_as("organiser", make_organisation())
+    response = _upload(client, f"event:{event.id}", CSV.encode())
+    assert response.status_code == 422
+    assert _count(db, Registration.id) == 0
+
+
+def test_a_job_is_private_to_the_user_who_uploaded_it(app, db, login_as, make_event, make_organisation):
+    host = make_organisation()
+    event = make_event(host=host)
+    owner, stranger = app.test_client(), app.test_client()
+    from tests import factories
+
+    user = factories.make_user(role="organiser", organisation=host)
+    owner.post("/auth/login", data={"email": user.email, "password": factories.PASSWORD})
+    job_id = _job_id(_upload(owner, f"event:{event.id}", CSV.encode()))
+    other = factories.make_user(role="organiser", organisation=host)
+    stranger.post("/auth/login", data={"email": other.email, "password": factories.PASSWORD})
+    assert stranger.get(f"/imports/{job_id}").status_code == 404
+    assert stranger.post(f"/imports/{job_id}/confirm").status_code == 404
+    assert stranger.get("/imports/not-a-job-at-all-0000").status_code == 404
+
+
+@pytest.mark.parametrize("app", [{"IMPORTS_BACKGROUND": True}], indirect=True)
+def test_background_job_reports_progress_then_the_preview(client, db, login_as, make_event, make_organisation):
+    host = make_organisation()
+    event = make_event(host=host)
+    login_as("organiser", host)
+    rows = "".join(f"P{i},Q{i},p{i}@example.org,Org {i % 50},yes\n" for i in range(5000))
+    job_id = _job_id(_upload(client, f"event:{event.id}", (CSV + rows).encode()))
+    jobs.wait(job_id)
+    state = client.get(f"/imports/{job_id}/progress").get_json()
+    assert state == {"phase": "previewed", "progress": 1.0, "rows": 5002, "message": ""}
+    client.post(f"/imports/{job_id}/confirm")
+    jobs.wait(job_id)
+    assert client.get(f"/imports/{job_id}/progress").get_json()["phase"] == "done"
+    assert _count(db, Attendance.id) == 5001
+
+
+def test_progress_page_loads_its_script_without_inline_code(app, client, db, login_as, make_event,
+                                                          make_organisation):
+    host = make_organisation()
+    event = make_event(host=host)
+    login_as("organiser", host)
+    with app.app_context():
+        job_id = _job_id(_upload(client, f"event:{event.id}", CSV.encode()))
+        state = jobs.load(job_id)
+        state["phase"] = "checking"
+        jobs.save(state)
+    page = client.get(f"/imports/{job_id}").get_data(as_text=True)
+    assert 'src="/static/imports.js"' in page and "<progress" in page
+    assert "onclick" not in page and "style=" not in page
+
+
+def test_coordinator_adds_and_removes_a_sector_synonym(client, db, login_as, make_organisation):
+    login_as("coordinator", make_organisation())
+    assert "Constabulary" in client.get("/imports/synonyms").get_data(as_text=True).title()
+    bad = client.post("/imports/synonyms", data={"phrase": "", "sector": "police"})
+    assert bad.status_code == 422
+    assert client.post("/imports/synonyms", data={"phrase": "Bobbies", "sector": "police"}).status_code == 302
+    db.session.rollback()
+    synonym = db.session.scalar(select(SectorSynonym))
+    assert synonym.phrase_key == "bobbies" and synonym.sector.code == "police"
+    assert client.post(f"/imports/synonyms/{synonym.id}/delete").status_code == 302
+    assert _count(db, SectorSynonym.id) == 0
+
+
+def test_export_is_for_the_programmes_coordinators_only(client, db, login_as, make_programme, make_organisation):
+    network = make_organisation()
+    make_programme(slug="theirs", coordinator_organisation=network)
+    login_as("coordinator", make_organisation())
+    assert client.get("/imports/programmes/theirs/export").status_code == 404
