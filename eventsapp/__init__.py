@@ -166,11 +166,13 @@ def register_security_headers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from eventsapp.cli import register
+    from eventsapp.feeds.cli import register as register_feed_commands
     from eventsapp.imports.cli import register as register_import_commands
     from eventsapp.registration.cli import register as register_registration_commands
     from eventsapp.reports.cli import register as register_report_commands
 
     register(app)
+    register_feed_commands(app)
     register_import_commands(app)
     register_registration_commands(app)
     register_report_commands(app)
