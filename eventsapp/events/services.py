@@ -192,10 +192,24 @@ def update_event(event: Event, fields: dict) -> list[str]:
     db.session.flush()
     changed = [name for name in NOTIFIABLE_FIELDS if getattr(event, name) != before[name]]
     if changed and event.status == "published":
-        _notify(event, "changed")
+        _notify(event, describe_change(changed))
     if old_capacity is not None and (event.capacity is None or event.capacity > old_capacity):
+        # On SQLite this commits the change above before taking the write lock
+        # (begin_immediate); the promotion then runs under the lock.
         _fill_from_waitlist(event)
     return changed
+
+
+_CHANGE_WORDS = {
+    "starts_at": "start", "ends_at": "end", "venue": "venue", "address": "address", "town": "town",
+    "postcode": "postcode", "online_url": "online link",
+}
+
+
+def describe_change(changed: list[str]) -> str:
+    """e.g. "What changed: the start, the venue." for the email to registrants."""
+    words = dict.fromkeys(_CHANGE_WORDS[name] for name in changed)
+    return "What changed: " + ", ".join(f"the {word}" for word in words) + "."
 
 
 class EventStateError(Exception):

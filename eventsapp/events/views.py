@@ -13,10 +13,14 @@ GET/POST /events/<id>/duplicate       a draft copy on a new date
 
 from __future__ import annotations
 
+import logging
+import smtplib
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from eventsapp import mail
 from eventsapp.events import bp
 from eventsapp.events.forms import ActionForm, CancelForm, DuplicateForm, EventForm, FilterForm
 from eventsapp.events.queries import EventFilters, filter_choices, past_events, upcoming_events
@@ -40,10 +44,19 @@ from eventsapp.events.services import (
     update_event,
 )
 from eventsapp.extensions import db
-from eventsapp.mail import send_queued
 from eventsapp.models import Event, Programme, Region
 from eventsapp.permissions import can_manage_event, get_event_or_404
 from eventsapp.timeutil import to_local, to_utc
+
+log = logging.getLogger(__name__)
+
+
+def send_queued() -> None:
+    """Send mail queued by the registration services; the change is committed either way."""
+    try:
+        mail.send_queued()
+    except (OSError, smtplib.SMTPException):
+        log.exception("could not send the emails about an event change")
 
 
 def _page_number() -> int:

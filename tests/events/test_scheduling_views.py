@@ -143,11 +143,13 @@ def test_editing_the_place_notifies_registrants(client, db, organiser, host, mak
     told = []
     monkeypatch.setattr(services, "_notify", lambda event, change: told.append(change))
     event = make_event(host=host)
+    client.post(f"/events/{event.id}/edit", data=event_form(status="published"))
+    told.clear()
     response = client.post(f"/events/{event.id}/edit", data=event_form(venue="Crawley Library", status="published"))
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Event, event.id).venue == "Crawley Library"
-    assert told == ["changed"]
+    assert told == ["What changed: the venue."]
 
 
 def test_lowering_capacity_below_confirmed_needs_i_understand(client, db, organiser, host, make_event,

@@ -96,7 +96,7 @@ def test_a_change_of_time_or_place_notifies_but_a_new_title_does_not(db, make_ev
     assert told == []
     assert update_event(event, {"venue": "Library", "starts_at": event.starts_at + timedelta(hours=1)}) == [
         "starts_at", "venue"]
-    assert told == ["changed"]
+    assert told == ["What changed: the start, the venue."]
 
 
 def test_drafts_change_without_notifications(db, make_event, monkeypatch):
