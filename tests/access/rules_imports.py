@@ -1,0 +1,61 @@
+"""Access rules for imports (/imports): upload, jobs, sector synonyms, programme export.
+
+A job belongs to the user who uploaded it (organiser A here): anyone else gets a
+uniform 404. Door volunteers cannot import (403); synonyms are for coordinators
+(403 for other signed-in users); a programme's export is for its coordinators
+(404 for everyone else).
+"""
+
+from __future__ import annotations
+
+from tests.access.matrix import Rule, expect
+
+JOB_ID = "matrix-job-of-organiser-a"
+JOB = lambda w: {"job_id": JOB_ID}  # noqa: E731
+MISSING_JOB = lambda w: {"job_id": "no-such-job-0000000000"}  # noqa: E731
+NOTHING = lambda w: {}  # noqa: E731
+JOB_OWNER = expect(404, organiser_a=200, anonymous=302)
+JOB_OWNER_POST = expect(404, organiser_a=302, anonymous=302)
+NOBODY = expect(404, anonymous=302)
+IMPORTERS = expect(200, door_a=403, anonymous=302)
+COORDINATORS = expect(403, coordinator=200, anonymous=302)
+
+
+def extend_world(world) -> None:
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from eventsapp.extensions import db
+    from eventsapp.imports import jobs
+    from eventsapp.imports.engine import ImportTarget
+    from eventsapp.imports.services import add_sector_synonym
+    from tests import factories
+
+    db.session.commit()
+    jobs.discard(JOB_ID)
+    upload = FileStorage(io.BytesIO(b"Name,Email,Attended\nMo Matrix,mo@example.org,yes\n"), filename="list.csv")
+    jobs.create(upload, world.users["organiser_a"].id, ImportTarget(event_id=world.event_a.id), job_id=JOB_ID)
+    world.synonym_id = add_sector_synonym("Matrix phrase", factories.sector("police")).id
+
+
+RULES = [
+    Rule("imports.start", "GET", NOTHING, IMPORTERS),
+    # Without a file the form comes back (422) to those who may import.
+    Rule("imports.start", "POST", NOTHING, expect(422, door_a=403, anonymous=302),
+         data=lambda w: {"destination": f"event:{w.event_a.id}"}),
+    Rule("imports.job", "GET", JOB, JOB_OWNER, note="own job"),
+    Rule("imports.job", "GET", MISSING_JOB, NOBODY, note="no such job"),
+    Rule("imports.progress", "GET", JOB, JOB_OWNER, note="own job"),
+    Rule("imports.progress", "GET", MISSING_JOB, NOBODY, note="no such job"),
+    Rule("imports.columns", "POST", JOB, JOB_OWNER_POST,
+         data=lambda w: {"column_0": "full_name", "column_1": "email", "column_2": "attended"}),
+    Rule("imports.confirm", "POST", JOB, JOB_OWNER_POST),
+    Rule("imports.discard", "POST", JOB, JOB_OWNER_POST),
+    Rule("imports.synonyms", "GET", NOTHING, COORDINATORS),
+    Rule("imports.synonyms", "POST", NOTHING, expect(403, coordinator=302, anonymous=302),
+         data=lambda w: {"phrase": "Bobbies", "sector": "police"}),
+    Rule("imports.delete_synonym", "POST", lambda w: {"synonym_id": w.synonym_id},
+         expect(403, coordinator=302, anonymous=302)),
+    Rule("imports.export", "GET", lambda w: {"slug": w.programme.slug}, expect(404, coordinator=200, anonymous=302)),
+]
