@@ -1,0 +1,76 @@
+"""In Chromium: a coordinator invites an organiser, who sets a password and signs in.
+
+axe-core finds no serious or critical violation on the login, organisation and
+invitation pages. (Creating and publishing an event is the events area's half.)
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+from tests.auth.mailbox import link_in, messages_to
+
+pytestmark = pytest.mark.browser
+
+PASSPHRASE = "Crawley organiser passphrase 2026"
+
+
+def sign_in(page, email, password):
+    page.goto("/auth/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def test_coordinator_invites_an_organiser_who_sets_a_password(app, db, page, assert_accessible):
+    coordinator = factories.make_user(role="coordinator", name="Cora Coordinator", email="cora@example.org")
+    assert coordinator.id
+
+    page.goto("/auth/login")
+    assert_accessible(page)
+    sign_in(page, "cora@example.org", factories.PASSWORD)
+    assert page.get_by_text("You are signed in.").is_visible()
+
+    page.goto("/organisations/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Add an organisation").click()
+    page.get_by_label("Name").fill("Crawley Good Relations Partnership")
+    page.get_by_label("Sector").select_option(label="Community & voluntary")
+    page.get_by_label("Website").fill("https://crawley.example.org")
+    page.get_by_role("button", name="Save organisation").click()
+    assert page.get_by_role("heading", name="Crawley Good Relations Partnership").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Invite someone").click()
+    assert_accessible(page)
+    page.get_by_label("Their email").fill("olu.organiser@example.org")
+    page.get_by_label("Role").select_option("organiser")
+    page.get_by_role("button", name="Send invitation").click()
+    assert page.get_by_text("We have emailed an invitation to olu.organiser@example.org").is_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    [message] = messages_to(app, "olu.organiser@example.org")
+    link = link_in(message)
+    assert link.startswith("http://127.0.0.1:")
+    page.goto(link)
+    assert page.get_by_role("heading", name="Join Crawley Good Relations Partnership").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Your name").fill("Olu Organiser")
+    page.get_by_label("Choose a password").fill("too short")
+    page.get_by_label("Repeat the new password").fill("too short")
+    page.get_by_role("button", name="Create my account").click()
+    assert page.get_by_text("Use at least 12 characters").is_visible()
+    assert page.get_by_label("Your name").input_value() == "Olu Organiser"  # input kept
+    assert_accessible(page)  # the error state too
+    page.get_by_label("Choose a password").fill(PASSPHRASE)
+    page.get_by_label("Repeat the new password").fill(PASSPHRASE)
+    page.get_by_role("button", name="Create my account").click()
+    assert page.get_by_text("Welcome! Your account is ready").is_visible()
+    assert page.get_by_role("cell", name="olu.organiser@example.org").is_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "olu.organiser@example.org", PASSPHRASE)
+    assert page.get_by_text("You are signed in.").is_visible()
+    assert page.get_by_text("Olu Organiser").first.is_visible()
