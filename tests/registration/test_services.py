@@ -173,3 +173,22 @@ def test_reminders_are_sent_once(app, db, make_event, outbox):
     reminders = [m for m in outbox()[before:] if m["Subject"].startswith("Reminder")]
     assert sorted(str(m["To"]) for m in reminders) == [
         "Person1 Test <person1@example.org>", "Person2 Test <person2@example.org>"]
+
+
+def test_a_lost_race_on_the_unique_index_is_answered_as_already_registered(app, db, make_event, monkeypatch):
+    """Two submissions that both passed the "already registered?" check: the database decides."""
+    event = make_event(capacity=5)
+    first = register(app, event, 1)
+    real_check, calls = services.active_registration, []
+
+    def check_that_misses_once(event, email):
+        calls.append(email)
+        return None if len(calls) == 1 else real_check(event, email)
+
+    monkeypatch.setattr(services, "active_registration", check_that_misses_once)
+    with app.test_request_context():
+        result = services.register(event, details(1))
+        db.session.commit()
+    assert len(calls) == 2  # the insert hit uq_registration_active_email and the registration was retried
+    assert result.already_registered and result.registration.id == first.registration.id
+    assert db.session.scalar(select(func.count(Registration.id))) == 1

@@ -1,0 +1,125 @@
+"""Run the app under real gunicorn workers and fire simultaneous registrations at it.
+
+Used by test_concurrency.py. The server is started from .venv/bin/gunicorn with
+the factory string ``eventsapp:create_app({...})`` and the same environment a
+deployment uses (DATABASE_URL, SECRET_KEY, EVENTSAPP_ENV, MAIL_URL), on a free
+loopback port.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Gunicorn:
+    """``with Gunicorn(database_url, instance, workers=4, config={...}) as server: server.port``."""
+
+    def __init__(self, database_url: str, instance_path: Path, *, workers: int = 4,
+                 config: dict | None = None, mail_url: str | None = None):
+        self.port = free_port()
+        self.log = instance_path / "gunicorn.log"
+        instance_path.mkdir(parents=True, exist_ok=True)
+        # Test-only switches go through the factory's test_config: no CSRF (no browser
+        # session per client), no rate limit (all requests come from 127.0.0.1).
+        settings = {"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, **(config or {})}
+        self.command = [
+            str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
+            "--timeout", "120", "--graceful-timeout", "5", "--backlog", "2048",
+            f"eventsapp:create_app({settings!r})",
+        ]
+        self.env = {
+            **{k: v for k, v in os.environ.items() if k not in ("MAIL_URL", "DATABASE_URL")},
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "concurrency-test-secret",
+            "EVENTSAPP_ENV": "development",
+            "EVENTSAPP_INSTANCE_PATH": str(instance_path),
+        }
+        if mail_url:
+            self.env["MAIL_URL"] = mail_url
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Gunicorn:
+        self.log_file = open(self.log, "wb")  # noqa: SIM115
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=self.log_file,
+                                        stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {self.log.read_text()[-3000:]}")
+            try:
+                if request("GET", self.port, "/healthz")[0] == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError(f"gunicorn did not answer: {self.log.read_text()[-3000:]}")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log_file.close()
+
+    def errors_logged(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def request(method: str, port: int, path: str, form: dict | None = None) -> tuple[int, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        body = urlencode(form, doseq=True) if form is not None else None
+        headers = {"Content-Type": "application/x-www-form-urlencoded"} if form is not None else {}
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+@dataclass
+class Outcome:
+    status: int
+    body: str
+
+
+def simultaneous_posts(port: int, path: str, forms: list[dict]) -> list[Outcome]:
+    """POST every form at once: all threads connect, then a barrier releases them together."""
+    barrier = threading.Barrier(len(forms))
+
+    def post(form: dict) -> Outcome:
+        barrier.wait(timeout=60)
+        try:
+            return Outcome(*request("POST", port, path, form))
+        except OSError as error:  # a refused or reset connection counts as a server error
+            return Outcome(599, repr(error))
+
+    with ThreadPoolExecutor(max_workers=len(forms)) as pool:
+        return list(pool.map(post, forms))
+
+
+if __name__ == "__main__":  # pragma: no cover - a manual smoke run
+    print(GUNICORN, GUNICORN.exists(), sys.executable)

@@ -1,0 +1,108 @@
+"""No overbooking, ever: simultaneous registrations against real gunicorn workers.
+
+On PostgreSQL (4 workers): 200 simultaneous registrations for 50 places give
+exactly 50 confirmed and 150 waitlisted with no server error; a control run
+with the lock switched off (REGISTRATION_LOCKING=False, a test-only switch)
+shows that this harness does detect overbooking. On SQLite: 50 requests for
+10 places give exactly 10 confirmed, and no "database is locked" reaches anyone.
+
+Both runs widen the window between counting and inserting with the test-only
+REGISTRATION_TEST_DELAY, so the control run overbooks reliably and the locked
+run is tested against the same pressure.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from eventsapp.models import Registration
+from tests.conftest import REQUIRE_SERVICES, TEST_DATABASE_URL
+from tests.registration.conftest import Collector, free_port
+from tests.registration.gunicorn_harness import GUNICORN, Gunicorn, simultaneous_posts
+
+#: (requests, places) per backend, from the issue's acceptance criteria.
+LOAD = {"postgresql": (200, 50), "sqlite": (50, 10)}
+RACE_DELAY = 0.02
+
+
+def registration_form(n: int, email: str | None = None) -> dict:
+    return {"first_name": f"Racer{n}", "last_name": "Ó Súilleabháin", "email": email or f"racer{n}@example.org",
+            "organisation_name": "", "individual": "y", "consent_privacy": "y"}
+
+
+def counts(db, event) -> dict[str, int]:
+    db.session.rollback()  # end the test's read transaction (and its SQLite snapshot)
+    rows = db.session.execute(select(Registration.status, func.count()).where(Registration.event_id == event.id)
+                              .group_by(Registration.status)).all()
+    return dict(rows)
+
+
+@pytest.fixture
+def smtp_url():
+    from aiosmtpd.controller import Controller
+
+    collector = Collector()
+    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield f"smtp://127.0.0.1:{controller.port}", collector
+    controller.stop()
+
+
+def serve(app, tmp_path, mail_url=None, **config):
+    assert GUNICORN.exists(), f"gunicorn is required at {GUNICORN}"
+    return Gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "gunicorn", workers=4,
+                    config={"REGISTRATION_TEST_DELAY": RACE_DELAY, **config},
+                    mail_url=mail_url)
+
+
+def test_postgresql_run_is_required_when_services_are(backend):
+    """Under EVENTSAPP_REQUIRE_SERVICES=1 a missing PostgreSQL is a failure (conftest stops the run too)."""
+    if REQUIRE_SERVICES:
+        assert TEST_DATABASE_URL, "EVENTSAPP_REQUIRE_SERVICES=1 but TEST_DATABASE_URL is not set"
+
+
+def test_simultaneous_registrations_never_overbook(app, db, backend, make_event, tmp_path, smtp_url):
+    requests, places = LOAD[backend]
+    event = make_event(capacity=places)
+    mail_url, collector = smtp_url
+    with serve(app, tmp_path, mail_url=mail_url) as server:
+        outcomes = simultaneous_posts(server.port, f"/events/{event.id}/register",
+                                      [registration_form(n) for n in range(requests)])
+        log = server.errors_logged()
+    assert [o.status for o in outcomes if o.status >= 500] == []
+    assert all(o.status == 302 for o in outcomes), {o.status for o in outcomes}
+    assert "database is locked" not in log and "Traceback" not in log
+    assert counts(db, event) == {"confirmed": places, "waitlisted": requests - places}
+    subjects = [m["Subject"] for m in collector.parsed()]
+    assert sum(s.startswith("Your place is confirmed") for s in subjects) == places
+    assert sum(s.startswith("You are on the waiting list") for s in subjects) == requests - places
+
+
+def test_control_without_the_lock_the_harness_sees_overbooking(app, db, backend, make_event, tmp_path):
+    if backend != "postgresql":
+        pytest.skip("the control run is defined for PostgreSQL (SQLite without BEGIN IMMEDIATE "
+                    "fails with 'database is locked' rather than overbooking)")
+    requests, places = LOAD[backend]
+    event = make_event(capacity=places)
+    with serve(app, tmp_path, REGISTRATION_LOCKING=False) as server:
+        simultaneous_posts(server.port, f"/events/{event.id}/register",
+                           [registration_form(n) for n in range(requests)])
+    assert counts(db, event)["confirmed"] > places  # the harness detects what the lock prevents
+
+
+@pytest.mark.parametrize("locking", [True, False], ids=["locked", "unlocked"])
+def test_the_same_email_ten_times_at_once_makes_one_registration(app, db, backend, make_event, tmp_path,
+                                                                 locking):
+    if backend == "sqlite" and not locking:
+        pytest.skip("without the lock SQLite refuses concurrent writers; the unique index race is "
+                    "exercised on PostgreSQL (and in-process in test_services)")
+    event = make_event(capacity=50)
+    with serve(app, tmp_path, REGISTRATION_LOCKING=locking) as server:
+        outcomes = simultaneous_posts(server.port, f"/events/{event.id}/register",
+                                      [registration_form(1, email="same.person@example.org")] * 10)
+    statuses = sorted(o.status for o in outcomes)
+    assert statuses == [200] * 9 + [302]
+    assert all("already registered" in o.body and "resent your link" in o.body
+               for o in outcomes if o.status == 200)
+    assert counts(db, event) == {"confirmed": 1}
