@@ -1,0 +1,73 @@
+"""In Chromium: an organiser schedules and publishes an event across a clock change; pages pass axe-core."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+from tests.events.dates import autumn_saturday
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, user) -> None:
+    page.goto("/auth/login")
+    page.fill("#email", user.email)
+    page.fill("#password", factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def test_organiser_schedules_and_publishes_an_event_across_the_clock_change(page, db, host, assert_accessible):
+    organiser = factories.make_user("organiser", host)
+    sign_in(page, organiser)
+
+    page.goto("/dashboard/")
+    assert page.get_by_role("heading", name="Dashboard", level=1).is_visible()
+    assert_accessible(page)
+
+    # The event is on the last Saturday of October (BST, UTC+1); today's clocks may say GMT.
+    day = autumn_saturday()
+    page.get_by_role("link", name="Schedule an event").click()
+    assert_accessible(page)  # the empty form
+    page.fill("#title", "Autumn bridges")
+    page.fill("#town", "Crawley")
+    page.fill("#venue", "The Hawth")
+    page.fill("#postcode", "rh106yz")
+    page.fill("#starts_at", f"{day:%Y-%m-%d}T18:30")
+    page.fill("#ends_at", f"{day:%Y-%m-%d}T17:00")  # before the start: a validation error
+    page.get_by_role("button", name="Save event").click()
+    assert page.locator("#ends_at-error").inner_text() == "The event must end after it starts."
+    assert page.input_value("#title") == "Autumn bridges"
+    assert_accessible(page)
+
+    page.fill("#ends_at", f"{day:%Y-%m-%d}T20:30")
+    page.get_by_role("button", name="Save event").click()
+    assert page.get_by_role("heading", name="Autumn bridges", level=1).is_visible()
+    page.get_by_role("button", name="Publish").click()
+    assert page.get_by_text("The event is published").is_visible()
+    assert_accessible(page)  # the organiser's event page
+
+    page.goto("/events/")
+    card = page.locator(".event-card", has_text="Autumn bridges")
+    assert f"Saturday {day.day} October {day.year}, 18:30–20:30" in card.inner_text()
+    assert "RH10" not in card.inner_text()  # the postcode is on the detail page
+    assert_accessible(page)
+
+    card.get_by_role("link", name="Autumn bridges").click()
+    assert page.get_by_role("heading", name="Autumn bridges", level=1).is_visible()
+    text = page.locator("main").inner_text()
+    assert f"Saturday {day.day} October {day.year}" in text and "18:30–20:30" in text and "RH10 6YZ" in text
+    assert_accessible(page)
+
+    page.goto("/dashboard/")
+    assert page.locator("#upcoming-heading").is_visible()
+    assert page.get_by_role("link", name="Autumn bridges").is_visible()
+    assert_accessible(page)
+
+
+def test_empty_public_lists_are_accessible_on_a_phone(phone_page, db, assert_accessible):
+    for path in ("/events/", "/events/past", "/programmes/"):
+        phone_page.goto(path)
+        assert phone_page.locator("h1").is_visible()
+        assert_accessible(phone_page)
