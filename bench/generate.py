@@ -128,7 +128,7 @@ def make_app(url: str, **config):
     """The product app on ``url``, configured for benchmarking (no CSRF/rate limits)."""
     from eventsapp import create_app
 
-    instance = DATA_DIR / "instance"
+    instance = Path(config.get("INSTANCE_PATH") or DATA_DIR / "instance")
     instance.mkdir(parents=True, exist_ok=True)
     settings = {
         "SECRET_KEY": "bench-secret-key",
@@ -247,13 +247,14 @@ class BulkWriter:
             return written
         marks = ", ".join("?" for _ in names)
         sql = f'INSERT INTO "{table_name}" ({quoted}) VALUES ({marks})'
-        self.driver.execute("BEGIN")
         for chunk in chunked(rows, CHUNK):
             if extra:
                 chunk = [row + extra for row in chunk]
+            # one transaction per chunk keeps the WAL file small
+            self.driver.execute("BEGIN")
             self.driver.executemany(sql, chunk)
+            self.driver.execute("COMMIT")
             written += len(chunk)
-        self.driver.execute("COMMIT")
         return written
 
     def finish(self, tables: list[str]) -> None:

@@ -7,6 +7,7 @@ backend (the benchmarks themselves are not part of the test suite).
 from __future__ import annotations
 
 import hashlib
+import os
 
 import pytest
 from sqlalchemy import DateTime, bindparam, create_engine, text
@@ -35,12 +36,30 @@ def digest(engine) -> str:
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
-@pytest.fixture
-def generated(fresh_engine_url, tmp_path):
-    counts = generate(fresh_engine_url, TINY, instance_path=str(tmp_path / "instance"))
-    engine = create_engine(fresh_engine_url)
-    yield counts, engine, fresh_engine_url
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def generated(request, tmp_path_factory):
+    """One tiny generated dataset per backend, shared by this module's tests (they only read it)."""
+    tmp = tmp_path_factory.mktemp("bench")
+    if request.param == "sqlite":
+        url, admin, name = f"sqlite:///{tmp / 'bench.db'}", None, None
+    else:
+        admin = create_engine(os.environ["TEST_DATABASE_URL"], isolation_level="AUTOCOMMIT")
+        name = f"bench_generate_{os.getpid()}"
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = admin.url.set(database=name).render_as_string(hide_password=False)
+    counts = generate(url, TINY, instance_path=str(tmp / "instance"))
+    engine = create_engine(url)
+    yield counts, engine, url
     engine.dispose()
+    if admin is not None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def test_row_counts_match_the_sizes(generated):
@@ -115,19 +134,18 @@ def test_the_app_reads_the_data_and_can_add_rows(generated, tmp_path):
         assert all(r.attendance.checked_in_at.year >= 2000 for r in attended)
         organisation = Organisation(name="A new organisation after the bulk load")
         db.session.add(organisation)
-        db.session.commit()
+        db.session.flush()  # the id comes from the sequence (PostgreSQL) or MAX(id) (SQLite)
         assert organisation.id == counts.organisations + 1
+        db.session.rollback()  # the dataset is shared by this module's tests
         db.session.remove()
         db.engine.dispose()
 
 
-def test_the_same_seed_gives_the_same_data(tmp_path):
-    """Determinism is the generator's own property, so once (on SQLite) is enough."""
-    digests = []
-    for n in (1, 2):
-        url = f"sqlite:///{tmp_path / f'run{n}.db'}"
-        generate(url, TINY, instance_path=str(tmp_path / "instance"))
-        engine = create_engine(url)
-        digests.append(digest(engine))
-        engine.dispose()
-    assert digests[0] == digests[1]
+def test_the_same_seed_gives_the_same_data(generated, tmp_path):
+    """Generating again (into SQLite) gives the same rows as this backend's dataset."""
+    _counts, engine, _url = generated
+    again = f"sqlite:///{tmp_path / 'again.db'}"
+    generate(again, TINY, instance_path=str(tmp_path / "instance"))
+    other = create_engine(again)
+    assert digest(other) == digest(engine)
+    other.dispose()
