@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     def log(message: str) -> None:
         print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
-    pg = None if args.no_postgres else postgres_url()
+    pg = None if args.no_postgres else postgres_url(args.scale)
     if pg is None:
         log("PostgreSQL: not used (set BENCH_DATABASE_URL or createdb bench_eventsapp)")
     ctx = Context(scale=args.scale, sqlite_url=default_sqlite_url(f"bench-s{args.scale:g}"), pg_url=pg, log=log)

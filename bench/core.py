@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.generate import DATA_DIR, DEFAULT_PG_URL, Sizes, default_sqlite_url
+from bench.generate import DATA_DIR, DEFAULT_PG_URL, Sizes, default_sqlite_url, postgres_url_for_scale
 
 ROOT = Path(__file__).resolve().parent.parent
 MISSING = "not available yet (feature missing)"
@@ -124,9 +124,14 @@ class Context:
             raise FeatureMissing(f"no route {rule}")
 
 
-def postgres_url() -> str | None:
-    """The bench PostgreSQL database if it answers, else None."""
+def postgres_url(scale: float = 1.0) -> str | None:
+    """The bench PostgreSQL database for ``scale`` if it answers, else None."""
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG_URL)
+    if scale != 1:
+        try:
+            url = postgres_url_for_scale(url, scale)
+        except Exception:  # noqa: BLE001
+            return None
     try:
         from sqlalchemy import create_engine, text
 

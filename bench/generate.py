@@ -18,6 +18,7 @@ confirmed registrations and two bench accounts::
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import math
 import os
@@ -524,17 +525,48 @@ def generate(url: str, sizes: Sizes | None = None, *, quiet: bool = True,
 # --------------------------------------------------------------------------- cached datasets
 
 
+def postgres_url_for_scale(base_url: str, scale: float) -> str:
+    """Full size uses the base database; other scales get their own (``bench_eventsapp_s0_1``),
+    created on demand, so that runs at different scales never overwrite each other's data."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    if scale == 1:
+        return base_url
+    parsed = make_url(base_url)
+    name = f"{parsed.database}_s{scale:g}".replace(".", "_").replace("-", "_")
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
 def ensure_dataset(url: str, sizes: Sizes, *, quiet: bool = True) -> Counts:
     """Generate into ``url`` unless it already holds exactly this dataset.
 
     A sidecar JSON in bench/data/ records what was generated (sizes, schema
-    heads, generator version, the day the dates are relative to).
+    heads, generator version, the day the dates are relative to). A lock file
+    makes a second bench process wait for the first one's generation.
     """
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
     key = f"{parsed.get_backend_name()}-{Path(parsed.database or 'db').stem}"
     DATA_DIR.mkdir(parents=True, exist_ok=True)
+    with (DATA_DIR / f"{key}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return _ensure_dataset(url, sizes, key, quiet)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _ensure_dataset(url: str, sizes: Sizes, key: str, quiet: bool) -> Counts:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
     marker = DATA_DIR / f"{key}.json"
     fingerprint = {
         "sizes": asdict(sizes),

@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite",
                         help="for B3 (the others use the benchmark's own backend)")
     args = parser.parse_args(argv)
-    pg = postgres_url()
+    pg = postgres_url(args.scale)
     ctx = Context(scale=args.scale, sqlite_url=default_sqlite_url(f"bench-s{args.scale:g}"), pg_url=pg,
                   log=lambda m: print(m, file=sys.stderr))
     ctx.profile_backend = args.backend  # type: ignore[attr-defined]
