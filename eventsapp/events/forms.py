@@ -21,6 +21,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from eventsapp.events.services import local_time_exists, normalise_postcode
@@ -100,8 +101,8 @@ class EventForm(FlaskForm):
         "Accessibility information", filters=[strip], validators=[Optional(), Length(max=5_000)],
         render_kw={"rows": 3},
     )
-    status = SelectField("Status", choices=[("draft", "Draft (only your organisation sees it)"),
-                                            ("published", "Published (public)")], default="draft")
+    status = SelectField("Status", choices=[SelectChoice("draft", "Draft (only your organisation sees it)"),
+                                            SelectChoice("published", "Published (public)")], default="draft")
     submit = SubmitField("Save event")
 
     HINTS = {

@@ -19,6 +19,7 @@ import smtplib
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from eventsapp import mail
 from eventsapp.events import bp
@@ -64,13 +65,17 @@ def _page_number() -> int:
     return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
 
 
+def options(blank: str, pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    return [SelectChoice("", blank)] + [SelectChoice(value, label) for value, label in pairs]
+
+
 def _filters_from_request() -> tuple[FilterForm, EventFilters]:
     """Read the query string; values that are not among the choices are ignored, never an error."""
     form = FilterForm(formdata=request.args)
     choices = filter_choices()
-    form.region.choices = [("", "Any region")] + choices["region"]
-    form.programme.choices = [("", "Any programme")] + choices["programme"]
-    form.host.choices = [("", "Any host")] + choices["host"]
+    form.region.choices = options("Any region", choices["region"])
+    form.programme.choices = options("Any programme", choices["programme"])
+    form.host.choices = options("Any host", choices["host"])
 
     def chosen(field, options):
         return field.data if field.data in {value for value, _ in options} else None
@@ -141,11 +146,14 @@ def _event_form(event: Event | None = None) -> EventForm:
         coordinated=coordinated,
     )
     hosts = hostable_organisations(current_user, current=event.host if event else None)
-    form.host.choices = [(o.id, o.name) for o in hosts]
-    form.programme.choices = [(0, "Not part of a programme")] + [(p.id, p.name) for p in programmes.values()]
-    form.cohosts.choices = [(o.id, o.name) for o in cohost_candidates()]
+    form.host.choices = [SelectChoice(o.id, o.name) for o in hosts]
+    form.programme.choices = [SelectChoice(0, "Not part of a programme")] + [
+        SelectChoice(p.id, p.name) for p in programmes.values()
+    ]
+    form.cohosts.choices = [SelectChoice(o.id, o.name) for o in cohost_candidates()]
     form.region.choices = [
-        (r.id, r.name) for r in db.session.scalars(select(Region).order_by(Region.sort_order, Region.name))
+        SelectChoice(r.id, r.name)
+        for r in db.session.scalars(select(Region).order_by(Region.sort_order, Region.name))
     ]
     if event is None:
         del form.capacity_understood

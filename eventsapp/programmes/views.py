@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from eventsapp.events.rich_text import render_rich_text
 from eventsapp.extensions import db
@@ -53,7 +54,7 @@ def _form(programme=None) -> ProgrammeForm:
     current = programme.coordinator_organisation if programme is not None else None
     if current is not None and current not in organisations:
         organisations.append(current)
-    form.coordinator_organisation.choices = [(o.id, o.name) for o in organisations]
+    form.coordinator_organisation.choices = [SelectChoice(o.id, o.name) for o in organisations]
     if programme is not None and not form.is_submitted():
         form.coordinator_organisation.data = programme.coordinator_organisation_id
     return form
