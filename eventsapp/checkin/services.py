@@ -24,6 +24,7 @@ from eventsapp.models import (
     Event,
     Person,
     Registration,
+    RegistrationSearch,
     User,
     utcnow,
 )
@@ -226,12 +227,21 @@ def _like_pattern(term: str) -> str:
 
 
 def _matching(statement, query: str):
-    """Narrow ``statement`` (over Registration joined to Person) to rows matching every word typed."""
+    """Narrow ``statement`` (over Registration joined to Person) to rows matching every word typed.
+
+    A word matches the folded search key ("wojcik" finds "Wójcik") or, for rows
+    without a key yet (bulk imports), the name, organisation or email as stored.
+    """
+    from eventsapp.checkin.search import fold
+
+    statement = statement.outerjoin(RegistrationSearch, RegistrationSearch.registration_id == Registration.id)
     full_name = Person.first_name + " " + Person.last_name
     for term in query.split()[:6]:
         pattern = _like_pattern(term[:100])
+        folded = fold(term[:100])
         statement = statement.where(
             or_(
+                RegistrationSearch.search_key.like(_like_pattern(folded), escape="\\") if folded else False,
                 full_name.ilike(pattern, escape="\\"),
                 Registration.organisation_name_entered.ilike(pattern, escape="\\"),
                 Person.email.ilike(pattern, escape="\\"),

@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from eventsapp.checkin import bp, services
 from eventsapp.checkin.forms import NoShowForm, WalkInForm
+from eventsapp.checkin.search import backfill_search_keys
 from eventsapp.extensions import db
 from eventsapp.models import Event, Registration, Sector, utcnow
 from eventsapp.permissions import can_check_in, can_manage_event, get_event_or_404
@@ -61,6 +62,7 @@ def desk(event_id: int):
     """The door volunteer's page: search, one tap to check in or undo, live counts."""
     event = get_event_or_404(event_id, can_check_in)
     session[DESK_SESSION_KEY] = event.id
+    backfill_search_keys(event)
     query = request.args.get("q", "").strip()[:200]
     return render_template(
         "checkin/desk.html",

@@ -1,7 +1,12 @@
 """The domain model; importing this package registers every table."""
 
 from eventsapp.models.base import utcnow
-from eventsapp.models.checkin import ATTENDANCE_ACTIONS, AttendanceFinalisation, AttendanceLog
+from eventsapp.models.checkin import (
+    ATTENDANCE_ACTIONS,
+    AttendanceFinalisation,
+    AttendanceLog,
+    RegistrationSearch,
+)
 from eventsapp.models.equality import EqualityResponse
 from eventsapp.models.event import EVENT_STATUSES, Event, Programme, event_cohost
 from eventsapp.models.imports import ImportMapping, SectorSynonym
@@ -48,6 +53,7 @@ __all__ = [
     "Programme",
     "Region",
     "Registration",
+    "RegistrationSearch",
     "Sector",
     "SectorSynonym",
     "User",

@@ -51,3 +51,15 @@ class AttendanceFinalisation(db.Model):
 
     event: Mapped[Event] = relationship()
     finalised_by: Mapped[User | None] = relationship()
+
+
+class RegistrationSearch(db.Model):
+    """A registration's name, organisation and email folded for the desk's search ("wojcik" finds "Wójcik")."""
+
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: Case- and accent-folded "first last organisation email", see eventsapp.checkin.search.
+    search_key: Mapped[str] = mapped_column(String(1000))
+
+    registration: Mapped[Registration] = relationship()

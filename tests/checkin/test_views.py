@@ -296,3 +296,11 @@ def test_organiser_panel_shows_registration_attendance_and_no_shows(app, event, 
     assert "Attended</dt><dd class=\"col-5\">1</dd>" in text
     assert "No-shows</dt><dd class=\"col-5\">1</dd>" in text
     assert f"/events/{event.id}/checkin" in html and f"/events/{event.id}/attendance" in html
+
+
+def test_desk_search_finds_people_typed_without_accents(client, login_as, event, door_user, named_registration):
+    wanted = named_registration("Łukasz", "Wójcik")
+    login_as("door", user=door_user)
+    data = client.get(f"/events/{event.id}/checkin/search.json?q=lukasz+wojcik").get_json()
+    assert [r["id"] for r in data["results"]] == [wanted.id]
+    assert data["results"][0]["name"] == "Łukasz Wójcik"
