@@ -136,6 +136,10 @@ class EventForm(FlaskForm):
                 "You can only schedule events for another organisation within a programme you coordinate."
             )
 
+    def validate_region(self, field) -> None:
+        if not field.data:
+            raise ValidationError("Choose the region where the event takes place (or National / online).")
+
     def validate_postcode(self, field) -> None:
         if not field.data:
             return

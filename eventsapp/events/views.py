@@ -151,7 +151,7 @@ def _event_form(event: Event | None = None) -> EventForm:
         SelectChoice(p.id, p.name) for p in programmes.values()
     ]
     form.cohosts.choices = [SelectChoice(o.id, o.name) for o in cohost_candidates()]
-    form.region.choices = [
+    form.region.choices = [SelectChoice(0, "Choose a region")] + [
         SelectChoice(r.id, r.name)
         for r in db.session.scalars(select(Region).order_by(Region.sort_order, Region.name))
     ]

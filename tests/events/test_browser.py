@@ -31,6 +31,7 @@ def test_organiser_schedules_and_publishes_an_event_across_the_clock_change(page
     page.get_by_role("link", name="Schedule an event").click()
     assert_accessible(page)  # the empty form
     page.fill("#title", "Autumn bridges")
+    page.select_option("#region", label="South East")
     page.fill("#town", "Crawley")
     page.fill("#venue", "The Hawth")
     page.fill("#postcode", "rh106yz")

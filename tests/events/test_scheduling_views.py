@@ -77,6 +77,7 @@ def field_error(html: str, field_id: str) -> bool:
         ({"registration_opens_at": "2027-03-01T09:00", "registration_closes_at": "2027-02-01T09:00"},
          "registration_closes_at", "close after it opens"),
         ({"region": "99999"}, "region", "Not a valid choice"),
+        ({"region": "0"}, "region", "Choose the region"),
         ({"programme": "99999"}, "programme", "Not a valid choice"),
     ],
 )
