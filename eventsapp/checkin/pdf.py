@@ -21,10 +21,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from eventsapp.extensions import db
-from eventsapp.models import Event, Registration
+from eventsapp.models import Event, Organisation, Person, Registration
 from eventsapp.pdf_fonts import PdfFonts, pdf_fonts
 from eventsapp.timeutil import date_in_words, time_range
 
@@ -56,20 +55,14 @@ def _sort_key(text: str) -> str:
 
 
 def confirmed_attendees(event: Event) -> list[Attendee]:
-    """Confirmed registrants, by surname then first name."""
-    registrations = db.session.scalars(
-        select(Registration)
+    """Confirmed registrants, by surname then first name (accent- and case-blind)."""
+    rows = db.session.execute(
+        select(Person.first_name, Person.last_name, Registration.organisation_name_entered, Organisation.name)
+        .join(Person, Person.id == Registration.person_id)
+        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
         .where(Registration.event_id == event.id, Registration.status == "confirmed")
-        .options(joinedload(Registration.person), joinedload(Registration.organisation))
     ).all()
-    attendees = [
-        Attendee(
-            r.person.first_name,
-            r.person.last_name,
-            r.organisation_name_entered or (r.organisation.name if r.organisation else ""),
-        )
-        for r in registrations
-    ]
+    attendees = [Attendee(first, last, entered or (organisation or "")) for first, last, entered, organisation in rows]
     return sorted(attendees, key=lambda a: (_sort_key(a.last_name), _sort_key(a.first_name)))
 
 
@@ -164,11 +157,13 @@ def render_sign_in_sheet(event: Event, blank_rows: int = 20) -> bytes:
     widths = [11 * mm, 62 * mm, 58 * mm, page_width - 2 * margin - 131 * mm]
     heading = [Paragraph(_xml(text), head) for text in ("No.", "Name", "Organisation", "Signature")]
 
-    def fitted(text: str, width: float) -> Paragraph:
-        """A cell paragraph, in a smaller type when it would need more than two lines."""
+    def fitted(text: str, width: float) -> str | Paragraph:
+        """Plain text when it fits one line (fast); else a paragraph, smaller when it would need 3+ lines."""
         text = printable(text, fonts)
-        room = 1.9 * (width - 6 * mm)
         natural = stringWidth(text, fonts.regular, cell.fontSize)
+        if natural <= width - 6 * mm:
+            return text
+        room = 1.9 * (width - 6 * mm)
         if natural <= room:
             return Paragraph(_xml(text), cell)
         size = max(6.5, cell.fontSize * room / natural)
