@@ -219,7 +219,8 @@ def _register_once(event_id: int, details: RegistrationDetails, *, source: str, 
 
     existing = active_registration(event, details.email)
     if existing is not None:
-        emails.queue_link_resent(existing)
+        if source in SELF_SERVICE_SOURCES:  # not for an organiser's entry or a walk-in at the door
+            emails.queue_link_resent(existing)
         return RegistrationResult("already_registered", existing)
 
     sector = None
