@@ -29,7 +29,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, distinct, exists, func, literal, or_, select
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    distinct,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from eventsapp.extensions import db
@@ -247,8 +261,12 @@ def scope_conditions(scope: ReportScope, now: datetime | None = None) -> list:
     return conditions
 
 
-def attendance_rows(scope: ReportScope, now: datetime | None = None):
-    """One row per attendance in scope, organisation resolved through merges (a subquery)."""
+def attendance_select(scope: ReportScope, now: datetime | None = None):
+    """One row per attendance in scope, organisation and host resolved through merges.
+
+    ``organisation_id`` is NULL for individuals; ``sector_id`` is the individual
+    sector's id for people who came without an organisation.
+    """
     registered_as = aliased(Organisation)
     survivor = aliased(Organisation)
     host = aliased(Organisation)
@@ -271,233 +289,230 @@ def attendance_rows(scope: ReportScope, now: datetime | None = None):
         .outerjoin(registered_as, registered_as.id == Registration.organisation_id)
         .outerjoin(survivor, survivor.id == func.coalesce(registered_as.merged_into_id, registered_as.id))
         .where(*scope_conditions(scope, now))
-        .subquery("att")
     )
 
 
-def _one(statement) -> tuple:
-    return db.session.execute(statement).one()
+def attendance_rows(scope: ReportScope, now: datetime | None = None):
+    """:func:`attendance_select` as a subquery."""
+    return attendance_select(scope, now).subquery("att")
 
 
-def _headline_counts(att) -> tuple[int, int, int]:
-    return _one(
-        select(
-            func.count(),
-            func.count(distinct(att.c.person_id)),
-            func.count(distinct(att.c.organisation_id)),
+@dataclass(frozen=True)
+class _Counts:
+    attendances: int
+    people: int
+    organisations: int
+
+
+@dataclass(frozen=True)
+class _Aggregates:
+    """The aggregated rows every figure is read from (a few rows per group, never per attendance)."""
+
+    total: _Counts
+    repeat_people: int
+    by: dict[str, dict[tuple, _Counts]]
+    events: list[tuple]  # (id, title, starts_at, town, region_id, host_id, confirmed, cancelled, waitlisted, no-shows)
+
+
+#: The breakdowns computed in one pass: name -> the attendance columns grouped by.
+GROUPINGS = {
+    "sector": ("sector_id",),
+    "region": ("region_id",),
+    "event": ("event_id",),
+    "host": ("host_id",),
+    "sector_region": ("sector_id", "region_id"),
+}
+
+
+def _aggregate(scope: ReportScope, now: datetime) -> _Aggregates:
+    """Every attendance figure in ONE statement: the attendances in scope are joined and
+    resolved once (a materialised CTE), then counted per grouping (UNION ALL of GROUP BYs)."""
+    att = attendance_select(scope, now).cte("att").prefix_with("MATERIALIZED")
+    no_key = cast(null(), Integer)
+
+    def counted(kind: str, keys: tuple[str, ...]):
+        columns = [att.c[key] for key in keys]
+        first = cast(columns[0], Integer) if columns else no_key
+        second = cast(columns[1], Integer) if len(columns) > 1 else no_key
+        statement = select(
+            cast(literal(kind), String(20)).label("kind"), first.label("k1"), second.label("k2"),
+            func.count().label("attendances"),
+            func.count(distinct(att.c.person_id)).label("people"),
+            func.count(distinct(att.c.organisation_id)).label("organisations"),
         ).select_from(att)
+        return statement.group_by(*columns) if columns else statement
+
+    per_person = (
+        select(att.c.person_id, func.count(distinct(att.c.event_id)).label("events"))
+        .group_by(att.c.person_id).subquery("per_person")
     )
+    repeaters = select(
+        cast(literal("repeat"), String(20)), no_key, no_key, func.count(), literal(0), literal(0)
+    ).select_from(per_person).where(per_person.c.events > 1)
+    statement = union_all(counted("total", ()), *[counted(k, keys) for k, keys in GROUPINGS.items()], repeaters)
+    total, repeat_people = _Counts(0, 0, 0), 0
+    by: dict[str, dict[tuple, _Counts]] = {kind: {} for kind in GROUPINGS}
+    for kind, k1, k2, attendances, people, organisations in db.session.execute(statement):
+        if kind == "total":
+            total = _Counts(attendances, people, organisations)
+        elif kind == "repeat":
+            repeat_people = attendances
+        else:
+            key = (k1,) if k2 is None and len(GROUPINGS[kind]) == 1 else (k1, k2)
+            by[kind][key] = _Counts(attendances, people, organisations)
+    return _Aggregates(total, repeat_people, by, _event_bookings(scope, now))
 
 
-def _event_counts(scope: ReportScope, now: datetime) -> tuple[int, int, int, int, int, int]:
-    conditions = scope_conditions(scope, now)
-    events, regions = _one(
-        select(func.count(Event.id), func.count(distinct(Event.region_id))).where(*conditions)
-    )
+def _event_bookings(scope: ReportScope, now: datetime) -> list[tuple]:
+    """One row per event held in scope, with its booking counts (one GROUP BY)."""
+    host = aliased(Organisation)
     status = Registration.status
-    attended = Attendance.id.isnot(None)
-    registrations, cancellations, waitlisted, no_shows = _one(
+    return [tuple(row) for row in db.session.execute(
         select(
+            Event.id, Event.title, Event.starts_at, Event.town, Event.region_id,
+            func.coalesce(host.merged_into_id, host.id),
             func.count(case((status == "confirmed", 1))),
             func.count(case((status == "cancelled", 1))),
             func.count(case((status == "waitlisted", 1))),
-            func.count(case((and_(status == "confirmed", ~attended), 1))),
+            func.count(case((and_(status == "confirmed", Attendance.id.is_(None)), 1))),
         )
-        .select_from(Registration)
-        .join(Event, Event.id == Registration.event_id)
+        .join(host, host.id == Event.host_organisation_id)
+        .outerjoin(Registration, Registration.event_id == Event.id)
         .outerjoin(Attendance, Attendance.registration_id == Registration.id)
-        .where(*conditions)
-    )
-    return events, regions, registrations or 0, cancellations or 0, waitlisted or 0, no_shows or 0
+        .where(*scope_conditions(scope, now))
+        .group_by(Event.id, Event.title, Event.starts_at, Event.town, Event.region_id,
+                  host.merged_into_id, host.id)
+        .order_by(Event.starts_at, Event.id)
+    )]
 
 
-def _returning(att, key: str, now: datetime) -> tuple[int, int]:
-    """(first-time, returning) for ``key`` (person_id or organisation_id) in scope."""
+def _returning(scope: ReportScope, key: str, last_start: datetime | None, now: datetime) -> int:
+    """How many people (``key="person_id"``) or organisations in scope are returning.
+
+    An earlier attendance than someone's first in scope is necessarily at an
+    event outside the scope, so when no held event outside the scope started
+    before the scope's last event, nobody is returning and nothing is scanned.
+    """
+    if last_start is None:
+        return 0
+    in_scope = select(Event.id).where(*scope_conditions(scope, now))
+    outside_earlier = and_(held_condition(now), Event.starts_at < last_start, Event.id.not_in(in_scope))
+    if db.session.scalar(select(Event.id).where(outside_earlier).limit(1)) is None:
+        return 0
+    att = attendance_rows(scope, now)
     firsts = (
-        select(getattr(att.c, key).label("key"), func.min(att.c.starts_at).label("first_at"))
-        .where(getattr(att.c, key).isnot(None))
-        .group_by(getattr(att.c, key))
+        select(att.c[key].label("key"), func.min(att.c.starts_at).label("first_at"))
+        .where(att.c[key].isnot(None))
+        .group_by(att.c[key])
         .subquery("firsts")
     )
     registered_as = aliased(Organisation)
+    earlier = (
+        select(literal(1))
+        .select_from(Attendance)
+        .join(Registration, Registration.id == Attendance.registration_id)
+        .join(Event, Event.id == Registration.event_id)
+    )
     if key == "person_id":
-        earlier_match = Registration.person_id == firsts.c.key
-        earlier = select(literal(1)).select_from(Attendance).join(
-            Registration, Registration.id == Attendance.registration_id
-        )
+        earlier = earlier.where(Registration.person_id == firsts.c.key)
     else:
-        earlier_match = func.coalesce(registered_as.merged_into_id, registered_as.id) == firsts.c.key
-        earlier = (
-            select(literal(1))
-            .select_from(Attendance)
-            .join(Registration, Registration.id == Attendance.registration_id)
-            .join(registered_as, registered_as.id == Registration.organisation_id)
+        earlier = earlier.join(registered_as, registered_as.id == Registration.organisation_id).where(
+            func.coalesce(registered_as.merged_into_id, registered_as.id) == firsts.c.key
         )
-    earlier = earlier.join(Event, Event.id == Registration.event_id).where(
-        earlier_match, held_condition(now), Event.starts_at < firsts.c.first_at
-    )
-    total, returning = _one(
-        select(func.count(), func.count(case((exists(earlier), 1)))).select_from(firsts)
-    )
-    return total - returning, returning
+    earlier = earlier.where(outside_earlier, Event.starts_at < firsts.c.first_at)
+    return db.session.scalar(select(func.count()).select_from(firsts).where(exists(earlier))) or 0
 
 
-def _repeat_people(att) -> int:
-    repeaters = (
-        select(att.c.person_id)
-        .group_by(att.c.person_id)
-        .having(func.count(distinct(att.c.event_id)) > 1)
-        .subquery("repeaters")
+def _figures(scope: ReportScope, now: datetime, data: _Aggregates) -> Figures:
+    events = data.events
+    last_start = max((row[2] for row in events), default=None)
+    returning_people = _returning(scope, "person_id", last_start, now) if data.total.people else 0
+    returning_orgs = _returning(scope, "organisation_id", last_start, now) if data.total.organisations else 0
+    return Figures(
+        events=len(events),
+        regions=len({row[4] for row in events}),
+        registrations=sum(row[6] for row in events),
+        cancellations=sum(row[7] for row in events),
+        waitlisted=sum(row[8] for row in events),
+        attendances=data.total.attendances,
+        no_shows=sum(row[9] for row in events),
+        people=data.total.people,
+        organisations=data.total.organisations,
+        repeat_people=data.repeat_people,
+        first_time_people=data.total.people - returning_people,
+        returning_people=returning_people,
+        first_time_organisations=data.total.organisations - returning_orgs,
+        returning_organisations=returning_orgs,
     )
-    return db.session.scalar(select(func.count()).select_from(repeaters)) or 0
 
 
-def _sector_rows(att) -> tuple[SectorRow, ...]:
-    rows = db.session.execute(
-        select(
-            Sector.code, Sector.name, Sector.plural,
-            func.count(distinct(att.c.person_id)),
-            func.count(distinct(att.c.organisation_id)),
-            func.count(),
-        )
-        .select_from(att)
-        .outerjoin(Sector, Sector.id == att.c.sector_id)
-        .group_by(Sector.id, Sector.code, Sector.name, Sector.plural, Sector.sort_order)
-        .order_by(func.count(distinct(att.c.organisation_id)).desc(),
-                  func.count(distinct(att.c.person_id)).desc(), Sector.sort_order)
+def _sector_rows(data: _Aggregates) -> tuple[SectorRow, ...]:
+    sectors = {s.id: s for s in db.session.scalars(select(Sector))}
+    rows = []
+    for (sector_id,), counts in data.by["sector"].items():
+        sector = sectors.get(sector_id)
+        rows.append((
+            -counts.organisations, -counts.people, sector.sort_order if sector else 10_000,
+            SectorRow(sector.code if sector else NOT_RECORDED, sector.name if sector else "Sector not recorded",
+                      sector.plural if sector else "organisations of other sectors",
+                      counts.people, counts.organisations, counts.attendances),
+        ))
+    return tuple(row for *_, row in sorted(rows, key=lambda r: r[:3]))
+
+
+def _region_rows(data: _Aggregates) -> tuple[RegionRow, ...]:
+    events_per_region: dict[int, int] = {}
+    for row in data.events:
+        events_per_region[row[4]] = events_per_region.get(row[4], 0) + 1
+    regions = db.session.scalars(
+        select(Region).where(Region.id.in_(events_per_region)).order_by(Region.sort_order, Region.name)
     )
+    empty = _Counts(0, 0, 0)
     return tuple(
-        SectorRow(code or NOT_RECORDED, name or "Sector not recorded", plural or "organisations of other sectors",
-                  people, organisations, attendances)
-        for code, name, plural, people, organisations, attendances in rows
+        RegionRow(region.code, region.name, events_per_region[region.id],
+                  (c := data.by["region"].get((region.id,), empty)).attendances, c.people, c.organisations)
+        for region in regions
     )
 
 
-def _region_rows(scope: ReportScope, att, now: datetime) -> tuple[RegionRow, ...]:
-    per_region = (
-        select(
-            att.c.region_id.label("region_id"),
-            func.count().label("attendances"),
-            func.count(distinct(att.c.person_id)).label("people"),
-            func.count(distinct(att.c.organisation_id)).label("organisations"),
-        )
-        .group_by(att.c.region_id)
-        .subquery("per_region")
-    )
-    events = (
-        select(Event.region_id.label("region_id"), func.count(Event.id).label("events"))
-        .where(*scope_conditions(scope, now))
-        .group_by(Event.region_id)
-        .subquery("events_per_region")
-    )
-    rows = db.session.execute(
-        select(
-            Region.code, Region.name, events.c.events,
-            func.coalesce(per_region.c.attendances, 0),
-            func.coalesce(per_region.c.people, 0),
-            func.coalesce(per_region.c.organisations, 0),
-        )
-        .select_from(events)
-        .join(Region, Region.id == events.c.region_id)
-        .outerjoin(per_region, per_region.c.region_id == events.c.region_id)
-        .order_by(Region.sort_order, Region.name)
-    )
-    return tuple(RegionRow(*row) for row in rows)
+def _event_rows(data: _Aggregates) -> tuple[EventRow, ...]:
+    region_names = dict(db.session.execute(select(Region.id, Region.name)).all())
+    host_names = dict(db.session.execute(
+        select(Organisation.id, Organisation.name).where(Organisation.id.in_({row[5] for row in data.events}))
+    ).all())
+    empty = _Counts(0, 0, 0)
+    rows = []
+    for event_id, title, starts_at, town, region_id, host_id, confirmed, cancelled, _, no_shows in data.events:
+        counts = data.by["event"].get((event_id,), empty)
+        rows.append(EventRow(event_id, title, starts_at, town, region_names[region_id], host_names[host_id],
+                             confirmed, cancelled, counts.attendances, no_shows, counts.people,
+                             counts.organisations))
+    return tuple(rows)
 
 
-def _event_rows(scope: ReportScope, att, now: datetime) -> tuple[EventRow, ...]:
-    per_event = (
-        select(
-            att.c.event_id.label("event_id"),
-            func.count().label("attendances"),
-            func.count(distinct(att.c.person_id)).label("people"),
-            func.count(distinct(att.c.organisation_id)).label("organisations"),
-        )
-        .group_by(att.c.event_id)
-        .subquery("per_event")
-    )
-    status = Registration.status
-    bookings = (
-        select(
-            Registration.event_id.label("event_id"),
-            func.count(case((status == "confirmed", 1))).label("registrations"),
-            func.count(case((status == "cancelled", 1))).label("cancellations"),
-            func.count(case((and_(status == "confirmed", Attendance.id.is_(None)), 1))).label("no_shows"),
-        )
-        .outerjoin(Attendance, Attendance.registration_id == Registration.id)
-        .group_by(Registration.event_id)
-        .subquery("bookings")
-    )
-    host = aliased(Organisation)
-    rows = db.session.execute(
-        select(
-            Event.id, Event.title, Event.starts_at, Event.town, Region.name, host.name,
-            func.coalesce(bookings.c.registrations, 0),
-            func.coalesce(bookings.c.cancellations, 0),
-            func.coalesce(per_event.c.attendances, 0),
-            func.coalesce(bookings.c.no_shows, 0),
-            func.coalesce(per_event.c.people, 0),
-            func.coalesce(per_event.c.organisations, 0),
-        )
-        .join(Region, Region.id == Event.region_id)
-        .join(host, host.id == Event.host_organisation_id)
-        .outerjoin(per_event, per_event.c.event_id == Event.id)
-        .outerjoin(bookings, bookings.c.event_id == Event.id)
-        .where(*scope_conditions(scope, now))
-        .order_by(Event.starts_at, Event.id)
-    )
-    return tuple(EventRow(*row) for row in rows)
-
-
-def _host_rows(scope: ReportScope, att, now: datetime) -> tuple[HostRow, ...]:
-    per_host = (
-        select(
-            att.c.host_id.label("host_id"),
-            func.count().label("attendances"),
-            func.count(distinct(att.c.person_id)).label("people"),
-            func.count(distinct(att.c.organisation_id)).label("organisations"),
-        )
-        .group_by(att.c.host_id)
-        .subquery("per_host")
-    )
-    host = aliased(Organisation)
-    host_id = func.coalesce(host.merged_into_id, host.id)
-    events = (
-        select(host_id.label("host_id"), func.count(Event.id).label("events"))
-        .join(host, host.id == Event.host_organisation_id)
-        .where(*scope_conditions(scope, now))
-        .group_by(host_id)
-        .subquery("events_per_host")
-    )
-    rows = db.session.execute(
-        select(
-            Organisation.id, Organisation.name, events.c.events,
-            func.coalesce(per_host.c.attendances, 0),
-            func.coalesce(per_host.c.people, 0),
-            func.coalesce(per_host.c.organisations, 0),
-        )
-        .select_from(events)
-        .join(Organisation, Organisation.id == events.c.host_id)
-        .outerjoin(per_host, per_host.c.host_id == events.c.host_id)
+def _host_rows(data: _Aggregates) -> tuple[HostRow, ...]:
+    events_per_host: dict[int, int] = {}
+    for row in data.events:
+        events_per_host[row[5]] = events_per_host.get(row[5], 0) + 1
+    hosts = db.session.execute(
+        select(Organisation.id, Organisation.name).where(Organisation.id.in_(events_per_host))
         .order_by(Organisation.name)
+    ).all()
+    empty = _Counts(0, 0, 0)
+    return tuple(
+        HostRow(host_id, name, events_per_host[host_id],
+                (c := data.by["host"].get((host_id,), empty)).attendances, c.people, c.organisations)
+        for host_id, name in hosts
     )
-    return tuple(HostRow(*row) for row in rows)
 
 
-def _sector_region_cells(att) -> tuple[SectorRegionCell, ...]:
-    rows = db.session.execute(
-        select(
-            Sector.code, Region.code,
-            func.count(distinct(att.c.person_id)),
-            func.count(distinct(att.c.organisation_id)),
-        )
-        .select_from(att)
-        .outerjoin(Sector, Sector.id == att.c.sector_id)
-        .join(Region, Region.id == att.c.region_id)
-        .group_by(Sector.code, Region.code)
+def _sector_region_cells(data: _Aggregates) -> tuple[SectorRegionCell, ...]:
+    sectors = dict(db.session.execute(select(Sector.id, Sector.code)).all())
+    regions = dict(db.session.execute(select(Region.id, Region.code)).all())
+    return tuple(
+        SectorRegionCell(sectors.get(sector_id, NOT_RECORDED), regions[region_id], c.people, c.organisations)
+        for (sector_id, region_id), c in data.by["sector_region"].items()
     )
-    return tuple(SectorRegionCell(sector or NOT_RECORDED, region, people, organisations)
-                 for sector, region, people, organisations in rows)
 
 
 def describe_scope(scope: ReportScope) -> str:
@@ -523,19 +538,9 @@ def describe_scope(scope: ReportScope) -> str:
 
 
 def build_figures(scope: ReportScope, now: datetime | None = None) -> Figures:
+    """The headline figures alone (e.g. for an event's panel)."""
     now = now or utcnow()
-    att = attendance_rows(scope, now)
-    attendances, people, organisations = _headline_counts(att)
-    events, regions, registrations, cancellations, waitlisted, no_shows = _event_counts(scope, now)
-    first_people, returning_people = _returning(att, "person_id", now)
-    first_orgs, returning_orgs = _returning(att, "organisation_id", now)
-    return Figures(
-        events=events, regions=regions, registrations=registrations, cancellations=cancellations,
-        waitlisted=waitlisted, attendances=attendances, no_shows=no_shows, people=people,
-        organisations=organisations, repeat_people=_repeat_people(att),
-        first_time_people=first_people, returning_people=returning_people,
-        first_time_organisations=first_orgs, returning_organisations=returning_orgs,
-    )
+    return _figures(scope, now, _aggregate(scope, now))
 
 
 def build_report(scope: ReportScope, now: datetime | None = None) -> Report:
@@ -544,9 +549,9 @@ def build_report(scope: ReportScope, now: datetime | None = None) -> Report:
     from eventsapp.reports.monitoring import equality_tables, question_summaries
 
     now = now or utcnow()
-    att = attendance_rows(scope, now)
-    figures = build_figures(scope, now)
-    sectors = _sector_rows(att)
+    data = _aggregate(scope, now)
+    figures = _figures(scope, now, data)
+    sectors = _sector_rows(data)
     equality, respondents = equality_tables(scope, now)
     themes: tuple[str, ...] = ()
     if scope.event_id is not None:
@@ -560,10 +565,10 @@ def build_report(scope: ReportScope, now: datetime | None = None) -> Report:
         figures=figures,
         headline=headline(figures, sectors),
         sectors=sectors,
-        regions=_region_rows(scope, att, now),
-        events=_event_rows(scope, att, now),
-        hosts=_host_rows(scope, att, now),
-        sector_region=_sector_region_cells(att),
+        regions=_region_rows(data),
+        events=_event_rows(data),
+        hosts=_host_rows(data),
+        sector_region=_sector_region_cells(data),
         questions=question_summaries(scope, now),
         equality=equality,
         equality_respondents=respondents,
