@@ -127,6 +127,7 @@ def detail(event_id: int):
         event=event,
         places_left=places_left(event),
         description=render_rich_text(event.description),
+        accessibility=render_rich_text(event.accessibility),
         themes=[line.strip() for line in event.themes.splitlines() if line.strip()],
         can_manage=can_manage_event(current_user, event),
     )

@@ -68,7 +68,23 @@ def test_organiser_schedules_and_publishes_an_event_across_the_clock_change(page
 
 
 def test_empty_public_lists_are_accessible_on_a_phone(phone_page, db, assert_accessible):
-    for path in ("/events/", "/events/past", "/programmes/"):
+    for path in ("/events/", "/events/past", "/programmes/", "/events/?q=nothing"):
         phone_page.goto(path)
         assert phone_page.locator("h1").is_visible()
         assert_accessible(phone_page)
+
+
+def test_programme_page_and_cancel_form_are_accessible(page, db, host, make_programme, make_event,
+                                                       assert_accessible):
+    programme = make_programme(slug="bridges", name="Building Bridges", description="Eleven **regional** events.")
+    event = make_event(host=host, programme=programme, title="Bridges in Crawley")
+    make_event(host=host, programme=programme, title="Bridges called off", status="cancelled",
+               cancel_reason="Snow.")
+    page.goto("/programmes/bridges")
+    assert page.get_by_role("link", name="Bridges in Crawley").is_visible()
+    assert_accessible(page)
+    sign_in(page, factories.make_user("organiser", host))
+    page.goto(f"/events/{event.id}/cancel")
+    page.get_by_role("button", name="Cancel this event").click()  # no reason: an error at the field
+    assert page.locator("#reason-error").is_visible()
+    assert_accessible(page)
