@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import BigInteger, Select, and_, cast, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from eventsapp.extensions import db
@@ -123,23 +123,23 @@ def feed_events(filters: FeedFilters) -> list[Event]:
 def feed_fingerprint(filters: FeedFilters, *, salt: str = "") -> FeedFingerprint:
     """Count, latest change and an ETag for a feed, in one aggregate query.
 
-    The ETag covers which events are in the feed (count, sum and extremes of
-    their ids — so an event entering or leaving changes it) and their latest
+    The ETag covers which events are in the feed (count, sums of ids and of
+    their squares, smallest and largest id — so an event entering or leaving
+    changes it) and their latest
     ``updated_at`` (so any edit changes it); ``salt`` adds what else shapes the
     output (the feed's name, the site's URL root).
     """
     query = _filtered(
         select(
             func.count(Event.id), func.max(Event.updated_at), func.sum(Event.id),
+            func.sum(cast(Event.id, BigInteger) * cast(Event.id, BigInteger)),
             func.min(Event.id), func.max(Event.id), func.sum(Event.sequence),
         ),
         filters,
     )
-    count, last_modified, id_sum, id_min, id_max, sequence_sum = db.session.execute(query).one()
+    count, last_modified, *aggregates = db.session.execute(query).one()
     return FeedFingerprint(
-        count=count,
-        last_modified=last_modified,
-        etag=make_etag(count, last_modified, id_sum, id_min, id_max, sequence_sum, salt),
+        count=count, last_modified=last_modified, etag=make_etag(count, last_modified, *aggregates, salt)
     )
 
 

@@ -3,7 +3,14 @@
 Every feed answers conditional requests: the ETag and Last-Modified come from
 one aggregate query (:func:`~eventsapp.feeds.services.feed_fingerprint`), so
 ``If-None-Match`` / ``If-Modified-Since`` get a 304 without loading or
-rendering a single event.
+rendering a single event; a changed feed is built once per worker and
+served from :mod:`eventsapp.feeds.cache` to the other subscribers.
+
+``If-None-Match`` is authoritative. ``Last-Modified`` is the latest
+``updated_at`` among the feed's events: it cannot move when an event merely
+drops out of the window or an organisation is renamed, so a client sending
+only ``If-Modified-Since`` may keep such a stale copy until the next edit
+(Google, Outlook and Apple Calendar send ``If-None-Match``).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from sqlalchemy import select
 
 from eventsapp.extensions import db
 from eventsapp.feeds import bp
+from eventsapp.feeds.cache import feed_cache
 from eventsapp.feeds.ical import event_to_ical, events_to_ical
 from eventsapp.feeds.services import (
     FeedFilters,
@@ -105,7 +113,13 @@ def _feed(filters: FeedFilters, name: str) -> Response:
     not_modified = _not_modified(fingerprint, public=True)
     if not_modified:
         return not_modified
-    body = events_to_ical(feed_events(filters), name=name)
+    cache = feed_cache()
+    key = (request.path, tuple(sorted(filters.as_args().items())), fingerprint.etag)
+    body = cache.get(key) if cache is not None else None
+    if body is None:
+        body = events_to_ical(feed_events(filters), name=name)
+        if cache is not None:
+            cache.put(key, body)
     response = _calendar_response(body, fingerprint, public=True)
     response.headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
     return response

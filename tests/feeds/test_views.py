@@ -309,3 +309,32 @@ def test_an_empty_feed_is_a_valid_calendar(client, db, parse):
     response = client.get("/calendar.ics")
     assert response.status_code == 200
     assert parse(response.data).events == []
+
+
+def test_a_built_feed_is_served_from_the_cache_until_something_changes(app, client, db, make_event, monkeypatch):
+    event = make_event(title="Cached")
+    first = client.get("/calendar.ics?region=TLJ")
+    builds = []
+    real = views.events_to_ical
+
+    def counting(*args, **kwargs):
+        builds.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(views, "events_to_ical", counting)
+    again = client.get("/calendar.ics?region=TLJ")  # another subscriber, no If-None-Match
+    assert again.data == first.data
+    assert builds == []
+    assert client.get("/calendar.ics?region=TLE").status_code == 200  # another URL builds its own
+    assert builds == [1]
+
+    event.title = "Changed"
+    _db.session.commit()
+    changed = client.get("/calendar.ics?region=TLJ")
+    assert builds == [1, 1]
+    assert b"SUMMARY:Changed" in changed.data
+
+    app.config["FEED_CACHE_BYTES"] = 0  # off: every request builds
+    client.get("/calendar.ics?region=TLJ")
+    client.get("/calendar.ics?region=TLJ")
+    assert len(builds) == 4
