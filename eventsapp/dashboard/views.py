@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from eventsapp.dashboard import bp
 from eventsapp.dashboard.services import dashboard_for
 from eventsapp.events.services import may_schedule_events
-from eventsapp.permissions import can_manage_event
+from eventsapp.permissions import can_check_in, can_manage_event
 
 
 @bp.get("/")
@@ -21,4 +21,5 @@ def index():
         dashboard=dashboard,
         may_schedule=may_schedule_events(current_user),
         can_manage=lambda event: can_manage_event(current_user, event),
+        can_check_in=lambda event: can_check_in(current_user, event),
     )

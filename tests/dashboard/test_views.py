@@ -93,3 +93,15 @@ def test_counts_take_one_query_however_many_events(app, client, login_as, make_o
     registration_queries = [s for s in statements if "FROM registration" in s]
     assert len(registration_queries) == 1
     assert "GROUP BY" in registration_queries[0]
+
+
+def test_door_volunteer_sees_events_with_a_link_to_the_desk_not_to_manage(client, login_as, make_organisation,
+                                                                          make_event):
+    mine = make_organisation()
+    event = make_event(host=mine, title="Door event")
+    login_as("door", mine)
+    html = client.get("/dashboard/").get_data(as_text=True)
+    assert f'href="/events/{event.id}/checkin"' in html
+    assert f'href="/events/{event.id}/manage"' not in html
+    assert f'href="/events/{event.id}"' in html
+    assert "Schedule an event" not in html
