@@ -47,6 +47,7 @@ REFRESH_INTERVAL = timedelta(hours=1)
 
 # Control characters other than tab and newline have no place in TEXT values.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f\"<>\\^`{|}]+", re.IGNORECASE)
 
 
 def event_to_ical(event: Event) -> bytes:
@@ -98,17 +99,20 @@ def vevent(event: Event) -> VEvent:
     if location:
         component.add("location", location)
     page = event_page_url(event)
-    url = event.online_url or page
+    online = online_link(event)
+    url = online or page
     if url:
         component.add("url", url, parameters={"VALUE": "URI"})
-    if event.online_url:
-        component.add("conference", event.online_url, parameters={"VALUE": "URI"})
+    if online:
+        component.add("conference", online, parameters={"VALUE": "URI"})
     component.add("organizer", organizer(event))
     categories = [c for c in (event.programme.name if event.programme else None,
                               event.region.name if event.region else None) if c]
     if categories:
         component.add("categories", [clean_text(c) for c in categories])
-    component.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    # A draft (downloadable only by its host) is not yet confirmed to anyone.
+    status = {"cancelled": "CANCELLED", "draft": "TENTATIVE"}.get(event.status, "CONFIRMED")
+    component.add("status", status)
     component.add("sequence", event.sequence or 0)
     component.add("transp", "OPAQUE")
     component.add("class", "PUBLIC")
@@ -135,8 +139,9 @@ def event_description(event: Event) -> str:
     accessibility = clean_text(event.accessibility or "").strip()
     if accessibility:
         parts.append(f"Accessibility: {accessibility}")
-    if event.online_url:
-        parts.append(f"Join online: {event.online_url}")
+    online = online_link(event)
+    if online:
+        parts.append(f"Join online: {online}")
     page = event_page_url(event)
     if page:
         parts.append(f"Event page: {page}")
@@ -150,9 +155,15 @@ def event_location(event: Event) -> str:
         value = clean_text(value or "").replace("\n", ", ").strip()
         if value and value.casefold() not in (p.casefold() for p in pieces):
             pieces.append(value)
-    if not pieces and event.online_url:
+    if not pieces and online_link(event):
         return "Online"
     return ", ".join(pieces)
+
+
+def online_link(event: Event) -> str | None:
+    """The event's http(s) joining link, or None; URIs are not escaped, so anything odd is left out."""
+    value = (event.online_url or "").strip()
+    return value if _SAFE_URL.fullmatch(value) else None
 
 
 def organizer(event: Event) -> vCalAddress:

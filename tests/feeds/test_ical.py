@@ -146,6 +146,30 @@ def test_no_property_can_be_injected_through_text(db, make_event, make_organisat
         assert str(parsed.events[0]["SUMMARY"]) == payload.replace("\r\n", "\n")
 
 
+@pytest.mark.parametrize(
+    "online_url",
+    [
+        "https://meet.example.org/x\r\nATTENDEE:mailto:x@example.org",
+        "https://meet.example.org/x\nATTENDEE:mailto:x@example.org",
+        "javascript:alert(1)",
+        "https://meet.example.org/a b",
+    ],
+)
+def test_an_odd_online_link_is_left_out_not_injected(db, make_event, parse, request_ctx, online_url):
+    event = make_event(online_url=online_url)
+    raw = event_to_ical(event)
+    parsed = parse(raw)
+    vevent = parsed.events[0]
+    assert "ATTENDEE" not in vevent and "CONFERENCE" not in vevent
+    assert b"javascript" not in raw and b"meet.example.org" not in raw
+    assert not hasattr(parsed.vevents[0], "attendee")
+
+
+def test_a_draft_is_tentative(db, make_event, parse, request_ctx):
+    event = make_event(status="draft")
+    assert str(parse(event_to_ical(event)).events[0]["STATUS"]) == "TENTATIVE"
+
+
 def test_vevent_carries_every_field(app, db, make_event, make_programme, parse):
     programme = make_programme(name="Regional convening")
     event = make_event(
