@@ -57,7 +57,7 @@ def svg_bar_chart(series: Sequence[tuple[str, int]], title: str, unit: str) -> M
 def drawing_bar_chart(series: Sequence[tuple[str, int]], font: str, width: float = 440) -> Drawing:
     """The same chart as a reportlab drawing for the PDF."""
     rows = max(1, len(series))
-    height = 18 * rows + 30
+    height = 13 * rows + 30
     drawing = Drawing(width, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 170, 20
@@ -76,6 +76,7 @@ def drawing_bar_chart(series: Sequence[tuple[str, int]], font: str, width: float
     chart.barLabelFormat = "%d"
     chart.barLabels.fontName = font
     chart.barLabels.fontSize = 7
+    chart.barSpacing = 1
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
     drawing.add(chart)

@@ -45,21 +45,35 @@ class _Styles:
         self.body = ParagraphStyle("body", parent=base["BodyText"], fontName=regular, fontSize=10, leading=13)
         self.small = ParagraphStyle("small", parent=self.body, fontSize=8, leading=10)
         self.cell = ParagraphStyle("cell", parent=self.body, fontSize=8, leading=10)
+        self.number = ParagraphStyle("number", parent=self.cell, alignment=2)
         self.title = ParagraphStyle("title", parent=base["Title"], fontName=bold, fontSize=18, leading=22)
-        self.h2 = ParagraphStyle("h2", parent=base["Heading2"], fontName=bold, fontSize=13, leading=16)
+        self.h2 = ParagraphStyle("h2", parent=base["Heading2"], fontName=bold, fontSize=13, leading=16,
+                                 keepWithNext=1)
         self.headline = ParagraphStyle("headline", parent=self.body, fontName=bold, fontSize=13, leading=17,
                                        spaceAfter=8)
         self.regular, self.bold = regular, bold
 
 
-def _table(table: t.Table, styles: _Styles, widths=None) -> PdfTable:
-    def cell(value):
+#: Shorter column headings where the PDF's narrow columns need them.
+SHORT_HEADINGS = {"Registrations": "Booked", "Attendances": "Attended", "Organisations": "Orgs", "Cancelled": "Cancel\u00adled"}
+
+
+def _looks_numeric(value: str) -> bool:
+    return bool(value) and (value[0].isdigit() or value[0] in "<[–")
+
+
+def _table(table: t.Table, styles: _Styles, widths=None, short: bool = False) -> PdfTable:
+    def cell(value, first: bool):
         if isinstance(value, int):
             return f"{value:,}"
-        return Paragraph(escape(str(value)), styles.cell)
+        text = str(value)
+        return Paragraph(escape(text), styles.number if not first and _looks_numeric(text) else styles.cell)
 
-    data = [[Paragraph(escape(c), styles.cell) for c in table.columns]]
-    data += [[cell(v) for v in row] for row in table.rows]
+    headings = [SHORT_HEADINGS.get(c, c) if short else c for c in table.columns]
+    numeric = [i > 0 and all(isinstance(row[i], int) or _looks_numeric(str(row[i])) for row in table.rows)
+               for i in range(len(headings))]
+    data = [[Paragraph(escape(c), styles.number if numeric[i] else styles.cell) for i, c in enumerate(headings)]]
+    data += [[cell(v, i == 0) for i, v in enumerate(row)] for row in table.rows]
     pdf_table = PdfTable(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     pdf_table.setStyle(PdfTableStyle([
         ("FONTNAME", (0, 0), (-1, -1), styles.regular),
@@ -69,6 +83,8 @@ def _table(table: t.Table, styles: _Styles, widths=None) -> PdfTable:
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#cccccc")),
         ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]))
     return pdf_table
 
@@ -93,7 +109,8 @@ def render_pdf(report: Report, title: str | None = None, short: bool = False) ->
         canvas.saveState()
         canvas.setFont(fonts.regular, 8)
         canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(doc.leftMargin, 10 * mm, f"{title} · {report.scope_label}"[:120])
+        footer = title if len(title) <= 90 else title[:89] + "…"
+        canvas.drawString(doc.leftMargin, 10 * mm, footer)
         canvas.drawRightString(doc.pagesize[0] - doc.rightMargin, 10 * mm, f"Page {doc.page}")
         canvas.restoreState()
 
@@ -107,7 +124,7 @@ def render_pdf(report: Report, title: str | None = None, short: bool = False) ->
         Paragraph(escape(report.scope_label), styles.small),
         Spacer(1, 4 * mm),
         Paragraph(escape(report.headline), styles.headline),
-        _table(t.summary_table(report), styles, widths=[80 * mm, 40 * mm]),
+        _key_figures(report, styles),
         Spacer(1, 5 * mm),
     ]
     if report.themes:
@@ -124,10 +141,12 @@ def render_pdf(report: Report, title: str | None = None, short: bool = False) ->
         document.build(story, onFirstPage=on_page, onLaterPages=on_page)
         return buffer.getvalue()
 
-    story += _section("Regions", styles, _table(t.regions_table(report), styles))
+    story += _section("Regions", styles, _table(t.regions_table(report), styles, short=True))
     story.append(PageBreak())
-    story += _section("Events", styles, _table(t.events_table(report), styles) if report.events
-                      else _empty("No events held in this scope.", styles))
+    story += _section("All figures", styles, _table(t.summary_table(report), styles, widths=[80 * mm, 30 * mm]))
+    event_widths = [17 * mm, 30 * mm, 20 * mm, 29 * mm] + [78 * mm / 6] * 6
+    story += _section("Events", styles, _table(t.events_table(report), styles, widths=event_widths, short=True)
+                      if report.events else _empty("No events held in this scope.", styles))
     story += _section("Sectors", styles, _table(t.sectors_table(report), styles))
     regions = region_series(report)
     if regions:
@@ -145,6 +164,14 @@ def render_pdf(report: Report, title: str | None = None, short: bool = False) ->
     story.append(Paragraph(escape(f"Generated {generated} for {report.scope_label}."), styles.small))
     document.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()
+
+
+def _key_figures(report: Report, styles: _Styles) -> PdfTable:
+    """The key figures on page one, two pairs to a row."""
+    pairs = list(t.summary_table(report).rows)[:8]
+    rows = tuple((*pairs[i], *pairs[i + 1]) for i in range(0, len(pairs), 2))
+    table = t.Table("key", "Key figures", ("Figure", "", "Figure", ""), rows)
+    return _table(table, styles, widths=[48 * mm, 22 * mm, 48 * mm, 22 * mm])
 
 
 def _questions(report: Report, styles: _Styles) -> list:
