@@ -146,20 +146,17 @@ def places_left(event: Event) -> int | None:
 
 
 def _notify(event: Event, change: str) -> None:
-    try:
-        from eventsapp.registration.services import notify_event_changed
-    except ImportError:
-        # The registration area lands this; until then there is no one to tell.
-        return
+    """Queue emails to everyone confirmed or waitlisted (sent by the view after commit)."""
+    # Imported here: the registration area imports events' models, not the other way round.
+    from eventsapp.registration.services import notify_event_changed
+
     notify_event_changed(event, change)
 
 
 def _fill_from_waitlist(event: Event) -> None:
-    try:
-        from eventsapp.registration.services import fill_from_waitlist
-    except ImportError:
-        # The registration area lands this; until then there is no waitlist to promote.
-        return
+    """Give new places to the waitlist, first in first out, under the registration lock."""
+    from eventsapp.registration.services import fill_from_waitlist
+
     fill_from_waitlist(event)
 
 
