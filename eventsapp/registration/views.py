@@ -57,7 +57,7 @@ def panel_state(event) -> dict:
 
 
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit("60 per minute", methods=["POST"])
 def register(event_id: int):
     """The public registration form.
 
@@ -71,14 +71,16 @@ def register(event_id: int):
     if form.validate_on_submit():
         try:
             result = services.register(event, form.details(), source="web")
+            db.session.commit()
         except RegistrationClosed as closed:
             db.session.rollback()
+            emails.discard()
             return render_template("registration/closed.html", event=event, reason=str(closed))
         except OperationalError:  # the database stayed busy beyond its timeout
             db.session.rollback()
+            emails.discard()
             current_app.logger.exception("registration: database busy")
             return render_template("registration/busy.html", event=event), 503
-        db.session.commit()
         emails.send_queued()
         if result.already_registered:
             return render_template("registration/already.html", event=event)

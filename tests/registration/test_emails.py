@@ -107,3 +107,13 @@ def test_send_reminders_cli_is_idempotent(app, db, smtp, runner, make_event, mak
     db.session.expire_all()
     assert db.session.get(Registration, confirmed.id).reminder_sent_at is not None
 
+
+
+def test_a_mail_server_that_is_down_does_not_lose_the_registration(app, client, db, make_event, known_org):
+    from tests.registration.conftest import free_port
+
+    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there
+    event = make_event()
+    response = client.post(f"/events/{event.id}/register", data=form_data())
+    assert response.status_code == 302
+    assert db.session.scalar(select(Registration)).status == "confirmed"

@@ -323,3 +323,20 @@ def test_equality_monitoring_is_optional_consented_and_kept_apart(client, db, ma
     assert answer.event_id == event.id
     client.post(f"/booking/{token}/equality", data={"consent": "y", "ethnicity": "other_arab"})
     assert count(db, EqualityResponse) == 1  # answered once; not overwritten
+
+
+def test_a_database_that_stays_busy_gets_a_friendly_page(client, db, make_event, known_org, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from eventsapp.registration import services
+
+    def busy(*args, **kwargs):
+        raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(services, "register", busy)
+    event = make_event()
+    response = client.post(f"/events/{event.id}/register", data=form_data())
+    assert response.status_code == 503
+    text = response.get_data(as_text=True)
+    assert "Nothing was saved" in text and "database is locked" not in text
+    assert count(db, Registration) == 0
