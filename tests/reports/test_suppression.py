@@ -158,3 +158,18 @@ def test_no_output_shows_an_equality_count_from_1_to_7(client, equality_world, c
     numbers = [line.strip() for line in section.splitlines() if re.fullmatch(r"\d+|<8|\[c\]", line.strip())]
     assert numbers and all(is_protected(n) for n in numbers)
     assert "Respondents: 70" in section
+
+
+def test_threshold_setting_protects_sector_and_region_tables(app, client, known, coordinator):
+    query = f"programme={known.programme.slug}"
+    before = list(csv.reader(io.StringIO(
+        client.get(f"/reports/report.csv?{query}&table=sectors").data.decode("utf-8-sig"))))
+    assert ["Individual (no organisation)", "0", "8", "8"] in before  # off by default: exact
+    app.config["REPORT_SMALL_NUMBER_THRESHOLD"] = 10
+    after = list(csv.reader(io.StringIO(
+        client.get(f"/reports/report.csv?{query}&table=sectors").data.decode("utf-8-sig"))))
+    assert ["Individual (no organisation)", "0", "<10", "<10"] in after
+    assert ["Community & voluntary", "80", "116", "128"] in after
+    payload = client.get(f"/api/v1/reports?{query}").get_json()
+    individual = next(row for row in payload["by_sector"] if row["code"] == "individual")
+    assert individual["people"] == "<10"
