@@ -120,8 +120,8 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.feeds import bp as feeds_bp
     from eventsapp.imports import bp as imports_bp
     from eventsapp.main import bp as main_bp
-    from eventsapp.organisations import bp as organisations_bp
     from eventsapp.merges import bp as merges_bp
+    from eventsapp.organisations import bp as organisations_bp
     from eventsapp.programmes import bp as programmes_bp
     from eventsapp.registration import bp as registration_bp
     from eventsapp.reports import api_bp as reports_api_bp
