@@ -13,24 +13,29 @@ One app per backend (module scope) holds a fixed world:
 
 World attributes are plain snapshots (``SimpleNamespace`` of the row's columns), so rules
 can read ``w.event_a.id`` or ``w.programme.slug`` anywhere. An area that needs more objects
-defines ``extend_world(world)`` in its ``rules_<area>.py``: it runs inside an app context
-after the world is built, may use ``tests.factories`` and must set only deterministic
-values (``world.question_a = snapshot(question)``).
+defines ``extend_world(world)`` in its ``rules_<area>.py``: it runs once, inside an app
+context, after the world is built; it may use ``tests.factories`` and set attributes
+(``world.question_a = snapshot(question)``). Whatever it creates in the database or in the
+app's instance folder (uploads, import jobs) is put back after every state change.
 
 Each role signs in once through the real login form with the test password; every test
 gets a fresh client carrying that role's session cookie. After a state-changing request
-(anything but GET) that was not refused (any answer but 4xx), the database is emptied and
-the same world is rebuilt with the same ids, so every test starts from the same state and
-the saved session cookies stay valid.
+(anything but GET) that was not refused (any answer but 4xx), every table is emptied and
+the rows captured after building the world are inserted again (same ids, same session
+versions), and the instance folder is copied back, so every test starts from the same
+state and the saved session cookies stay valid.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from eventsapp import create_app
 from eventsapp.extensions import db
@@ -127,28 +132,86 @@ def empty_database(backend: str) -> None:
                 connection.execute(table.delete())
 
 
+def capture_rows() -> dict[str, list[dict]]:
+    """Every row of every table, to put back exactly after a test changed something."""
+    with db.engine.connect() as connection:
+        return {
+            table.name: [dict(row._mapping) for row in connection.execute(table.select())]
+            for table in db.metadata.sorted_tables
+        }
+
+
+def restore_rows(rows: dict[str, list[dict]], backend: str) -> None:
+    """Empty every table and insert the captured rows again, ids and all, in one transaction."""
+    db.session.remove()
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as connection:
+        for table in reversed(tables):
+            connection.execute(table.delete())
+        for table in tables:
+            saved = rows.get(table.name)
+            if not saved:
+                continue
+            # A column referring to its own table (organisation.merged_into_id) is filled in
+            # afterwards, so row order cannot break the foreign key.
+            self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+            connection.execute(table.insert(), [{**r, **dict.fromkeys(self_refs)} for r in saved])
+            for column in self_refs:
+                for row in saved:
+                    if row[column] is not None:
+                        pk = {c.name: row[c.name] for c in table.primary_key.columns}
+                        connection.execute(
+                            table.update().filter_by(**pk).values({column: row[column]})
+                        )
+        if backend == "postgresql":
+            serials = connection.execute(text(
+                "SELECT table_name, column_name, pg_get_serial_sequence(quote_ident(table_name), column_name)"
+                " FROM information_schema.columns WHERE table_schema = current_schema()"
+                " AND pg_get_serial_sequence(quote_ident(table_name), column_name) IS NOT NULL"
+            )).all()
+            for table_name, column_name, sequence in serials:
+                # Names come from the database's own schema, not from input.
+                query = f'SELECT setval(:seq, coalesce((SELECT max("{column_name}") FROM "{table_name}"), 0) + 1, false)'  # noqa: S608
+                connection.execute(text(query), {"seq": sequence})
+
+
 class Matrix:
     """The app, its world and each role's session cookie, shared by a module's tests."""
 
     def __init__(self, app, backend: str):
         self.app, self.backend = app, backend
         self.world: SimpleNamespace | None = None
+        self.rows: dict[str, list[dict]] = {}
+        self.files: Path | None = None
         self.cookies: dict[str, str] = {}
         self.dirty = True
 
-    def rebuild(self) -> SimpleNamespace:
+    def build(self) -> SimpleNamespace:
+        """Build the world from nothing, remember every row and file, and sign everyone in."""
         with self.app.app_context():
             empty_database(self.backend)
             seed_reference_data()
             db.session.commit()
-            world = build_world()
+            self.world = build_world()
             db.session.remove()
-        previous, self.world, self.dirty = self.world, world, False
-        if previous is None or any(
-            previous.users[r].id != world.users[r].id for r in world.users
-        ):
-            self.sign_in_everyone()
-        return world
+            self.rows = capture_rows()
+        self.files = Path(tempfile.mkdtemp(prefix="matrix-instance-"))
+        shutil.copytree(self.app.instance_path, self.files, dirs_exist_ok=True)
+        self.dirty = False
+        self.sign_in_everyone()
+        return self.world
+
+    def rebuild(self) -> SimpleNamespace:
+        """Put every row back as built (same ids and session versions: cookies stay valid)."""
+        if self.world is None:
+            return self.build()
+        with self.app.app_context():
+            restore_rows(self.rows, self.backend)
+            db.session.remove()
+        shutil.rmtree(self.app.instance_path)
+        shutil.copytree(self.files, self.app.instance_path)
+        self.dirty = False
+        return self.world
 
     def fresh_world(self) -> SimpleNamespace:
         return self.rebuild() if self.dirty or self.world is None else self.world
@@ -196,13 +259,15 @@ def matrix(request, tmp_path_factory):
         with app.app_context():
             db.create_all()
     state = Matrix(app, backend)
-    state.rebuild()
+    state.build()
     yield state
     with app.app_context():
         db.session.remove()
         if backend == "postgresql":
             truncate_all(db.engine)
         db.engine.dispose()
+    if state.files is not None:
+        shutil.rmtree(state.files, ignore_errors=True)
 
 
 @pytest.fixture

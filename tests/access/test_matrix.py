@@ -72,3 +72,18 @@ def test_every_role_signs_in_through_the_login_form(matrix, world):
         html = matrix.client(role).get("/").get_data(as_text=True)
         assert world.users[role].name in html, f"{role} is not signed in"
     assert "Sign in" in matrix.client("anonymous").get("/").get_data(as_text=True)
+
+
+def test_the_world_is_put_back_after_a_change(matrix, world):
+    """A test that changes data must not leak into the next one (same ids, cookies still valid)."""
+    url = f"/organisations/{world.org_a.id}/members/{world.membership['door_a'].id}/remove"
+    assert matrix.request("organiser_a", "POST", url).status_code == 302
+    assert matrix.client("door_a").get("/auth/password/change").status_code == 200  # still signed in
+    assert matrix.client("organiser_a").get(f"/organisations/{world.org_a.id}").get_data(as_text=True).count(
+        world.users["door_a"].email
+    ) == 0
+    restored = matrix.fresh_world()
+    assert restored is world
+    html = matrix.client("organiser_a").get(f"/organisations/{world.org_a.id}").get_data(as_text=True)
+    assert world.users["door_a"].email in html
+    assert matrix.client("door_a").get(f"/organisations/{world.org_a.id}").status_code == 403  # door again
