@@ -69,7 +69,10 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
-    if request.is_secure:
+    # Behind a TLS-terminating proxy without PROXY_FIX the request looks like HTTP, but
+    # PREFERRED_URL_SCHEME=https says the site is served over HTTPS: browsers honour the
+    # header because they receive it over HTTPS (and ignore it over plain HTTP).
+    if request.is_secure or current_app.config.get("PREFERRED_URL_SCHEME") == "https":
         headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 

@@ -150,7 +150,7 @@ def reset_password(token: str):
     ), 422 if form.errors else 200
 
 
-@bp.route("/password/change", methods=["GET", "POST"])
+@bp.route("/password/change", methods=["GET", "POST"], endpoint="change_password")
 @login_required
 def change_password_view():
     form = ChangePasswordForm()

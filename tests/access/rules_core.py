@@ -70,9 +70,9 @@ RULES = [
     ),
     Rule("auth.reset_password", "POST", lambda w: {"token": "forged"}, public(404), note="forged",
          data=lambda w: {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}),
-    Rule("auth.change_password_view", "GET", NONE, signed_in(200)),
+    Rule("auth.change_password", "GET", NONE, signed_in(200)),
     Rule(
-        "auth.change_password_view", "POST", NONE, signed_in(302),
+        "auth.change_password", "POST", NONE, signed_in(302),
         data=lambda w: {"current_password": factories.PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
     ),
     # Organisations.

@@ -146,6 +146,7 @@ def test_preferred_https_scheme_makes_cookies_secure(app):
         email = factories.make_user().email
     response = app.test_client().post("/auth/login", data={"email": email, "password": factories.PASSWORD})
     assert "; Secure" in session_cookie(response)
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
 @pytest.mark.parametrize("app", [{"PROXY_FIX": "1"}], indirect=True)

@@ -37,3 +37,16 @@ def test_next_parameter_cannot_redirect_off_site(client, make_user):
         "/auth/login?next=https://evil.example/", data={"email": user.email, "password": factories.PASSWORD}
     )
     assert response.headers["Location"] == "/"
+
+
+def test_signing_in_starts_a_new_session(client, make_user):
+    """Nothing planted in the session before sign-in survives it (no session fixation)."""
+    user = make_user()
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+        before = dict(session)
+    response = client.post("/auth/login", data={"email": user.email, "password": factories.PASSWORD})
+    assert response.status_code == 302
+    with client.session_transaction() as session:
+        assert "planted" not in session and before != dict(session)
+        assert session["_user_id"] == f"{user.id}:{user.session_version}"
