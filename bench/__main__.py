@@ -33,6 +33,7 @@ BENCHMARKS = {
     "B8": "bench.benchmarks.b8_ical",
 }
 RESULTS = Path(__file__).resolve().parent / "results.json"
+README = Path(__file__).resolve().parent / "README.md"
 HEADERS = ("benchmark", "measurement", "value", "baseline", "ratio", "target", "met?")
 
 
@@ -70,6 +71,23 @@ def render_table(rows: list[Row], markdown: bool = False) -> str:
     return "\n".join(out)
 
 
+def update_readme(readme: Path = README) -> None:
+    """Put the table from bench/results.json into bench/README.md (between its markers)."""
+    results = json.loads(RESULTS.read_text())
+    rows = [Row(**row) for row in results["rows"]]
+    table = render_table(rows, markdown=True)
+    where = "PostgreSQL and SQLite" if results["postgresql"] else "SQLite only"
+    header = (f"Latest run: {results['run_at']} (UTC), scale {results['scale']:g}, {where}, Python "
+              f"{results['python']}, {results['seconds'] / 60:.0f} minutes.")
+    notes = [f"- **{row.benchmark}** {row.measurement}: {row.note}" for row in rows if row.note]
+    block = "\n\n".join(part for part in (header, table, "\n".join(notes)) if part)
+    text = readme.read_text()
+    start, end = "<!-- TABLE:START -->", "<!-- TABLE:END -->"
+    before, rest = text.split(start, 1)
+    _old, after = rest.split(end, 1)
+    readme.write_text(f"{before}{start}\n{block}\n{end}{after}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("benchmarks", nargs="*", metavar="B1..B8", help="which to run (default: all)")
@@ -77,7 +95,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="fraction of the issue's data sizes and load durations (default 1)")
     parser.add_argument("--no-postgres", action="store_true", help="skip PostgreSQL measurements")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--update-readme", action="store_true",
+                        help="only copy the table in bench/results.json into bench/README.md")
     args = parser.parse_args(argv)
+    if args.update_readme:
+        update_readme()
+        return 0
     selected = [b.upper() for b in args.benchmarks] or list(BENCHMARKS)
     unknown = [b for b in selected if b not in BENCHMARKS]
     if unknown:
