@@ -8,6 +8,7 @@ coordinate; an organiser sees the reports of its own organisation's events
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from flask import abort
@@ -107,10 +108,32 @@ def may_view(user: User | None, scope: ReportScope) -> bool:
     return scope.host_id is not None and roles.get(scope.host_id) in REPORT_ROLES
 
 
-def authorise(user: User | None, scope: ReportScope) -> None:
-    """:raise 404: when ``user`` may not see ``scope`` (403 for the host's own door volunteers)."""
+def narrow_to_own_events(user: User | None, scope: ReportScope) -> ReportScope:
+    """An organiser asking for a whole programme or region gets its own organisation's events in it.
+
+    Narrowing never widens what anyone sees: without a host or event filter,
+    a user who may not see the scope gets it limited to the first
+    organisation they organise for (for a programme: one that hosts events in it).
+    """
+    if scope.host_id is not None or scope.event_id is not None or may_view(user, scope):
+        return scope
+    own = sorted(org for org, role in roles_by_organisation(user).items() if role == "organiser")
+    if scope.programme_id is not None:  # only a programme the organisation takes part in
+        own = list(db.session.scalars(
+            select(Event.host_organisation_id).where(
+                Event.programme_id == scope.programme_id, Event.host_organisation_id.in_(own))
+            .distinct().order_by(Event.host_organisation_id)
+        ))
+    return replace(scope, host_id=own[0]) if own else scope
+
+
+def authorise(user: User | None, scope: ReportScope) -> ReportScope:
+    """Return ``scope`` when ``user`` may see it.
+
+    :raise 404: when they may not (403 for the host organisation's door volunteers).
+    """
     if may_view(user, scope):
-        return
+        return scope
     roles = roles_by_organisation(user)
     host_id = scope.host_id
     if scope.event_id is not None:

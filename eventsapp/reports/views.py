@@ -23,6 +23,7 @@ from eventsapp.reports.services import (
     authorise,
     default_scope,
     filter_choices,
+    narrow_to_own_events,
     report_title,
     scope_args,
     scope_from_args,
@@ -46,8 +47,7 @@ def _scope_or_default() -> ReportScope:
             abort(403)
         return scope
     scope = scope_from_args(request.args)
-    authorise(current_user, scope)
-    return scope
+    return authorise(current_user, narrow_to_own_events(current_user, scope))
 
 
 def _filename(scope: ReportScope, extension: str) -> str:
@@ -79,8 +79,7 @@ def index():
             field.errors = [message]
         _fill_choices(form, ReportScope())
         return render_template("reports/index.html", form=form, report=None, title="Reports"), 400
-    if not _has_filters():
-        form = ReportFilterForm(MultiDict(scope_args(scope)))
+    form = ReportFilterForm(MultiDict(scope_args(scope)))  # the scope shown, after any narrowing
     _fill_choices(form, scope)
     report = build_report(scope)
     args = scope_args(scope)

@@ -208,3 +208,21 @@ def test_event_panel_shows_the_figures(app, known, db):
         html = render_template_string('{% include "reports/_event_panel.html" %}', event=event)
     assert "33 people (33 attendances)" in html
     assert f"/reports/events/{event.id}" in html
+
+
+def test_an_organiser_sees_only_its_own_events_of_a_programme(client, known, login_as, db):
+    from eventsapp.models import Organisation
+
+    host = db.session.get(Organisation, known.host_ids[0])
+    login_as("organiser", host)
+    payload = client.get(f"/api/v1/reports?programme={known.programme.slug}").get_json()
+    assert payload["events"] == 1 and payload["scope"]["host_id"] == host.id
+    assert payload["attendances"] == 33
+    assert client.get(f"/reports/events/{known.events[1]}").status_code == 404  # another host's event
+    assert client.get(f"/reports/?host={known.host_ids[1]}").status_code == 404
+
+
+def test_an_organiser_outside_the_programme_gets_404(client, known, login_as):
+    login_as("organiser")
+    assert client.get(f"/api/v1/reports?programme={known.programme.slug}").status_code == 404
+    assert client.get(f"/reports/?programme={known.programme.slug}").status_code == 404
