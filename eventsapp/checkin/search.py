@@ -1,23 +1,24 @@
 """Folded search keys, so the door can type "wojcik" or "lukasz" and find "Łukasz Wójcik".
 
-A key is kept per registration in ``registration_search`` by a ``before_flush``
-listener whenever a Registration or its Person is added or changed through the
-ORM. Rows written in bulk (imports) have no key until :func:`backfill_search_keys`
-runs (the desk calls it); until then the desk still finds them by the raw columns.
+Every registration has a row in ``registration_search`` (folded search key,
+folded surname-first sort key, event id). A ``before_flush`` listener keeps it
+when a Registration or its Person is added or changed through the ORM; rows
+written in bulk (imports, the bench generator) are topped up by
+:func:`ensure_search_keys`, which the desk calls before searching.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
+from sqlalchemy import delete, func, select
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from eventsapp.database import begin_immediate
 from eventsapp.extensions import db
-from eventsapp.models import Event, Person, Registration, RegistrationSearch
+from eventsapp.models import Event, Organisation, Person, Registration, RegistrationSearch
 
 #: Letters NFKD does not decompose.
 _LOOKALIKES = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ı": "i", "þ": "th"})
@@ -30,14 +31,20 @@ def fold(text: str) -> str:
     return " ".join(stripped.split())
 
 
-def search_key_for(registration: Registration) -> str | None:
+def keys_for(first_name: str, last_name: str, entered: str, organisation: str, email: str) -> tuple[str, str]:
+    """(sort key, search key) for one registration."""
+    sort_key = f"{fold(last_name)}\t{fold(first_name)}"[:400]
+    search_key = fold(" ".join((first_name, last_name, entered, organisation, email)))[:1000]
+    return sort_key, search_key
+
+
+def _keys_of(registration: Registration) -> tuple[str, str] | None:
     person = registration.person
     if person is None:
         return None
     organisation = registration.organisation
-    parts = [person.first_name, person.last_name, registration.organisation_name_entered or "",
-             organisation.name if organisation is not None else "", person.email or ""]
-    return fold(" ".join(parts))[:1000]
+    return keys_for(person.first_name or "", person.last_name or "", registration.organisation_name_entered or "",
+                    organisation.name if organisation is not None else "", person.email or "")
 
 
 def _refresh_search_keys(session: Session, _flush_context, _instances) -> None:
@@ -50,14 +57,18 @@ def _refresh_search_keys(session: Session, _flush_context, _instances) -> None:
     for registration in changed:
         if registration in session.deleted:
             continue
-        key = search_key_for(registration)
-        if key is None:
+        keys = _keys_of(registration)
+        if keys is None:
             continue
         entry = session.get(RegistrationSearch, registration.id) if registration.id is not None else None
         if entry is None:
-            session.add(RegistrationSearch(registration=registration, search_key=key))
-        elif entry.search_key != key:
-            entry.search_key = key
+            entry = RegistrationSearch(registration=registration)
+            session.add(entry)
+        if registration.event_id is not None:
+            entry.event_id = registration.event_id
+        else:
+            entry.event = registration.event
+        entry.sort_key, entry.search_key = keys
 
 
 def install_listener() -> None:
@@ -65,28 +76,41 @@ def install_listener() -> None:
         sa_event.listen(Session, "before_flush", _refresh_search_keys)
 
 
-def backfill_search_keys(event: Event) -> int:
-    """Add missing keys for ``event``'s registrations (e.g. imported in bulk); returns how many. Commits."""
-    def missing_ids() -> list[int]:
-        return list(db.session.scalars(
-            select(Registration.id)
-            .outerjoin(RegistrationSearch, RegistrationSearch.registration_id == Registration.id)
-            .where(Registration.event_id == event.id, RegistrationSearch.registration_id.is_(None))
-        ))
+def _counts_differ(event_id: int) -> bool:
+    registrations = db.session.scalar(select(func.count()).where(Registration.event_id == event_id))
+    keys = db.session.scalar(select(func.count()).where(RegistrationSearch.event_id == event_id))
+    return registrations != keys
 
-    if not missing_ids():
+
+def ensure_search_keys(event: Event) -> int:
+    """Give every registration of ``event`` its keys (two index-only counts when nothing is missing).
+
+    Commits when it had to add keys; returns how many it added.
+    """
+    event_id = event.id
+    if not _counts_differ(event_id):
         return 0
     begin_immediate(db.session())
-    ids = missing_ids()
-    registrations = db.session.scalars(select(Registration).where(Registration.id.in_(ids))).all()
+    db.session.execute(delete(RegistrationSearch).where(
+        RegistrationSearch.event_id == event_id,
+        RegistrationSearch.registration_id.not_in(select(Registration.id).where(Registration.event_id == event_id)),
+    ))
+    rows = db.session.execute(
+        select(Registration.id, Person.first_name, Person.last_name, Registration.organisation_name_entered,
+               Organisation.name, Person.email)
+        .join(Person, Person.id == Registration.person_id)
+        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
+        .outerjoin(RegistrationSearch, RegistrationSearch.registration_id == Registration.id)
+        .where(Registration.event_id == event_id, RegistrationSearch.registration_id.is_(None))
+    ).all()
     try:
         with db.session.begin_nested():
-            for registration in registrations:
-                key = search_key_for(registration)
-                if key is not None:
-                    db.session.add(RegistrationSearch(registration_id=registration.id, search_key=key))
+            for registration_id, first, last, entered, organisation, email in rows:
+                sort_key, search_key = keys_for(first or "", last or "", entered or "", organisation or "", email or "")
+                db.session.add(RegistrationSearch(registration_id=registration_id, event_id=event_id,
+                                                  sort_key=sort_key, search_key=search_key))
     except IntegrityError:  # another desk filled them in at the same moment
         db.session.rollback()
         return 0
     db.session.commit()
-    return len(registrations)
+    return len(rows)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
 from eventsapp.database import begin_immediate
 from eventsapp.extensions import db
@@ -22,7 +22,6 @@ from eventsapp.models import (
     AttendanceFinalisation,
     AttendanceLog,
     Event,
-    Person,
     Registration,
     RegistrationSearch,
     User,
@@ -227,61 +226,47 @@ def _like_pattern(term: str) -> str:
 
 
 def _matching(statement, query: str):
-    """Narrow ``statement`` (over Registration joined to Person) to rows matching every word typed.
+    """Narrow ``statement`` (over Registration joined to RegistrationSearch) to rows matching every word.
 
-    A word matches the folded search key ("wojcik" finds "Wójcik") or, for rows
-    without a key yet (bulk imports), the name, organisation or email as stored.
+    Words are folded like the keys, so "wojcik" finds "Wójcik" and "ŁUKASZ" finds "Łukasz".
     """
     from eventsapp.checkin.search import fold
 
-    statement = statement.outerjoin(RegistrationSearch, RegistrationSearch.registration_id == Registration.id)
-    full_name = Person.first_name + " " + Person.last_name
     for term in query.split()[:6]:
-        pattern = _like_pattern(term[:100])
         folded = fold(term[:100])
-        statement = statement.where(
-            or_(
-                RegistrationSearch.search_key.like(_like_pattern(folded), escape="\\") if folded else False,
-                full_name.ilike(pattern, escape="\\"),
-                Registration.organisation_name_entered.ilike(pattern, escape="\\"),
-                Person.email.ilike(pattern, escape="\\"),
-            )
-        )
+        if folded:
+            statement = statement.where(RegistrationSearch.search_key.like(_like_pattern(folded), escape="\\"))
     return statement
 
 
-def _by_surname(statement):
-    return statement.order_by(func.lower(Person.last_name), func.lower(Person.first_name), Registration.id)
+def _event_registrations(event: Event, statuses: tuple[str, ...]):
+    """Registrations of ``event`` with these statuses, in surname order along the search index."""
+    return (
+        select(Registration)
+        .join(RegistrationSearch, RegistrationSearch.registration_id == Registration.id)
+        .where(RegistrationSearch.event_id == event.id, Registration.event_id == event.id,
+               Registration.status.in_(statuses))
+        .options(selectinload(Registration.person), selectinload(Registration.organisation),
+                 selectinload(Registration.attendance))
+        .order_by(RegistrationSearch.sort_key, RegistrationSearch.registration_id)
+    )
 
 
 def search_registrations(event: Event, query: str, limit: int = SEARCH_LIMIT) -> list[Registration]:
     """Confirmed and waitlisted registrations whose name, organisation or email contain every word typed.
 
-    Case-insensitive ``LIKE`` over the event's registrations only (found
-    through the ``(event_id, status)`` index), ordered by surname, at most
-    ``limit`` rows. An empty query lists the first ``limit`` by surname.
+    ``LIKE`` over the event's folded search keys only, walked in surname order
+    along ``(event_id, sort_key)`` so that the first ``limit`` matches end the
+    scan. Call :func:`eventsapp.checkin.search.ensure_search_keys` first. An
+    empty query lists the first ``limit`` by surname.
     """
-    statement = (
-        select(Registration)
-        .join(Person, Person.id == Registration.person_id)
-        .where(Registration.event_id == event.id, Registration.status.in_(("confirmed", "waitlisted")))
-        .options(joinedload(Registration.person), joinedload(Registration.organisation),
-                 joinedload(Registration.attendance))
-        .limit(limit)
-    )
-    return list(db.session.scalars(_by_surname(_matching(statement, query))).unique())
+    statement = _matching(_event_registrations(event, ("confirmed", "waitlisted")), query).limit(limit)
+    return list(db.session.scalars(statement))
 
 
 def attendee_list_query(event: Event, query: str = ""):
     """The organiser's list: confirmed registrations by surname, with their attendance, for paging."""
-    statement = (
-        select(Registration)
-        .join(Person, Person.id == Registration.person_id)
-        .where(Registration.event_id == event.id, Registration.status == "confirmed")
-        .options(joinedload(Registration.person), joinedload(Registration.organisation),
-                 joinedload(Registration.attendance))
-    )
-    return _by_surname(_matching(statement, query))
+    return _matching(_event_registrations(event, ("confirmed",)), query)
 
 
 def registration_for_event(event: Event, registration_id: int) -> Registration | None:

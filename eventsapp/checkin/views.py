@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from eventsapp.checkin import bp, services
 from eventsapp.checkin.forms import NoShowForm, WalkInForm
-from eventsapp.checkin.search import backfill_search_keys
+from eventsapp.checkin.search import ensure_search_keys
 from eventsapp.extensions import db
 from eventsapp.models import Event, Registration, Sector, utcnow
 from eventsapp.permissions import can_check_in, can_manage_event, get_event_or_404
@@ -62,7 +62,7 @@ def desk(event_id: int):
     """The door volunteer's page: search, one tap to check in or undo, live counts."""
     event = get_event_or_404(event_id, can_check_in)
     session[DESK_SESSION_KEY] = event.id
-    backfill_search_keys(event)
+    ensure_search_keys(event)
     query = request.args.get("q", "").strip()[:200]
     return render_template(
         "checkin/desk.html",
@@ -79,6 +79,7 @@ def desk(event_id: int):
 def search(event_id: int):
     """Search-as-you-type: at most 25 registrations, as data and as the desk's list HTML."""
     event = get_event_or_404(event_id, can_check_in)
+    ensure_search_keys(event)
     query = request.args.get("q", "").strip()[:200]
     results = services.search_registrations(event, query)
     return jsonify(
@@ -253,6 +254,7 @@ def attendance(event_id: int):
         flash(f"Marked {marked} {'person' if marked == 1 else 'people'} as attended.", "success")
         return redirect(url_for("checkin.attendance", event_id=event.id, q=request.form.get("q") or None,
                                 page=request.form.get("page") or None))
+    ensure_search_keys(event)
     query = request.args.get("q", "").strip()[:200]
     page = db.paginate(
         services.attendee_list_query(event, query), per_page=TICK_LIST_PER_PAGE, max_per_page=TICK_LIST_PER_PAGE,

@@ -53,13 +53,28 @@ class AttendanceFinalisation(db.Model):
     finalised_by: Mapped[User | None] = relationship()
 
 
+#: Sort keys compare byte by byte on PostgreSQL too ("lee\tzoe" before "leek\tadam"), as on SQLite.
+SORT_KEY_TYPE = String(400).with_variant(String(400, collation="C"), "postgresql")
+
+
 class RegistrationSearch(db.Model):
-    """A registration's name, organisation and email folded for the desk's search ("wojcik" finds "Wójcik")."""
+    """A registration's folded search and sort keys: the desk finds "Wójcik" by typing "wojcik".
+
+    Kept by an ORM listener and topped up by the desk for rows written in bulk
+    (eventsapp.checkin.search); the desk scans only this narrow table, in
+    surname order along ``(event_id, sort_key)``, and stops at the first page.
+    """
+
+    __table_args__ = (Index("ix_registration_search_event_sort", "event_id", "sort_key"),)
 
     registration_id: Mapped[int] = mapped_column(
         ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True
     )
-    #: Case- and accent-folded "first last organisation email", see eventsapp.checkin.search.
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    #: Folded "surname<TAB>first name".
+    sort_key: Mapped[str] = mapped_column(SORT_KEY_TYPE)
+    #: Folded "first last organisation email".
     search_key: Mapped[str] = mapped_column(String(1000))
 
     registration: Mapped[Registration] = relationship()
+    event: Mapped[Event] = relationship()
