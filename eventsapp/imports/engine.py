@@ -26,6 +26,7 @@ from eventsapp.models import (
     Attendance,
     Event,
     Organisation,
+    OrganisationAlias,
     Person,
     Programme,
     Region,
@@ -169,13 +170,23 @@ class ImportPass:
                                      delimiter=source.delimiter)
         self.summary.columns = {h: columns.get(i, "") for i, h in enumerate(source.headers)}
         self.sectors = SectorResolver()
+        self._column_limits = [(index, name, min(_LIMITS.get(name, 1000), parsing.MAX_CELL_CHARS))
+                               for index, name in columns.items()]
+        self._keys: dict[str, str] = {}
+        self._sector_codes: dict[str, str | None] = {}
+        self._parsed: dict[tuple, object] = {}
+        self._now = utcnow()
         self._placeholders = itertools.count(-1, -1)
         self.organisations: dict[str, int] = {}
         self.new_organisations: dict[str, dict] = {}
+        #: Keys looked up and not found: new organisations (created once, below).
+        self.absent_organisations: set[str] = set()
         self.matched_organisation_ids: set[int] = set()
         self.people_by_email: dict[str, int] = {}
         self.people_by_name: dict[tuple, int] = {}
         self.seen_people: set[int] = set()
+        #: People this pass created: they cannot have registrations yet.
+        self.created_people: set[int] = set()
         #: (event id, person id) -> [registration id, attended]
         self.registrations: dict[tuple[int, int], list] = {}
         self.keys_seen: set[tuple[int, int]] = set()
@@ -279,16 +290,18 @@ class ImportPass:
                        f"has {len(cells):,} cells but the header row names {width} columns")
             return None
         ok = True
-        for index, field_name in self.columns.items():
-            raw = cells[index] if index < len(cells) else None
-            text = cell_text(raw)
-            if len(text) > parsing.MAX_CELL_CHARS or len(text) > _LIMITS.get(field_name, 1000):
-                self.error(number, field_name, text, f"is too long (at most {_LIMITS.get(field_name, 1000)} characters)")
+        count = len(cells)
+        for index, field_name, limit in self._column_limits:
+            raw = cells[index] if index < count else None
+            text = " ".join(raw.split()) if type(raw) is str else cell_text(raw)
+            if len(text) > limit:
+                self.error(number, field_name, text, f"is too long (at most {limit} characters)")
                 ok = False
-            elif text and parsing.looks_like_formula(text):
+            elif text and text[0] in "=+-@" and parsing.looks_like_formula(text):
                 self.error(number, field_name, text, "looks like a spreadsheet formula, not a value")
                 ok = False
-            values[field_name] = raw if isinstance(raw, datetime | date | time) else text
+            values[field_name] = raw if raw is not None and type(raw) is not str and isinstance(
+                raw, datetime | date | time) else text
         if not ok:
             return None
         return self._build_row(number, values)
@@ -305,12 +318,12 @@ class ImportPass:
             self.error(number, "email", email, "is not an email address")
             return None
         try:
-            attended = parsing.parse_bool(values["attended"]) if "attended" in values else True
+            attended = self._memo(parsing.parse_bool, values["attended"]) if "attended" in values else True
         except ValueProblem as problem:
             self.error(number, "attended", values["attended"], str(problem))
             return None
         try:
-            status = parsing.parse_status(values.get("registration_status", ""))
+            status = self._memo(parsing.parse_status, values.get("registration_status", ""))
         except ValueProblem as problem:
             self.error(number, "registration_status", values["registration_status"], str(problem))
             return None
@@ -325,13 +338,17 @@ class ImportPass:
                 return None
         organisation = values.get("organisation", "")
         sector_text = values.get("sector", "")
-        sector_code = self.sectors.resolve(sector_text) if sector_text else None
+        sector_code = None
+        if sector_text:
+            if sector_text not in self._sector_codes:
+                self._sector_codes[sector_text] = self.sectors.resolve(sector_text)
+            sector_code = self._sector_codes[sector_text]
         if sector_text and sector_code is None and len(self.summary.unknown_sectors) < 100:
             self.summary.unknown_sectors[sector_text] = self.summary.unknown_sectors.get(sector_text, 0) + 1
         row = _Row(
             number=number, first_name=first[:100], last_name=last[:100], email=email,
             email_key=normalise_email(email), organisation=organisation,
-            organisation_key=normalise_organisation_name(organisation), sector_code=sector_code,
+            organisation_key=self.organisation_key(organisation), sector_code=sector_code,
             job_title=values.get("job_title", ""), attended=attended, status=status, registered_at=registered_at,
         )
         if self.fixed_event is None and not self._event_for(row, values):
@@ -344,7 +361,7 @@ class ImportPass:
             self.error(row.number, "event_title", "", "is empty: which event is this row for?")
             return False
         try:
-            day = parsing.parse_date(values.get("event_date", ""))
+            day = self._memo(parsing.parse_date, values.get("event_date", ""))
         except ValueProblem as problem:
             self.error(row.number, "event_date", cell_text(values.get("event_date", "")), str(problem))
             return False
@@ -395,8 +412,32 @@ class ImportPass:
 
     # Resolution per chunk -------------------------------------------------------
 
+    def _memo(self, parse, value):
+        """``parse(value)``, remembered per text: columns such as dates and yes/no repeat endlessly.
+
+        :raise ValueProblem: as ``parse`` does (problems are not remembered).
+        """
+        if type(value) is not str:
+            return parse(value)
+        key = (parse, value)
+        if key not in self._parsed:
+            result = parse(value)
+            if len(self._parsed) < 10_000:
+                self._parsed[key] = result
+            return result
+        return self._parsed[key]
+
+    def organisation_key(self, name: str) -> str:
+        """normalise_organisation_name, remembered: a file repeats the same names many times."""
+        key = self._keys.get(name)
+        if key is None:
+            key = normalise_organisation_name(name)
+            if len(self._keys) < 200_000:
+                self._keys[name] = key
+        return key
+
     def _organisation_id(self, name: str, sector_code: str | None, *, host: bool = False) -> int | None:
-        key = normalise_organisation_name(name)
+        key = self.organisation_key(name)
         if not key:
             return None
         if key in self.organisations:
@@ -411,10 +452,11 @@ class ImportPass:
                         db.session.execute(update(Organisation).where(Organisation.id == organisation_id)
                                            .values(sector_id=self.sectors.sector_id(sector_code)))
             return organisation_id
-        found = find_organisation(name)
-        if found is not None:
-            self.organisations[key] = found.id
-            return found.id
+        if key not in self.absent_organisations:
+            found = find_organisation(name)
+            if found is not None:
+                self.organisations[key] = found.id
+                return found.id
         clean = " ".join(name.split())
         code = sector_code or self.sectors.propose(clean)
         organisation_id = next(self._placeholders)
@@ -428,7 +470,59 @@ class ImportPass:
                                        "host": host, "explicit": bool(sector_code)}
         return organisation_id
 
+    def _lookup_organisations(self, keys: set[str]) -> None:
+        """Resolve many normalised names at once, as directory.find_organisation does one:
+        a live organisation's key, else an alias, then on through merges to the survivor."""
+        keys = {k for k in keys if k and k not in self.organisations and k not in self.absent_organisations}
+        if not keys:
+            return
+        found: dict[str, int] = dict(db.session.execute(
+            select(Organisation.normalised_key, Organisation.id)
+            .where(Organisation.normalised_key.in_(keys), Organisation.merged_into_id.is_(None))
+        ).all())
+        remaining = keys - set(found)
+        if remaining:
+            found.update(db.session.execute(
+                select(OrganisationAlias.normalised_key, OrganisationAlias.organisation_id)
+                .where(OrganisationAlias.normalised_key.in_(remaining))
+            ).all())
+        for key, organisation_id in found.items():
+            seen = set()
+            while organisation_id not in seen:
+                seen.add(organisation_id)
+                survivor = db.session.scalar(
+                    select(Organisation.merged_into_id).where(Organisation.id == organisation_id))
+                if survivor is None:
+                    break
+                organisation_id = survivor
+            self.organisations[key] = organisation_id
+        self.absent_organisations.update(keys - set(found))
+
+    def _insert_new_organisations(self, chunk: list[_Row]) -> None:
+        """Create, in one INSERT per chunk, the organisations its rows name that don't exist yet."""
+        first_rows: dict[str, _Row] = {}
+        for row in chunk:
+            key = row.organisation_key
+            if key and key not in self.organisations and key not in first_rows:
+                first_rows[key] = row
+        if not first_rows:
+            return
+        values = []
+        for key, row in first_rows.items():
+            name = " ".join(row.organisation.split())
+            code = row.sector_code or self.sectors.propose(name)
+            values.append({"name": name, "normalised_key": key, "sector_id": self.sectors.sector_id(code)})
+            self.new_organisations[key] = {"name": name, "sector": code or "", "rows": 0, "host": False,
+                                           "explicit": bool(row.sector_code)}
+        ids = db.session.execute(
+            insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True), values
+        ).scalars().all()
+        self.organisations.update(zip(first_rows, ids, strict=True))
+
     def process(self, chunk: list[_Row]) -> None:
+        self._lookup_organisations({row.organisation_key for row in chunk})
+        if self.write:
+            self._insert_new_organisations(chunk)
         for row in chunk:
             if row.event_key is not None:
                 row.event_id = self.events[row.event_key][0]
@@ -492,6 +586,7 @@ class ImportPass:
                 [{"first_name": rows[0].first_name, "last_name": rows[0].last_name, "email": rows[0].email,
                   "email_key": rows[0].email_key} for rows in groups],
             ).scalars().all()
+            self.created_people.update(ids)
             for rows, person_id in zip(groups, ids, strict=True):
                 self._remember_person(rows[0], person_id)
                 for row in rows:
@@ -521,7 +616,8 @@ class ImportPass:
 
     def _resolve_registrations(self, chunk: list[_Row]) -> None:
         wanted = {(r.event_id, r.person_id) for r in chunk
-                  if r.event_id > 0 and r.person_id > 0 and (r.event_id, r.person_id) not in self.registrations}
+                  if r.event_id > 0 and r.person_id > 0 and r.person_id not in self.created_people
+                  and (r.event_id, r.person_id) not in self.registrations}
         if wanted:
             query = (
                 select(Registration.id, Registration.event_id, Registration.person_id, Attendance.id)
@@ -559,7 +655,7 @@ class ImportPass:
                 "event_id": row.event_id, "person_id": row.person_id, "organisation_id": row.organisation_id,
                 "organisation_name_entered": row.organisation[:200], "email_key": row.email_key,
                 "status": row.status, "source": "import", "job_title": row.job_title[:200],
-                "created_at": row.registered_at or utcnow(), "updated_at": utcnow(),
+                "created_at": row.registered_at or self._now, "updated_at": self._now,
             }
             pending[key] = {"values": values, "attended": row.attended}
             if not self.write:
@@ -578,7 +674,7 @@ class ImportPass:
             label = f"Imported from {self.target.file_label}"[:500] if self.target.file_label else "Imported"
             starts = {event_id: starts_at for event_id, starts_at in self._event_starts()}
             db.session.execute(insert(Attendance), [
-                {"registration_id": rid, "method": "import", "checked_in_at": starts.get(eid) or utcnow(),
+                {"registration_id": rid, "method": "import", "checked_in_at": starts.get(eid) or self._now,
                  "note": label} for rid, eid in attend_ids
             ])
             db.session.execute(
