@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 
 import pytest
 from sqlalchemy import select
@@ -73,6 +74,20 @@ def test_a_stale_token_on_a_signed_in_form_changes_nothing_and_keeps_the_input(a
         assert db.session.scalar(select(User).where(User.email == email)) is not None
 
 
+@pytest.mark.parametrize("app", [{**CSRF_ON, "WTF_CSRF_TIME_LIMIT": 1}], indirect=True)
+def test_an_expired_token_keeps_the_input_too(app, client, make_user, monkeypatch):
+    user = make_user()
+    token = csrf_token(client.get("/auth/login").get_data(as_text=True))
+    later = time.time() + 5
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
+    response = client.post(
+        "/auth/login", data={"email": user.email, "password": factories.PASSWORD, "csrf_token": token}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "This form had expired" in html and f'value="{user.email}"' in html and "Sign out" not in html
+
+
 @pytest.mark.parametrize("app", [CSRF_ON], indirect=True)
 def test_a_button_without_a_token_does_nothing_and_explains(app, client, make_user):
     user = make_user()
@@ -81,6 +96,21 @@ def test_a_button_without_a_token_does_nothing_and_explains(app, client, make_us
     assert response.status_code == 400
     assert "This form had expired" in response.get_data(as_text=True)
     assert client.get("/auth/password/change").status_code == 200  # still signed in
+
+
+@pytest.mark.parametrize("app", [CSRF_ON], indirect=True)
+def test_a_remove_button_with_a_stale_token_removes_nobody(app, client, make_user, make_organisation, db):
+    from eventsapp.models import Membership
+
+    host = make_organisation()
+    door = make_user(role="door", organisation=host)
+    membership_id = db.session.scalar(select(Membership.id).where(Membership.user_id == door.id))
+    sign_in_with_token(client, make_user(role="organiser", organisation=host))
+    response = client.post(f"/organisations/{host.id}/members/{membership_id}/remove",
+                           data={"csrf_token": "stale"})
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Membership, membership_id) is not None
 
 
 @pytest.mark.parametrize("app", [CSRF_ON], indirect=True)
