@@ -63,7 +63,7 @@ def test_organiser_schedules_and_publishes_an_event_across_the_clock_change(page
 
     page.goto("/dashboard/")
     assert page.locator("#upcoming-heading").is_visible()
-    assert page.get_by_role("link", name="Autumn bridges").is_visible()
+    assert page.get_by_role("link", name="Autumn bridges", exact=True).is_visible()
     assert_accessible(page)
 
 
