@@ -24,7 +24,15 @@ from sqlalchemy import func, or_, select
 
 from eventsapp.extensions import db
 from eventsapp.mail import build_message, queue
-from eventsapp.models import Membership, Organisation, Sector, User, normalise_organisation_name
+from eventsapp.models import (
+    Event,
+    Membership,
+    Organisation,
+    Registration,
+    Sector,
+    User,
+    normalise_organisation_name,
+)
 from eventsapp.permissions import is_coordinator, roles_by_organisation
 from eventsapp.tokens import make_token, read_token
 
@@ -68,11 +76,20 @@ def get_organisation_or_404(organisation_id: int, user) -> Organisation:
     abort(404)
 
 
-def list_organisations(user, search: str = "", page: int = 1, per_page: int = 20):
-    """The organisations ``user`` can see here: all live ones for a coordinator, else their own."""
+def list_organisations(user, search: str = "", page: int = 1, per_page: int = 20, everyone: bool = False):
+    """The organisations ``user`` can see here: their own, or for a coordinator the host
+    organisations (with members or events, or that no attendee came from), or with
+    ``everyone`` every live organisation (including attendees' employers)."""
     query = select(Organisation).where(Organisation.merged_into_id.is_(None))
     if not is_coordinator(user):
         query = query.where(Organisation.id.in_(list(roles_by_organisation(user)) or [-1]))
+    elif not everyone:
+        # Hosts: organisations with members or events, or added here (no attendee came from them).
+        query = query.where(or_(
+            select(Membership.id).where(Membership.organisation_id == Organisation.id).exists(),
+            select(Event.id).where(Event.host_organisation_id == Organisation.id).exists(),
+            ~select(Registration.id).where(Registration.organisation_id == Organisation.id).exists(),
+        ))
     search = search.strip()
     if search:
         pattern = f"%{search.lower()}%"

@@ -42,10 +42,11 @@ def _sector_choices(form: OrganisationForm) -> None:
 def index():
     search = request.args.get("q", "")[:200]
     page = request.args.get("page", 1, type=int)
-    pagination = list_organisations(current_user, search=search, page=max(page, 1))
+    everyone = request.args.get("all") == "1"
+    pagination = list_organisations(current_user, search=search, page=max(page, 1), everyone=everyone)
     counts = member_counts([o.id for o in pagination.items])
     return render_template(
-        "organisations/index.html", pagination=pagination, search=search, counts=counts,
+        "organisations/index.html", pagination=pagination, search=search, counts=counts, everyone=everyone,
         coordinator=is_coordinator(current_user), can_manage=can_manage,
     )
 

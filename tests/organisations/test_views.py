@@ -62,12 +62,29 @@ def test_the_coordinator_list_searches_and_paginates(client, db, login_as, make_
         make_organisation(f"Searchable Group {n:02d}")
     make_organisation("Other Council")
     login_as("coordinator")
-    first = client.get("/organisations/").get_data(as_text=True)
+    first = client.get("/organisations/?all=1").get_data(as_text=True)
     assert "Page 1 of 2" in first
-    found = client.get("/organisations/?q=council").get_data(as_text=True)
+    found = client.get("/organisations/?q=council&all=1").get_data(as_text=True)
     assert "Other Council" in found and "Searchable Group" not in found
     none = client.get("/organisations/?q=zzzz").get_data(as_text=True)
     assert "No organisation matches" in none
+
+
+def test_the_coordinator_sees_host_organisations_first(
+    client, db, login_as, make_organisation, make_event, make_user, make_registration
+):
+    hosting = make_organisation("Hosting Trust")
+    make_event(host=hosting)
+    with_members = make_organisation("Members Forum")
+    make_user(role="door", organisation=with_members)
+    employer = make_organisation("Attendee Employer Ltd")
+    make_registration(event=make_event(host=hosting), organisation=employer)
+    make_organisation("Just Added Group")
+    login_as("coordinator")
+    hosts = client.get("/organisations/").get_data(as_text=True)
+    assert "Hosting Trust" in hosts and "Members Forum" in hosts and "Just Added Group" in hosts
+    assert "Attendee Employer" not in hosts
+    assert "Attendee Employer" in client.get("/organisations/?all=1").get_data(as_text=True)
 
 
 def test_an_organiser_sees_only_its_own_organisations(client, db, login_as, make_organisation):
