@@ -74,3 +74,32 @@ def test_coordinator_invites_an_organiser_who_sets_a_password(app, db, page, ass
     sign_in(page, "olu.organiser@example.org", PASSPHRASE)
     assert page.get_by_text("You are signed in.").is_visible()
     assert page.get_by_text("Olu Organiser").first.is_visible()
+
+
+def test_account_pages_are_accessible(app, db, page, assert_accessible):
+    from eventsapp.auth.passwords import make_reset_token
+
+    user = factories.make_user(role="organiser", email="pat@example.org")
+    for path in ("/auth/password/forgot", f"/auth/password/reset/{make_reset_token(user)}",
+                 "/auth/password/reset/not-a-token"):
+        page.goto(path)
+        assert page.get_by_role("heading", level=1).is_visible()
+        assert_accessible(page)
+    sign_in(page, "pat@example.org", factories.PASSWORD)
+    page.goto("/auth/password/change")
+    page.get_by_role("button", name="Change password").click()  # empty: errors at the fields
+    assert page.get_by_text("There are problems with what you entered").is_visible()
+    assert_accessible(page)
+
+
+def test_invitation_page_fits_a_phone(app, db, phone_page, assert_accessible):
+    from eventsapp.tokens import make_token
+
+    host = factories.make_organisation("Phone Friendly Trust")
+    by = factories.make_user(role="organiser", organisation=host)
+    token = make_token("invitation", {"email": "phone@example.org", "org": host.id, "role": "door", "by": by.id})
+    phone_page.goto(f"/organisations/invitation/{token}")
+    assert phone_page.get_by_role("button", name="Create my account").is_visible()
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways ({width}px)"
+    assert_accessible(phone_page)
