@@ -51,6 +51,9 @@ from eventsapp.timeutil import to_local, to_utc
 
 log = logging.getLogger(__name__)
 
+#: Query-string keys of the public lists' filters.
+FILTER_NAMES = ("q", "region", "programme", "host", "month")
+
 
 def send_queued() -> None:
     """Send mail queued by the registration services; the change is committed either way."""
@@ -99,7 +102,8 @@ def _listing(template: str, paginate, show_places: bool):
     if show_places:
         found = registration_counts([event.id for event in pagination.items])
         counts = {event.id: found.get(event.id, RegistrationCounts()) for event in pagination.items}
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    # Only the filters travel to the page links (never "_external", "endpoint" or other url_for arguments).
+    args = {name: request.args[name] for name in FILTER_NAMES if request.args.get(name)}
     return render_template(template, form=form, filters=filters, pagination=pagination, counts=counts,
                            page_args=args)
 
