@@ -54,7 +54,13 @@ def local_datetime_field(label: str, required: bool) -> DateTimeLocalField:
     )
 
 
+#: Years an event date may fall in: catches typos like 0202 or 20277 before they reach the database.
+YEARS = range(2000, 2101)
+
+
 def check_time_exists(form, field) -> None:
+    if field.data and field.data.year not in YEARS:
+        raise ValidationError(f"Enter a date between {YEARS[0]} and {YEARS[-1]}.")
     if field.data and not local_time_exists(field.data):
         raise ValidationError(
             f"{field.data:%H:%M} does not exist on {field.data:%-d %B %Y} in UK time: the clocks go "

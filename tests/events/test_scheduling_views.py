@@ -78,6 +78,8 @@ def field_error(html: str, field_id: str) -> bool:
          "registration_closes_at", "close after it opens"),
         ({"region": "99999"}, "region", "Not a valid choice"),
         ({"region": "0"}, "region", "Choose the region"),
+        ({"starts_at": "0001-01-01T00:00", "ends_at": "9999-12-31T23:59"}, "starts_at", "between 2000 and 2100"),
+        ({"cohosts": "99999"}, "cohosts", "not a valid choice"),
         ({"programme": "99999"}, "programme", "Not a valid choice"),
     ],
 )
