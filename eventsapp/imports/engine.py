@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, insert, select, tuple_, update
+from sqlalchemy import func, insert, select, update
 
 from eventsapp.directory import find_organisation
 from eventsapp.extensions import db
@@ -620,14 +620,23 @@ class ImportPass:
                   and (r.event_id, r.person_id) not in self.registrations}
         if wanted:
             query = (
-                select(Registration.id, Registration.event_id, Registration.person_id, Attendance.id)
+                select(Registration.id, Registration.event_id, Registration.person_id, Attendance.id,
+                       Registration.status)
                 .outerjoin(Attendance, Attendance.registration_id == Registration.id)
-                .where(tuple_(Registration.event_id, Registration.person_id).in_(list(wanted)))
+                # By person (indexed) rather than a (event, person) row-value IN, which SQLite scans.
+                .where(Registration.person_id.in_({person for _, person in wanted}),
+                       Registration.event_id.in_({event for event, _ in wanted}))
                 .order_by(Registration.id)
             )
-            for registration_id, event_id, person_id, attendance_id in db.session.execute(query):
-                self.registrations.setdefault((event_id, person_id), [registration_id, attendance_id is not None])
-                self.summary.registrations_existing += 1
+            found: dict[tuple, tuple] = {}
+            for registration_id, event_id, person_id, attendance_id, status in db.session.execute(query):
+                key = (event_id, person_id)
+                # Of several registrations (cancelled, then booked again) the live one counts.
+                if key in wanted and (key not in found or found[key][2] == "cancelled"):
+                    found[key] = (registration_id, attendance_id is not None, status)
+            for key, (registration_id, attended, _status) in found.items():
+                self.registrations[key] = [registration_id, attended]
+            self.summary.registrations_existing += len(found)
         attend_ids: list[tuple[int, int]] = []
         pending: dict[tuple, dict] = {}
         for row in chunk:
