@@ -223,3 +223,25 @@ def test_parse_helpers_are_streaming_friendly():
     assert guess_field("  E-Mail Address ") == "email" and guess_field("ORGANIZATION") == "organisation"
     assert guess_field("Checked in?") == "attended" and guess_field("Surname") == "last_name"
     assert split_full_name("Mary Ann Smith") == ("Mary Ann", "Smith")
+
+
+def test_a_second_sheet_adds_the_attendance_of_a_no_show_who_came_after_all(db, make_event, write_file):
+    event = make_event()
+    first = write_file("a.csv", HEADER + "Ann,Jones,ann@example.org,Org,no\r\nBob,Li,bob@example.org,Org,yes\r\n")
+    commit_import(first, ImportTarget(event_id=event.id))
+    second = write_file("b.csv", HEADER + "Ann,Jones,ANN@example.org,Org,yes\r\nBob,Li,bob@example.org,Org,no\r\n")
+    summary = commit_import(second, ImportTarget(event_id=event.id))
+    assert (summary.registrations_new, summary.registrations_existing, summary.attendances_new) == (0, 2, 1)
+    db.session.expire_all()
+    assert db.session.query(Registration).count() == 2
+    # Ann's attendance was added; Bob's recorded attendance is never taken away by a later "no".
+    assert sorted(db.session.scalars(select(Person.first_name).join(Registration).join(Attendance))) == [
+        "Ann", "Bob"]
+
+
+def test_same_person_twice_for_one_event_in_a_file_is_one_registration(db, make_event, write_file):
+    event = make_event()
+    path = write_file("a.csv", HEADER + "Ann,Jones,ann@example.org,Org,no\r\nAnn,Jones,Ann@Example.org,Org,yes\r\n")
+    summary = commit_import(path, ImportTarget(event_id=event.id))
+    assert (summary.registrations_new, summary.attendances_new, summary.repeated_rows) == (1, 1, 1)
+    assert db.session.query(Attendance).count() == 1
