@@ -13,11 +13,14 @@ from eventsapp.extensions import db
 from eventsapp.models import Event, User, utcnow
 from eventsapp.permissions import roles_by_organisation
 
+#: The dashboard's groups, each paginated on its own (query parameter = group name).
+GROUPS = ("upcoming", "drafts", "past")
+
 
 @dataclass
 class Dashboard:
-    upcoming: list[Event]
-    drafts: list[Event]
+    upcoming: Pagination
+    drafts: Pagination
     past: Pagination
     counts: dict[int, RegistrationCounts] = field(default_factory=dict)
 
@@ -36,19 +39,23 @@ def my_events(user: User) -> Select:
     )
 
 
-def dashboard_for(user: User, past_page: int = 1, per_page: int = 20) -> Dashboard:
-    """Upcoming, draft and (paginated) past events, with counts from one grouped query."""
+def dashboard_for(user: User, pages: dict[str, int] | None = None, per_page: int = 25) -> Dashboard:
+    """Upcoming, draft and past events (each paginated), with counts from one grouped query."""
+    pages = pages or {}
     now = utcnow()
     events = my_events(user)
-    upcoming = list(db.session.scalars(
-        events.where(Event.status != "draft", Event.ends_at >= now).order_by(Event.starts_at, Event.id)
-    ))
-    drafts = list(db.session.scalars(events.where(Event.status == "draft").order_by(Event.starts_at, Event.id)))
-    past = db.paginate(
-        events.where(Event.status != "draft", Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc()),
-        page=past_page, per_page=per_page, error_out=False,
-    )
-    shown = upcoming + drafts + list(past.items)
+    queries = {
+        "upcoming": events.where(Event.status != "draft", Event.ends_at >= now).order_by(Event.starts_at, Event.id),
+        "drafts": events.where(Event.status == "draft").order_by(Event.starts_at, Event.id),
+        "past": events.where(Event.status != "draft", Event.ends_at < now).order_by(
+            Event.starts_at.desc(), Event.id.desc()
+        ),
+    }
+    paginated = {
+        group: db.paginate(query, page=pages.get(group, 1), per_page=per_page, error_out=False)
+        for group, query in queries.items()
+    }
+    shown = [event for pagination in paginated.values() for event in pagination.items]
     found = registration_counts([event.id for event in shown])
     counts = {event.id: found.get(event.id, RegistrationCounts()) for event in shown}
-    return Dashboard(upcoming=upcoming, drafts=drafts, past=past, counts=counts)
+    return Dashboard(**paginated, counts=counts)

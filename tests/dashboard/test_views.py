@@ -105,3 +105,19 @@ def test_door_volunteer_sees_events_with_a_link_to_the_desk_not_to_manage(client
     assert f'href="/events/{event.id}/manage"' not in html
     assert f'href="/events/{event.id}"' in html
     assert "Schedule an event" not in html
+
+
+def test_each_group_is_paginated_on_its_own(app, client, login_as, make_organisation, make_event):
+    mine = make_organisation()
+    now = utcnow()
+    for n in range(27):
+        make_event(host=mine, title=f"Upcoming {n:02d}", starts_at=now + timedelta(days=n + 1))
+    make_event(host=mine, title="Only draft", status="draft")
+    login_as("organiser", mine)
+    first = client.get("/dashboard/").get_data(as_text=True)
+    assert "Upcoming 24" in first and "Upcoming 25" not in first
+    assert "/dashboard/?upcoming=2" in first
+    second = client.get("/dashboard/?upcoming=2").get_data(as_text=True)
+    upcoming = section(second, "upcoming-heading")
+    assert "Upcoming 25" in upcoming and "Upcoming 26" in upcoming and "Upcoming 24" not in upcoming
+    assert "Only draft" in second  # the other groups stay on their first page

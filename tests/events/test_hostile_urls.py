@@ -29,5 +29,5 @@ def test_page_links_carry_only_the_filters(app, client, make_event):
     make_event()
     make_event()
     html = client.get("/events/?_external=1&_scheme=javascript&_anchor=x&region=TLJ").get_data(as_text=True)
-    assert "/events/?page=2&amp;region=TLJ" in html
+    assert "/events/?region=TLJ&amp;page=2" in html or "/events/?page=2&amp;region=TLJ" in html
     assert "javascript" not in html and "http://localhost/events/?page" not in html
