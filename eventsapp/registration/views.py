@@ -76,7 +76,9 @@ def register(event_id: int):
             db.session.rollback()
             emails.discard()
             return render_template("registration/closed.html", event=event, reason=str(closed))
-        except OperationalError:  # the database stayed busy beyond its timeout
+        except OperationalError as error:
+            if not database_busy(error):
+                raise
             db.session.rollback()
             emails.discard()
             current_app.logger.exception("registration: database busy")
@@ -88,6 +90,12 @@ def register(event_id: int):
     state = panel_state(event)
     return render_template("registration/register.html", event=event, form=form, **state), (
         422 if form.errors else 200)
+
+
+def database_busy(error: OperationalError) -> bool:
+    """True when the database stayed locked beyond its timeout (SQLite busy, PostgreSQL lock/deadlock)."""
+    text = str(getattr(error, "orig", error)).lower()
+    return any(words in text for words in ("database is locked", "lock timeout", "deadlock", "busy"))
 
 
 @bp.get("/registration/organisations.json")
