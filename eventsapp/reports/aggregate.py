@@ -39,9 +39,11 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     null,
     or_,
     select,
+    tuple_,
     union_all,
 )
 from sqlalchemy.orm import aliased
@@ -281,6 +283,7 @@ def attendance_select(scope: ReportScope, now: datetime | None = None):
             func.coalesce(host.merged_into_id, host.id).label("host_id"),
             case((is_individual, None), else_=survivor.id).label("organisation_id"),
             case((survivor.id.is_(None), individual), else_=survivor.sector_id).label("sector_id"),
+            case((Registration.status == "confirmed", 1), else_=0).label("confirmed"),
         )
         .select_from(Attendance)
         .join(Registration, Registration.id == Attendance.registration_id)
@@ -302,6 +305,11 @@ class _Counts:
     attendances: int
     people: int
     organisations: int
+    #: Attendances whose registration is confirmed (to derive no-shows per event).
+    confirmed: int = 0
+
+
+EMPTY = _Counts(0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -324,9 +332,63 @@ GROUPINGS = {
 }
 
 
+def _counted_columns(att) -> list:
+    return [
+        func.count().label("attendances"),
+        func.count(distinct(att.c.person_id)).label("people"),
+        func.count(distinct(att.c.organisation_id)).label("organisations"),
+        func.count(case((att.c.confirmed == 1, 1))).label("confirmed"),
+    ]
+
+
 def _aggregate(scope: ReportScope, now: datetime) -> _Aggregates:
-    """Every attendance figure in ONE statement: the attendances in scope are joined and
-    resolved once (a materialised CTE), then counted per grouping (UNION ALL of GROUP BYs)."""
+    """Every attendance figure from one pass over the attendances in scope.
+
+    PostgreSQL: one ``GROUP BY GROUPING SETS`` over the joined rows. SQLite (no
+    grouping sets): the joined rows are resolved once into a materialised CTE
+    and counted per grouping with a ``UNION ALL`` of ``GROUP BY``s, in one
+    statement. Both return one row per group, never one per attendance.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        total, by, repeat_people = _aggregate_grouping_sets(scope, now)
+    else:
+        total, by, repeat_people = _aggregate_union(scope, now)
+    events = _event_bookings(scope, now, by["event"])
+    return _Aggregates(total, repeat_people, by, events)
+
+
+def _repeaters(att):
+    per_person = (
+        select(att.c.person_id, func.count(distinct(att.c.event_id)).label("events"))
+        .group_by(att.c.person_id).subquery("per_person")
+    )
+    return select(func.count()).select_from(per_person).where(per_person.c.events > 1)
+
+
+def _aggregate_grouping_sets(scope: ReportScope, now: datetime):
+    att = attendance_rows(scope, now)
+    keys = ("sector_id", "region_id", "event_id", "host_id")
+    # GROUPING() sets a bit (from the left: sector 8, region 4, event 2, host 1) per column NOT grouped by.
+    kinds = {15: "total", 7: "sector", 11: "region", 13: "event", 14: "host", 3: "sector_region"}
+    statement = select(
+        func.grouping(*[att.c[k] for k in keys]), *[att.c[k] for k in keys], *_counted_columns(att)
+    ).group_by(func.grouping_sets(
+        literal_column("()"), att.c.sector_id, att.c.region_id, att.c.event_id, att.c.host_id,
+        tuple_(att.c.sector_id, att.c.region_id),
+    ))
+    total = EMPTY
+    by: dict[str, dict[tuple, _Counts]] = {kind: {} for kind in GROUPINGS}
+    for bits, sector_id, region_id, event_id, host_id, *counts in db.session.execute(statement):
+        kind = kinds[bits]
+        values = {"sector_id": sector_id, "region_id": region_id, "event_id": event_id, "host_id": host_id}
+        if kind == "total":
+            total = _Counts(*counts)
+        else:
+            by[kind][tuple(values[k] for k in GROUPINGS[kind])] = _Counts(*counts)
+    return total, by, db.session.scalar(_repeaters(att)) or 0
+
+
+def _aggregate_union(scope: ReportScope, now: datetime):
     att = attendance_select(scope, now).cte("att").prefix_with("MATERIALIZED")
     no_key = cast(null(), Integer)
 
@@ -336,54 +398,58 @@ def _aggregate(scope: ReportScope, now: datetime) -> _Aggregates:
         second = cast(columns[1], Integer) if len(columns) > 1 else no_key
         statement = select(
             cast(literal(kind), String(20)).label("kind"), first.label("k1"), second.label("k2"),
-            func.count().label("attendances"),
-            func.count(distinct(att.c.person_id)).label("people"),
-            func.count(distinct(att.c.organisation_id)).label("organisations"),
+            *_counted_columns(att),
         ).select_from(att)
         return statement.group_by(*columns) if columns else statement
 
-    per_person = (
-        select(att.c.person_id, func.count(distinct(att.c.event_id)).label("events"))
-        .group_by(att.c.person_id).subquery("per_person")
+    repeaters = _repeaters(att).subquery("repeaters")
+    repeat_row = select(
+        cast(literal("repeat"), String(20)), no_key, no_key, repeaters.c[0], literal(0), literal(0), literal(0)
     )
-    repeaters = select(
-        cast(literal("repeat"), String(20)), no_key, no_key, func.count(), literal(0), literal(0)
-    ).select_from(per_person).where(per_person.c.events > 1)
-    statement = union_all(counted("total", ()), *[counted(k, keys) for k, keys in GROUPINGS.items()], repeaters)
-    total, repeat_people = _Counts(0, 0, 0), 0
+    statement = union_all(counted("total", ()), *[counted(k, keys) for k, keys in GROUPINGS.items()], repeat_row)
+    total, repeat_people = EMPTY, 0
     by: dict[str, dict[tuple, _Counts]] = {kind: {} for kind in GROUPINGS}
-    for kind, k1, k2, attendances, people, organisations in db.session.execute(statement):
+    for kind, k1, k2, *counts in db.session.execute(statement):
         if kind == "total":
-            total = _Counts(attendances, people, organisations)
+            total = _Counts(*counts)
         elif kind == "repeat":
-            repeat_people = attendances
+            repeat_people = counts[0]
         else:
-            key = (k1,) if k2 is None and len(GROUPINGS[kind]) == 1 else (k1, k2)
-            by[kind][key] = _Counts(attendances, people, organisations)
-    return _Aggregates(total, repeat_people, by, _event_bookings(scope, now))
+            by[kind][(k1,) if len(GROUPINGS[kind]) == 1 else (k1, k2)] = _Counts(*counts)
+    return total, by, repeat_people
 
 
-def _event_bookings(scope: ReportScope, now: datetime) -> list[tuple]:
-    """One row per event held in scope, with its booking counts (one GROUP BY)."""
+def _event_bookings(scope: ReportScope, now: datetime, attended: dict[tuple, _Counts]) -> list[tuple]:
+    """One row per event held in scope with its booking counts; no-shows are confirmed
+    registrations minus confirmed attendances (counted in the attendance pass)."""
     host = aliased(Organisation)
     status = Registration.status
-    return [tuple(row) for row in db.session.execute(
+    in_scope = select(Event.id).where(*scope_conditions(scope, now))
+    bookings = (
+        select(
+            Registration.event_id.label("event_id"),
+            func.count(case((status == "confirmed", 1))).label("confirmed"),
+            func.count(case((status == "cancelled", 1))).label("cancelled"),
+            func.count(case((status == "waitlisted", 1))).label("waitlisted"),
+        )
+        .where(Registration.event_id.in_(in_scope))
+        .group_by(Registration.event_id)
+        .subquery("bookings")
+    )
+    rows = db.session.execute(
         select(
             Event.id, Event.title, Event.starts_at, Event.town, Event.region_id,
             func.coalesce(host.merged_into_id, host.id),
-            func.count(case((status == "confirmed", 1))),
-            func.count(case((status == "cancelled", 1))),
-            func.count(case((status == "waitlisted", 1))),
-            func.count(case((and_(status == "confirmed", Attendance.id.is_(None)), 1))),
+            func.coalesce(bookings.c.confirmed, 0),
+            func.coalesce(bookings.c.cancelled, 0),
+            func.coalesce(bookings.c.waitlisted, 0),
         )
         .join(host, host.id == Event.host_organisation_id)
-        .outerjoin(Registration, Registration.event_id == Event.id)
-        .outerjoin(Attendance, Attendance.registration_id == Registration.id)
+        .outerjoin(bookings, bookings.c.event_id == Event.id)
         .where(*scope_conditions(scope, now))
-        .group_by(Event.id, Event.title, Event.starts_at, Event.town, Event.region_id,
-                  host.merged_into_id, host.id)
         .order_by(Event.starts_at, Event.id)
-    )]
+    )
+    return [(*row, row[6] - attended.get((row[0],), EMPTY).confirmed) for row in rows]
 
 
 def _returning(scope: ReportScope, key: str, last_start: datetime | None, now: datetime) -> int:
@@ -467,7 +533,7 @@ def _region_rows(data: _Aggregates) -> tuple[RegionRow, ...]:
     regions = db.session.scalars(
         select(Region).where(Region.id.in_(events_per_region)).order_by(Region.sort_order, Region.name)
     )
-    empty = _Counts(0, 0, 0)
+    empty = EMPTY
     return tuple(
         RegionRow(region.code, region.name, events_per_region[region.id],
                   (c := data.by["region"].get((region.id,), empty)).attendances, c.people, c.organisations)
@@ -480,7 +546,7 @@ def _event_rows(data: _Aggregates) -> tuple[EventRow, ...]:
     host_names = dict(db.session.execute(
         select(Organisation.id, Organisation.name).where(Organisation.id.in_({row[5] for row in data.events}))
     ).all())
-    empty = _Counts(0, 0, 0)
+    empty = EMPTY
     rows = []
     for event_id, title, starts_at, town, region_id, host_id, confirmed, cancelled, _, no_shows in data.events:
         counts = data.by["event"].get((event_id,), empty)
@@ -498,7 +564,7 @@ def _host_rows(data: _Aggregates) -> tuple[HostRow, ...]:
         select(Organisation.id, Organisation.name).where(Organisation.id.in_(events_per_host))
         .order_by(Organisation.name)
     ).all()
-    empty = _Counts(0, 0, 0)
+    empty = EMPTY
     return tuple(
         HostRow(host_id, name, events_per_host[host_id],
                 (c := data.by["host"].get((host_id,), empty)).attendances, c.people, c.organisations)
