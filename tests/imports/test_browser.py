@@ -1,0 +1,45 @@
+"""The import pages in Chromium: upload, preview, confirm; accessible (axe-core) on desktop and phone."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+from tests.imports.samples import attendance_file
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(page, user):
+    page.goto("/auth/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.mark.parametrize("app", [{"IMPORTS_BACKGROUND": True}], indirect=True)
+def test_coordinator_uploads_previews_and_imports_a_programme(page, db, tmp_path, assert_accessible):
+    """Checking and importing run in a background thread; imports.js polls and shows the result."""
+    network = factories.make_organisation("Good Relations Network")
+    _sign_in(page, factories.make_user(role="coordinator", organisation=network))
+    page.goto("/imports/")
+    assert page.get_by_role("heading", name="Import an attendance list").is_visible()
+    assert_accessible(page)
+    path = tmp_path / "sheet.csv"
+    path.write_bytes(attendance_file().data)
+    page.get_by_label("Attendance list").set_input_files(str(path))
+    page.get_by_label("Import into").select_option("new")
+    page.get_by_label("Slug of the new programme").fill("gr-2013")
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("button", name="Import 358 rows").wait_for()
+    assert page.get_by_role("heading", name="New organisations to review").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Import 358 rows").click()
+    page.get_by_text("Imported: 358 registrations and 358 attendances added.").wait_for()
+
+
+def test_synonyms_page_is_accessible_on_a_phone(phone_page, db, assert_accessible):
+    _sign_in(phone_page, factories.make_user(role="coordinator"))
+    phone_page.goto("/imports/synonyms")
+    assert phone_page.get_by_role("heading", name="Sector synonyms").is_visible()
+    assert_accessible(phone_page)
