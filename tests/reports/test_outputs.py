@@ -226,3 +226,13 @@ def test_an_organiser_outside_the_programme_gets_404(client, known, login_as):
     login_as("organiser")
     assert client.get(f"/api/v1/reports?programme={known.programme.slug}").status_code == 404
     assert client.get(f"/reports/?programme={known.programme.slug}").status_code == 404
+
+
+def test_event_panel_waits_for_the_event_to_happen(app, db, make_event):
+    from flask import render_template_string
+
+    event = make_event()  # a week from now
+    with app.test_request_context():
+        html = render_template_string('{% include "reports/_event_panel.html" %}', event=event)
+    assert "becomes available once it has taken place" in html
+    assert "/reports/events/" not in html
