@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 
 from eventsapp.directory import find_organisation
 from eventsapp.extensions import db
@@ -515,7 +515,7 @@ class ImportPass:
             self.new_organisations[key] = {"name": name, "sector": code or "", "rows": 0, "host": False,
                                            "explicit": bool(row.sector_code)}
         ids = db.session.execute(
-            insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True), values
+            Organisation.__table__.insert().returning(Organisation.__table__.c.id, sort_by_parameter_order=True), values
         ).scalars().all()
         self.organisations.update(zip(first_rows, ids, strict=True))
 
@@ -582,7 +582,7 @@ class ImportPass:
         if pending:
             groups = list(pending.values())
             ids = db.session.execute(
-                insert(Person).returning(Person.id, sort_by_parameter_order=True),
+                Person.__table__.insert().returning(Person.__table__.c.id, sort_by_parameter_order=True),
                 [{"first_name": rows[0].first_name, "last_name": rows[0].last_name, "email": rows[0].email,
                   "email_key": rows[0].email_key} for rows in groups],
             ).scalars().all()
@@ -672,7 +672,7 @@ class ImportPass:
         if self.write and pending:
             keys = list(pending)
             ids = db.session.execute(
-                insert(Registration).returning(Registration.id, sort_by_parameter_order=True),
+                Registration.__table__.insert().returning(Registration.__table__.c.id, sort_by_parameter_order=True),
                 [pending[k]["values"] for k in keys],
             ).scalars().all()
             for key, registration_id in zip(keys, ids, strict=True):
@@ -682,7 +682,7 @@ class ImportPass:
         if attend_ids:
             label = f"Imported from {self.target.file_label}"[:500] if self.target.file_label else "Imported"
             starts = {event_id: starts_at for event_id, starts_at in self._event_starts()}
-            db.session.execute(insert(Attendance), [
+            db.session.execute(Attendance.__table__.insert(), [
                 {"registration_id": rid, "method": "import", "checked_in_at": starts.get(eid) or self._now,
                  "note": label} for rid, eid in attend_ids
             ])
