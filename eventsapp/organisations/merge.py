@@ -67,13 +67,9 @@ def likely_duplicates(search: str = "", limit: int = 50, similarity: int = SIMIL
     ).all()
     for owner, other in alias_owner:
         pairs[(min(owner, other), max(owner, other))] = (100, "an alias of one is the other's name")
-    ids = [row[0] for row in live]
-    keys = [row[1] for row in live]
-    for i, key in enumerate(keys[:-1]):
-        later = keys[i + 1:]
-        for _, score, offset in process.extract(key, later, scorer=fuzz.token_sort_ratio,
-                                                score_cutoff=similarity, limit=None):
-            pairs.setdefault((ids[i], ids[i + 1 + offset]), (round(score), "similar names"))
+    needle = search.strip().casefold()
+    for (a, b), score in _close_names(live, needle, similarity).items():
+        pairs.setdefault((a, b), (score, "similar names"))
     if not pairs:
         return []
     organisations = {
@@ -81,7 +77,6 @@ def likely_duplicates(search: str = "", limit: int = 50, similarity: int = SIMIL
             select(Organisation).where(Organisation.id.in_({i for pair in pairs for i in pair}))
         )
     }
-    needle = search.strip().casefold()
     candidates = [
         Candidate(organisations[a], organisations[b], score, reason)
         for (a, b), (score, reason) in pairs.items()
@@ -89,6 +84,48 @@ def likely_duplicates(search: str = "", limit: int = 50, similarity: int = SIMIL
     ]
     candidates.sort(key=lambda c: (-c.score, c.first.name.casefold()))
     return candidates[:limit]
+
+
+#: Above this many live organisations, names are compared only within blocks (see _close_names).
+FULL_COMPARISON_LIMIT = 2000
+
+
+def _close_names(live: list, needle: str, similarity: int) -> dict[tuple[int, int], int]:
+    """Pairs of (id, id) whose normalised names score ≥ ``similarity``, lower id first.
+
+    With a search, the matching names are compared with every other name. Without
+    one, every pair is compared for up to :data:`FULL_COMPARISON_LIMIT`
+    organisations; above that, only names whose token-sorted keys start with the
+    same three letters (a search still checks one name against all).
+    """
+    ids = [row[0] for row in live]
+    keys = [row[1] for row in live]
+    found: dict[tuple[int, int], int] = {}
+
+    def compare(indexes: list[int], against: list[int]) -> None:
+        choices = [keys[j] for j in against]
+        for i in indexes:
+            for _, score, position in process.extract(keys[i], choices, scorer=fuzz.token_sort_ratio,
+                                                      score_cutoff=similarity, limit=None):
+                j = against[position]
+                if i != j:
+                    found.setdefault((min(ids[i], ids[j]), max(ids[i], ids[j])), round(score))
+
+    if needle:
+        key = normalise_organisation_name(needle)
+        compare([i for i, k in enumerate(keys) if key and key in k], list(range(len(keys))))
+        return found
+    if len(keys) <= FULL_COMPARISON_LIMIT:
+        for i in range(len(keys) - 1):
+            compare([i], list(range(i + 1, len(keys))))
+        return found
+    blocks: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        blocks.setdefault(" ".join(sorted(k.split()))[:3], []).append(i)
+    for members in blocks.values():
+        for position, i in enumerate(members[:-1]):
+            compare([i], members[position + 1:])
+    return found
 
 
 def registrations_count(organisation: Organisation) -> int:

@@ -165,3 +165,15 @@ def test_merge_pages_for_a_coordinator(client, db, login_as, make_organisation):
 def test_only_coordinators_merge(client, db, login_as):
     login_as("organiser")
     assert client.get("/organisations/merges/").status_code == 403
+
+
+def test_large_directories_compare_names_in_blocks_and_search_checks_one_name(db, make_organisation, monkeypatch):
+    from eventsapp.organisations import merge
+
+    trust = make_organisation("Crawley Community Trust")
+    typo = make_organisation("Crawley Comunity Trust")
+    make_organisation("Brighton Housing Association", sector_code="housing")
+    monkeypatch.setattr(merge, "FULL_COMPARISON_LIMIT", 1)
+    assert [(c.first.id, c.second.id) for c in likely_duplicates()] == [(trust.id, typo.id)]
+    assert [(c.first.id, c.second.id) for c in likely_duplicates(search="comunity")] == [(trust.id, typo.id)]
+    assert likely_duplicates(search="brighton") == []
