@@ -77,9 +77,9 @@ def install_listener() -> None:
 
 
 def _counts_differ(event_id: int) -> bool:
-    registrations = db.session.scalar(select(func.count()).where(Registration.event_id == event_id))
-    keys = db.session.scalar(select(func.count()).where(RegistrationSearch.event_id == event_id))
-    return registrations != keys
+    registrations = select(func.count()).where(Registration.event_id == event_id).scalar_subquery()
+    keys = select(func.count()).where(RegistrationSearch.event_id == event_id).scalar_subquery()
+    return bool(db.session.scalar(select(registrations != keys)))
 
 
 def ensure_search_keys(event: Event) -> int:

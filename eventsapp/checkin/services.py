@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from eventsapp.database import begin_immediate
 from eventsapp.extensions import db
@@ -246,8 +246,9 @@ def _event_registrations(event: Event, statuses: tuple[str, ...]):
         .join(RegistrationSearch, RegistrationSearch.registration_id == Registration.id)
         .where(RegistrationSearch.event_id == event.id, Registration.event_id == event.id,
                Registration.status.in_(statuses))
-        .options(selectinload(Registration.person), selectinload(Registration.organisation),
-                 selectinload(Registration.attendance))
+        # One round trip: the to-one rows come along in the same query.
+        .options(joinedload(Registration.person, innerjoin=True), joinedload(Registration.organisation),
+                 joinedload(Registration.attendance))
         .order_by(RegistrationSearch.sort_key, RegistrationSearch.registration_id)
     )
 

@@ -76,7 +76,7 @@ def test_phone_desk_search_check_in_undo_walk_in(phone_page, event, door_user, n
     assert page.evaluate("window.__noReload === true")
 
     # A walk-in, registered and checked in at once.
-    page.get_by_role("link", name="Add a walk-in").click()
+    page.get_by_role("link", name="Not on the list? Add a walk-in").click()
     page.get_by_label("First name").fill("Nguyễn")
     page.get_by_label("Last name").fill("Thị Minh Khai")
     page.get_by_label("Organisation").fill("Crawley Vietnamese Community")
@@ -89,7 +89,7 @@ def test_phone_desk_search_check_in_undo_walk_in(phone_page, event, door_user, n
     assert_accessible(page)
 
     # The walk-in form, with an error at a field, is accessible too.
-    page.get_by_role("link", name="Add a walk-in").click()
+    page.get_by_role("link", name="Add a walk-in", exact=True).click()
     page.get_by_role("button", name="Register and check in").click()
     expect(page.get_by_text("There are problems with what you entered")).to_be_visible()
     assert_accessible(page)
