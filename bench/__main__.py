@@ -19,7 +19,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.core import MISSING, Context, FeatureMissing, Row, postgres_url
+from bench.core import DATA_DIR, MISSING, Context, FeatureMissing, Row, postgres_url
 from bench.generate import default_sqlite_url
 
 BENCHMARKS = {
@@ -71,16 +71,26 @@ def render_table(rows: list[Row], markdown: bool = False) -> str:
     return "\n".join(out)
 
 
-def update_readme(readme: Path = README) -> None:
-    """Put the table from bench/results.json into bench/README.md (between its markers)."""
-    results = json.loads(RESULTS.read_text())
-    rows = [Row(**row) for row in results["rows"]]
+def update_readme(sources: list[Path], readme: Path = README) -> None:
+    """Put the table from one or more results files into bench/README.md (between its markers).
+
+    With several files, a later file's rows replace an earlier one's for the same benchmark.
+    """
+    by_benchmark: dict[str, list[Row]] = {}
+    runs = []
+    for source in sources:
+        results = json.loads(source.read_text())
+        fresh: dict[str, list[Row]] = {}
+        for row in results["rows"]:
+            fresh.setdefault(row["benchmark"], []).append(Row(**row))
+        by_benchmark.update(fresh)
+        where = "PostgreSQL and SQLite" if results["postgresql"] else "SQLite only"
+        runs.append(f"{', '.join(sorted(fresh))}: run at {results['run_at']} (UTC), scale {results['scale']:g}, "
+                    f"{where}, Python {results['python']}, {results['seconds'] / 60:.0f} minutes.")
+    rows = [row for key in sorted(by_benchmark) for row in by_benchmark[key]]
     table = render_table(rows, markdown=True)
-    where = "PostgreSQL and SQLite" if results["postgresql"] else "SQLite only"
-    header = (f"Latest run: {results['run_at']} (UTC), scale {results['scale']:g}, {where}, Python "
-              f"{results['python']}, {results['seconds'] / 60:.0f} minutes.")
     notes = [f"- **{row.benchmark}** {row.measurement}: {row.note}" for row in rows if row.note]
-    block = "\n\n".join(part for part in (header, table, "\n".join(notes)) if part)
+    block = "\n\n".join(part for part in ("\n".join(f"- {run}" for run in runs), table, "\n".join(notes)) if part)
     text = readme.read_text()
     start, end = "<!-- TABLE:START -->", "<!-- TABLE:END -->"
     before, rest = text.split(start, 1)
@@ -95,11 +105,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="fraction of the issue's data sizes and load durations (default 1)")
     parser.add_argument("--no-postgres", action="store_true", help="skip PostgreSQL measurements")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
-    parser.add_argument("--update-readme", action="store_true",
-                        help="only copy the table in bench/results.json into bench/README.md")
+    parser.add_argument("--update-readme", nargs="*", metavar="RESULTS_JSON", type=Path,
+                        help="only copy the table of these results files (default bench/results.json) "
+                             "into bench/README.md")
     args = parser.parse_args(argv)
-    if args.update_readme:
-        update_readme()
+    if args.update_readme is not None:
+        update_readme(args.update_readme or [RESULTS])
         return 0
     selected = [b.upper() for b in args.benchmarks] or list(BENCHMARKS)
     unknown = [b for b in selected if b not in BENCHMARKS]
@@ -131,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\nNotes:")
         for note in notes:
             print(f"- {note}")
-    RESULTS.write_text(json.dumps({
+    results = json.dumps({
         "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "scale": args.scale,
         "postgresql": bool(pg),
@@ -139,7 +150,11 @@ def main(argv: list[str] | None = None) -> int:
         "machine": f"{platform.machine()}, {platform.node()}",
         "seconds": round(time.perf_counter() - started, 1),
         "rows": [asdict(row) for row in rows],
-    }, indent=1, default=str))
+    }, indent=1, default=str)
+    RESULTS.write_text(results)
+    # a copy per run, which later (smaller) runs by others do not overwrite
+    keep = DATA_DIR / f"results-s{args.scale:g}-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
+    keep.write_text(results)
     print(f"\n({len(rows)} rows, {time.perf_counter() - started:.0f} s; written to {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS})")
     return 0
 
