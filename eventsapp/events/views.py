@@ -199,6 +199,11 @@ def new():
     if not may_schedule_events(current_user):
         abort(403)
     form = _event_form()
+    if request.method == "GET":
+        # "Schedule an event" on a programme's page starts in that programme.
+        programme_id = request.args.get("programme", type=int)
+        if programme_id in {choice.value for choice in form.programme.choices}:
+            form.programme.data = programme_id
     if form.validate_on_submit():
         event = create_event(form.event_fields(_organisations_by_id()))
         db.session.commit()

@@ -100,3 +100,14 @@ def test_only_its_coordinators_edit_a_programme(client, db, login_as, make_organ
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Programme, programme.id).name == "Renamed"
+
+
+def test_schedule_link_on_the_programme_page_preselects_the_programme(client, login_as, make_organisation,
+                                                                     make_programme):
+    coordinating = make_organisation()
+    programme = make_programme(slug="bridges", coordinator_organisation=coordinating)
+    login_as("coordinator", coordinating)
+    page = client.get("/programmes/bridges").get_data(as_text=True)
+    assert f'href="/events/new?programme={programme.id}"' in page
+    form = client.get(f"/events/new?programme={programme.id}").get_data(as_text=True)
+    assert f'<option selected value="{programme.id}">' in form or f'<option value="{programme.id}" selected' in form
