@@ -28,8 +28,8 @@ from eventsapp.pdf_fonts import PdfFonts, pdf_fonts
 from eventsapp.timeutil import date_in_words, time_range
 
 #: Rows of the sign-in table per page; each page is its own Table (never one huge LongTable).
-ROWS_PER_PAGE = 22
-ROW_HEIGHT = 9.6 * mm
+ROWS_PER_PAGE = 26
+ROW_HEIGHT = 8.4 * mm
 
 #: A4 label sheet of 2 x 4 labels, 99.1 x 67.7 mm (e.g. L7165).
 LABEL_WIDTH, LABEL_HEIGHT = 99.1 * mm, 67.7 * mm
