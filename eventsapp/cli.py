@@ -10,11 +10,10 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from eventsapp.auth.passwords import password_problem
 from eventsapp.extensions import db
 from eventsapp.models import ROLES, Membership, Organisation, User, normalise_organisation_name
 from eventsapp.reference_data import seed_reference_data
-
-MIN_PASSWORD_LENGTH = 12
 
 
 @click.command("init-db")
@@ -72,8 +71,9 @@ def create_user_command(email: str, org_name: str, role: str, name: str, passwor
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.UsageError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+    problem = password_problem(password, email)
+    if problem:
+        raise click.UsageError(problem)
 
     key = normalise_organisation_name(org_name)
     organisation = db.session.scalar(

@@ -103,5 +103,5 @@ def test_create_user_rejects_a_short_password(runner, db):
         args=["create-user", "x@example.org", "--org", "Org", "--role", "door", "--password-stdin"],
         input="short\n",
     )
-    assert result.exit_code != 0 and "at least 12 characters" in result.output
+    assert result.exit_code != 0 and "Use at least 12 characters" in result.output
     assert db.session.scalar(select(func.count(User.id))) == 0
