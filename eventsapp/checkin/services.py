@@ -101,6 +101,8 @@ def check_in(
             db.session.add(attendance)
     except IntegrityError:
         existing = _attendance_of(registration_id)
+        if existing is None:  # not the unique constraint (e.g. the registration was deleted): a real error
+            raise
         db.session.expire(registration, ["attendance"])
         return CheckInResult(ALREADY_CHECKED_IN, registration, existing)
     db.session.add(AttendanceLog(registration_id=registration_id, action="check_in", method=method, by_id=by_id))

@@ -249,3 +249,29 @@ def test_search_keys_follow_name_changes_and_bulk_rows_are_found_and_backfilled(
     assert (entry.event_id, entry.sort_key, entry.search_key) == (event.id, "oberg\tasa", "asa oberg")
     assert [r.id for r in services.search_registrations(event, "oberg")] == [registration_id]
     assert [r.id for r in services.search_registrations(event, "Öberg")] == [registration_id]
+
+
+def test_losing_the_race_at_the_insert_answers_already_checked_in(named_registration, door_user, monkeypatch):
+    """The moment the two threads above may miss: both see no attendance, both insert.
+
+    The second insert hits the unique constraint inside a savepoint; the
+    service re-reads the winner's row instead of failing the request.
+    """
+    registration = named_registration("Late", "Comer")
+    winner = services.check_in(registration, door_user, "qr")
+    db.session.commit()
+    real_lookup = services._attendance_of
+    calls = []
+
+    def stale_first_lookup(registration_id):
+        calls.append(registration_id)
+        return None if len(calls) == 1 else real_lookup(registration_id)
+
+    monkeypatch.setattr(services, "_attendance_of", stale_first_lookup)
+    result = services.check_in(registration, door_user, "desk")
+    db.session.commit()
+    assert len(calls) == 2  # the stale pre-check, then the re-read after the IntegrityError
+    assert result.outcome == services.ALREADY_CHECKED_IN
+    assert result.checked_in_at == winner.checked_in_at and result.attendance.method == "qr"
+    assert attendance_rows(registration.id) == 1
+    assert [e.action for e in services.attendance_log(registration)] == ["check_in"]
