@@ -88,3 +88,13 @@ def test_programme_page_and_cancel_form_are_accessible(page, db, host, make_prog
     page.get_by_role("button", name="Cancel this event").click()  # no reason: an error at the field
     assert page.locator("#reason-error").is_visible()
     assert_accessible(page)
+
+
+def test_dashboard_fits_a_phone_and_is_accessible(phone_page, db, host, make_event, assert_accessible):
+    make_event(host=host, title="Phone event", capacity=20)
+    sign_in(phone_page, factories.make_user("organiser", host))
+    phone_page.goto("/dashboard/")
+    assert phone_page.get_by_role("link", name="Phone event", exact=True).is_visible()
+    # No sideways scrolling on a 390 px wide screen.
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(phone_page)
