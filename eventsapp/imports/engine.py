@@ -189,7 +189,11 @@ class ImportPass:
         self.created_people: set[int] = set()
         #: (event id, person id) -> [registration id, attended]
         self.registrations: dict[tuple[int, int], list] = {}
-        self.keys_seen: set[tuple[int, int]] = set()
+        #: Registrations that existed before this pass and rows of the file have named.
+        self.seen_existing: set[int] = set()
+        #: Highest ids before this pass: anything above was created by it (see process()).
+        self.person_watermark = 0
+        self.registration_watermark = 0
         self.events: dict[tuple, tuple[int, datetime]] = {}
         self.event_specs: dict[tuple, dict] = {}
         self.regions: dict[str, int] = {}
@@ -200,6 +204,8 @@ class ImportPass:
     # Set-up ------------------------------------------------------------------
 
     def prepare(self) -> bool:
+        self.person_watermark = db.session.scalar(select(func.max(Person.id))) or 0
+        self.registration_watermark = db.session.scalar(select(func.max(Registration.id))) or 0
         fields = set(self.columns.values())
         self.summary.missing = missing_fields(fields, self.target)
         if self.summary.missing:
@@ -520,6 +526,13 @@ class ImportPass:
         self.organisations.update(zip(first_rows, ids, strict=True))
 
     def process(self, chunk: list[_Row]) -> None:
+        if self.write:
+            # What earlier chunks wrote is in the database (same transaction) and is found there
+            # again, so the per-person caches start empty: memory stays flat however long the file.
+            self.people_by_email.clear()
+            self.people_by_name.clear()
+            self.registrations.clear()
+            self.created_people.clear()
         self._lookup_organisations({row.organisation_key for row in chunk})
         if self.write:
             self._insert_new_organisations(chunk)
@@ -599,8 +612,8 @@ class ImportPass:
             self.people_by_name[self._name_key(row)] = person_id
 
     def _note_match(self, person_id: int, how: str, chunk: list[_Row], key=None, name_key=None) -> None:
-        if person_id in self.seen_people:
-            return
+        if person_id in self.seen_people or person_id > self.person_watermark:
+            return  # counted already, or created by this pass (an earlier row of the file)
         self.seen_people.add(person_id)
         if how == "email":
             self.summary.people_matched_email += 1
@@ -636,21 +649,26 @@ class ImportPass:
                     found[key] = (registration_id, attendance_id is not None, status)
             for key, (registration_id, attended, _status) in found.items():
                 self.registrations[key] = [registration_id, attended]
-            self.summary.registrations_existing += len(found)
         attend_ids: list[tuple[int, int]] = []
         pending: dict[tuple, dict] = {}
         for row in chunk:
             key = (row.event_id, row.person_id)
-            if key in self.keys_seen:
-                self.summary.repeated_rows += 1
-            self.keys_seen.add(key)
             if key in pending:
+                self.summary.repeated_rows += 1
                 if row.attended and not pending[key]["attended"]:
                     pending[key]["attended"] = True
                     self.summary.attendances_new += 1
                 continue
             known = self.registrations.get(key)
             if known is not None:
+                registration_id = known[0]
+                if registration_id < 0 or registration_id > self.registration_watermark:
+                    self.summary.repeated_rows += 1  # created by an earlier row of this file
+                elif registration_id in self.seen_existing:
+                    self.summary.repeated_rows += 1
+                else:
+                    self.seen_existing.add(registration_id)
+                    self.summary.registrations_existing += 1
                 if row.attended and not known[1]:
                     known[1] = True
                     self.summary.attendances_new += 1

@@ -245,3 +245,32 @@ def test_same_person_twice_for_one_event_in_a_file_is_one_registration(db, make_
     summary = commit_import(path, ImportTarget(event_id=event.id))
     assert (summary.registrations_new, summary.attendances_new, summary.repeated_rows) == (1, 1, 1)
     assert db.session.query(Attendance).count() == 1
+
+
+def test_preview_and_write_count_alike_across_chunks(db, make_event, make_person, make_registration,
+                                                     write_file, monkeypatch):
+    """The write pass forgets each chunk's people (memory stays flat) and finds them again in the
+    database; its figures must equal the preview's, which remembers everything."""
+    from eventsapp.imports import engine
+
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    event = make_event()
+    existing = make_person(first_name="Eve", last_name="Old", email="eve@example.org")
+    make_registration(event=event, person=existing)
+    rows = ["Ann,Jones,ann@example.org,Org,no", "Bob,Li,,Org,yes", "Eve,Old,eve@example.org,Org,yes",
+            "Ann,Jones,ann@example.org,Org,yes", "Bob,Li,,org.,yes", "Eve,Old,EVE@example.org,Org,no",
+            "Cy,New,cy@example.org,,yes"]
+    path = write_file("a.csv", HEADER + "\r\n".join(rows) + "\r\n")
+    preview = preview_import(path, ImportTarget(event_id=event.id))
+    written = commit_import(path, ImportTarget(event_id=event.id))
+    fields = ("rows", "people_new", "people_matched_email", "registrations_new", "registrations_existing",
+              "attendances_new", "repeated_rows", "organisations_new_count")
+    expected = {"rows": 7, "people_new": 3, "people_matched_email": 1, "registrations_new": 3,
+                "registrations_existing": 1, "attendances_new": 4, "repeated_rows": 3,
+                "organisations_new_count": 1}
+    assert {f: getattr(preview, f) for f in fields} == expected
+    assert {f: getattr(written, f) for f in fields} == expected
+    db.session.expire_all()
+    assert db.session.query(Registration).count() == 4 and db.session.query(Attendance).count() == 4
+    again = commit_import(path, ImportTarget(event_id=event.id))
+    assert (again.registrations_new, again.attendances_new, again.people_new) == (0, 0, 0)
