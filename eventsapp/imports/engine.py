@@ -487,12 +487,15 @@ class ImportPass:
             .where(Organisation.normalised_key.in_(keys), Organisation.merged_into_id.is_(None))
         ).all())
         remaining = keys - set(found)
+        by_alias: dict[str, int] = {}
         if remaining:
-            found.update(db.session.execute(
+            by_alias = dict(db.session.execute(
                 select(OrganisationAlias.normalised_key, OrganisationAlias.organisation_id)
                 .where(OrganisationAlias.normalised_key.in_(remaining))
             ).all())
-        for key, organisation_id in found.items():
+        self.organisations.update(found)
+        found.update(by_alias)
+        for key, organisation_id in by_alias.items():
             seen = set()
             while organisation_id not in seen:
                 seen.add(organisation_id)
@@ -520,9 +523,7 @@ class ImportPass:
             values.append({"name": name, "normalised_key": key, "sector_id": self.sectors.sector_id(code)})
             self.new_organisations[key] = {"name": name, "sector": code or "", "rows": 0, "host": False,
                                            "explicit": bool(row.sector_code)}
-        ids = db.session.execute(
-            Organisation.__table__.insert().returning(Organisation.__table__.c.id, sort_by_parameter_order=True), values
-        ).scalars().all()
+        ids = insert_returning_ids(Organisation.__table__, values)
         self.organisations.update(zip(first_rows, ids, strict=True))
 
     def process(self, chunk: list[_Row]) -> None:
@@ -594,11 +595,11 @@ class ImportPass:
             row.person_id = person_id
         if pending:
             groups = list(pending.values())
-            ids = db.session.execute(
-                Person.__table__.insert().returning(Person.__table__.c.id, sort_by_parameter_order=True),
+            ids = insert_returning_ids(
+                Person.__table__,
                 [{"first_name": rows[0].first_name, "last_name": rows[0].last_name, "email": rows[0].email,
                   "email_key": rows[0].email_key} for rows in groups],
-            ).scalars().all()
+            )
             self.created_people.update(ids)
             for rows, person_id in zip(groups, ids, strict=True):
                 self._remember_person(rows[0], person_id)
@@ -689,10 +690,7 @@ class ImportPass:
                 self.registrations[key] = [next(self._placeholders), row.attended]
         if self.write and pending:
             keys = list(pending)
-            ids = db.session.execute(
-                Registration.__table__.insert().returning(Registration.__table__.c.id, sort_by_parameter_order=True),
-                [pending[k]["values"] for k in keys],
-            ).scalars().all()
+            ids = insert_returning_ids(Registration.__table__, [pending[k]["values"] for k in keys])
             for key, registration_id in zip(keys, ids, strict=True):
                 self.registrations[key] = [registration_id, pending[key]["attended"]]
                 if pending[key]["attended"]:
@@ -714,6 +712,27 @@ class ImportPass:
         if self.fixed_event is not None:
             yield self.fixed_event
         yield from self.events.values()
+
+
+def insert_returning_ids(table, rows: list[dict]) -> list[int]:
+    """Insert ``rows`` in one batch and return their new ids, in order.
+
+    PostgreSQL: one multi-row INSERT ... RETURNING. SQLite: SQLAlchemy can only keep
+    RETURNING in parameter order there by inserting one row per statement, so the rows go
+    in one ``executemany`` instead; the import holds SQLite's write lock (BEGIN IMMEDIATE),
+    and a rowid table numbers new rows max+1, max+2, ... in order, so the ids are the range
+    above the previous maximum (checked).
+    """
+    if db.session.get_bind().dialect.name != "sqlite":
+        return db.session.execute(
+            table.insert().returning(table.c.id, sort_by_parameter_order=True), rows
+        ).scalars().all()
+    before = db.session.scalar(select(func.max(table.c.id))) or 0
+    db.session.execute(table.insert(), rows)
+    after = db.session.scalar(select(func.max(table.c.id))) or 0
+    if after - before != len(rows):
+        raise RuntimeError(f"{table.name}: expected {len(rows)} new ids, found {after - before}")
+    return list(range(before + 1, after + 1))
 
 
 def _title_key(title: str) -> str:

@@ -223,7 +223,7 @@ def _open_csv(path: Path, sample: bytes) -> RowSource:
         try:
             for cells in reader:
                 number += 1
-                if cells and any(cell.strip() for cell in cells):
+                if cells and (cells[0].strip() or any(cell.strip() for cell in cells)):
                     yield number, cells
         except UnicodeDecodeError:
             raise ImportFileError(

@@ -274,3 +274,19 @@ def test_preview_and_write_count_alike_across_chunks(db, make_event, make_person
     assert db.session.query(Registration).count() == 4 and db.session.query(Attendance).count() == 4
     again = commit_import(path, ImportTarget(event_id=event.id))
     assert (again.registrations_new, again.attendances_new, again.people_new) == (0, 0, 0)
+
+
+def test_names_resolve_through_aliases_and_merges_to_the_survivor(db, make_event, make_organisation, write_file):
+    from eventsapp.models import OrganisationAlias, normalise_organisation_name
+
+    survivor = make_organisation("Kent Police", sector_code="police")
+    merged = make_organisation("Kent Constabulary", sector_code="police")
+    merged.merged_into_id = survivor.id
+    db.session.add(OrganisationAlias(organisation=merged, name="KCP",
+                                     normalised_key=normalise_organisation_name("KCP")))
+    db.session.commit()
+    event = make_event()
+    path = write_file("a.csv", HEADER + "Ann,Jones,ann@example.org,kcp,yes\r\nBo,Li,bo@example.org,kent police,yes\r\n")
+    summary = commit_import(path, ImportTarget(event_id=event.id))
+    assert summary.organisations_new_count == 0 and summary.organisations_matched == 1
+    assert {r.organisation_id for r in db.session.query(Registration)} == {survivor.id}
