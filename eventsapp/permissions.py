@@ -17,6 +17,9 @@ from flask_login import current_user
 from eventsapp.extensions import db
 from eventsapp.models import Event, Programme, User
 
+#: The largest id an INTEGER primary key can hold on every backend.
+MAX_ID = 2**31 - 1
+
 
 def roles_by_organisation(user: User | None) -> dict[int, str]:
     if user is None or not getattr(user, "is_authenticated", False):
@@ -68,6 +71,8 @@ def get_event_or_404(event_id: int, permission=can_view_event) -> Event:
         (another organisation's event looks exactly like a missing one).
     :raise 403: when the user belongs to the host but lacks the role.
     """
+    if not 0 < event_id <= MAX_ID:
+        abort(404)  # beyond a 32-bit id the database would overflow, not just miss
     event = db.session.get(Event, event_id)
     if event is None or not can_view_event(current_user, event):
         abort(404)
