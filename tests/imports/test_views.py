@@ -182,3 +182,9 @@ def test_export_is_for_the_programmes_coordinators_only(client, db, login_as, ma
     make_programme(slug="theirs", coordinator_organisation=network)
     login_as("coordinator", make_organisation())
     assert client.get("/imports/programmes/theirs/export").status_code == 404
+
+
+def test_an_organiser_without_events_is_told_so(client, db, login_as):
+    login_as("organiser")
+    page = client.get("/imports/").get_data(as_text=True)
+    assert "There is nothing to import into yet" in page
