@@ -51,8 +51,11 @@ def run(ctx: Context) -> list[Row]:
         cookie = {"Cookie": session_cookie(server.port, 2)}
         path = SEARCH.replace("<int:event_id>", str(counts.checkin_event_id))
         status, body, _h = request_once(server.port, ("GET", f"{path}?q={quote(words[1])}", None, cookie))
+        if status == 404:
+            raise FeatureMissing(f"search answered 404 for {BENCH_ORGANISER}")
         if status != 200 or b"results" not in body:
-            raise FeatureMissing(f"search answered {status} for {BENCH_ORGANISER}: {body[:120]!r}")
+            raise RuntimeError(f"search answered {status} for {BENCH_ORGANISER} "
+                               "(see bench/data/gunicorn.log)")
         warm = max(10, n // 10)
         load(server.port, lambda i: ("GET", f"{path}?q={quote(words[i % n])}", None, cookie),
              concurrency=1, duration=30, max_requests=warm)
