@@ -33,6 +33,8 @@ from eventsapp.models import Event, Programme, Sector, SectorSynonym
 from eventsapp.permissions import can_manage_event, coordinates, is_coordinator, roles_by_organisation
 
 MAX_EVENT_CHOICES = 300
+#: Ids beyond a 32-bit integer cannot exist (and PostgreSQL refuses to compare them).
+MAX_ID = 2**31 - 1
 
 
 def _organisations_with(role: str) -> list[int]:
@@ -83,7 +85,7 @@ def _target_from(form: UploadForm) -> ImportTarget | None:
         if programme is None or not coordinates(current_user, programme):
             return None
         return ImportTarget(programme_slug=programme.slug, create_events=form.create_events.data)
-    if kind == "event" and value.isdigit():
+    if kind == "event" and value.isdigit() and int(value) <= MAX_ID:
         event = db.session.get(Event, int(value))
         if event is None or not can_manage_event(current_user, event):
             return None
@@ -235,7 +237,7 @@ def synonyms():
 def delete_synonym(synonym_id: int):
     if not is_coordinator(current_user):
         abort(403)
-    synonym = db.session.get(SectorSynonym, synonym_id)
+    synonym = db.session.get(SectorSynonym, synonym_id) if synonym_id <= MAX_ID else None
     if synonym is None:
         abort(404)
     db.session.delete(synonym)

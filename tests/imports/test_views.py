@@ -114,6 +114,7 @@ def test_organiser_cannot_import_into_another_organisations_event(client, db, lo
     login_as("organiser", make_organisation())
     response = _upload(client, f"event:{event.id}", CSV.encode())
     assert response.status_code == 422
+    assert _upload(client, f"event:{2**40}", CSV.encode()).status_code == 422  # not a 500 on PostgreSQL
     assert _count(db, Registration.id) == 0
 
 
@@ -175,6 +176,7 @@ def test_coordinator_adds_and_removes_a_sector_synonym(client, db, login_as, mak
     assert synonym.phrase_key == "bobbies" and synonym.sector.code == "police"
     assert client.post(f"/imports/synonyms/{synonym.id}/delete").status_code == 302
     assert _count(db, SectorSynonym.id) == 0
+    assert client.post(f"/imports/synonyms/{2**40}/delete").status_code == 404
 
 
 def test_export_is_for_the_programmes_coordinators_only(client, db, login_as, make_programme, make_organisation):
