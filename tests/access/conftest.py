@@ -122,14 +122,24 @@ def build_world() -> SimpleNamespace:
     return world
 
 
+def delete_all_rows(connection) -> None:
+    """Delete every row, children first; self-references (merged organisations) are cut first."""
+    tables = db.metadata.sorted_tables
+    for table in tables:
+        self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+        if self_refs:
+            connection.execute(table.update().values(dict.fromkeys(self_refs)))
+    for table in reversed(tables):
+        connection.execute(table.delete())
+
+
 def empty_database(backend: str) -> None:
     db.session.remove()
     if backend == "postgresql":
         truncate_all(db.engine)
     else:
         with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+            delete_all_rows(connection)
 
 
 def capture_rows() -> dict[str, list[dict]]:
@@ -146,8 +156,7 @@ def restore_rows(rows: dict[str, list[dict]], backend: str) -> None:
     db.session.remove()
     tables = db.metadata.sorted_tables
     with db.engine.begin() as connection:
-        for table in reversed(tables):
-            connection.execute(table.delete())
+        delete_all_rows(connection)
         for table in tables:
             saved = rows.get(table.name)
             if not saved:
@@ -164,15 +173,17 @@ def restore_rows(rows: dict[str, list[dict]], backend: str) -> None:
                             table.update().filter_by(**pk).values({column: row[column]})
                         )
         if backend == "postgresql":
-            serials = connection.execute(text(
-                "SELECT table_name, column_name, pg_get_serial_sequence(quote_ident(table_name), column_name)"
-                " FROM information_schema.columns WHERE table_schema = current_schema()"
-                " AND pg_get_serial_sequence(quote_ident(table_name), column_name) IS NOT NULL"
-            )).all()
-            for table_name, column_name, sequence in serials:
-                # Names come from the database's own schema, not from input.
-                query = f'SELECT setval(:seq, coalesce((SELECT max("{column_name}") FROM "{table_name}"), 0) + 1, false)'  # noqa: S608
-                connection.execute(text(query), {"seq": sequence})
+            for table in tables:
+                for column in table.primary_key.columns:
+                    sequence = connection.execute(
+                        text("SELECT pg_get_serial_sequence(:table, :column)"),
+                        {"table": f'"{table.name}"', "column": column.name},
+                    ).scalar()
+                    if sequence is None:
+                        continue
+                    # Names come from the models' own metadata, not from input.
+                    query = f'SELECT setval(:seq, coalesce((SELECT max("{column.name}") FROM "{table.name}"), 0) + 1, false)'  # noqa: S608
+                    connection.execute(text(query), {"seq": sequence})
 
 
 class Matrix:
