@@ -6,6 +6,8 @@ FLASK  := $(BIN)/flask --app eventsapp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 WORKERS ?= 4
+# pytest runs on two processes (each with its own PostgreSQL database); PYTEST_ARGS="-n 0" runs serially.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: run serve test lint bench clean help
 
@@ -52,7 +54,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 
 test: $(VENV)/.dev node_modules/axe-core/axe.min.js lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench
