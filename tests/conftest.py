@@ -296,3 +296,21 @@ def fresh_engine_url(backend, tmp_path):
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say plainly how many PostgreSQL and browser tests ran, so a CI log shows they were not skipped."""
+    counts = {"postgresql": [0, 0], "browser": [0, 0]}  # [passed, skipped]
+    for outcome, index in (("passed", 0), ("skipped", 1)):
+        for report in terminalreporter.stats.get(outcome, []):
+            if getattr(report, "when", "call") not in ("call", "setup"):
+                continue
+            if outcome == "passed" and report.when != "call":
+                continue
+            if "postgresql" in report.nodeid:
+                counts["postgresql"][index] += 1
+            if "browser" in report.keywords:
+                counts["browser"][index] += 1
+    terminalreporter.write_sep("-", "eventsapp services")
+    for name, (passed, skipped) in counts.items():
+        terminalreporter.write_line(f"{name} tests: {passed} passed, {skipped} skipped")
