@@ -13,10 +13,10 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable
+from datetime import UTC
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from sqlalchemy import func, select
 
 from eventsapp.extensions import db
 from eventsapp.models import (
@@ -31,7 +31,7 @@ from eventsapp.models import (
     Sector,
     utcnow,
 )
-from eventsapp.timeutil import to_local
+from eventsapp.timeutil import app_zone, to_local
 
 _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -142,15 +142,32 @@ def _write_csv(archive: zipfile.ZipFile, name: str, rows: Iterable[Iterable[obje
     ) as text:
         writer = csv.writer(text)
         writer.writerow([column for column, _ in COLUMNS[name]])
+        writerow = writer.writerow
         for row in rows:
-            writer.writerow([safe_cell(v) for v in row])
+            writerow([safe_cell(v) for v in row])
             count += 1
     return count
+
+
+def _stream(query, rows: int = 1000):
+    """Rows of a Core select, fetched ``rows`` at a time (a server-side cursor on PostgreSQL)."""
+    return db.session.connection().execute(query.execution_options(stream_results=True, yield_per=rows))
+
+
+def _formatter(fmt: str):
+    """``_local`` with the zone looked up once: naive UTC datetime -> local text, "" for None."""
+    zone = app_zone()
+
+    def local(value) -> str:
+        return value.replace(tzinfo=UTC).astimezone(zone).strftime(fmt) if value else ""
+
+    return local
 
 
 def export_programme(programme: Programme, destination: str | Path) -> dict[str, int]:
     """Write ``programme``'s data to a ZIP file at ``destination``; return rows per file."""
     counts: dict[str, int] = {}
+    db.session.flush()  # the rows are read with Core selects, which do not autoflush
     event_ids = select(Event.id).where(Event.programme_id == programme.id)
     registration_ids = select(Registration.id).where(Registration.event_id.in_(event_ids))
     with zipfile.ZipFile(destination, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -187,94 +204,125 @@ def readme(programme: Programme, counts: dict[str, int]) -> str:
 
 
 def _events(programme: Programme):
-    host = aliased(Organisation)
+    event, region, host = Event.__table__, Region.__table__, Organisation.__table__.alias("host")
+    day, clock = _formatter("%Y-%m-%d"), _formatter("%H:%M")
     query = (
-        select(Event, Region.code, Region.name, host.name)
-        .join(Region, Region.id == Event.region_id)
-        .join(host, host.id == Event.host_organisation_id)
-        .where(Event.programme_id == programme.id)
-        .order_by(Event.starts_at, Event.id)
+        select(event.c.id, event.c.title, event.c.starts_at, event.c.ends_at, event.c.status, region.c.code,
+               region.c.name, event.c.town, event.c.venue, host.c.name, event.c.host_organisation_id,
+               event.c.capacity)
+        .join_from(event, region, region.c.id == event.c.region_id)
+        .join(host, host.c.id == event.c.host_organisation_id)
+        .where(event.c.programme_id == programme.id)
+        .order_by(event.c.starts_at, event.c.id)
     )
-    for event, region_code, region_name, host_name in db.session.execute(query):
-        yield (event.id, event.title, _local(event.starts_at, "%Y-%m-%d"), _local(event.starts_at, "%H:%M"),
-               _local(event.ends_at, "%H:%M"), event.status, region_code, region_name, event.town, event.venue,
-               host_name, event.host_organisation_id, "" if event.capacity is None else event.capacity)
+    for (event_id, title, starts_at, ends_at, status, region_code, region_name, town, venue, host_name,
+         host_id, capacity) in _stream(query):
+        yield (event_id, title, day(starts_at), clock(starts_at), clock(ends_at), status, region_code,
+               region_name, town, venue, host_name, host_id, "" if capacity is None else capacity)
 
 
 def _organisations(programme: Programme):
-    event_ids = select(Event.id).where(Event.programme_id == programme.id)
+    event, registration = Event.__table__, Registration.__table__
+    organisation, alias = Organisation.__table__, OrganisationAlias.__table__
+    sector, survivor = Sector.__table__, Organisation.__table__.alias("survivor")
+    event_ids = select(event.c.id).where(event.c.programme_id == programme.id)
     used = (
-        select(Registration.organisation_id).where(Registration.event_id.in_(event_ids))
-        .union(select(Event.host_organisation_id).where(Event.programme_id == programme.id))
+        select(registration.c.organisation_id).where(registration.c.event_id.in_(event_ids))
+        .union(select(event.c.host_organisation_id).where(event.c.programme_id == programme.id))
     ).subquery()
-    survivor = aliased(Organisation)
     ids = select(used.c[0])
+    survivors = select(survivor.c.merged_into_id).where(survivor.c.id.in_(ids))
     query = (
-        select(Organisation, Sector.code, Sector.name)
-        .outerjoin(Sector, Sector.id == Organisation.sector_id)
-        .where(Organisation.id.in_(ids) | Organisation.id.in_(
-            select(survivor.merged_into_id).where(survivor.id.in_(ids))))
-        .order_by(Organisation.id)
+        select(organisation.c.id, organisation.c.name, sector.c.code, sector.c.name,
+               organisation.c.merged_into_id)
+        .outerjoin_from(organisation, sector, sector.c.id == organisation.c.sector_id)
+        .where(organisation.c.id.in_(ids) | organisation.c.id.in_(survivors))
+        .order_by(organisation.c.id)
     )
-    for organisation, sector_code, sector_name in db.session.execute(query).yield_per(500):
-        aliases = db.session.scalars(
-            select(OrganisationAlias.name).where(OrganisationAlias.organisation_id == organisation.id)
-            .order_by(OrganisationAlias.id)
-        ).all()
-        yield (organisation.id, organisation.name, sector_code or "", sector_name or "",
-               organisation.merged_into_id or "", " | ".join(aliases))
+    # The aliases of the same organisations, in the same order, merged in as both streams go by
+    # (one query instead of one per organisation).
+    aliases = iter(_stream(
+        select(alias.c.organisation_id, alias.c.name)
+        .where(alias.c.organisation_id.in_(ids) | alias.c.organisation_id.in_(survivors))
+        .order_by(alias.c.organisation_id, alias.c.id)
+    ))
+    pending = next(aliases, None)
+    for organisation_id, name, sector_code, sector_name, merged_into_id in _stream(query, 500):
+        names = []
+        while pending is not None and pending[0] <= organisation_id:
+            if pending[0] == organisation_id:
+                names.append(pending[1])
+            pending = next(aliases, None)
+        yield (organisation_id, name, sector_code or "", sector_name or "", merged_into_id or "",
+               " | ".join(names))
 
 
 def _people(event_ids):
+    person, registration = Person.__table__, Registration.__table__
     query = (
-        select(Person.id, Person.first_name, Person.last_name, Person.email)
-        .where(Person.id.in_(select(Registration.person_id).where(Registration.event_id.in_(event_ids))))
-        .order_by(Person.id)
+        select(person.c.id, person.c.first_name, person.c.last_name, person.c.email)
+        .where(person.c.id.in_(select(registration.c.person_id).where(registration.c.event_id.in_(event_ids))))
+        .order_by(person.c.id)
     )
-    yield from db.session.execute(query).yield_per(1000)
+    return _stream(query)
 
 
 def _registrations(event_ids):
-    host = aliased(Organisation)
-    entered = aliased(Organisation)
-    survivor = aliased(Organisation)
+    registration, event, person = Registration.__table__, Event.__table__, Person.__table__
+    region, attendance, sector = Region.__table__, Attendance.__table__, Sector.__table__
+    host = Organisation.__table__.alias("host")
+    entered = Organisation.__table__.alias("entered")
+    survivor = Organisation.__table__.alias("survivor")
+    day, clock, stamp = _formatter("%Y-%m-%d"), _formatter("%H:%M"), _formatter("%Y-%m-%d %H:%M")
+    # The event's cells, once per event (a programme has a few thousand at most).
+    events = {
+        event_id: (event_id, title, day(starts_at), clock(starts_at), clock(ends_at), region_code, town, host_name)
+        for event_id, title, starts_at, ends_at, region_code, town, host_name in _stream(
+            select(event.c.id, event.c.title, event.c.starts_at, event.c.ends_at, region.c.code, event.c.town,
+                   host.c.name)
+            .join_from(event, region, region.c.id == event.c.region_id)
+            .join(host, host.c.id == event.c.host_organisation_id)
+            .where(event.c.id.in_(event_ids))
+        )
+    }
+    # The organisation counted is the survivor of a merge, else the one entered.
     query = (
-        select(Registration, Event, Region.code, host.name, Person, entered, survivor, Sector.code,
-               Attendance.id)
-        .join(Event, Event.id == Registration.event_id)
-        .join(Region, Region.id == Event.region_id)
-        .join(host, host.id == Event.host_organisation_id)
-        .join(Person, Person.id == Registration.person_id)
-        .outerjoin(entered, entered.id == Registration.organisation_id)
-        .outerjoin(survivor, survivor.id == entered.merged_into_id)
-        .outerjoin(Sector, Sector.id == db.func.coalesce(survivor.sector_id, entered.sector_id))
-        .outerjoin(Attendance, Attendance.registration_id == Registration.id)
-        .where(Registration.event_id.in_(event_ids))
-        .order_by(Event.starts_at, Registration.id)
+        select(registration.c.id, registration.c.event_id, person.c.id, person.c.first_name,
+               person.c.last_name, person.c.email, func.coalesce(survivor.c.name, entered.c.name),
+               registration.c.organisation_name_entered, func.coalesce(survivor.c.id, entered.c.id),
+               sector.c.code, registration.c.job_title, registration.c.status, registration.c.source,
+               registration.c.created_at, attendance.c.id)
+        .join_from(registration, event, event.c.id == registration.c.event_id)
+        .join(person, person.c.id == registration.c.person_id)
+        .outerjoin(entered, entered.c.id == registration.c.organisation_id)
+        .outerjoin(survivor, survivor.c.id == entered.c.merged_into_id)
+        .outerjoin(sector, sector.c.id == func.coalesce(survivor.c.sector_id, entered.c.sector_id))
+        .outerjoin(attendance, attendance.c.registration_id == registration.c.id)
+        .where(registration.c.event_id.in_(event_ids))
+        .order_by(event.c.starts_at, registration.c.id)
     )
-    for (registration, event, region_code, host_name, person, organisation, merged, sector_code,
-         attendance_id) in db.session.execute(query).yield_per(1000):
-        current = merged or organisation
+    for (registration_id, event_id, person_id, first_name, last_name, email, organisation_name, entered_name,
+         organisation_id, sector_code, job_title, status, source, created_at, attendance_id) in _stream(query):
         yield (
-            registration.id, event.id, event.title, _local(event.starts_at, "%Y-%m-%d"),
-            _local(event.starts_at, "%H:%M"), _local(event.ends_at, "%H:%M"), region_code, event.town, host_name,
-            person.id, person.first_name, person.last_name, person.email or "",
-            current.name if current else "", registration.organisation_name_entered,
-            current.id if current else "", sector_code or "", registration.job_title, registration.status,
-            registration.source, _local(registration.created_at), "yes" if attendance_id else "no",
+            registration_id, *events[event_id],
+            person_id, first_name, last_name, email or "", organisation_name or "", entered_name,
+            organisation_id or "", sector_code or "", job_title, status, source, stamp(created_at),
+            "yes" if attendance_id else "no",
         )
 
 
 def _attendances(registration_ids):
+    attendance, registration = Attendance.__table__, Registration.__table__
+    stamp = _formatter("%Y-%m-%d %H:%M")
     query = (
-        select(Attendance, Registration.event_id, Registration.person_id)
-        .join(Registration, Registration.id == Attendance.registration_id)
-        .where(Attendance.registration_id.in_(registration_ids))
-        .order_by(Attendance.registration_id)
+        select(attendance.c.registration_id, registration.c.event_id, registration.c.person_id,
+               attendance.c.checked_in_at, attendance.c.method, attendance.c.note)
+        .join_from(attendance, registration, registration.c.id == attendance.c.registration_id)
+        .where(attendance.c.registration_id.in_(registration_ids))
+        .order_by(attendance.c.registration_id)
     )
-    for attendance, event_id, person_id in db.session.execute(query).yield_per(1000):
-        yield (attendance.registration_id, event_id, person_id, _local(attendance.checked_in_at),
-               attendance.method, attendance.note)
+    for registration_id, event_id, person_id, checked_in_at, method, note in _stream(query):
+        yield registration_id, event_id, person_id, stamp(checked_in_at), method, note
 
 
 def _questions(event_ids):
@@ -282,11 +330,15 @@ def _questions(event_ids):
         from eventsapp.models.questions import EventQuestion
     except ImportError:
         return
-    query = select(EventQuestion).where(EventQuestion.event_id.in_(event_ids)).order_by(
-        EventQuestion.event_id, EventQuestion.position, EventQuestion.id)
-    for question in db.session.scalars(query):
-        yield (question.id, question.event_id, question.label, question.kind,
-               " | ".join(question.choice_list), "yes" if question.required else "no", question.position)
+    question = EventQuestion.__table__
+    query = (
+        select(question.c.id, question.c.event_id, question.c.label, question.c.kind, question.c.choices,
+               question.c.required, question.c.position)
+        .where(question.c.event_id.in_(event_ids))
+        .order_by(question.c.event_id, question.c.position, question.c.id)
+    )
+    for question_id, event_id, label, kind, choices, required, position in _stream(query):
+        yield (question_id, event_id, label, kind, _joined(choices), "yes" if required else "no", position)
 
 
 def _answers(registration_ids):
@@ -294,11 +346,19 @@ def _answers(registration_ids):
         from eventsapp.models.questions import RegistrationAnswer
     except ImportError:
         return
-    query = select(RegistrationAnswer).where(RegistrationAnswer.registration_id.in_(registration_ids)).order_by(
-        RegistrationAnswer.registration_id, RegistrationAnswer.question_id)
-    for answer in db.session.scalars(query).yield_per(1000):
-        yield (answer.registration_id, answer.question_id,
-               " | ".join(line.strip() for line in (answer.value or "").splitlines() if line.strip()))
+    answer = RegistrationAnswer.__table__
+    query = (
+        select(answer.c.registration_id, answer.c.question_id, answer.c.value)
+        .where(answer.c.registration_id.in_(registration_ids))
+        .order_by(answer.c.registration_id, answer.c.question_id)
+    )
+    for registration_id, question_id, value in _stream(query):
+        yield registration_id, question_id, _joined(value)
+
+
+def _joined(lines: str | None) -> str:
+    """Text kept one item per line, as one cell: 'a | b'."""
+    return " | ".join(line.strip() for line in (lines or "").splitlines() if line.strip())
 
 
 def _equality(programme: Programme):
