@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import render_template, session, url_for
 from flask_login import login_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from eventsapp.auth.passwords import make_reset_token
 from eventsapp.extensions import db
@@ -28,7 +29,8 @@ def load_user(user_id: str) -> User | None:
     user_pk, _, version = user_id.partition(":")
     if not user_pk.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_pk))
+    # Memberships come along in the same query: every permission check reads them (was a lazy load).
+    user = db.session.get(User, int(user_pk), options=[joinedload(User.memberships)])
     if user is None or user.session_version != int(version):
         return None
     return user

@@ -4,14 +4,19 @@ Every registration has a row in ``registration_search`` (folded search key,
 folded surname-first sort key, event id). A ``before_flush`` listener keeps it
 when a Registration or its Person is added or changed through the ORM; rows
 written in bulk (imports, the bench generator) are topped up by
-:func:`ensure_search_keys`, which the desk calls before searching.
+:func:`ensure_search_keys`, which the desk page and the attendance list call
+before searching. Search-as-you-type calls :func:`ensure_search_keys_now_and_then`
+instead: the same check at most once per :data:`RECHECK_SECONDS` per event and
+worker, because comparing the two counts costs more than the search itself.
 """
 
 from __future__ import annotations
 
+import time
 import unicodedata
 
-from sqlalchemy import delete, func, select
+from flask import current_app
+from sqlalchemy import delete, func, select, text
 from sqlalchemy import event as sa_event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,6 +24,12 @@ from sqlalchemy.orm import Session
 from eventsapp.database import begin_immediate
 from eventsapp.extensions import db
 from eventsapp.models import Event, Organisation, Person, Registration, RegistrationSearch
+
+#: How long search-as-you-type trusts an event's keys after checking them (per worker process).
+RECHECK_SECONDS = 30.0
+
+#: A backfill of this many rows or more refreshes PostgreSQL's statistics of the key table.
+ANALYZE_AFTER_ROWS = 500
 
 #: Letters NFKD does not decompose.
 _LOOKALIKES = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ı": "i", "þ": "th"})
@@ -88,6 +99,7 @@ def ensure_search_keys(event: Event) -> int:
     Commits when it had to add keys; returns how many it added.
     """
     event_id = event.id
+    current_app.extensions.setdefault("checkin_search_keys_checked", {})[event_id] = time.monotonic()
     if not _counts_differ(event_id):
         return 0
     begin_immediate(db.session())
@@ -113,4 +125,23 @@ def ensure_search_keys(event: Event) -> int:
         db.session.rollback()
         return 0
     db.session.commit()
+    if len(rows) >= ANALYZE_AFTER_ROWS and db.session.get_bind().dialect.name == "postgresql":
+        # Fresh statistics, so the planner walks (event_id, sort_key) for the first page instead of
+        # sorting the whole event (autovacuum may be off, or not yet have caught up with the bulk write).
+        db.session.execute(text("ANALYZE registration_search"))
+        db.session.commit()
     return len(rows)
+
+
+def ensure_search_keys_now_and_then(event: Event) -> int:
+    """:func:`ensure_search_keys`, at most once per :data:`RECHECK_SECONDS` for an event (in this app).
+
+    Rows the ORM writes get their keys at once (the listener); this only bounds how long rows
+    written in bulk by another process (an import) can stay unfound while the desk is open:
+    opening or reloading the desk page always checks.
+    """
+    checked: dict[int, float] = current_app.extensions.setdefault("checkin_search_keys_checked", {})
+    now = time.monotonic()
+    if now - checked.get(event.id, -RECHECK_SECONDS) < RECHECK_SECONDS:
+        return 0
+    return ensure_search_keys(event)

@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from eventsapp.checkin import bp, services
 from eventsapp.checkin.forms import NoShowForm, WalkInForm
-from eventsapp.checkin.search import ensure_search_keys
+from eventsapp.checkin.search import ensure_search_keys, ensure_search_keys_now_and_then
 from eventsapp.extensions import db
 from eventsapp.models import Event, Registration, Sector, utcnow
 from eventsapp.permissions import can_check_in, can_manage_event, get_event_or_404
@@ -77,25 +77,25 @@ def desk(event_id: int):
 @bp.get("/events/<int:event_id>/checkin/search.json")
 @login_required
 def search(event_id: int):
-    """Search-as-you-type: at most 25 registrations, as data and as the desk's list HTML."""
+    """Search-as-you-type: at most 25 registrations, as data (``checkin.js`` renders the list)."""
     event = get_event_or_404(event_id, can_check_in)
-    ensure_search_keys(event)
+    ensure_search_keys_now_and_then(event)
     query = request.args.get("q", "").strip()[:200]
-    results = services.search_registrations(event, query)
+    rows = services.search_rows(event, query)
     return jsonify(
         query=query,
+        limit=services.SEARCH_LIMIT,
         results=[
             {
-                "id": r.id,
-                "name": r.person.full_name,
-                "organisation": r.organisation_name_entered or (r.organisation.name if r.organisation else ""),
-                "status": r.status,
-                "checked_in_at": format_local(r.attendance.checked_in_at, "%H:%M") if r.attendance else None,
-                "access_requirements": r.access_requirements,
+                "id": row.id,
+                "name": f"{row.first_name} {row.last_name}".strip(),
+                "organisation": row.organisation_entered or row.organisation or "",
+                "status": row.status,
+                "checked_in_at": format_local(row.checked_in_at, "%H:%M") if row.checked_in_at else None,
+                "access_requirements": row.access_requirements,
             }
-            for r in results
+            for row in rows
         ],
-        html=render_template("checkin/_results.html", event=event, query=query, results=results),
     )
 
 
