@@ -11,6 +11,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -23,6 +24,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import html_params
 
 from eventsapp.events.services import local_time_exists, normalise_postcode
 from eventsapp.timeutil import to_utc
@@ -239,6 +241,37 @@ class ActionForm(FlaskForm):
     """An empty form: the CSRF token for publish / unpublish buttons."""
 
 
+class PrerenderedSelect:
+    """A ``<select>`` whose ``<option>`` markup was rendered once and is shared between requests.
+
+    The output is what WTForms' ``Select`` widget gives for the same choices (attributes sorted,
+    ``selected`` on the chosen value); building a few thousand options per request was the
+    slowest part of the public list.
+    """
+
+    def __call__(self, field, **kwargs) -> Markup:
+        kwargs.setdefault("id", field.id)
+        options = field.options_html
+        if field.data is not None:
+            value = escape(field.data)
+            options = options.replace(f'<option value="{value}">', f'<option selected value="{value}">', 1)
+        # html_params and render_options escape every value and label.
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")  # noqa: S704
+
+
+def render_options(blank: str, pairs: list[tuple[str, str]]) -> str:
+    """The ``<option>`` markup for :class:`PrerenderedSelect`: a blank choice, then ``pairs``."""
+    return "".join(f'<option value="{escape(value)}">{escape(label)}</option>'
+                   for value, label in [("", blank), *pairs])
+
+
+class PrerenderedSelectField(SelectField):
+    """A select rendered from ``options_html`` (see :func:`render_options`) instead of ``choices``."""
+
+    widget = PrerenderedSelect()
+    options_html = ""
+
+
 class FilterForm(FlaskForm):
     """The public list's filters; read from the query string, so no CSRF token."""
 
@@ -246,9 +279,9 @@ class FilterForm(FlaskForm):
         csrf = False
 
     q = StringField("Search", filters=[strip], validators=[Optional(), Length(max=200)])
-    region = SelectField("Region", validators=[Optional()])
-    programme = SelectField("Programme", validators=[Optional()])
-    host = SelectField("Host", validators=[Optional()])
+    region = PrerenderedSelectField("Region", validators=[Optional()])
+    programme = PrerenderedSelectField("Programme", validators=[Optional()])
+    host = PrerenderedSelectField("Host", validators=[Optional()])
     month = StringField("Month", filters=[strip], validators=[Optional(), Length(max=7)],
                         render_kw={"type": "month", "placeholder": "YYYY-MM"})
 

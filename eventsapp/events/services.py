@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import case, func, select
 
 from eventsapp.extensions import db
@@ -30,6 +31,17 @@ COPIED_FIELDS = (
     "programme_id", "host_organisation_id", "region_id", "title", "summary", "description",
     "themes", "town", "venue", "address", "postcode", "online_url", "accessibility", "capacity",
 )
+
+
+#: Keys in ``app.extensions`` of the public lists' cached filter choices and rendered pages (events.views).
+FILTER_CHOICES_CACHE = "events.filter_choices"
+LIST_PAGE_CACHE = "events.list_pages"
+
+
+def forget_list_caches() -> None:
+    """Drop this process's cached filter choices and list pages (an event changed)."""
+    current_app.extensions.pop(FILTER_CHOICES_CACHE, None)
+    current_app.extensions.pop(LIST_PAGE_CACHE, None)
 
 
 def normalise_postcode(value: str | None) -> str | None:
@@ -166,6 +178,7 @@ def _apply(event: Event, fields: dict) -> None:
         setattr(event, name, value)
     if cohosts is not None:
         event.cohosts = [o for o in cohosts if o.id != event.host_organisation_id]
+    forget_list_caches()
 
 
 def create_event(fields: dict) -> Event:
@@ -217,6 +230,7 @@ def publish_event(event: Event) -> None:
     if event.status == "cancelled":
         raise EventStateError("A cancelled event cannot be published again; duplicate it instead.")
     event.status = "published"
+    forget_list_caches()
 
 
 def unpublish_event(event: Event) -> None:
@@ -232,6 +246,7 @@ def unpublish_event(event: Event) -> None:
             "Cancel it instead, giving a reason."
         )
     event.status = "draft"
+    forget_list_caches()
 
 
 def cancel_event(event: Event, reason: str) -> None:
@@ -242,6 +257,7 @@ def cancel_event(event: Event, reason: str) -> None:
     event.status = "cancelled"
     event.cancel_reason = reason.strip()
     event.cancelled_at = utcnow()
+    forget_list_caches()
     db.session.flush()
     if was_published:
         _notify(event, "cancelled")

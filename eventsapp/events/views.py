@@ -15,18 +15,31 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from eventsapp import mail
 from eventsapp.events import bp
-from eventsapp.events.forms import ActionForm, CancelForm, DuplicateForm, EventForm, FilterForm
+from eventsapp.events.forms import (
+    ActionForm,
+    CancelForm,
+    DuplicateForm,
+    EventForm,
+    FilterForm,
+    render_options,
+)
 from eventsapp.events.queries import EventFilters, filter_choices, past_events, upcoming_events
 from eventsapp.events.rich_text import render_rich_text
 from eventsapp.events.services import (
+    FILTER_CHOICES_CACHE,
+    LIST_PAGE_CACHE,
     EventStateError,
     RegistrationCounts,
     cancel_event,
@@ -46,7 +59,7 @@ from eventsapp.events.services import (
 )
 from eventsapp.extensions import db
 from eventsapp.models import Event, Programme, Region
-from eventsapp.permissions import can_manage_event, get_event_or_404
+from eventsapp.permissions import MAX_ID, can_manage_event, get_event_or_404
 from eventsapp.timeutil import to_local, to_utc
 
 log = logging.getLogger(__name__)
@@ -72,22 +85,61 @@ def options(blank: str, pairs: list[tuple[str, str]]) -> list[SelectChoice]:
     return [SelectChoice("", blank)] + [SelectChoice(value, label) for value, label in pairs]
 
 
+#: Blank choice of each filter select.
+FILTER_BLANKS = {"region": "Any region", "programme": "Any programme", "host": "Any host"}
+
+
+@dataclass(frozen=True)
+class CachedChoices:
+    """The filter selects' choices as accepted values and rendered ``<option>`` markup."""
+
+    loaded_at: float
+    values: dict[str, frozenset[str]]
+    options_html: dict[str, str]
+
+
+def _filter_choices(refresh: bool = False) -> CachedChoices:
+    """The filter choices, kept per process for ``FILTER_CHOICES_TTL`` seconds (60; 0 when testing).
+
+    They change only when an event is published or an organisation, programme or region is
+    renamed; this process forgets them at once when it changes an event (services), other
+    workers within the TTL. A value in the query string that is not among them reloads them.
+    """
+    config = current_app.config
+    ttl = config.get("FILTER_CHOICES_TTL", 0 if current_app.testing else 60)
+    store = current_app.extensions.setdefault(FILTER_CHOICES_CACHE, {})
+    cached = store.get("choices")
+    now = time.monotonic()
+    if refresh or cached is None or now - cached.loaded_at >= ttl:
+        choices = filter_choices()
+        cached = CachedChoices(
+            loaded_at=now,
+            values={name: frozenset(value for value, _ in pairs) for name, pairs in choices.items()},
+            options_html={name: render_options(FILTER_BLANKS[name], pairs) for name, pairs in choices.items()},
+        )
+        store["choices"] = cached
+    return cached
+
+
 def _filters_from_request() -> tuple[FilterForm, EventFilters]:
     """Read the query string; values that are not among the choices are ignored, never an error."""
     form = FilterForm(formdata=request.args)
-    choices = filter_choices()
-    form.region.choices = options("Any region", choices["region"])
-    form.programme.choices = options("Any programme", choices["programme"])
-    form.host.choices = options("Any host", choices["host"])
+    fields = {"region": form.region, "programme": form.programme, "host": form.host}
+    choices = _filter_choices()
+    if any(field.data and field.data not in choices.values[name] for name, field in fields.items()):
+        choices = _filter_choices(refresh=True)  # perhaps new since they were cached
+    for name, field in fields.items():
+        field.options_html = choices.options_html[name]
 
-    def chosen(field, options):
-        return field.data if field.data in {value for value, _ in options} else None
+    def chosen(name):
+        data = fields[name].data
+        return data if data in choices.values[name] else None
 
-    host = chosen(form.host, choices["host"])
+    host = chosen("host")
     text = (form.q.data or "")[:200] or None
     filters = EventFilters(
-        region=chosen(form.region, choices["region"]),
-        programme=chosen(form.programme, choices["programme"]),
+        region=chosen("region"),
+        programme=chosen("programme"),
         host=int(host) if host else None,
         month=form.month_value(),
         text=text,
@@ -95,17 +147,61 @@ def _filters_from_request() -> tuple[FilterForm, EventFilters]:
     return form, filters
 
 
+#: Key in ``app.extensions`` of the rendered public lists kept for anonymous visitors.
+PAGE_CACHE = LIST_PAGE_CACHE
+#: At most this many rendered list pages per process (query strings come from anyone).
+PAGE_CACHE_SIZE = 64
+
+
+def _page_cache_key(template: str) -> tuple | None:
+    """The key under which this request's list page may be shared, or None when it may not.
+
+    Only anonymous visitors with nothing flashed get a shared page: everything else on it
+    depends on the endpoint, the query string and the host name (feed links are absolute).
+    """
+    if current_user.is_authenticated or session.get("_flashes"):
+        return None
+    return template, request.host_url, tuple(sorted(request.args.items(multi=True)))
+
+
+def _cached_page(template: str, render) -> str:
+    """``render()``, or the same page rendered less than ``EVENT_LIST_CACHE_SECONDS`` ago (5; 0 when testing).
+
+    Anonymous visitors may see "places left" and new events up to that many seconds late;
+    an event change in this process (services) empties this worker's cache at once.
+    """
+    ttl = current_app.config.get("EVENT_LIST_CACHE_SECONDS", 0 if current_app.testing else 5)
+    key = _page_cache_key(template) if ttl > 0 else None
+    if key is None:
+        return render()
+    pages: OrderedDict = current_app.extensions.setdefault(PAGE_CACHE, OrderedDict())
+    now = time.monotonic()
+    hit = pages.get(key)
+    if hit is not None and now - hit[0] < ttl:
+        pages.move_to_end(key)
+        return hit[1]
+    body = render()
+    pages[key] = (now, body)
+    pages.move_to_end(key)
+    while len(pages) > PAGE_CACHE_SIZE:
+        pages.popitem(last=False)
+    return body
+
+
 def _listing(template: str, paginate, show_places: bool):
-    form, filters = _filters_from_request()
-    pagination = paginate(filters, _page_number(), current_app.config["EVENTS_PER_PAGE"])
-    counts = {}
-    if show_places:
-        found = registration_counts([event.id for event in pagination.items])
-        counts = {event.id: found.get(event.id, RegistrationCounts()) for event in pagination.items}
-    # Only the filters travel to the page links (never "_external", "endpoint" or other url_for arguments).
-    args = {name: request.args[name] for name in FILTER_NAMES if request.args.get(name)}
-    return render_template(template, form=form, filters=filters, pagination=pagination, counts=counts,
-                           page_args=args)
+    def render() -> str:
+        form, filters = _filters_from_request()
+        pagination = paginate(filters, _page_number(), current_app.config["EVENTS_PER_PAGE"])
+        counts = {}
+        if show_places:
+            found = registration_counts([event.id for event in pagination.items])
+            counts = {event.id: found.get(event.id, RegistrationCounts()) for event in pagination.items}
+        # Only the filters travel to the page links (never "_external", "endpoint" or other url_for arguments).
+        args = {name: request.args[name] for name in FILTER_NAMES if request.args.get(name)}
+        return render_template(template, form=form, filters=filters, pagination=pagination, counts=counts,
+                               page_args=args)
+
+    return _cached_page(template, render)
 
 
 @bp.get("/")
@@ -125,7 +221,17 @@ def detail(event_id: int):
 
     :raise 404: for a draft, unless the user is of the host or coordinates its programme.
     """
+    loaded = None
+    if 0 < event_id <= MAX_ID:
+        # One query for what the page shows, instead of a lazy load per relationship from the template;
+        # get_event_or_404 then finds the event in the session (and still decides who may see it).
+        # ``loaded`` keeps it alive there (the identity map holds weak references).
+        loaded = db.session.get(Event, event_id, options=[
+            joinedload(Event.host), joinedload(Event.region), joinedload(Event.programme),
+            selectinload(Event.cohosts),
+        ])
     event = get_event_or_404(event_id)
+    del loaded
     return render_template(
         "events/detail.html",
         event=event,
