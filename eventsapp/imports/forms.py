@@ -5,6 +5,7 @@ import re
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from eventsapp.imports.parsing import FIELDS
@@ -34,7 +35,7 @@ class UploadForm(FlaskForm):
 
 def column_form(headers: list[str], chosen: dict[str, str]) -> FlaskForm:
     """One select per column of the file: which field it holds, or ignore it."""
-    choices = [("", "Ignore this column")] + list(FIELDS.items())
+    choices = [SelectChoice("", "Ignore this column"), *(SelectChoice(key, label) for key, label in FIELDS.items())]
 
     class ColumnForm(FlaskForm):
         pass

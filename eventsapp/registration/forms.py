@@ -19,6 +19,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -92,9 +93,9 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def sector_choices() -> list[tuple[str, str]]:
+def sector_choices() -> list[SelectChoice]:
     sectors = db.session.scalars(select(Sector).where(Sector.code != "individual").order_by(Sector.sort_order))
-    return [("", "Choose a sector"), *((s.code, s.name) for s in sectors)]
+    return [SelectChoice("", "Choose a sector"), *(SelectChoice(s.code, s.name) for s in sectors)]
 
 
 class RegistrationFormBase(CleanForm):
@@ -176,13 +177,15 @@ def question_field(question: EventQuestion) -> Field:
     if question.kind == "long_text":
         return TextAreaField(question.label, validators=[*text_required, Length(max=5000)])
     if question.kind == "single_choice":
-        return RadioField(question.label, choices=[(c, c) for c in question.choice_list], validators=required)
+        return RadioField(question.label, choices=[SelectChoice(c, c) for c in question.choice_list],
+                          validators=required)
     if question.kind == "multiple_choice":
-        return MultiCheckboxField(question.label, choices=[(c, c) for c in question.choice_list],
+        return MultiCheckboxField(question.label, choices=[SelectChoice(c, c) for c in question.choice_list],
                                   validators=[DataRequired("Choose at least one.")] if question.required
                                   else [Optional()])
     if question.kind == "yes_no":
-        return RadioField(question.label, choices=[("Yes", "Yes"), ("No", "No")], validators=required)
+        return RadioField(question.label, choices=[SelectChoice("Yes", "Yes"), SelectChoice("No", "No")],
+                          validators=required)
     return StringField(question.label, validators=[*text_required, Length(max=500)])
 
 
@@ -227,16 +230,17 @@ def registration_form(event, purpose: str = "public", **kwargs) -> RegistrationF
 
 
 def _with_prefer_not(choices):
-    return [("", "Choose an answer (optional)"), *choices, eq.PREFER_NOT_TO_SAY]
+    return [SelectChoice("", "Choose an answer (optional)"), *(SelectChoice(value, label) for value, label in choices),
+            SelectChoice(*eq.PREFER_NOT_TO_SAY)]
 
 
 class EqualityForm(CleanForm):
     consent = BooleanField(
         "I agree to these answers being kept apart from my registration and used only in anonymous totals",
         validators=[DataRequired("Tick to agree, or skip this step.")])
-    ethnicity = SelectField("Ethnic group", validators=[Optional()], choices={
-        None: [("", "Choose an answer (optional)"), eq.PREFER_NOT_TO_SAY],
-        **{group: options for group, options in eq.ETHNIC_GROUPS}})
+    ethnicity = SelectField("Ethnic group", validators=[Optional()], choices=[
+        *_with_prefer_not([]),
+        *(SelectChoice(value, label, optgroup=group) for group, options in eq.ETHNIC_GROUPS for value, label in options)])
     religion = SelectField("Religion or belief", validators=[Optional()], choices=_with_prefer_not(eq.RELIGIONS))
     age_band = SelectField("Age", validators=[Optional()], choices=_with_prefer_not(eq.AGE_BANDS))
     gender = SelectField("Gender", validators=[Optional()], choices=_with_prefer_not(eq.GENDERS))
@@ -249,7 +253,7 @@ class EqualityForm(CleanForm):
 
 class QuestionForm(CleanForm):
     label = StringField("Question", validators=[DataRequired("Enter the question."), Length(max=300)])
-    kind = SelectField("Kind of answer", choices=list(QUESTION_KINDS))
+    kind = SelectField("Kind of answer", choices=[SelectChoice(code, label) for code, label in QUESTION_KINDS])
     choices = TextAreaField("Options (one per line)", validators=[Optional(), Length(max=5000)])
     required = BooleanField("People must answer this question")
     submit = SubmitField("Save question")
