@@ -17,6 +17,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
@@ -153,31 +154,35 @@ def render_sign_in_sheet(event: Event, blank_rows: int = 20) -> bytes:
         canvas.restoreState()
 
     cell = ParagraphStyle("cell", fontName=fonts.regular, fontSize=9.5, leading=11)
-    head = ParagraphStyle("head", parent=cell, fontName=fonts.bold)
     widths = [11 * mm, 62 * mm, 58 * mm, page_width - 2 * margin - 131 * mm]
-    heading = [Paragraph(_xml(text), head) for text in ("No.", "Name", "Organisation", "Signature")]
+    heading = ["No.", "Name", "Organisation", "Signature"]
 
     def fitted(text: str, width: float) -> str | Paragraph:
-        """Plain text when it fits one line (fast); else a paragraph, smaller when it would need 3+ lines."""
+        """Plain text in one or two lines (fast: no Paragraph); a smaller paragraph when it would need 3+ lines."""
         text = printable(text, fonts)
+        room = width - 6 * mm
         natural = stringWidth(text, fonts.regular, cell.fontSize)
-        if natural <= width - 6 * mm:
-            return text
-        room = 1.9 * (width - 6 * mm)
         if natural <= room:
+            return text
+        if natural <= 1.9 * room:
+            lines = simpleSplit(text, fonts.regular, cell.fontSize, room)
+            if len(lines) <= 2 and all(stringWidth(line, fonts.regular, cell.fontSize) <= room for line in lines):
+                return "\n".join(lines)
             return Paragraph(_xml(text), cell)
-        size = max(6.5, cell.fontSize * room / natural)
+        size = max(6.5, cell.fontSize * 1.9 * room / natural)
         return Paragraph(_xml(text), ParagraphStyle("small", parent=cell, fontSize=size, leading=size * 1.15))
 
+    # An empty cell as an empty list of flowables: reportlab skips it, where "" would still be drawn.
     rows = [
-        [str(n), fitted(a.full_name, widths[1]), fitted(a.organisation, widths[2]), ""]
+        [str(n), fitted(a.full_name, widths[1]), fitted(a.organisation or "", widths[2]) or [], []]
         for n, a in enumerate(attendees, start=1)
     ]
-    rows += [[str(n), "", "", ""] for n in range(len(attendees) + 1, len(attendees) + blank_rows + 1)]
+    rows += [[str(n), [], [], []] for n in range(len(attendees) + 1, len(attendees) + blank_rows + 1)]
 
+    # Few commands: reportlab applies each one to every cell of every page's table.
     style = TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), fonts.regular),
-        ("FONTSIZE", (0, 0), (-1, -1), 9.5),
+        ("FONT", (0, 0), (-1, -1), fonts.regular, 9.5, 11),
+        ("FONT", (0, 0), (-1, 0), fonts.bold, 9.5, 11),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -191,8 +196,7 @@ def render_sign_in_sheet(event: Event, blank_rows: int = 20) -> bytes:
     for start in range(0, len(rows), ROWS_PER_PAGE):
         chunk = rows[start:start + ROWS_PER_PAGE]
         table = Table([heading, *chunk], colWidths=widths, rowHeights=[8 * mm] + [ROW_HEIGHT] * len(chunk),
-                      repeatRows=1)
-        table.setStyle(style)
+                      repeatRows=1, style=style)
         if story:
             story.append(PageBreak())
         story.append(table)
