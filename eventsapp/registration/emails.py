@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import smtplib
 from email.headerregistry import Address
+from functools import partial
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, g, has_app_context, has_request_context, render_template, url_for
 
 from eventsapp import mail
+from eventsapp.extensions import db
 from eventsapp.models import Event, Registration
 from eventsapp.tokens import make_token
 
@@ -28,6 +30,15 @@ def event_ics(event: Event) -> bytes:
     except ImportError:  # the feeds area is not installed: a minimal VEVENT of our own
         return _minimal_ical(event)
     return event_to_ical(event)
+
+
+def _event_ics_once(event: Event) -> bytes:
+    """:func:`event_ics`, built once per request (or CLI run) for each version of the event."""
+    key = (event.id, event.sequence, event.updated_at, event.status, event.starts_at, event.ends_at)
+    cache = g.setdefault("registration_ics", {}) if has_app_context() else {}
+    if key not in cache:
+        cache[key] = event_ics(event)
+    return cache[key]
 
 
 def _minimal_ical(event: Event) -> bytes:
@@ -61,11 +72,47 @@ def recipient(registration: Registration) -> str:
         return person.email
 
 
+def defer() -> None:
+    """Build this request's messages in :func:`send_queued`, after the commit, instead of at once.
+
+    For callers that commit and then call :func:`send_queued` of this module
+    (not ``eventsapp.mail.send_queued``): the time spent rendering, on the
+    .ics and on MIME is then spent outside the transaction (and outside the
+    event's lock). Commit with :func:`commit_keeping_loaded`, so that building
+    the messages reads no row again.
+    """
+    g.registration_mail_deferred = []
+
+
+def commit_keeping_loaded() -> None:
+    """Commit without expiring the session's objects (the deferred messages read them afterwards)."""
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
+def _build_deferred() -> None:
+    for build in g.pop("registration_mail_deferred", None) or []:
+        build()
+
+
 def _queue(registration: Registration, kind: str, subject: str, paragraphs: list[str],
+           attach_ics: bool = False, show_link: bool = True) -> None:
+    deferred = g.get("registration_mail_deferred") if has_app_context() else None
+    if deferred is not None:
+        deferred.append(partial(_build, registration, kind, subject, paragraphs, attach_ics, show_link))
+        return
+    _build(registration, kind, subject, paragraphs, attach_ics, show_link)
+
+
+def _build(registration: Registration, kind: str, subject: str, paragraphs: list[str],
            attach_ics: bool = False, show_link: bool = True) -> None:
     if not has_request_context():  # url_for(_external=True) needs one (e.g. in the CLI)
         with current_app.test_request_context(base_url=base_url()):
-            return _queue(registration, kind, subject, paragraphs, attach_ics, show_link)
+            return _build(registration, kind, subject, paragraphs, attach_ics, show_link)
     context = {
         "registration": registration,
         "person": registration.person,
@@ -79,7 +126,7 @@ def _queue(registration: Registration, kind: str, subject: str, paragraphs: list
     html = render_template("registration/email/message.html", **context)
     attachments = []
     if attach_ics:
-        attachments.append(("event.ics", "text/calendar", event_ics(registration.event)))
+        attachments.append(("event.ics", "text/calendar", _event_ics_once(registration.event)))
     mail.queue(mail.build_message(recipient(registration), subject, text, html, attachments))
 
 
@@ -154,11 +201,17 @@ def queue_reminder(registration: Registration) -> None:
 
 
 def discard() -> None:
+    if has_app_context() and "registration_mail_deferred" in g:
+        g.registration_mail_deferred = []
     mail.discard_queued()
 
 
 def send_queued() -> int:
-    """Send what was queued; a mail server failure is logged, never shown as an error page."""
+    """Send what was queued; a mail server failure is logged, never shown as an error page.
+
+    Call only after the commit: messages put off by :func:`defer` are built here.
+    """
+    _build_deferred()
     try:
         return mail.send_queued()
     except (OSError, smtplib.SMTPException):

@@ -20,19 +20,24 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from eventsapp.database import begin_immediate
-from eventsapp.directory import find_or_create_person, resolve_organisation
+from eventsapp.directory import find_organisation, resolve_organisation
 from eventsapp.extensions import db
 from eventsapp.models import (
     Event,
     EventQuestion,
+    Organisation,
+    Person,
     Registration,
     RegistrationAnswer,
     Sector,
     normalise_email,
+    normalise_organisation_name,
     utcnow,
 )
 from eventsapp.registration import emails
@@ -110,6 +115,11 @@ def lock_event(event_id: int) -> Event:
     """
     if locking_enabled():
         begin_immediate(db.session())
+    return _load_locked_event(event_id)
+
+
+def _load_locked_event(event_id: int) -> Event:
+    """The event reloaded under its row lock (PostgreSQL); SQLite's lock is the transaction's."""
     query = select(Event).where(Event.id == event_id).execution_options(populate_existing=True)
     if locking_enabled() and db.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
@@ -212,51 +222,118 @@ def register(
 
 
 def _register_once(event_id: int, details: RegistrationDetails, *, source: str, override_capacity: bool):
-    event = lock_event(event_id)
+    session = db.session()
+    if locking_enabled():
+        # SQLite: the write lock for the whole unit of work, taken first (it
+        # commits any open read transaction). PostgreSQL: nothing; the event
+        # row is locked below, only around counting and inserting.
+        begin_immediate(session)
+    email_key = normalise_email(details.email)
+
+    # Before the lock: read everything that does not depend on the event's
+    # places, so the locked section is just lock, count, insert.
+    related = _preload_event_relations(event_id)
+    organisation_name = " ".join((details.organisation_name or "").split())
+    organisation = find_organisation(organisation_name) if normalise_organisation_name(organisation_name) else None
+    person = session.scalar(select(Person).where(Person.email_key == email_key)) if email_key else None
+    fields = {
+        "organisation_name_entered": organisation_name[:200],
+        "email_key": email_key,
+        "source": source,
+        "job_title": (details.job_title or "").strip(),
+        "access_requirements": (details.access_requirements or "").strip(),
+        "dietary_requirements": (details.dietary_requirements or "").strip(),
+        "consent_privacy_at": utcnow() if details.consent_privacy else None,
+        "consent_contact": bool(details.consent_contact),
+    }
+    questions = set()
+    if details.answers:
+        questions = set(session.scalars(select(EventQuestion.id).where(EventQuestion.event_id == event_id)))
+
+    event = _load_locked_event(event_id)
+    _reattach(event, related)
     reason = closed_reason(event, source)
     if reason:
         raise RegistrationClosed(reason)
 
-    existing = active_registration(event, details.email)
-    if existing is not None:
+    # One query under the lock: confirmed places and this email's active registration.
+    confirmed, existing_id = _confirmed_and_active(event_id, email_key)
+    if existing_id is not None:
+        existing = session.get(Registration, existing_id)
         if source in SELF_SERVICE_SOURCES:  # not for an organiser's entry or a walk-in at the door
             emails.queue_link_resent(existing)
         return RegistrationResult("already_registered", existing)
 
-    sector = None
-    if details.sector_code:
-        sector = db.session.scalar(select(Sector).where(Sector.code == details.sector_code))
-    organisation, created = resolve_organisation(details.organisation_name, sector)
-    person = find_or_create_person(details.first_name, details.last_name, details.email)
-
-    confirmed = confirmed_count(event)
+    created = False
+    if organisation is None and normalise_organisation_name(organisation_name):
+        sector = None
+        if details.sector_code:
+            sector = session.scalar(select(Sector).where(Sector.code == details.sector_code))
+        organisation, created = Organisation(name=organisation_name, sector=sector), True
+        session.add(organisation)
     delay = current_app.config.get("REGISTRATION_TEST_DELAY")
     if delay:  # test-only: widen the window between counting and inserting
         time.sleep(delay)
     has_place = event.capacity is None or confirmed < event.capacity or override_capacity
-    registration = Registration(
-        event=event,
-        person=person,
-        organisation=organisation,
-        organisation_name_entered=" ".join((details.organisation_name or "").split())[:200],
-        email_key=normalise_email(details.email),
-        status="confirmed" if has_place else "waitlisted",
-        source=source,
-        job_title=(details.job_title or "").strip(),
-        access_requirements=(details.access_requirements or "").strip(),
-        dietary_requirements=(details.dietary_requirements or "").strip(),
-        consent_privacy_at=utcnow() if details.consent_privacy else None,
-        consent_contact=bool(details.consent_contact),
-    )
-    db.session.add(registration)
-    save_answers(registration, details.answers)
-    db.session.flush()
+    registration = Registration(event=event, organisation=organisation,
+                                status="confirmed" if has_place else "waitlisted", **fields)
+    first_name, last_name = details.first_name.strip(), details.last_name.strip()
+    if person is None:
+        person = Person(first_name=first_name, last_name=last_name, email=(details.email or "").strip() or None)
+        registration.person = person  # new: its (empty) collection needs no load
+    else:
+        if (person.first_name, person.last_name) != (first_name, last_name):
+            person.first_name, person.last_name = first_name, last_name
+        # Attach without the backref, so the person's earlier registrations are not loaded.
+        registration.person_id = person.id
+        set_committed_value(registration, "person", person)
+    session.add(registration)
+    for question_id, value in (details.answers or {}).items():
+        if question_id in questions:
+            text = "\n".join(value) if isinstance(value, list | tuple) else (value or "")
+            session.add(RegistrationAnswer(registration=registration, question_id=question_id, value=text))
+    session.flush()  # person (if new), organisation (if new), registration, its search key, answers
     if registration.email_key:
         if registration.status == "confirmed":
             emails.queue_confirmation(registration)
         else:
             emails.queue_waitlisted(registration)
     return RegistrationResult(registration.status, registration, organisation_created=created)
+
+
+_EVENT_RELATIONS = (("host", "host_organisation_id"), ("region", "region_id"), ("programme", "programme_id"))
+
+
+def _preload_event_relations(event_id: int) -> dict:
+    """Load the event's host, region and programme (the emails and .ics use them) in one query,
+    so that nothing is lazily loaded while the event is locked (see :func:`_reattach`)."""
+    event = db.session.scalar(
+        select(Event).where(Event.id == event_id)
+        .options(*(joinedload(getattr(Event, name)) for name, _ in _EVENT_RELATIONS))
+    )
+    return {} if event is None else {name: getattr(event, name) for name, _ in _EVENT_RELATIONS}
+
+
+def _reattach(event: Event, related: dict) -> None:
+    """Give the event reloaded under the lock its preloaded host, region and programme again
+    (the reload resets them), where its row still points at the same ones."""
+    for name, key in _EVENT_RELATIONS:
+        value = related.get(name)
+        if name in related and getattr(event, key) == (value.id if value is not None else None):
+            set_committed_value(event, name, value)
+
+
+def _confirmed_and_active(event_id: int, email_key: str | None) -> tuple[int, int | None]:
+    """(confirmed places, id of the active registration for ``email_key`` or None), in one query."""
+    active = (
+        func.max(Registration.id).filter(Registration.email_key == email_key, Registration.status != "cancelled")
+        if email_key else literal(None)
+    )
+    confirmed, existing_id = db.session.execute(
+        select(func.count(Registration.id).filter(Registration.status == "confirmed"), active)
+        .where(Registration.event_id == event_id)
+    ).one()
+    return confirmed or 0, existing_id
 
 
 def save_answers(registration: Registration, answers: Mapping[int, str | list[str]]) -> None:

@@ -18,9 +18,10 @@ import segno
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import joinedload
 
 from eventsapp.extensions import db, limiter
-from eventsapp.models import EqualityResponse, Organisation, Registration, normalise_organisation_name
+from eventsapp.models import EqualityResponse, Event, Organisation, Registration, normalise_organisation_name
 from eventsapp.permissions import get_event_or_404
 from eventsapp.registration import bp, emails, services
 from eventsapp.registration.forms import ConfirmForm, EqualityForm, registration_form
@@ -69,9 +70,10 @@ def register(event_id: int):
         return render_template("registration/closed.html", event=event, reason=reason)
     form = registration_form(event)
     if form.validate_on_submit():
+        emails.defer()  # build the email after the commit, not while the event is locked
         try:
             result = services.register(event, form.details(), source="web")
-            db.session.commit()
+            emails.commit_keeping_loaded()
         except RegistrationClosed as closed:
             db.session.rollback()
             emails.discard()
@@ -119,13 +121,21 @@ def load_booking(token: str) -> Registration:
 
     :raise 404: for a forged, altered or unknown link.
     """
-    registration_id = read_token("booking", token)
-    if not isinstance(registration_id, int):
-        abort(404)
-    registration = db.session.get(Registration, registration_id)
+    registration = db.session.get(Registration, booking_id(token))
     if registration is None:
         abort(404)
     return registration
+
+
+def booking_id(token: str) -> int:
+    """The registration id a booking link names.
+
+    :raise 404: for a forged or altered link.
+    """
+    registration_id = read_token("booking", token)
+    if not isinstance(registration_id, int):
+        abort(404)
+    return registration_id
 
 
 def checkin_url(registration: Registration) -> str:
@@ -139,12 +149,20 @@ def checkin_url(registration: Registration) -> str:
 @bp.get("/booking/<token>")
 def booking(token: str):
     """The attendee's own booking page (no account: the signed link is the key)."""
-    registration = load_booking(token)
+    # One query for the registration, everything the page shows of it, and the equality step.
+    row = db.session.execute(
+        select(Registration, select(EqualityResponse.id)
+               .where(EqualityResponse.registration_id == Registration.id).exists())
+        .where(Registration.id == booking_id(token))
+        .options(joinedload(Registration.event).joinedload(Event.host), joinedload(Registration.person),
+                 joinedload(Registration.organisation))
+    ).first()
+    if row is None:
+        abort(404)
+    registration, has_equality = row
     qr = None
     if registration.status == "confirmed" and not registration.event.is_cancelled:
         qr = segno.make(checkin_url(registration), error="m").svg_data_uri(scale=5, border=2)
-    has_equality = db.session.scalar(
-        select(EqualityResponse.id).where(EqualityResponse.registration_id == registration.id)) is not None
     return render_template(
         "registration/booking.html", registration=registration, event=registration.event, token=token,
         qr=qr, has_equality=has_equality, just_registered=request.args.get("new") == "1",

@@ -179,13 +179,14 @@ def test_a_lost_race_on_the_unique_index_is_answered_as_already_registered(app, 
     """Two submissions that both passed the "already registered?" check: the database decides."""
     event = make_event(capacity=5)
     first = register(app, event, 1)
-    real_check, calls = services.active_registration, []
+    real_check, calls = services._confirmed_and_active, []
 
-    def check_that_misses_once(event, email):
-        calls.append(email)
-        return None if len(calls) == 1 else real_check(event, email)
+    def check_that_misses_once(event_id, email_key):
+        calls.append(email_key)
+        confirmed, existing_id = real_check(event_id, email_key)
+        return (confirmed, None) if len(calls) == 1 else (confirmed, existing_id)
 
-    monkeypatch.setattr(services, "active_registration", check_that_misses_once)
+    monkeypatch.setattr(services, "_confirmed_and_active", check_that_misses_once)
     with app.test_request_context():
         result = services.register(event, details(1))
         db.session.commit()
