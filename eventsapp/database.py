@@ -49,3 +49,9 @@ def begin_immediate(session) -> None:
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` for ``LIKE … ESCAPE '\\'``, with the user's ``%``, ``_`` and ``\\`` taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -36,6 +36,18 @@ def pytest_configure(config):
         raise pytest.UsageError("EVENTSAPP_REQUIRE_SERVICES=1 but TEST_DATABASE_URL is not set")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres_only`` are not generated for SQLite (they don't apply there)."""
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_sqlite = callspec is not None and callspec.params.get("backend") == "sqlite"
+        (dropped if on_sqlite and item.get_closest_marker("postgres_only") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 def pytest_report_header(config):
     browser = CHROMIUM if Path(CHROMIUM).exists() else f"not found at {CHROMIUM}"
     return [f"eventsapp database backends: {', '.join(BACKENDS)}", f"eventsapp browser: {browser}"]
@@ -307,7 +319,8 @@ def pytest_terminal_summary(terminalreporter):
                 continue
             if outcome == "passed" and report.when != "call":
                 continue
-            if "postgresql" in report.nodeid:
+            params = report.nodeid.partition("[")[2]
+            if "postgresql" in params.split("-") or params.startswith("postgresql"):
                 counts["postgresql"][index] += 1
             if "browser" in report.keywords:
                 counts["browser"][index] += 1

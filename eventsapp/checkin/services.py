@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from eventsapp.database import begin_immediate
+from eventsapp.database import begin_immediate, like_pattern
 from eventsapp.extensions import db
 from eventsapp.models import (
     ATTENDANCE_METHODS,
@@ -224,11 +224,6 @@ def attendance_counts(event: Event) -> AttendanceCounts:
     return AttendanceCounts(row[0], row[1], row[2], row[3], finalised)
 
 
-def _like_pattern(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _matching(statement, query: str):
     """Narrow ``statement`` (over Registration joined to RegistrationSearch) to rows matching every word.
 
@@ -239,7 +234,7 @@ def _matching(statement, query: str):
     for term in query.split()[:6]:
         folded = fold(term[:100])
         if folded:
-            statement = statement.where(RegistrationSearch.search_key.like(_like_pattern(folded), escape="\\"))
+            statement = statement.where(RegistrationSearch.search_key.like(like_pattern(folded), escape="\\"))
     return statement
 
 

@@ -9,6 +9,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from eventsapp.database import like_pattern
 from eventsapp.extensions import db
 from eventsapp.models import Event, Organisation, Programme, Region, utcnow
 from eventsapp.timeutil import to_utc
@@ -29,11 +30,6 @@ class EventFilters:
         return any((self.region, self.programme, self.host, self.month, self.text))
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     """The first instant of a local calendar month and of the next one, in UTC."""
     start = datetime(year, month, 1)
@@ -41,7 +37,12 @@ def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     return to_utc(start), to_utc(end)
 
 
-def _filtered(query: Select, filters: EventFilters) -> Select:
+def filter_events(query: Select, filters) -> Select:
+    """Narrow an Event query as the public list does: region code, programme slug, host or
+    co-host id, local month (when the filters have one) and text in the event's words.
+
+    The calendar feeds use the same filters, so a feed URL matches the list it came from.
+    """
     if filters.region:
         query = query.where(Event.region.has(Region.code == filters.region))
     if filters.programme:
@@ -50,11 +51,11 @@ def _filtered(query: Select, filters: EventFilters) -> Select:
         query = query.where(
             or_(Event.host_organisation_id == filters.host, Event.cohosts.any(Organisation.id == filters.host))
         )
-    if filters.month:
+    if getattr(filters, "month", None):
         start, end = month_bounds(*filters.month)
         query = query.where(Event.starts_at >= start, Event.starts_at < end)
     if filters.text:
-        pattern = _like_pattern(filters.text.strip())
+        pattern = like_pattern(filters.text.strip())
         query = query.where(
             or_(
                 *(
@@ -77,14 +78,14 @@ def _with_card_data(query: Select) -> Select:
 def upcoming_events(filters: EventFilters, page: int, per_page: int) -> Pagination:
     """Published and cancelled events that have not yet ended, soonest first."""
     query = select(Event).where(Event.status.in_(("published", "cancelled")), Event.ends_at >= utcnow())
-    query = _with_card_data(_filtered(query, filters)).order_by(Event.starts_at, Event.id)
+    query = _with_card_data(filter_events(query, filters)).order_by(Event.starts_at, Event.id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
 def past_events(filters: EventFilters, page: int, per_page: int) -> Pagination:
     """Published events that have ended, most recent first."""
     query = select(Event).where(Event.status == "published", Event.ends_at < utcnow())
-    query = _with_card_data(_filtered(query, filters)).order_by(Event.starts_at.desc(), Event.id.desc())
+    query = _with_card_data(filter_events(query, filters)).order_by(Event.starts_at.desc(), Event.id.desc())
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 

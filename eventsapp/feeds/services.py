@@ -21,8 +21,9 @@ from flask import current_app
 from sqlalchemy import BigInteger, Select, and_, cast, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from eventsapp.events.queries import filter_events
 from eventsapp.extensions import db
-from eventsapp.models import Event, Organisation, Programme, Region, utcnow
+from eventsapp.models import Event, utcnow
 
 DEFAULT_PAST_DAYS = 90
 DEFAULT_KEEP_CANCELLED_DAYS = 30
@@ -89,26 +90,8 @@ def in_feed_window(now: datetime | None = None):
     )
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _filtered(query: Select, filters: FeedFilters) -> Select:
-    query = query.where(in_feed_window())
-    if filters.region:
-        query = query.where(Event.region.has(Region.code == filters.region))
-    if filters.programme:
-        query = query.where(Event.programme.has(Programme.slug == filters.programme))
-    if filters.host:
-        query = query.where(
-            or_(Event.host_organisation_id == filters.host, Event.cohosts.any(Organisation.id == filters.host))
-        )
-    if filters.text:
-        pattern = _like_pattern(filters.text)
-        columns = (Event.title, Event.summary, Event.description, Event.town, Event.venue, Event.themes)
-        query = query.where(or_(*(column.ilike(pattern, escape="\\") for column in columns)))
-    return query
+    return filter_events(query.where(in_feed_window()), filters)
 
 
 def feed_events(filters: FeedFilters) -> list[Event]:
