@@ -139,21 +139,6 @@ def registration_counts(event_ids: list[int]) -> dict[int, RegistrationCounts]:
     return {event_id: RegistrationCounts(int(c or 0), int(w or 0)) for event_id, c, w in rows}
 
 
-def confirmed_count(event: Event) -> int:
-    return db.session.scalar(
-        select(func.count(Registration.id)).where(
-            Registration.event_id == event.id, Registration.status == "confirmed"
-        )
-    ) or 0
-
-
-def places_left(event: Event) -> int | None:
-    """Places still free (0 when full); None when capacity is unlimited."""
-    if event.capacity is None:
-        return None
-    return max(event.capacity - confirmed_count(event), 0)
-
-
 # --- changing events ---------------------------------------------------------
 
 

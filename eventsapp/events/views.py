@@ -44,14 +44,12 @@ from eventsapp.events.services import (
     RegistrationCounts,
     cancel_event,
     cohost_candidates,
-    confirmed_count,
     coordinated_programmes,
     create_event,
     duplicate_event,
     hostable_organisations,
     may_schedule_events,
     organiser_of,
-    places_left,
     publish_event,
     registration_counts,
     unpublish_event,
@@ -60,6 +58,7 @@ from eventsapp.events.services import (
 from eventsapp.extensions import db
 from eventsapp.models import Event, Programme, Region
 from eventsapp.permissions import MAX_ID, can_manage_event, get_event_or_404
+from eventsapp.registration.services import confirmed_count, places_left
 from eventsapp.timeutil import to_local, to_utc
 
 log = logging.getLogger(__name__)

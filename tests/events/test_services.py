@@ -14,12 +14,12 @@ from eventsapp.events.services import (
     hostable_organisations,
     local_time_exists,
     normalise_postcode,
-    places_left,
     publish_event,
     registration_counts,
     unpublish_event,
     update_event,
 )
+from eventsapp.registration.services import places_left
 from tests.events.dates import spring_sunday
 
 
