@@ -14,6 +14,7 @@ The database comes from ``BENCH_DATABASE_URL``. CSRF and rate limits are off
 
 from __future__ import annotations
 
+import json
 import os
 
 from flask import Flask, redirect, request
@@ -53,9 +54,11 @@ def add_bench_routes(app: Flask) -> Flask:
     return app
 
 
-def create_bench_app(url: str | None = None) -> Flask:
+def create_bench_app(url: str | None = None, **config) -> Flask:
+    """The bench app on ``url``; ``BENCH_APP_CONFIG`` (JSON) adds config keys, e.g. ``{"EVENT_LIST_CACHE_SECONDS": 0}``."""
     url = url or os.environ.get("BENCH_DATABASE_URL") or default_sqlite_url()
-    return add_bench_routes(make_app(url))
+    config = {**json.loads(os.environ.get("BENCH_APP_CONFIG") or "{}"), **config}
+    return add_bench_routes(make_app(url, **config))
 
 
 app = create_bench_app() if os.environ.get("BENCH_DATABASE_URL") else None
