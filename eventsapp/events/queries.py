@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, func, or_, select
 
 from eventsapp.database import like_pattern
 from eventsapp.extensions import db
-from eventsapp.models import Event, Organisation, Programme, Region, utcnow
+from eventsapp.models import Event, Organisation, Programme, Region, Registration, utcnow
 from eventsapp.timeutil import to_utc
 
 
@@ -68,25 +67,106 @@ def filter_events(query: Select, filters) -> Select:
     return query
 
 
-def _with_card_data(query: Select) -> Select:
-    return query.options(
-        joinedload(Event.host), joinedload(Event.region), joinedload(Event.programme),
-        selectinload(Event.cohosts),
+@dataclass(frozen=True, slots=True)
+class Named:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventCard:
+    """What a card on a public list shows of an event: read as plain columns, not ORM objects.
+
+    It has the attribute names of :class:`Event` that the card uses (``event.host.name`` …),
+    so the one card macro renders both. ``confirmed`` is None where the list shows no places.
+    """
+
+    id: int
+    title: str
+    summary: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str
+    town: str
+    online_url: str | None
+    capacity: int | None
+    status: str
+    host: Named
+    region: Named
+    confirmed: int | None = None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
+
+
+class CardPagination(Pagination):
+    """One page of event cards from one statement: the page's event ids, found with the number
+    of matching events beside each (``COUNT(*) OVER ()``), joined to what the cards show. A page
+    costs one round trip; only a page past the end (no rows, so no count) asks for the count again."""
+
+    def _query_items(self) -> list[EventCard]:
+        query: Select = self._query_args["query"]
+        order = self._query_args["order"]
+        page = (
+            query.with_only_columns(Event.id, Event.starts_at, func.count().over().label("total"))
+            .order_by(*order(Event))
+            .limit(self.per_page)
+            .offset((self.page - 1) * self.per_page)
+            .subquery()
+        )
+        columns = [
+            Event.id, Event.title, Event.summary, Event.starts_at, Event.ends_at, Event.venue, Event.town,
+            Event.online_url, Event.capacity, Event.status, Organisation.name, Region.name, page.c.total,
+        ]
+        if self._query_args["with_places"]:
+            columns.append(
+                select(func.count())
+                .where(Registration.event_id == Event.id, Registration.status == "confirmed")
+                .scalar_subquery()
+            )
+        rows = db.session.execute(
+            select(*columns)
+            .select_from(page)
+            .join(Event, Event.id == page.c.id)
+            .join(Organisation, Organisation.id == Event.host_organisation_id)
+            .join(Region, Region.id == Event.region_id)
+            .order_by(*order(page.c))
+        ).all()
+        self._total = rows[0][12] if rows else None
+        return [EventCard(*row[:10], Named(row[10]), Named(row[11]), row[13] if len(row) > 13 else None)
+                for row in rows]
+
+    def _query_count(self) -> int:
+        if self._total is None:
+            query: Select = self._query_args["query"]
+            self._total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+        return self._total
+
+
+def _cards(where, filters, order, page: int, per_page: int, with_places: bool) -> CardPagination:
+    query = filter_events(select(Event.id).where(*where), filters)
+    return CardPagination(page=page, per_page=per_page, max_per_page=None, error_out=False,
+                          query=query, order=order, with_places=with_places)
+
+
+def upcoming_events(filters: EventFilters, page: int, per_page: int, with_places: bool = True) -> CardPagination:
+    """Published and cancelled events that have not yet ended, soonest first (with confirmed places)."""
+    return _cards(
+        (Event.status.in_(("published", "cancelled")), Event.ends_at >= utcnow()), filters,
+        lambda t: (t.starts_at, t.id), page, per_page, with_places,
     )
 
 
-def upcoming_events(filters: EventFilters, page: int, per_page: int) -> Pagination:
-    """Published and cancelled events that have not yet ended, soonest first."""
-    query = select(Event).where(Event.status.in_(("published", "cancelled")), Event.ends_at >= utcnow())
-    query = _with_card_data(filter_events(query, filters)).order_by(Event.starts_at, Event.id)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
-
-
-def past_events(filters: EventFilters, page: int, per_page: int) -> Pagination:
+def past_events(filters: EventFilters, page: int, per_page: int, with_places: bool = False) -> CardPagination:
     """Published events that have ended, most recent first."""
-    query = select(Event).where(Event.status == "published", Event.ends_at < utcnow())
-    query = _with_card_data(filter_events(query, filters)).order_by(Event.starts_at.desc(), Event.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    return _cards(
+        (Event.status == "published", Event.ends_at < utcnow()), filters,
+        lambda t: (t.starts_at.desc(), t.id.desc()), page, per_page, with_places,
+    )
 
 
 def filter_choices() -> dict[str, list[tuple[str, str]]]:

@@ -190,14 +190,10 @@ def _cached_page(template: str, render) -> str:
 def _listing(template: str, paginate, show_places: bool):
     def render() -> str:
         form, filters = _filters_from_request()
-        pagination = paginate(filters, _page_number(), current_app.config["EVENTS_PER_PAGE"])
-        counts = {}
-        if show_places:
-            found = registration_counts([event.id for event in pagination.items])
-            counts = {event.id: found.get(event.id, RegistrationCounts()) for event in pagination.items}
+        pagination = paginate(filters, _page_number(), current_app.config["EVENTS_PER_PAGE"], with_places=show_places)
         # Only the filters travel to the page links (never "_external", "endpoint" or other url_for arguments).
         args = {name: request.args[name] for name in FILTER_NAMES if request.args.get(name)}
-        return render_template(template, form=form, filters=filters, pagination=pagination, counts=counts,
+        return render_template(template, form=form, filters=filters, pagination=pagination,
                                page_args=args)
 
     return _cached_page(template, render)

@@ -204,3 +204,85 @@ def test_detail_page_has_no_inline_script_or_style(client, make_event):
 def test_dates_in_words_on_the_card(client, make_event):
     event = make_event(starts_at=factories.utcnow() + timedelta(days=3))
     assert event.title in client.get("/events/").get_data(as_text=True)
+
+
+class CardPlaces(HTMLParser):
+    """Each card's title and its "places left" line (the last paragraph of the card body)."""
+
+    def __init__(self):
+        super().__init__()
+        self.cards: dict[str, str] = {}
+        self._title: str | None = None
+        self._in_title = False
+        self._in_small = False
+
+    def handle_starttag(self, tag, attrs):
+        classes = dict(attrs).get("class") or ""
+        if tag == "h2" and "card-title" in classes:
+            self._in_title, self._title = True, ""
+        elif tag == "p" and "card-text small" in classes and self._title is not None:
+            self._in_small = True
+            self.cards[self._title] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "h2":
+            self._in_title = False
+        elif tag == "p":
+            self._in_small = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self._title += data.strip()
+        elif self._in_small:
+            self.cards[self._title] += data
+
+
+def test_list_cards_count_only_confirmed_places(client, make_event, make_registration):
+    now = utcnow()
+    roomy = make_event(title="Roomy", capacity=10, starts_at=now + timedelta(days=1))
+    full = make_event(title="Packed", capacity=2, starts_at=now + timedelta(days=2))
+    make_event(title="Open to all", capacity=None, starts_at=now + timedelta(days=3))
+    for status in ("confirmed", "confirmed", "confirmed", "waitlisted", "cancelled"):
+        make_registration(roomy, status=status)
+    for status in ("confirmed", "confirmed", "waitlisted"):
+        make_registration(full, status=status)
+    parser = CardPlaces()
+    parser.feed(client.get("/events/").get_data(as_text=True))
+    assert " ".join(parser.cards["Roomy"].split()) == "7 places left"
+    assert " ".join(parser.cards["Packed"].split()) == "Full — join the waitlist"
+    assert "Open to all" not in parser.cards  # no capacity, no places line
+    past = make_event(title="Was roomy", capacity=10, starts_at=now - timedelta(days=3))
+    make_registration(past)
+    parser = CardPlaces()
+    parser.feed(client.get("/events/past").get_data(as_text=True))
+    assert "Was roomy" not in parser.cards  # past events show no places
+
+
+@pytest.mark.parametrize("path", ["/events/", "/events/past"])
+def test_a_list_page_is_one_statement_however_many_cards(app, client, db, make_event, make_registration, path):
+    from sqlalchemy import event as sa_event
+
+    now = utcnow()
+    for n in range(12):
+        days = n + 1 if path == "/events/" else -(n + 2)
+        event = make_event(title=f"Card {n}", capacity=5, starts_at=now + timedelta(days=days))
+        make_registration(event)
+    app.config["EVENTS_PER_PAGE"] = 10
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        app.config["FILTER_CHOICES_TTL"] = 60  # kept per process, as in production
+        client.get(path)  # loads the filter choices
+        statements.clear()
+        response = client.get(path)
+        last = client.get(path + "?page=2")
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", record)
+    assert len(titles(response)) == 10 and len(titles(last)) == 2
+    assert "12 events" in response.get_data(as_text=True)
+    assert len(statements) == 2, statements  # one per page: cards, total and places together
