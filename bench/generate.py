@@ -266,8 +266,14 @@ class BulkWriter:
                         f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
                         f'COALESCE((SELECT MAX(id) FROM "{name}"), 0) + 1, false)'
                     )
-                    cursor.execute(f'ANALYZE "{name}"')
             self.driver.commit()
+            # VACUUM as well as ANALYZE: after a bulk load, as autovacuum would do on a server that
+            # has it (the bench server may not), so index-only scans need no heap fetches.
+            self.driver.autocommit = True
+            with self.driver.cursor() as cursor:
+                for name in tables:
+                    cursor.execute(f'VACUUM ANALYZE "{name}"')
+            self.driver.autocommit = False
         else:
             self.driver.execute("PRAGMA foreign_keys=ON")
             self.driver.execute("PRAGMA synchronous=NORMAL")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import itertools
+import json
 import os
 import signal
 import socket
@@ -38,8 +39,9 @@ def free_port() -> int:
 class Gunicorn:
     """``with Gunicorn(url, workers=4) as server:`` serves bench.wsgi_bench:app; always stopped."""
 
-    def __init__(self, database_url: str, workers: int = 2, timeout: float = 60):
+    def __init__(self, database_url: str, workers: int = 2, timeout: float = 60, app_config: dict | None = None):
         self.database_url = database_url
+        self.app_config = app_config or {}
         self.workers = workers
         self.timeout = timeout
         self.port = 0
@@ -49,7 +51,8 @@ class Gunicorn:
     def __enter__(self) -> Gunicorn:
         self.port = free_port()
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "BENCH_DATABASE_URL": self.database_url}
+        env = {**os.environ, "BENCH_DATABASE_URL": self.database_url,
+               "BENCH_APP_CONFIG": json.dumps(self.app_config)}
         env.pop("DATABASE_URL", None)
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
