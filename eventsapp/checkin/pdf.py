@@ -15,12 +15,9 @@ from dataclasses import dataclass
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as pdf_canvas
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 from sqlalchemy import select
 
 from eventsapp.extensions import db
@@ -28,7 +25,7 @@ from eventsapp.models import Event, Organisation, Person, Registration
 from eventsapp.pdf_fonts import PdfFonts, pdf_fonts
 from eventsapp.timeutil import date_in_words, time_range
 
-#: Rows of the sign-in table per page; each page is its own Table (never one huge LongTable).
+#: Rows of the sign-in table per page, and their height (room to sign by hand).
 ROWS_PER_PAGE = 26
 ROW_HEIGHT = 8.4 * mm
 
@@ -51,6 +48,8 @@ class Attendee:
 
 def _sort_key(text: str) -> str:
     """Accent- and case-blind sort key ("Ó" sorts with "O")."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -94,119 +93,234 @@ def printable(text: str, fonts: PdfFonts) -> str:
     return "".join(_latin_1(char) for char in text)
 
 
-def _xml(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-class _NumberedCanvas(pdf_canvas.Canvas):
-    """Holds every page until the end so each footer can say "Page x of y"."""
-
-    def __init__(self, *args, page_decorator=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._saved_pages: list[dict] = []
-        self._page_decorator = page_decorator
-
-    def showPage(self):  # noqa: N802  (reportlab's name)
-        self._saved_pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        total = len(self._saved_pages)
-        for state in self._saved_pages:
-            self.__dict__.update(state)
-            self._page_decorator(self, self._pageNumber, total)
-            super().showPage()
-        super().save()
-
-
 def _event_lines(event: Event) -> tuple[str, str]:
     when = f"{date_in_words(event.starts_at)}, {time_range(event.starts_at, event.ends_at)}"
     where = ", ".join(part for part in (event.venue, event.town, event.postcode) if part)
     return when, where
 
 
+def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` at ``size``: at spaces, and inside a word only
+    when the word alone is too wide (so nothing is ever cut off)."""
+    words = text.split()
+    if not words:
+        return [""]
+    space = stringWidth(" ", font, size)
+    lines: list[str] = []
+    line, line_width = "", 0.0
+    for word in words:
+        word_width = stringWidth(word, font, size)
+        if line and line_width + space + word_width <= width:
+            line, line_width = f"{line} {word}", line_width + space + word_width
+            continue
+        if line:
+            lines.append(line)
+        if word_width <= width:
+            line, line_width = word, word_width
+            continue
+        # A word wider than the cell: break it between letters.
+        line, line_width = "", 0.0
+        for char in word:
+            char_width = stringWidth(char, font, size)
+            if line and line_width + char_width > width:
+                lines.append(line)
+                line, line_width = "", 0.0
+            line, line_width = line + char, line_width + char_width
+    lines.append(line)
+    return lines
+
+
+@dataclass(frozen=True)
+class CellText:
+    """A cell's text as drawn: its lines, at a font size and leading."""
+
+    lines: tuple[str, ...]
+    size: float
+    leading: float
+
+
+def fit_cell(text: str, font: str, width: float, height: float, size: float = 9.5, leading: float = 11) -> CellText:
+    """``text`` laid out to fit a ``width`` x ``height`` cell, never cut off.
+
+    One line at ``size`` when it fits; else wrapped at ``size`` if the lines fit the height; else
+    wrapped at a smaller size (0.5 pt steps, leading in proportion) until they do.
+    """
+    if stringWidth(text, font, size) <= width:
+        return CellText((text,), size, leading)
+    ratio = leading / size
+    current = size
+    while True:
+        line_height = current * ratio
+        lines = wrap_text(text, font, current, width)
+        if len(lines) * line_height <= height - 1 or current <= 1:
+            return CellText(tuple(lines), current, line_height)
+        current -= 0.5
+
+
+#: Sign-in sheet layout (points): column widths, padding inside cells as reportlab's Table had.
+_COLUMN_WIDTHS = (11 * mm, 62 * mm, 58 * mm, A4[0] - 30 * mm - 131 * mm)
+_HEADINGS = ("No.", "Name", "Organisation", "Signature")
+_HEADER_ROW_HEIGHT = 8 * mm
+_PADDING = 6
+_NUMBER_PADDING = 4
+_FONT_SIZE, _LEADING = 9.5, 11
+_HEADER_GREY = colors.HexColor("#e6e6e6")
+
+
+class _SignInSheet:
+    """Draws the sheet page by page straight onto a canvas: a header row, rows of ROW_HEIGHT, a grid.
+
+    Each cell's text is its own text object, drawn row by row and left to right, so extracted
+    text reads in the order of the sheet (a cell's lines one after the other).
+    """
+
+    def __init__(self, canvas: pdf_canvas.Canvas, fonts: PdfFonts, left: float, top: float):
+        self.canvas = canvas
+        self.fonts = fonts
+        self.top = top
+        self.xs = [left]
+        for width in _COLUMN_WIDTHS:
+            self.xs.append(self.xs[-1] + width)
+        self._font: tuple[str, float, float] | None = None
+        self._fitted: dict[tuple[int, str], CellText] = {}
+        # Widest printable ASCII character, per point: an ASCII text of n characters is at most
+        # n times that wide, so most names need no measuring.
+        self._ascii_em = max(stringWidth(chr(c), fonts.regular, 1) for c in range(32, 127))
+        # Row numbers: digits are all one width in DejaVu Sans and Helvetica, so size and width
+        # depend on the number of digits only (measured per number otherwise).
+        self._tabular = len({stringWidth(d, fonts.regular, 1) for d in "0123456789"}) == 1
+        self._numbers: dict[int, tuple[float, float]] = {}
+
+    def _set_font(self, font: str, size: float) -> None:
+        if self._font != (font, size):
+            leading = size * _LEADING / _FONT_SIZE
+            self.canvas.setFont(font, size, leading)
+            self._font = (font, size)
+
+    def _text(self, x: float, baseline: float, lines: Iterable[str]) -> None:
+        """One text object: ``lines`` from ``baseline`` down, a leading apart.
+
+        (canvas.drawString would measure every string again, for nothing here.)
+        """
+        text = self.canvas.beginText(x, baseline)
+        for line in lines:
+            text.textLine(line)
+        self.canvas.drawText(text)
+
+    def _number(self, label: str) -> tuple[float, float]:
+        """Font size and width of a row number: shrunk when it has too many digits for its column."""
+        key = len(label)
+        if self._tabular and key in self._numbers:
+            return self._numbers[key]
+        font = self.fonts.regular
+        size = fit_font_size(label, font, _COLUMN_WIDTHS[0] - _NUMBER_PADDING - 2, _FONT_SIZE, 4)
+        self._numbers[key] = size, stringWidth(label, font, size)
+        return self._numbers[key]
+
+    def fitted(self, column: int, text: str) -> CellText:
+        room = _COLUMN_WIDTHS[column] - 2 * _PADDING
+        if not text.isprintable():  # a tab or line break typed into a name: one space
+            text = " ".join(text.split())
+        if text.isascii() and len(text) * self._ascii_em * _FONT_SIZE <= room:
+            return CellText((text,), _FONT_SIZE, _LEADING)
+        key = (column, text)
+        cell = self._fitted.get(key)
+        if cell is None:
+            cell = fit_cell(printable(text, self.fonts), self.fonts.regular, room, ROW_HEIGHT, _FONT_SIZE, _LEADING)
+            self._fitted[key] = cell
+        return cell
+
+    def draw_page(self, rows: list[tuple[int, Attendee | None]]) -> None:
+        canvas, fonts, xs = self.canvas, self.fonts, self.xs
+        self._font = None  # a new page starts with no font set
+        top, header_bottom = self.top, self.top - _HEADER_ROW_HEIGHT
+        canvas.setFillColor(_HEADER_GREY)
+        canvas.rect(xs[0], header_bottom, xs[-1] - xs[0], _HEADER_ROW_HEIGHT, stroke=0, fill=1)
+        canvas.setFillColor(colors.black)
+        canvas.setStrokeColor(colors.black)
+        canvas.setLineWidth(0.5)
+        canvas.grid(xs, [top, header_bottom, *(header_bottom - i * ROW_HEIGHT for i in range(1, len(rows) + 1))])
+
+        self._set_font(fonts.bold, _FONT_SIZE)
+        baseline = header_bottom + (_HEADER_ROW_HEIGHT + _LEADING) / 2 - _FONT_SIZE
+        for x, heading in zip(xs, _HEADINGS, strict=False):
+            self._text(x + _PADDING, baseline, (heading,))
+
+        number_right = xs[1] - _NUMBER_PADDING
+        row_top = header_bottom
+        for number, attendee in rows:
+            row_bottom = row_top - ROW_HEIGHT
+            label = str(number)
+            size, width = self._number(label)
+            self._set_font(fonts.regular, size)
+            self._text(number_right - width, row_bottom + (ROW_HEIGHT + size * _LEADING / _FONT_SIZE) / 2 - size, (label,))
+            if attendee is not None:
+                self._draw_cell(1, attendee.full_name, row_bottom)
+                if attendee.organisation:
+                    self._draw_cell(2, attendee.organisation, row_bottom)
+            row_top = row_bottom
+
+    def _draw_cell(self, column: int, text: str, row_bottom: float) -> None:
+        cell = self.fitted(column, text)
+        self._set_font(self.fonts.regular, cell.size)
+        # Vertically centred as reportlab's Table does it (VALIGN MIDDLE).
+        self._text(self.xs[column] + _PADDING,
+                   row_bottom + (ROW_HEIGHT + len(cell.lines) * cell.leading) / 2 - cell.size, cell.lines)
+
+
 def render_sign_in_sheet(event: Event, blank_rows: int = 20) -> bytes:
     """A4 sign-in sheet: numbered rows of confirmed registrants by surname, then blank rows for walk-ins.
 
-    Every page has the event title, date and venue in its header and
-    "Page x of y" in its footer.
+    Every page has the event title, date and venue in its header, the table's header row, and
+    "Page x of y" in its footer. Long names and organisations wrap within their cell, shrinking
+    when two lines are not enough; nothing is cut off.
     """
     fonts = pdf_fonts()
     attendees = confirmed_attendees(event)
     when, where = _event_lines(event)
-    title = printable(event.title, fonts)
+    title, when, where = printable(event.title, fonts), printable(when, fonts), printable(where, fonts)
     page_width, page_height = A4
     margin = 15 * mm
     header_height = 24 * mm
+    text_width = page_width - 2 * margin
+    title_size = fit_font_size(title, fonts.bold, text_width, 13, 6)
+    line_size = min(fit_font_size(when, fonts.regular, text_width, 9.5, 5),
+                    fit_font_size(where, fonts.regular, text_width, 9.5, 5))
 
-    def decorate(canvas, number: int, total: int) -> None:
-        canvas.saveState()
-        canvas.setFont(fonts.bold, 13)
-        canvas.drawString(margin, page_height - margin - 4 * mm, title[:90])
-        canvas.setFont(fonts.regular, 9.5)
-        canvas.drawString(margin, page_height - margin - 10 * mm, printable(when, fonts))
-        canvas.drawString(margin, page_height - margin - 15 * mm, printable(where, fonts)[:110])
+    def heading(canvas) -> None:
+        canvas.setFont(fonts.bold, title_size)
+        canvas.drawString(margin, page_height - margin - 4 * mm, title)
+        canvas.setFont(fonts.regular, line_size)
+        canvas.drawString(margin, page_height - margin - 10 * mm, when)
+        canvas.drawString(margin, page_height - margin - 15 * mm, where)
+
+    def footer(canvas, number: int, total: int) -> None:
         canvas.setFont(fonts.regular, 8.5)
         canvas.drawString(margin, margin - 6 * mm, "Sign-in sheet · please sign beside your name, or add yourself at the end")
         canvas.drawRightString(page_width - margin, margin - 6 * mm, f"Page {number} of {total}")
         if not fonts.unicode:
             canvas.drawString(margin, margin - 10 * mm, "Accents were dropped from names: no Unicode font found (set PDF_FONT).")
-        canvas.restoreState()
 
-    cell = ParagraphStyle("cell", fontName=fonts.regular, fontSize=9.5, leading=11)
-    widths = [11 * mm, 62 * mm, 58 * mm, page_width - 2 * margin - 131 * mm]
-    heading = ["No.", "Name", "Organisation", "Signature"]
-
-    def fitted(text: str, width: float) -> str | Paragraph:
-        """Plain text in one or two lines (fast: no Paragraph); a smaller paragraph when it would need 3+ lines."""
-        text = printable(text, fonts)
-        room = width - 6 * mm
-        natural = stringWidth(text, fonts.regular, cell.fontSize)
-        if natural <= room:
-            return text
-        if natural <= 1.9 * room:
-            lines = simpleSplit(text, fonts.regular, cell.fontSize, room)
-            if len(lines) <= 2 and all(stringWidth(line, fonts.regular, cell.fontSize) <= room for line in lines):
-                return "\n".join(lines)
-            return Paragraph(_xml(text), cell)
-        size = max(6.5, cell.fontSize * 1.9 * room / natural)
-        return Paragraph(_xml(text), ParagraphStyle("small", parent=cell, fontSize=size, leading=size * 1.15))
-
-    # An empty cell as an empty list of flowables: reportlab skips it, where "" would still be drawn.
-    rows = [
-        [str(n), fitted(a.full_name, widths[1]), fitted(a.organisation or "", widths[2]) or [], []]
-        for n, a in enumerate(attendees, start=1)
-    ]
-    rows += [[str(n), [], [], []] for n in range(len(attendees) + 1, len(attendees) + blank_rows + 1)]
-
-    # Few commands: reportlab applies each one to every cell of every page's table.
-    style = TableStyle([
-        ("FONT", (0, 0), (-1, -1), fonts.regular, 9.5, 11),
-        ("FONT", (0, 0), (-1, 0), fonts.bold, 9.5, 11),
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ("ALIGN", (0, 1), (0, -1), "RIGHT"),
-    ])
-    story: list = []
-    if not rows:
-        story.append(Paragraph("No one has registered yet.", cell))
-    for start in range(0, len(rows), ROWS_PER_PAGE):
-        chunk = rows[start:start + ROWS_PER_PAGE]
-        table = Table([heading, *chunk], colWidths=widths, rowHeights=[8 * mm] + [ROW_HEIGHT] * len(chunk),
-                      repeatRows=1, style=style)
-        if story:
-            story.append(PageBreak())
-        story.append(table)
+    rows: list[tuple[int, Attendee | None]] = list(enumerate(attendees, start=1))
+    rows += [(n, None) for n in range(len(attendees) + 1, len(attendees) + blank_rows + 1)]
+    pages = [rows[start:start + ROWS_PER_PAGE] for start in range(0, len(rows), ROWS_PER_PAGE)] or [[]]
 
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin + header_height,
-        bottomMargin=margin, title=f"Sign-in sheet: {event.title}", author="eventsapp",
-    )
-    document.build(story, canvasmaker=lambda *a, **k: _NumberedCanvas(*a, page_decorator=decorate, **k))
+    canvas = pdf_canvas.Canvas(buffer, pagesize=A4)
+    canvas.setTitle(f"Sign-in sheet: {event.title}")
+    canvas.setAuthor("eventsapp")
+    # Where SimpleDocTemplate's frame put the table: below the heading, inside the frame's 6 pt padding.
+    sheet = _SignInSheet(canvas, fonts, margin, page_height - margin - header_height - 6)
+    for number, page in enumerate(pages, start=1):
+        heading(canvas)
+        if page:
+            sheet.draw_page(page)
+        else:
+            canvas.setFont(fonts.regular, _FONT_SIZE)
+            canvas.drawString(margin, sheet.top - _FONT_SIZE, "No one has registered yet.")
+        footer(canvas, number, len(pages))
+        canvas.showPage()
+    canvas.save()
     return buffer.getvalue()
 
 

@@ -10,7 +10,15 @@ import pytest
 from faker import Faker
 from pypdf import PdfReader
 
-from eventsapp.checkin.pdf import ROWS_PER_PAGE, fit_font_size, render_badges, render_sign_in_sheet
+from eventsapp.checkin.pdf import (
+    ROW_HEIGHT,
+    ROWS_PER_PAGE,
+    fit_cell,
+    fit_font_size,
+    render_badges,
+    render_sign_in_sheet,
+    wrap_text,
+)
 from eventsapp.pdf_fonts import pdf_fonts
 from tests import factories
 
@@ -86,6 +94,88 @@ def test_sign_in_sheet_with_no_registrants_still_has_blank_rows(event, unicode_f
     pages = pdf_pages(render_sign_in_sheet(event, blank_rows=5))
     assert len(pages) == 1 and "Page 1 of 1" in pages[0]
     assert [int(n) for n in re.findall(r"^(\d+)\s*$", pages[0], flags=re.MULTILINE)] == [1, 2, 3, 4, 5]
+
+
+def words(text: str) -> str:
+    """Whitespace-normalised, so text wrapped over lines in a cell compares equal."""
+    return " ".join(text.split())
+
+
+HEADINGS = ["No.", "Name", "Organisation", "Signature"]
+
+
+def test_sign_in_sheet_rows_continue_across_pages_under_a_repeated_header(event, unicode_font):
+    names = unique_names(2 * ROWS_PER_PAGE + 3)
+    for first, last in names:
+        factories.make_registration(event=event, person=factories.make_person(first_name=first, last_name=last))
+
+    pages = pdf_pages(render_sign_in_sheet(event, blank_rows=0))
+
+    assert len(pages) == 3
+    numbers = []
+    for page in pages:
+        lines = page.splitlines()
+        assert lines[lines.index("No."):lines.index("No.") + 4] == HEADINGS
+        numbers.append([int(line) for line in lines if re.fullmatch(r"\d+", line)])
+    assert numbers[0] == list(range(1, ROWS_PER_PAGE + 1))
+    assert numbers[1] == list(range(ROWS_PER_PAGE + 1, 2 * ROWS_PER_PAGE + 1))
+    assert numbers[2] == list(range(2 * ROWS_PER_PAGE + 1, 2 * ROWS_PER_PAGE + 4))
+    # Each row reads number, name, organisation; the heading comes before the table, the footer after.
+    first_page = pages[0].splitlines()
+    assert first_page.index(event.title) < first_page.index("No.")
+    assert first_page[-1].endswith("Page 1 of 3")
+
+
+def test_sign_in_sheet_wraps_or_shrinks_long_names_and_organisations_without_cutting_them(event, unicode_font):
+    long_organisation = ("The Northern Ireland Council for Voluntary Action Community Relations and Good Relations "
+                         "Partnership Forum for Greater Belfast, Lisburn, Castlereagh, Newtownabbey and Carrickfergus")
+    medium_organisation = "Horsham Interfaith Forum"
+    assert len(long_organisation) <= 200
+    long_first, long_last = "Bartholomew-Maximilian Alexander", "Featherstonehaugh-Worthington Smythe"
+    for first, last, organisation in [(long_first, long_last, long_organisation), ("Ann", "Lee", medium_organisation),
+                                      ("Łukasz", "Wójcik", "")]:
+        factories.make_registration(event=event, person=factories.make_person(first_name=first, last_name=last),
+                                    organisation=factories.make_organisation(organisation) if organisation else None)
+
+    pages = pdf_pages(render_sign_in_sheet(event, blank_rows=2))
+
+    assert len(pages) == 1
+    text = words(pages[0])
+    assert text.count(long_organisation) == 1
+    assert text.count(f"{long_first} {long_last}") == 1
+    assert "Ann Lee" in pages[0].splitlines() and medium_organisation in pages[0].splitlines()
+    assert "Łukasz Wójcik" in pages[0].splitlines()
+    assert text.index(long_first) < text.index("Ann Lee") < text.index("Łukasz Wójcik")  # by surname
+
+
+def test_cells_fit_their_box_at_the_largest_size_that_fits(app, unicode_font):
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    with app.app_context():
+        font = pdf_fonts().regular
+    width = 150
+    short = fit_cell("Ann Lee", font, width, ROW_HEIGHT)
+    assert (short.lines, short.size, short.leading) == (("Ann Lee",), 9.5, 11)
+
+    two_lines = fit_cell("Horsham Interfaith Forum for Good Relations", font, width, ROW_HEIGHT)
+    assert len(two_lines.lines) == 2 and two_lines.size == 9.5
+    # Three lines would not fit the row at 9.5 pt: a little smaller, in two.
+    smaller = fit_cell("Crawley and Horsham Interfaith Forum for Good Relations", font, width, ROW_HEIGHT)
+    assert len(smaller.lines) == 2 and smaller.size == 9
+
+    text = " ".join(["Partnership"] * 20)
+    shrunk = fit_cell(text, font, width, ROW_HEIGHT)
+    assert shrunk.size < 9.5 and " ".join(shrunk.lines) == text
+    assert len(shrunk.lines) * shrunk.leading <= ROW_HEIGHT
+    assert all(stringWidth(line, font, shrunk.size) <= width for line in shrunk.lines)
+    # A single word wider than the cell is broken between letters, never cut.
+    assert "".join(wrap_text("W" * 40, font, 9.5, width)) == "W" * 40
+    assert all(stringWidth(line, font, 9.5) <= width for line in wrap_text("W" * 40, font, 9.5, width))
+
+
+def test_sign_in_sheet_with_no_one_and_no_blank_rows_says_so(event, unicode_font):
+    pages = pdf_pages(render_sign_in_sheet(event, blank_rows=0))
+    assert len(pages) == 1 and "No one has registered yet." in pages[0] and "Page 1 of 1" in pages[0]
 
 
 def test_badges_print_every_confirmed_name_and_organisation_eight_to_a_page(event, unicode_font):
