@@ -181,7 +181,7 @@ class _SignInSheet:
         self.xs = [left]
         for width in _COLUMN_WIDTHS:
             self.xs.append(self.xs[-1] + width)
-        self._font: tuple[str, float, float] | None = None
+        self._font: tuple[str, float] | None = None
         self._fitted: dict[tuple[int, str], CellText] = {}
         # Widest printable ASCII character, per point: an ASCII text of n characters is at most
         # n times that wide, so most names need no measuring.
@@ -268,6 +268,16 @@ class _SignInSheet:
                    row_bottom + (ROW_HEIGHT + len(cell.lines) * cell.leading) / 2 - cell.size, cell.lines)
 
 
+def _fit_line(text: str, font: str, width: float, largest: float, smallest: float) -> tuple[str, float]:
+    """``text`` on one line of ``width``: shrunk down to ``smallest``, then shortened with "…" if it must be."""
+    size = fit_font_size(text, font, width, largest, smallest)
+    if stringWidth(text, font, size) <= width:
+        return text, size
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…", size
+
+
 def render_sign_in_sheet(event: Event, blank_rows: int = 20) -> bytes:
     """A4 sign-in sheet: numbered rows of confirmed registrants by surname, then blank rows for walk-ins.
 
@@ -278,20 +288,20 @@ def render_sign_in_sheet(event: Event, blank_rows: int = 20) -> bytes:
     fonts = pdf_fonts()
     attendees = confirmed_attendees(event)
     when, where = _event_lines(event)
-    title, when, where = printable(event.title, fonts), printable(when, fonts), printable(where, fonts)
     page_width, page_height = A4
     margin = 15 * mm
     header_height = 24 * mm
     text_width = page_width - 2 * margin
-    title_size = fit_font_size(title, fonts.bold, text_width, 13, 6)
-    line_size = min(fit_font_size(when, fonts.regular, text_width, 9.5, 5),
-                    fit_font_size(where, fonts.regular, text_width, 9.5, 5))
+    title, title_size = _fit_line(printable(event.title, fonts), fonts.bold, text_width, 13, 8)
+    when, when_size = _fit_line(printable(when, fonts), fonts.regular, text_width, 9.5, 7)
+    where, where_size = _fit_line(printable(where, fonts), fonts.regular, text_width, 9.5, 7)
 
     def heading(canvas) -> None:
         canvas.setFont(fonts.bold, title_size)
         canvas.drawString(margin, page_height - margin - 4 * mm, title)
-        canvas.setFont(fonts.regular, line_size)
+        canvas.setFont(fonts.regular, when_size)
         canvas.drawString(margin, page_height - margin - 10 * mm, when)
+        canvas.setFont(fonts.regular, where_size)
         canvas.drawString(margin, page_height - margin - 15 * mm, where)
 
     def footer(canvas, number: int, total: int) -> None:

@@ -173,6 +173,19 @@ def test_cells_fit_their_box_at_the_largest_size_that_fits(app, unicode_font):
     assert all(stringWidth(line, font, 9.5) <= width for line in wrap_text("W" * 40, font, 9.5, width))
 
 
+def test_a_long_event_title_is_shrunk_to_fit_the_heading_and_shortened_visibly_only_past_that(event, unicode_font):
+    from eventsapp.extensions import db
+
+    event.title = "Good Relations Week: a conversation about belonging, faith and neighbourliness in Crawley (part two)"
+    db.session.commit()
+    assert event.title in pdf_pages(render_sign_in_sheet(event, blank_rows=1))[0].splitlines()
+
+    event.title = "Good Relations Week " * 10
+    db.session.commit()
+    heading = pdf_pages(render_sign_in_sheet(event, blank_rows=1))[0].splitlines()[0]
+    assert heading.endswith("…") and event.title.startswith(heading[:-1])
+
+
 def test_sign_in_sheet_with_no_one_and_no_blank_rows_says_so(event, unicode_font):
     pages = pdf_pages(render_sign_in_sheet(event, blank_rows=0))
     assert len(pages) == 1 and "No one has registered yet." in pages[0] and "Page 1 of 1" in pages[0]
