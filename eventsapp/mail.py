@@ -7,15 +7,60 @@ work and :func:`send_queued` after ``db.session.commit()``.
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 import uuid
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email import encoders, policy
+from email.charset import QP, Charset
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, g
+
+#: UTF-8 bodies as quoted-printable: readable in the raw message, safe on 7-bit relays.
+_UTF8 = Charset("utf-8")
+_UTF8.body_encoding = QP
+#: Line breaks of every kind; never allowed in a header (they would start a new one).
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def _one_line(value: str) -> str:
+    return _LINE_BREAKS.sub(" ", value).strip()
+
+
+def _subject(value: str) -> str:
+    """The subject on one line; when it is not ASCII, folded as the modern email policy does
+    (only the words that are not ASCII become encoded-words)."""
+    value = _one_line(value)
+    if value.isascii():
+        return value
+    return policy.default.header_factory("Subject", value).fold(policy=policy.default).split(":", 1)[1].strip()
+
+
+def _address(value: str) -> str:
+    """``Name <addr>`` on one line, the name RFC 2047-encoded when it is not ASCII."""
+    value = _one_line(value)
+    name, address = parseaddr(value)
+    if not address or "@" not in address:
+        return _subject(value)
+    return formataddr((name, address), charset=_UTF8)
+
+
+def _part(part: Message) -> Message:
+    """A part inside a multipart (MIME-Version belongs on the message only)."""
+    del part["MIME-Version"]
+    return part
+
+
+def _text_part(body: str, subtype: str) -> MIMEText:
+    body = body if body.endswith("\n") else body + "\n"
+    return MIMEText(body, subtype, "us-ascii" if body.isascii() else _UTF8)
 
 
 def build_message(
@@ -24,27 +69,37 @@ def build_message(
     text: str,
     html: str | None = None,
     attachments: list[tuple[str, str, bytes]] | None = None,
-) -> EmailMessage:
+) -> Message:
     """A plain-text message with an optional HTML part and attachments.
+
+    Built with the ``email.mime`` classes (the compat32 API), which take about a quarter of
+    the time of ``EmailMessage`` for the same message; header values are kept on one line
+    here, since that API does not refuse line breaks in them.
 
     :param attachments: ``(filename, mime type, bytes)`` triples.
     """
-    message = EmailMessage()
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="eventsapp.invalid")
-    message.set_content(text)
+    body: Message = _text_part(text, "plain")
     if html:
-        message.add_alternative(html, subtype="html")
-    for filename, mime, data in attachments or []:
-        maintype, _, subtype = mime.partition("/")
-        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
-    return message
+        body = MIMEMultipart("alternative", _subparts=[_part(body), _part(_text_part(html, "html"))])
+    if attachments:
+        parts: list[Message] = [body]
+        for filename, mime, data in attachments:
+            maintype, _, subtype = mime.partition("/")
+            part = MIMEBase(maintype, subtype)
+            part.set_payload(data)
+            encoders.encode_base64(part)
+            part.add_header("Content-Disposition", "attachment", filename=filename)
+            parts.append(_part(part))
+        body = MIMEMultipart("mixed", _subparts=[_part(parts[0]), *parts[1:]])
+    body["From"] = _address(current_app.config["MAIL_FROM"])
+    body["To"] = _address(to)
+    body["Subject"] = _subject(subject)
+    body["Date"] = formatdate(localtime=False)
+    body["Message-ID"] = make_msgid(domain="eventsapp.invalid")
+    return body
 
 
-def queue(message: EmailMessage) -> None:
+def queue(message: Message) -> None:
     """Send ``message`` once the current transaction has committed."""
     g.setdefault("outgoing_mail", []).append(message)
 
@@ -61,7 +116,7 @@ def send_queued() -> int:
     return len(messages)
 
 
-def send(message: EmailMessage) -> None:
+def send(message: Message) -> None:
     url = current_app.config.get("MAIL_URL")
     if not url:
         outbox = Path(current_app.instance_path) / "outbox"

@@ -64,3 +64,54 @@ def test_without_mail_url_messages_are_written_to_the_outbox(app):
     assert len(files) == 1
     parsed = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)
     assert parsed["Subject"] == "Subject line"
+
+
+@pytest.mark.parametrize("line_break", ["\r\n", "\n", "\r", "\u2028", "\x85"])
+def test_line_breaks_never_start_a_new_header(app, smtp_server, line_break):
+    controller, collector = smtp_server
+    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{controller.port}"
+    with app.test_request_context():
+        mail.queue(mail.build_message(
+            f"Ayşe Yılmaz <ayse@example.org>{line_break}Bcc: victim@example.org",
+            f"Your place at Bridges{line_break}Bcc: victim@example.org", "Body",
+        ))
+        mail.send_queued()
+    (received,) = collector.messages
+    parsed = email.message_from_bytes(received.as_bytes(), policy=policy.default)
+    assert parsed["Bcc"] is None
+    assert parsed["Subject"] == "Your place at Bridges Bcc: victim@example.org"
+    assert received["X-RcptTo"] == "ayse@example.org"  # the one envelope recipient
+
+
+@pytest.mark.parametrize(("name", "subject"), [
+    ("Nguyễn, Thị Minh Khai", "Đăng ký: Good relations — Leeds & Bradford (a title long enough to be folded over lines)"),
+    ("Zoë Ó Súilleabháin", "Your place is confirmed: Łódź twinning evening"),
+    ("O'Brien \"Danny\"", "Plain ASCII subject"),
+])
+def test_unicode_names_and_subjects_survive_smtp_and_the_outbox(app, smtp_server, name, subject):
+    from email.headerregistry import Address
+
+    controller, collector = smtp_server
+    app.config["MAIL_FROM"] = "Évènements Network <no-reply@example.org>"
+    to = str(Address(display_name=name, addr_spec="person@example.org"))
+    with app.test_request_context():
+        mail.queue(mail.build_message(to, subject, "Dear Łukasz,\nsee you there.", "<p>Dear Łukasz</p>",
+                                      [("event.ics", "text/calendar", "SUMMARY:Łódź\r\n".encode())]))
+        mail.send_queued()  # into instance/outbox
+        app.config["MAIL_URL"] = f"smtp://127.0.0.1:{controller.port}"
+        mail.queue(mail.build_message(to, subject, "Dear Łukasz,\nsee you there.", "<p>Dear Łukasz</p>",
+                                      [("event.ics", "text/calendar", "SUMMARY:Łódź\r\n".encode())]))
+        mail.send_queued()  # over SMTP
+    (saved,) = (Path(app.instance_path) / "outbox").glob("*.eml")
+    for raw in (saved.read_bytes(), collector.messages[0].as_bytes()):
+        parsed = email.message_from_bytes(raw, policy=policy.default)
+        assert parsed["Subject"] == subject
+        assert parsed["To"].addresses[0].display_name == name
+        assert parsed["To"].addresses[0].addr_spec == "person@example.org"
+        assert parsed["From"].addresses[0].display_name == "Évènements Network"
+        assert parsed.get_body(("plain",)).get_content() == "Dear Łukasz,\nsee you there.\n"
+        assert parsed.get_body(("html",)).get_content().strip() == "<p>Dear Łukasz</p>"
+        (attachment,) = parsed.iter_attachments()
+        assert attachment.get_filename() == "event.ics"
+        assert attachment.get_content_type() == "text/calendar"
+        assert attachment.get_payload(decode=True) == "SUMMARY:Łódź\r\n".encode()

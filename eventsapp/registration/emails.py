@@ -8,10 +8,11 @@ after ``db.session.commit()``.
 from __future__ import annotations
 
 import smtplib
+from collections import OrderedDict
 from email.headerregistry import Address
 from functools import partial
 
-from flask import current_app, g, has_app_context, has_request_context, render_template, url_for
+from flask import current_app, g, has_app_context, has_request_context, render_template, request, url_for
 
 from eventsapp import mail
 from eventsapp.extensions import db
@@ -32,13 +33,38 @@ def event_ics(event: Event) -> bytes:
     return event_to_ical(event)
 
 
+#: Key in ``app.extensions`` of the .ics attachments this process built, by event version.
+ICS_CACHE = "eventsapp.registration_ics"
+#: At most this many kept (a burst of registrations is for one or a few events).
+ICS_CACHE_SIZE = 32
+
+
+def _ics_key(event: Event) -> tuple:
+    """Everything the .ics of ``event`` is made from (feeds.ical.vevent), so a change to any of it
+    (or to its host's, programme's or region's name, or the site's address) makes a new one."""
+    return (
+        request.host_url if has_request_context() else None,
+        event.id, event.sequence, event.status, event.created_at, event.updated_at, event.starts_at, event.ends_at,
+        event.title, event.summary, event.themes, event.accessibility, event.cancel_reason,
+        event.venue, event.address, event.town, event.postcode, event.online_url,
+        event.host.name if event.host else None, event.programme.name if event.programme else None,
+        event.region.name if event.region else None,
+    )
+
+
 def _event_ics_once(event: Event) -> bytes:
-    """:func:`event_ics`, built once per request (or CLI run) for each version of the event."""
-    key = (event.id, event.sequence, event.updated_at, event.status, event.starts_at, event.ends_at)
-    cache = g.setdefault("registration_ics", {}) if has_app_context() else {}
-    if key not in cache:
-        cache[key] = event_ics(event)
-    return cache[key]
+    """:func:`event_ics`, built once per process for each version of the event (the confirmation
+    emails of a burst of registrations share one)."""
+    key = _ics_key(event)
+    cache: OrderedDict = current_app.extensions.setdefault(ICS_CACHE, OrderedDict())
+    ics = cache.get(key)
+    if ics is None:
+        ics = cache[key] = event_ics(event)
+        while len(cache) > ICS_CACHE_SIZE:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(key)
+    return ics
 
 
 def _minimal_ical(event: Event) -> bytes:

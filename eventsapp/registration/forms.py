@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 import unicodedata
 from urllib.parse import unquote_to_bytes
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
@@ -93,9 +94,23 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+#: Key in ``app.extensions`` of the sector choices this process read, and when.
+SECTOR_CHOICES_CACHE = "eventsapp.sector_choices"
+
+
 def sector_choices() -> list[SelectChoice]:
-    sectors = db.session.scalars(select(Sector).where(Sector.code != "individual").order_by(Sector.sort_order))
-    return [SelectChoice("", "Choose a sector"), *(SelectChoice(s.code, s.name) for s in sectors)]
+    """The sectors an organisation may be in, read once per ``SECTOR_CHOICES_TTL`` seconds (300; 0 when
+    testing) per process: they are reference data, which only ``init-db`` adds to."""
+    ttl = current_app.config.get("SECTOR_CHOICES_TTL", 0 if current_app.testing else 300)
+    cached = current_app.extensions.get(SECTOR_CHOICES_CACHE)
+    now = time.monotonic()
+    if cached is None or now - cached[0] >= ttl:
+        sectors = db.session.execute(
+            select(Sector.code, Sector.name).where(Sector.code != "individual").order_by(Sector.sort_order)
+        )
+        choices = (SelectChoice("", "Choose a sector"), *(SelectChoice(code, name) for code, name in sectors))
+        cached = current_app.extensions[SECTOR_CHOICES_CACHE] = (now, choices)
+    return list(cached[1])
 
 
 class RegistrationFormBase(CleanForm):

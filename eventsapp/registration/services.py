@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import func, inspect, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -302,15 +302,16 @@ def _register_once(event_id: int, details: RegistrationDetails, *, source: str, 
 
 
 _EVENT_RELATIONS = (("host", "host_organisation_id"), ("region", "region_id"), ("programme", "programme_id"))
+#: Loader options for an event with the relations the emails and .ics read (for views that register).
+EVENT_WITH_RELATIONS = tuple(joinedload(getattr(Event, name)) for name, _ in _EVENT_RELATIONS)
 
 
 def _preload_event_relations(event_id: int) -> dict:
     """Load the event's host, region and programme (the emails and .ics use them) in one query,
     so that nothing is lazily loaded while the event is locked (see :func:`_reattach`)."""
-    event = db.session.scalar(
-        select(Event).where(Event.id == event_id)
-        .options(*(joinedload(getattr(Event, name)) for name, _ in _EVENT_RELATIONS))
-    )
+    event = db.session.get(Event, event_id, options=EVENT_WITH_RELATIONS)
+    if event is not None and any(name in inspect(event).unloaded for name, _ in _EVENT_RELATIONS):
+        event = db.session.scalar(select(Event).where(Event.id == event_id).options(*EVENT_WITH_RELATIONS))
     return {} if event is None else {name: getattr(event, name) for name, _ in _EVENT_RELATIONS}
 
 

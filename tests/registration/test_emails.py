@@ -117,3 +117,31 @@ def test_a_mail_server_that_is_down_does_not_lose_the_registration(app, client, 
     response = client.post(f"/events/{event.id}/register", data=form_data())
     assert response.status_code == 302
     assert db.session.scalar(select(Registration)).status == "confirmed"
+
+
+def test_calendar_files_follow_every_change_to_the_event(app, client, db, smtp, make_event, known_org):
+    """The .ics is built once per version of the event and shared by the confirmations of a burst:
+    a change to the event, its host's name or the site's address gives the next one a new file."""
+    app.config["SERVER_NAME"] = None
+    event = make_event(title="Good relations in Leeds", capacity=50)
+
+    def register(n: int, host: str = "localhost"):
+        client.post(f"/events/{event.id}/register", base_url=f"http://{host}",
+                    data=form_data(first_name=f"Person{n}", email=f"p{n}@example.org"))
+        (vevent,) = Calendar.from_ical(list(smtp.parsed()[-1].iter_attachments())[0].get_content()).walk("VEVENT")
+        return vevent
+
+    first, second = register(1), register(2)
+    assert str(first["SUMMARY"]) == str(second["SUMMARY"]) == "Good relations in Leeds"
+    assert first.to_ical() == second.to_ical()  # the same version of the event: the same file
+
+    event.title, event.venue = "Good relations in Bradford", "City Hall"
+    db.session.commit()
+    third = register(3)
+    assert str(third["SUMMARY"]) == "Good relations in Bradford" and "City Hall" in str(third["LOCATION"])
+
+    event.host.name = "Renamed Community Trust"
+    db.session.commit()
+    assert "Renamed Community Trust" in register(4)["ORGANIZER"].params["CN"]
+
+    assert str(register(5, host="events.example.org")["URL"]).startswith("http://events.example.org/")
