@@ -67,7 +67,8 @@ def confirmed_attendees(event: Event) -> list[Attendee]:
 
 
 #: Letters with no Latin-1 form and no accent to strip.
-_LATIN_1_LOOKALIKES = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Œ": "OE", "œ": "oe", "ı": "i"})
+_LATIN_1_LOOKALIKES = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Œ": "OE", "œ": "oe", "ı": "i",
+                                      "–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "..."})
 
 
 def _latin_1(char: str) -> str:
@@ -268,14 +269,15 @@ class _SignInSheet:
                    row_bottom + (ROW_HEIGHT + len(cell.lines) * cell.leading) / 2 - cell.size, cell.lines)
 
 
-def _fit_line(text: str, font: str, width: float, largest: float, smallest: float) -> tuple[str, float]:
+def _fit_line(text: str, font: str, width: float, largest: float, smallest: float,
+              ellipsis: str = "…") -> tuple[str, float]:
     """``text`` on one line of ``width``: shrunk down to ``smallest``, then shortened with "…" if it must be."""
     size = fit_font_size(text, font, width, largest, smallest)
     if stringWidth(text, font, size) <= width:
         return text, size
-    while text and stringWidth(text + "…", font, size) > width:
+    while text and stringWidth(text + ellipsis, font, size) > width:
         text = text[:-1]
-    return text.rstrip() + "…", size
+    return text.rstrip() + ellipsis, size
 
 
 def render_sign_in_sheet(event: Event, blank_rows: int = 20) -> bytes:
@@ -292,9 +294,10 @@ def render_sign_in_sheet(event: Event, blank_rows: int = 20) -> bytes:
     margin = 15 * mm
     header_height = 24 * mm
     text_width = page_width - 2 * margin
-    title, title_size = _fit_line(printable(event.title, fonts), fonts.bold, text_width, 13, 8)
-    when, when_size = _fit_line(printable(when, fonts), fonts.regular, text_width, 9.5, 7)
-    where, where_size = _fit_line(printable(where, fonts), fonts.regular, text_width, 9.5, 7)
+    ellipsis = printable("…", fonts)
+    title, title_size = _fit_line(printable(event.title, fonts), fonts.bold, text_width, 13, 8, ellipsis)
+    when, when_size = _fit_line(printable(when, fonts), fonts.regular, text_width, 9.5, 7, ellipsis)
+    where, where_size = _fit_line(printable(where, fonts), fonts.regular, text_width, 9.5, 7, ellipsis)
 
     def heading(canvas) -> None:
         canvas.setFont(fonts.bold, title_size)

@@ -232,6 +232,7 @@ def test_without_a_unicode_font_names_fall_back_to_latin_1(app, event):
 
     assert printable("Łukasz Wójcik", FALLBACK) == "Lukasz Wójcik"
     assert printable("Nguyễn Thị Minh Khai", FALLBACK) == "Nguyen Thi Minh Khai"
+    assert printable("09:00–16:30 “Bring a friend’s…”", FALLBACK) == "09:00-16:30 \"Bring a friend's...\""
     person = factories.make_person(first_name="Nguyễn", last_name="Thị Minh Khai")
     factories.make_registration(event=event, person=person)
     app.config["PDF_FONT"] = "/nonexistent/font.ttf"
