@@ -15,10 +15,33 @@ TARGET = "list >= 0.35 x hello"
 LIST_TARGET = 0.35
 
 
+#: Rounds of (hello, pages), alternating; the best of each is compared.
+ROUNDS = 2
+
+
 def throughput(port: int, path: str, duration: float, concurrency: int) -> tuple[float, int, list[str]]:
     result = load(port, lambda _i: ("GET", path, None, {}), concurrency=concurrency,
                   duration=duration, max_requests=200_000)
     return result.throughput, result.errors, result.error_samples
+
+
+def measure_pages(url: str, workers: int, paths: list[str], duration: float, app_config: dict | None = None):
+    """Best throughput of hello-world and of each path over alternating rounds:
+    {path: (req/s, errors, error samples)}."""
+    concurrency = 4 * workers
+    best: dict[str, tuple[float, int, list[str]]] = {}
+    with Gunicorn(url, workers=workers, app_config=app_config) as server:
+        for path in ("/bench/hello", *paths):  # warm every worker up
+            load(server.port, lambda _i, p=path: ("GET", p, None, {}), concurrency=concurrency,
+                 duration=0.5, max_requests=20 * workers)
+        for _round in range(ROUNDS):
+            for path in ("/bench/hello", *paths):
+                value, errors, samples = throughput(server.port, path, duration, concurrency)
+                previous = best.get(path)
+                best[path] = (max(value, previous[0]) if previous else value,
+                              errors + (previous[1] if previous else 0),
+                              (previous[2] if previous else []) + samples)
+    return best
 
 
 def run(ctx: Context) -> list[Row]:
@@ -29,42 +52,31 @@ def run(ctx: Context) -> list[Row]:
     if not counts.upcoming_event_ids:
         raise FeatureMissing("the dataset has no upcoming events")
     detail = f"/events/{counts.upcoming_event_ids[len(counts.upcoming_event_ids) // 2]}"
-    duration = min(10.0, max(1.5, 10 * ctx.scale))
+    duration = min(8.0, max(1.5, 8 * ctx.scale))
     rows: list[Row] = []
     for workers in (2, 4):
-        concurrency = 4 * workers
-        with Gunicorn(url, workers=workers) as server:
-            for path in ("/bench/hello", "/events/", detail):  # warm every worker up
-                load(server.port, lambda _i, p=path: ("GET", p, None, {}), concurrency=concurrency,
-                     duration=0.5, max_requests=20 * workers)
-            hello, hello_errors, _ = throughput(server.port, "/bench/hello", duration, concurrency)
-            for label, path, target in (("event list /events/ (default: 5 s page cache)", "/events/", LIST_TARGET),
-                                        ("event detail", detail, None)):
-                value, errors, samples = throughput(server.port, path, duration, concurrency)
-                r = ratio(value, hello)
-                note = f"{errors} errors: {samples[:1]}" if errors else ""
-                if hello_errors:
-                    note += f" hello-world had {hello_errors} errors"
-                rows.append(Row(
-                    "B1", f"{label}, {workers} workers ({backend})", f"{value:,.0f} req/s",
-                    f"{hello:,.0f} req/s hello", r,
-                    f">= {target} x hello" if target else "(no target)",
-                    (r is not None and r >= target and not errors) if target else None, note.strip(),
-                    data={"workers": workers, "path": path, "rps": value, "hello_rps": hello,
-                          "errors": errors, "duration_s": duration, "concurrency": concurrency},
-                ))
-        with Gunicorn(url, workers=workers, app_config={"EVENT_LIST_CACHE_SECONDS": 0}) as server:
-            for path in ("/bench/hello", "/events/"):
-                load(server.port, lambda _i, p=path: ("GET", p, None, {}), concurrency=concurrency,
-                     duration=0.5, max_requests=20 * workers)
-            hello, _, _ = throughput(server.port, "/bench/hello", duration, concurrency)
-            value, errors, samples = throughput(server.port, "/events/", duration, concurrency)
+        cached = measure_pages(url, workers, ["/events/", detail], duration)
+        uncached = measure_pages(url, workers, ["/events/"], duration, {"EVENT_LIST_CACHE_SECONDS": 0})
+        for label, result, path, target in (
+            ("event list /events/ (default: 5 s page cache)", cached, "/events/", LIST_TARGET),
+            ("event detail", cached, detail, None),
+            ("event list, page cache off", uncached, "/events/", None),
+        ):
+            hello, hello_errors, _ = result["/bench/hello"]
+            value, errors, samples = result[path]
             r = ratio(value, hello)
+            note = f"{errors} errors: {samples[:1]}" if errors else ""
+            if hello_errors:
+                note += f" hello-world had {hello_errors} errors"
             rows.append(Row(
-                "B1", f"event list, page cache off, {workers} workers ({backend})", f"{value:,.0f} req/s",
-                f"{hello:,.0f} req/s hello", r, "(no target: the cost of a rebuild)", None,
-                f"{errors} errors: {samples[:1]}" if errors else "",
-                data={"workers": workers, "path": "/events/", "rps": value, "hello_rps": hello, "errors": errors,
-                      "duration_s": duration, "concurrency": concurrency, "EVENT_LIST_CACHE_SECONDS": 0},
+                "B1", f"{label}, {workers} workers ({backend})", f"{value:,.0f} req/s",
+                f"{hello:,.0f} req/s hello", r,
+                f">= {target} x hello" if target else
+                ("(no target: what a rebuild costs)" if result is uncached else "(no target)"),
+                (r is not None and r >= target and not errors) if target else None,
+                (note.strip() + f" best of {ROUNDS} alternating rounds").strip(),
+                data={"workers": workers, "path": path, "rps": value, "hello_rps": hello, "errors": errors,
+                      "duration_s": duration, "concurrency": 4 * workers,
+                      "page_cache": result is cached},
             ))
     return rows

@@ -17,6 +17,8 @@ TITLE = "registration burst (PostgreSQL)"
 TARGET = ">= 0.5 x trivial POST, 0 errors, confirmed <= capacity"
 THROUGHPUT_TARGET = 0.5
 CLIENTS = 50
+#: Rounds of (baseline, burst), alternating.
+ROUNDS = 3
 ROUTE = "/events/<int:event_id>/register"
 
 
@@ -83,40 +85,55 @@ def run(ctx: Context) -> list[Row]:
     per_client = max(1, round(6 * ctx.scale))
     total = CLIENTS * per_client
     capacity = total // 2
-    event_id = make_burst_event(url, capacity, counts.upcoming_event_ids[0])
-    path = ROUTE.replace("<int:event_id>", str(event_id))
-    tag = f"e{event_id}"
+    trivial_runs, burst_runs, stored_runs = [], [], []
     with Gunicorn(url, workers=4) as server:
         # warm-up: every worker has served a page before the burst
         load(server.port, lambda _i: ("GET", "/bench/hello", None, {}), concurrency=8, duration=2,
              max_requests=40)
-        trivial = load(server.port, lambda i: ("POST", "/bench/insert", f"note=burst{i}".encode(), {}),
-                       concurrency=CLIENTS, duration=120, max_requests=total, ok=lambda s: s == 303)
-        burst = load(server.port, lambda i: ("POST", path, form(i, tag), {}), concurrency=CLIENTS,
-                     duration=120, max_requests=total, ok=lambda s: s in (302, 303))
-    stored = registration_counts(url, event_id)
-    hide_event(url, event_id)
+        # Alternate baseline and burst, a fresh event each round, so that a moment of load
+        # on the shared machine hits both alike; the best round of each is compared.
+        for round_number in range(ROUNDS):
+            event_id = make_burst_event(url, capacity, counts.upcoming_event_ids[0])
+            path = ROUTE.replace("<int:event_id>", str(event_id))
+            tag = f"e{event_id}"
+            trivial_runs.append(load(
+                server.port, lambda i, r=round_number: ("POST", "/bench/insert", f"note=burst{r}.{i}".encode(), {}),
+                concurrency=CLIENTS, duration=120, max_requests=total, ok=lambda s: s == 303))
+            burst_runs.append(load(server.port, lambda i, p=path, t=tag: ("POST", p, form(i, t), {}),
+                                   concurrency=CLIENTS, duration=120, max_requests=total,
+                                   ok=lambda s: s in (302, 303)))
+            stored_runs.append((registration_counts(url, event_id), burst_runs[-1]))
+            hide_event(url, event_id)
+    trivial = max(trivial_runs, key=lambda run: run.throughput)
+    burst = max(burst_runs, key=lambda run: run.throughput)
+    capacity_kept = all(stored.get("confirmed", 0) <= capacity for stored, _run in stored_runs)
+    complete = all(stored.get("confirmed", 0) + stored.get("waitlisted", 0) == run.requests - run.errors
+                   for stored, run in stored_runs)
+    errors = sum(run.errors for run in burst_runs)
+    stored = stored_runs[burst_runs.index(burst)][0]
     confirmed = stored.get("confirmed", 0)
-    registered = confirmed + stored.get("waitlisted", 0)
     r = ratio(burst.throughput, trivial.throughput)
-    within = confirmed <= capacity
-    complete = registered == burst.requests - burst.errors
-    notes = []
-    if burst.errors:
-        notes.append(f"{burst.errors} errors, e.g. {burst.error_samples[:1]}")
+    notes = [f"best of {ROUNDS} alternating rounds; ratios per round "
+             + ", ".join(f"{ratio(b.throughput, t.throughput):.2f}" for b, t in zip(burst_runs, trivial_runs, strict=True))]
+    if errors:
+        samples = [sample for run in burst_runs for sample in run.error_samples]
+        notes.append(f"{errors} errors, e.g. {samples[:1]}")
     if not complete:
-        notes.append(f"{registered} registrations stored for {burst.requests - burst.errors} successful POSTs")
-    if trivial.errors:
-        notes.append(f"trivial POST had {trivial.errors} errors: {trivial.error_samples[:1]}")
+        notes.append("a round stored a different number of registrations than successful POSTs")
+    if any(run.errors for run in trivial_runs):
+        notes.append("the trivial POST had errors")
     return [
         Row("B2", f"{total} registrations from {CLIENTS} clients, 4 workers", f"{burst.throughput:,.0f} req/s",
             f"{trivial.throughput:,.0f} req/s trivial POST", r, f">= {THROUGHPUT_TARGET} x trivial",
             r is not None and r >= THROUGHPUT_TARGET, "; ".join(notes),
             data={"burst_rps": burst.throughput, "trivial_rps": trivial.throughput,
+                  "rounds": [{"burst_rps": b.throughput, "trivial_rps": t.throughput}
+                             for b, t in zip(burst_runs, trivial_runs, strict=True)],
                   "statuses": dict(burst.statuses), "p95_s": sorted(burst.latencies)[int(len(burst.latencies) * .95) - 1]
                   if burst.latencies else None}),
         Row("B2", f"errors; confirmed vs capacity {capacity}",
-            f"{burst.errors} errors, {confirmed} confirmed, {stored.get('waitlisted', 0)} waitlisted",
-            "", None, "0 errors, confirmed <= capacity", burst.errors == 0 and within and complete,
+            f"{errors} errors in {ROUNDS} rounds; {confirmed} confirmed, {stored.get('waitlisted', 0)} waitlisted"
+            + ("" if capacity_kept else " (a round went over capacity)"),
+            "", None, "0 errors, confirmed <= capacity", errors == 0 and capacity_kept and complete,
             data={"stored": stored, "capacity": capacity}),
     ]
