@@ -57,7 +57,13 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     if url.startswith("postgresql"):
         options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
-        options.setdefault("pool_pre_ping", True)
+        # psycopg 3: no pre-ping (a "SELECT 1" round trip on every checkout, i.e. every request); a
+        # pooled connection the server has closed is found without one (check_connections_on_checkout).
+        # Setting pool_pre_ping in SQLALCHEMY_ENGINE_OPTIONS brings the round trip back.
+        options.setdefault("pool_pre_ping", not url.startswith("postgresql+psycopg://"))
+        # Replace connections after an hour: a firewall or NAT that silently drops long-idle
+        # connections sends nothing a check (or a ping) could see in time.
+        options.setdefault("pool_recycle", 3600)
         options.setdefault("connect_args", {"connect_timeout": 5})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
@@ -88,6 +94,52 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     with app.app_context():
         configure_engine_events(db.engine)
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        if db.engine.dialect.driver == "psycopg" and not options.get("pool_pre_ping"):
+            check_connections_on_checkout(db.engine)
+
+
+def connection_is_gone(dbapi_connection) -> bool:
+    """True when a pooled (idle) psycopg connection can no longer be used; no round trip in the usual case.
+
+    An idle connection has nothing to read. When the server ends a session (restart, failover,
+    ``pg_terminate_backend``, ``idle_session_timeout``) it sends its FATAL message and closes the
+    socket, so the socket turns readable: only then is the connection asked with a real ping.
+    """
+    import select
+
+    import psycopg
+
+    if dbapi_connection.closed:
+        return True
+    try:
+        waiting, _, _ = select.select([dbapi_connection.pgconn.socket], [], [], 0)
+    except (OSError, ValueError, psycopg.Error):
+        return True
+    if not waiting:
+        return False
+    try:  # a notice or notification also wakes the socket: ask, rather than drop a good connection
+        dbapi_connection.execute("SELECT 1").fetchall()
+        dbapi_connection.rollback()
+    except Exception:  # noqa: BLE001  (whatever the failure, the connection is not to be used)
+        return True
+    return False
+
+
+def check_connections_on_checkout(engine) -> None:
+    """Hand out no pooled connection that :func:`connection_is_gone` finds dead (a fresh one instead).
+
+    Instead of SQLAlchemy's pre-ping, which costs a round trip per checkout. A connection that
+    dies after the check is, as with pre-ping, invalidated by SQLAlchemy's disconnect handling
+    when its statement fails.
+    """
+    from sqlalchemy import event
+    from sqlalchemy.exc import DisconnectionError
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, _record, _proxy):
+        if connection_is_gone(dbapi_connection):
+            raise DisconnectionError("the database closed this pooled connection")
 
 
 def check_database(app: Flask) -> None:

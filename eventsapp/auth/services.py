@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import render_template, session, url_for
 from flask_login import login_user
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from eventsapp.auth.passwords import make_reset_token
@@ -24,13 +24,18 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+#: The signed-in user, by id, with their memberships in the same query: every permission check
+#: reads them (was a lazy load). Built once: this runs on every signed-in request, and building
+#: the statement (which ``session.get`` does each time) cost more than running it.
+_USER_WITH_MEMBERSHIPS = select(User).options(joinedload(User.memberships)).where(User.id == bindparam("user_id"))
+
+
 def load_user(user_id: str) -> User | None:
     """Resolve a session's ``"<id>:<session_version>"``; stale versions resolve to None."""
     user_pk, _, version = user_id.partition(":")
     if not user_pk.isdigit() or not version.isdigit():
         return None
-    # Memberships come along in the same query: every permission check reads them (was a lazy load).
-    user = db.session.get(User, int(user_pk), options=[joinedload(User.memberships)])
+    user = db.session.execute(_USER_WITH_MEMBERSHIPS, {"user_id": int(user_pk)}).unique().scalar_one_or_none()
     if user is None or user.session_version != int(version):
         return None
     return user

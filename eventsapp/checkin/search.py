@@ -14,22 +14,40 @@ from __future__ import annotations
 
 import time
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import bindparam, delete, func, literal_column, select, text, true
 from sqlalchemy import event as sa_event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from eventsapp.database import begin_immediate
+from eventsapp.database import begin_immediate, like_pattern
 from eventsapp.extensions import db
-from eventsapp.models import Event, Organisation, Person, Registration, RegistrationSearch
+from eventsapp.models import (
+    Attendance,
+    Event,
+    Organisation,
+    Person,
+    Programme,
+    Registration,
+    RegistrationSearch,
+)
+from eventsapp.permissions import MAX_ID, EventFacts, ProgrammeFacts
 
 #: How long search-as-you-type trusts an event's keys after checking them (per worker process).
 RECHECK_SECONDS = 30.0
 
 #: A backfill of this many rows or more refreshes PostgreSQL's statistics of the key table.
 ANALYZE_AFTER_ROWS = 500
+
+#: The registrations the desk finds.
+DESK_STATUSES = ("confirmed", "waitlisted")
+
+#: Search-as-you-type scans every key of the event once a word this long is typed (see :func:`desk_search`).
+SCAN_FROM_LETTERS = 3
 
 #: Letters NFKD does not decompose.
 _LOOKALIKES = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ı": "i", "þ": "th"})
@@ -133,15 +151,126 @@ def ensure_search_keys(event: Event) -> int:
     return len(rows)
 
 
-def ensure_search_keys_now_and_then(event: Event) -> int:
+def ensure_search_keys_now_and_then(event: Event | EventFacts) -> int:
     """:func:`ensure_search_keys`, at most once per :data:`RECHECK_SECONDS` for an event (in this app).
 
     Rows the ORM writes get their keys at once (the listener); this only bounds how long rows
     written in bulk by another process (an import) can stay unfound while the desk is open:
     opening or reloading the desk page always checks.
     """
-    checked: dict[int, float] = current_app.extensions.setdefault("checkin_search_keys_checked", {})
-    now = time.monotonic()
-    if now - checked.get(event.id, -RECHECK_SECONDS) < RECHECK_SECONDS:
+    if not search_keys_recheck_due(event.id):
         return 0
     return ensure_search_keys(event)
+
+
+def search_keys_recheck_due(event_id: int) -> bool:
+    """True when :func:`ensure_search_keys_now_and_then` would check the event's keys now."""
+    checked: dict[int, float] = current_app.extensions.setdefault("checkin_search_keys_checked", {})
+    return time.monotonic() - checked.get(event_id, -RECHECK_SECONDS) >= RECHECK_SECONDS
+
+
+
+@dataclass(frozen=True)
+class DeskSearch:
+    """One search-as-you-type answer: the event's access facts (None: no such event) and the matches."""
+
+    event: EventFacts | None
+    rows: list[Any]
+
+
+def _contains(column, parameter, dialect: str):
+    """``column`` contains the folded word bound to ``parameter`` (see :func:`_word_value`).
+
+    The same test as ``LIKE '%word%'`` with the word's wildcards escaped; PostgreSQL's ``strpos``
+    costs well under half of its ``LIKE`` matcher per key, and this test runs on every key of the event.
+    """
+    if dialect == "postgresql":
+        return func.strpos(column, parameter) > literal_column("0")
+    if dialect == "sqlite":
+        return func.instr(column, parameter) > literal_column("0")
+    return column.like(parameter, escape="\\")
+
+
+def _word_value(word: str, dialect: str) -> str:
+    return word if dialect in ("postgresql", "sqlite") else like_pattern(word)
+
+
+@lru_cache(maxsize=64)
+def _desk_statement(dialect: str, words: int, scan: bool, limit: int):
+    """The statement of :func:`desk_search` for ``words`` words, built once per shape (building it costs
+    more than running it); parameters ``event_id`` and ``w0``…
+
+    The limit and the constants are written into the SQL, not bound: PostgreSQL then finds the
+    plan it caches for the prepared statement (psycopg prepares a statement run five times on a
+    connection) as cheap as one planned for the values, and stops planning the statement anew.
+    """
+    event_id = bindparam("event_id")
+    matching = [_contains(RegistrationSearch.search_key, bindparam(f"w{i}"), dialect) for i in range(words)]
+    keys = select(RegistrationSearch.registration_id, RegistrationSearch.sort_key).where(
+        RegistrationSearch.event_id == event_id, *matching)
+    if scan:
+        keys = keys.order_by(RegistrationSearch.sort_key, RegistrationSearch.registration_id).offset(
+            literal_column("0"))
+    keys = keys.subquery("k")
+    # No "registration.event_id = ?" in SQL: next to the key table's event_id it makes PostgreSQL
+    # expect a handful of rows and sort them all instead of walking the index. A key row left
+    # pointing at another event's registration (only by a bulk write) is dropped by the caller instead.
+    found = (
+        select(Registration.id, Registration.event_id, Registration.status, Registration.access_requirements,
+               Person.first_name, Person.last_name,
+               Registration.organisation_name_entered.label("organisation_entered"),
+               Organisation.name.label("organisation"), Attendance.checked_in_at,
+               keys.c.sort_key, keys.c.registration_id.label("key_id"))
+        .select_from(keys)
+        .join(Registration, Registration.id == keys.c.registration_id)
+        .join(Person, Person.id == Registration.person_id)
+        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
+        .outerjoin(Attendance, Attendance.registration_id == Registration.id)
+        .where(Registration.status.in_(bindparam("statuses", DESK_STATUSES, expanding=True, literal_execute=True)))
+        .order_by(keys.c.sort_key, keys.c.registration_id)
+        .limit(literal_column(str(int(limit))))
+        .subquery("found")
+    )
+    return (
+        select(Event.id.label("the_event_id"), Event.status.label("event_status"), Event.host_organisation_id,
+               Event.programme_id, Programme.coordinator_organisation_id, found)
+        .select_from(Event)
+        .outerjoin(Programme, Programme.id == Event.programme_id)
+        .outerjoin(found, true())
+        .where(Event.id == event_id)
+        .order_by(found.c.sort_key, found.c.key_id)
+    )
+
+
+def desk_search(event_id: int, query: str, limit: int) -> DeskSearch:
+    """The desk's search-as-you-type in one round trip: who may see the event, and its first matches.
+
+    Matches and order are those of :func:`eventsapp.checkin.services.search_registrations`
+    (confirmed and waitlisted registrations whose folded key contains every word, by surname).
+    The caller must check ``event`` (:func:`eventsapp.permissions.check_event_access`) before
+    using ``rows``; each row has ``id``, ``status``, ``access_requirements``, ``first_name``,
+    ``last_name``, ``organisation_entered``, ``organisation`` and ``checked_in_at``.
+
+    Plans: with a word of :data:`SCAN_FROM_LETTERS` letters or more, matches are few, and walking
+    the ``(event_id, sort_key)`` index would visit every registration of the event in index order
+    (a table row per entry) before the ``LIMIT`` is reached; instead the event's keys are scanned
+    once, the matches sorted, and only the first page joined to the other tables (``OFFSET 0``
+    keeps PostgreSQL from merging the two steps). With shorter words nearly everyone matches,
+    and the walk stops early.
+    """
+    if not 0 < event_id <= MAX_ID:
+        return DeskSearch(None, [])  # beyond a 32-bit id the database would overflow, not just miss
+    dialect = db.session.get_bind().dialect.name
+    words = [folded for folded in (fold(term[:100]) for term in query.split()[:6]) if folded]
+    statement = _desk_statement(dialect, len(words), any(len(word) >= SCAN_FROM_LETTERS for word in words), limit)
+    parameters = {"event_id": event_id,
+                  **{f"w{i}": _word_value(word, dialect) for i, word in enumerate(words)}}
+    result = db.session.execute(statement, parameters).all()
+    if not result:
+        return DeskSearch(None, [])
+    first = result[0]
+    event = EventFacts(
+        id=first.the_event_id, status=first.event_status, host_organisation_id=first.host_organisation_id,
+        programme=ProgrammeFacts(first.coordinator_organisation_id) if first.programme_id is not None else None,
+    )
+    return DeskSearch(event, [row for row in result if row.id is not None and row.event_id == event_id])

@@ -7,6 +7,8 @@ after-the-event tick-list (``/events/<id>/attendance``) and the PDFs.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import (
     abort,
     flash,
@@ -23,10 +25,15 @@ from sqlalchemy import select
 
 from eventsapp.checkin import bp, services
 from eventsapp.checkin.forms import NoShowForm, WalkInForm
-from eventsapp.checkin.search import ensure_search_keys, ensure_search_keys_now_and_then
+from eventsapp.checkin.search import (
+    desk_search,
+    ensure_search_keys,
+    ensure_search_keys_now_and_then,
+    search_keys_recheck_due,
+)
 from eventsapp.extensions import db
 from eventsapp.models import Event, Registration, Sector, utcnow
-from eventsapp.permissions import can_check_in, can_manage_event, get_event_or_404
+from eventsapp.permissions import can_check_in, can_manage_event, check_event_access, get_event_or_404
 from eventsapp.timeutil import format_local
 from eventsapp.tokens import read_token
 
@@ -74,14 +81,49 @@ def desk(event_id: int):
     )
 
 
+def _reads_outside_a_transaction(view):
+    """Run a read-only view on an autocommit connection: no ``BEGIN`` before its queries and no
+    ``ROLLBACK`` after them, two of the four round trips of a search-as-you-type request.
+
+    A ``ROLLBACK`` also makes psycopg forget the statements it has prepared on the connection,
+    so without one the search statement is planned once per connection rather than per keystroke.
+    Each statement sees the data committed when it starts, which is all a read needs. A view that
+    has to write first ends this with ``db.session.rollback()`` (nothing to undo; it only hands the
+    connection back), and its writes then run in a transaction of their own as usual.
+    """
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if db.session().in_transaction() or db.session.get_bind().dialect.name != "postgresql":
+            # one has begun in this app context (leave it be); SQLite keeps its own transaction handling
+            return view(*args, **kwargs)
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        try:
+            return view(*args, **kwargs)
+        finally:
+            db.session.rollback()  # ends the autocommit "transaction": the connection goes back as it came
+
+    return wrapper
+
+
 @bp.get("/events/<int:event_id>/checkin/search.json")
+@_reads_outside_a_transaction
 @login_required
 def search(event_id: int):
-    """Search-as-you-type: at most 25 registrations, as data (``checkin.js`` renders the list)."""
-    event = get_event_or_404(event_id, can_check_in)
-    ensure_search_keys_now_and_then(event)
+    """Search-as-you-type: at most 25 registrations, as data (``checkin.js`` renders the list).
+
+    The door types a letter at a time, so this is the desk's hot path: the event's access facts
+    and the matches come in one query, judged by the same rules as every other event page
+    before anything of the rows is used.
+    """
     query = request.args.get("q", "").strip()[:200]
-    rows = services.search_rows(event, query)
+    found = desk_search(event_id, query, services.SEARCH_LIMIT)
+    check_event_access(found.event, can_check_in)
+    if search_keys_recheck_due(event_id):
+        db.session.rollback()  # leave the autocommit connection: the keys are written in a transaction
+        if ensure_search_keys_now_and_then(found.event):
+            found = desk_search(event_id, query, services.SEARCH_LIMIT)  # keys were missing: search again
+    rows = found.rows
     return jsonify(
         query=query,
         limit=services.SEARCH_LIMIT,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from eventsapp.checkin import services
@@ -344,3 +345,138 @@ def test_search_json_finds_bulk_written_rows_after_the_recheck_interval(client, 
     monkeypatch.setattr(search, "RECHECK_SECONDS", 0.0)
     assert [r["name"] for r in client.get(f"/events/{event.id}/checkin/search.json?q=oberg").get_json()["results"]] \
         == ["Åsa Öberg"]
+
+
+# --- search-as-you-type: the hot path -----------------------------------------------------------
+
+
+def search_ids(client, event_id: int, query: str) -> list[int]:
+    response = client.get(f"/events/{event_id}/checkin/search.json", query_string={"q": query})
+    assert response.status_code == 200, query
+    return [row["id"] for row in response.get_json()["results"]]
+
+
+def test_search_json_finds_what_the_desk_list_finds_for_short_and_long_words(client, login_as, event, door_user,
+                                                                              named_registration):
+    """Short words walk the surname index, longer ones scan the keys: the same people in the same order."""
+    named_registration("Ada", "Lovelace", organisation_name="Analytical Engines")
+    named_registration("Alan", "Turing", organisation_name="Bletchley Park")
+    named_registration("Grace", "Hopper", organisation_name="Navy")
+    named_registration("Wendy", "Waiting", status="waitlisted")
+    named_registration("Carl", "Cancelled", status="cancelled")
+    percy = named_registration("Percy", "Cent", organisation_name="100% Sure_Ltd")
+    for i in range(services.SEARCH_LIMIT + 2):
+        named_registration(f"Sam{i:02d}", "Smith")
+    login_as("door", user=door_user)
+    for query in ["", "a", "la", "ace", "lovelace", "ADA love", "park turing", "cancelled", "waiting", "sm", "smith",
+                  "sam1 smith", "0% s", "sure_ltd", "nobody"]:
+        assert search_ids(client, event.id, query) == [r.id for r in services.search_registrations(event, query)], query
+    assert len(search_ids(client, event.id, "smith")) == services.SEARCH_LIMIT
+    assert search_ids(client, event.id, "%") == search_ids(client, event.id, "100%") == [percy.id]  # taken literally
+    assert search_ids(client, event.id, "_") == [percy.id]
+
+
+def test_search_json_answers_404_for_an_event_that_is_not_there(client, login_as, door_user):
+    login_as("door", user=door_user)
+    for event_id in (987654, 2**31 - 1, 2**31, 10**12):
+        assert client.get(f"/events/{event_id}/checkin/search.json?q=a").status_code == 404
+
+
+def test_search_json_answers_403_to_a_host_member_without_a_desk_role(client, login_as, event, host,
+                                                                      named_registration):
+    named_registration("Private", "Person")
+    login_as("coordinator", organisation=host)  # a role at the host, but the event is in no programme of theirs
+    response = client.get(f"/events/{event.id}/checkin/search.json?q=private")
+    assert response.status_code == 403
+    assert "Private Person" not in response.get_data(as_text=True)
+
+
+def test_search_json_sends_a_signed_out_browser_to_sign_in(client, event):
+    response = client.get(f"/events/{event.id}/checkin/search.json?q=a")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+@pytest.mark.postgres_only
+def test_search_json_reads_outside_a_transaction(client, login_as, event, door_user, named_registration):
+    """No BEGIN and no ROLLBACK around the search; the connection goes back to the pool as it came."""
+    from sqlalchemy import event as sa_event
+
+    event_id, wanted_id = event.id, named_registration("Ada", "Lovelace").id
+    login_as("door", user=door_user)
+    assert search_ids(client, event_id, "lovelace") == [wanted_id]  # the keys are checked (in a transaction)
+    db.session.close()  # as at the start of a request in the server: nothing begun
+    autocommit: list[bool] = []
+
+    def record(connection, _cursor, _statement, _parameters, _context, _executemany):
+        autocommit.append(connection.connection.dbapi_connection.autocommit)
+
+    sa_event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert search_ids(client, event_id, "lovelace") == [wanted_id]
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", record)
+    assert len(autocommit) == 2 and all(autocommit)  # the user (with memberships), then event and matches
+    with db.engine.connect() as connection:
+        assert connection.connection.dbapi_connection.autocommit is False
+
+
+@pytest.mark.postgres_only
+def test_search_json_writes_missing_keys_in_a_transaction_of_its_own(client, login_as, event, door_user,
+                                                                     monkeypatch):
+    from sqlalchemy import insert
+
+    from eventsapp.checkin import search
+    from eventsapp.models import Person
+
+    event_id = event.id
+    login_as("door", user=door_user)
+    assert search_ids(client, event_id, "oberg") == []
+    with db.engine.begin() as connection:  # a bulk write by another process: no keys
+        person_id = connection.execute(insert(Person).returning(Person.id), [
+            {"first_name": "Åsa", "last_name": "Öberg", "email": None, "email_key": None}]).scalar_one()
+        connection.execute(insert(Registration), [{"event_id": event_id, "person_id": person_id,
+                                                   "status": "confirmed", "source": "import",
+                                                   "organisation_name_entered": ""}])
+    db.session.close()
+    monkeypatch.setattr(search, "RECHECK_SECONDS", 0.0)
+    assert len(search_ids(client, event_id, "oberg")) == 1
+    assert db.session.scalar(select(func.count()).select_from(search.RegistrationSearch)
+                             .where(search.RegistrationSearch.event_id == event_id)) == 1
+
+
+@pytest.mark.postgres_only
+def test_search_json_answers_after_the_database_ended_the_pooled_connections(client, login_as, event, door_user,
+                                                                             named_registration):
+    """Without pre-ping: a pooled connection the server has closed is replaced before it is used."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    event_id, wanted_id = event.id, named_registration("Ada", "Lovelace").id
+    login_as("door", user=door_user)
+    assert search_ids(client, event_id, "lovelace") == [wanted_id]
+    db.session.close()
+    assert db.engine.pool.checkedin() >= 1 and db.engine.pool.checkedout() == 0
+    admin = create_engine(db.engine.url, poolclass=NullPool)
+    with admin.connect() as connection:
+        ended = connection.execute(text(
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )).scalar_one()
+    admin.dispose()
+    assert ended >= 1
+    assert search_ids(client, event_id, "lovelace") == [wanted_id]
+    assert search_ids(client, event_id, "lovelace") == [wanted_id]
+
+
+@pytest.mark.postgres_only
+def test_a_healthy_pooled_connection_is_handed_out_without_a_round_trip(app, monkeypatch):
+    from eventsapp import connection_is_gone
+
+    with app.app_context(), db.engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        monkeypatch.setattr(raw, "execute", lambda *a, **k: pytest.fail("the check sent a query"))
+        assert connection_is_gone(raw) is False
+        monkeypatch.undo()
+        raw.close()
+        assert connection_is_gone(raw) is True
+        connection.invalidate()
