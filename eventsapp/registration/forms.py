@@ -140,6 +140,9 @@ class RegistrationFormBase(CleanForm):
         self.sector.choices = sector_choices()
         #: Set by validate(): True when the organisation name is not yet known.
         self.organisation_is_new = False
+        #: Set by validate(): the organisation the name refers to, when known (kept, so that
+        #: the registration service finds it in the session instead of asking again).
+        self.known_organisation = None
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -150,7 +153,9 @@ class RegistrationFormBase(CleanForm):
             self.organisation_name.errors = [*self.organisation_name.errors,
                                              "Enter your organisation, or tick that you are coming as an individual."]
             return False
-        if not self.organisation_name.errors and find_organisation(name) is None:
+        known = find_organisation(name) if not self.organisation_name.errors else None
+        self.known_organisation = known
+        if not self.organisation_name.errors and known is None:
             self.organisation_is_new = True
             if not self.sector.data:
                 self.sector.errors = [*self.sector.errors,
@@ -183,6 +188,7 @@ class RegistrationFormBase(CleanForm):
             "consent_privacy": bool(getattr(self, "consent_privacy", None) and self.consent_privacy.data),
             "consent_contact": bool(getattr(self, "consent_contact", None) and self.consent_contact.data),
             "answers": self.answers(),
+            "organisation_id": None if individual or self.known_organisation is None else self.known_organisation.id,
         }
 
 

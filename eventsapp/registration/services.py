@@ -68,6 +68,9 @@ class RegistrationDetails:
     consent_contact: bool = False
     #: question id -> answer (a list for multiple choice).
     answers: dict[int, str | list[str]] = field(default_factory=dict)
+    #: The organisation ``organisation_name`` refers to, when the caller has just looked it up
+    #: (the registration form's validation does); it is then not looked up again.
+    organisation_id: int | None = None
 
     @classmethod
     def coerce(cls, details: RegistrationDetails | Mapping) -> RegistrationDetails:
@@ -234,7 +237,13 @@ def _register_once(event_id: int, details: RegistrationDetails, *, source: str, 
     # places, so the locked section is just lock, count, insert.
     related = _preload_event_relations(event_id)
     organisation_name = " ".join((details.organisation_name or "").split())
-    organisation = find_organisation(organisation_name) if normalise_organisation_name(organisation_name) else None
+    organisation = None
+    if details.organisation_id is not None:
+        organisation = session.get(Organisation, details.organisation_id)  # in the session already: no query
+        if organisation is not None and organisation.merged_into_id is not None:
+            organisation = None  # merged since: look the name up again
+    if organisation is None and normalise_organisation_name(organisation_name):
+        organisation = find_organisation(organisation_name)
     person = session.scalar(select(Person).where(Person.email_key == email_key)) if email_key else None
     fields = {
         "organisation_name_entered": organisation_name[:200],
@@ -249,6 +258,22 @@ def _register_once(event_id: int, details: RegistrationDetails, *, source: str, 
     questions = set()
     if details.answers:
         questions = set(session.scalars(select(EventQuestion.id).where(EventQuestion.event_id == event_id)))
+    # A new person or organisation does not depend on the places either: written now, so the
+    # locked section below writes only the registration (and its search key).
+    first_name, last_name = details.first_name.strip(), details.last_name.strip()
+    person_created = person is None
+    if person_created:
+        person = Person(first_name=first_name, last_name=last_name, email=(details.email or "").strip() or None)
+        session.add(person)
+    created = False
+    if organisation is None and normalise_organisation_name(organisation_name):
+        sector = None
+        if details.sector_code:
+            sector = session.scalar(select(Sector).where(Sector.code == details.sector_code))
+        organisation, created = Organisation(name=organisation_name, sector=sector), True
+        session.add(organisation)
+    if person_created or created:
+        session.flush()
 
     event = _load_locked_event(event_id)
     _reattach(event, related)
@@ -259,40 +284,32 @@ def _register_once(event_id: int, details: RegistrationDetails, *, source: str, 
     # One query under the lock: confirmed places and this email's active registration.
     confirmed, existing_id = _confirmed_and_active(event_id, email_key)
     if existing_id is not None:
+        # Nothing new is kept: not the person nor the organisation written above for it.
+        for new, made in ((person, person_created), (organisation, created)):
+            if made:
+                session.delete(new)
         existing = session.get(Registration, existing_id)
         if source in SELF_SERVICE_SOURCES:  # not for an organiser's entry or a walk-in at the door
             emails.queue_link_resent(existing)
         return RegistrationResult("already_registered", existing)
 
-    created = False
-    if organisation is None and normalise_organisation_name(organisation_name):
-        sector = None
-        if details.sector_code:
-            sector = session.scalar(select(Sector).where(Sector.code == details.sector_code))
-        organisation, created = Organisation(name=organisation_name, sector=sector), True
-        session.add(organisation)
     delay = current_app.config.get("REGISTRATION_TEST_DELAY")
     if delay:  # test-only: widen the window between counting and inserting
         time.sleep(delay)
     has_place = event.capacity is None or confirmed < event.capacity or override_capacity
     registration = Registration(event=event, organisation=organisation,
                                 status="confirmed" if has_place else "waitlisted", **fields)
-    first_name, last_name = details.first_name.strip(), details.last_name.strip()
-    if person is None:
-        person = Person(first_name=first_name, last_name=last_name, email=(details.email or "").strip() or None)
-        registration.person = person  # new: its (empty) collection needs no load
-    else:
-        if (person.first_name, person.last_name) != (first_name, last_name):
-            person.first_name, person.last_name = first_name, last_name
-        # Attach without the backref, so the person's earlier registrations are not loaded.
-        registration.person_id = person.id
-        set_committed_value(registration, "person", person)
+    if not person_created and (person.first_name, person.last_name) != (first_name, last_name):
+        person.first_name, person.last_name = first_name, last_name
+    # Attach without the backref, so the person's registrations are not loaded (under the lock).
+    registration.person_id = person.id
+    set_committed_value(registration, "person", person)
     session.add(registration)
     for question_id, value in (details.answers or {}).items():
         if question_id in questions:
             text = "\n".join(value) if isinstance(value, list | tuple) else (value or "")
             session.add(RegistrationAnswer(registration=registration, question_id=question_id, value=text))
-    session.flush()  # person (if new), organisation (if new), registration, its search key, answers
+    session.flush()  # the registration, its search key, answers
     if registration.email_key:
         if registration.status == "confirmed":
             emails.queue_confirmation(registration)

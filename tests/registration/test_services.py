@@ -63,6 +63,45 @@ def test_same_email_in_another_spelling_is_already_registered(app, db, make_even
     assert db.session.scalar(select(func.count(Registration.id))) == 1
 
 
+def test_already_registered_keeps_no_new_person_or_organisation(app, db, make_event):
+    """A new person and organisation are written before the event is locked; when the email turns
+    out to be registered already (here: its person has since changed email), neither is kept."""
+    from eventsapp.models import Person
+
+    event = make_event(capacity=10)
+    first = register(app, event, 1).registration
+    person = db.session.get(Person, first.person_id)
+    person.email, person.email_key = "changed@example.org", "changed@example.org"
+    db.session.commit()
+    people = db.session.scalar(select(func.count(Person.id)))
+    organisations = db.session.scalar(select(func.count(Organisation.id)))
+    with app.test_request_context():
+        again = services.register(event, details(1, organisation_name="Brand New Youth Trust", sector_code="youth"))
+        db.session.commit()
+    assert again.already_registered and again.registration.id == first.id
+    assert db.session.scalar(select(func.count(Person.id))) == people
+    assert db.session.scalar(select(func.count(Organisation.id))) == organisations
+    assert db.session.scalar(select(func.count(Registration.id))) == 1
+
+
+def test_the_organisation_the_form_found_is_used_unless_merged_since(app, db, make_event, make_organisation):
+    event = make_event(capacity=10)
+    survivor = make_organisation("Leeds Community Partnership")
+    merged = make_organisation("Leeds Together")
+    with app.test_request_context():
+        given = services.register(event, details(2, organisation_name=merged.name, organisation_id=merged.id))
+        db.session.commit()
+    assert given.registration.organisation_id == merged.id
+    from eventsapp.organisations.merge import merge_organisations
+
+    merge_organisations(survivor, merged, by=None)
+    db.session.commit()
+    with app.test_request_context():
+        later = services.register(event, details(3, organisation_name=merged.name, organisation_id=merged.id))
+        db.session.commit()
+    assert later.registration.organisation_id == survivor.id  # looked up again: the survivor
+
+
 def test_cancelling_promotes_the_waitlist_first_in_first_out(app, db, make_event):
     event = make_event(capacity=1)
     holder = register(app, event, 1).registration
