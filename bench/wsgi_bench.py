@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 from flask import Flask, redirect, request
 from flask_login import login_user
@@ -61,4 +62,24 @@ def create_bench_app(url: str | None = None, **config) -> Flask:
     return add_bench_routes(make_app(url, **config))
 
 
+def server_timing(wsgi_app):
+    """Add ``Server-Timing: app;dur=<ms>`` (time and CPU time in the app) to every response,
+    so a load client can tell the app's own time from the HTTP and queueing around it."""
+
+    def timed(environ, start_response):
+        started, cpu = time.perf_counter(), time.process_time()
+
+        def start(status, headers, exc_info=None):
+            wall_ms = (time.perf_counter() - started) * 1000
+            cpu_ms = (time.process_time() - cpu) * 1000
+            return start_response(status, [*headers, ("Server-Timing", f"app;dur={wall_ms:.2f}, cpu;dur={cpu_ms:.2f}")],
+                                  exc_info)
+
+        return wsgi_app(environ, start)
+
+    return timed
+
+
 app = create_bench_app() if os.environ.get("BENCH_DATABASE_URL") else None
+if app is not None:
+    app.wsgi_app = server_timing(app.wsgi_app)
