@@ -233,7 +233,9 @@ def _desk_statement(dialect: str, words: int, scan: bool, limit: int):
     )
     return (
         select(Event.id.label("the_event_id"), Event.status.label("event_status"), Event.host_organisation_id,
-               Event.programme_id, Programme.coordinator_organisation_id, found)
+               Programme.coordinator_organisation_id, found.c.id, found.c.event_id, found.c.status,
+               found.c.access_requirements, found.c.first_name, found.c.last_name, found.c.organisation_entered,
+               found.c.organisation, found.c.checked_in_at)
         .select_from(Event)
         .outerjoin(Programme, Programme.id == Event.programme_id)
         .outerjoin(found, true())
@@ -265,12 +267,14 @@ def desk_search(event_id: int, query: str, limit: int) -> DeskSearch:
     statement = _desk_statement(dialect, len(words), any(len(word) >= SCAN_FROM_LETTERS for word in words), limit)
     parameters = {"event_id": event_id,
                   **{f"w{i}": _word_value(word, dialect) for i, word in enumerate(words)}}
-    result = db.session.execute(statement, parameters).all()
+    # On the session's connection, past the ORM's handling (nothing here is an ORM entity).
+    result = db.session.connection().execute(statement, parameters).all()
     if not result:
         return DeskSearch(None, [])
     first = result[0]
+    coordinator_id = first.coordinator_organisation_id  # None: no programme, or one nobody coordinates
     event = EventFacts(
         id=first.the_event_id, status=first.event_status, host_organisation_id=first.host_organisation_id,
-        programme=ProgrammeFacts(first.coordinator_organisation_id) if first.programme_id is not None else None,
+        programme=ProgrammeFacts(coordinator_id) if coordinator_id is not None else None,
     )
     return DeskSearch(event, [row for row in result if row.id is not None and row.event_id == event_id])
