@@ -8,6 +8,9 @@ written in bulk (imports, the bench generator) are topped up by
 before searching. Search-as-you-type calls :func:`ensure_search_keys_now_and_then`
 instead: the same check at most once per :data:`RECHECK_SECONDS` per event and
 worker, because comparing the two counts costs more than the search itself.
+
+Search-as-you-type itself is :func:`desk_search`: one statement that reads the
+event's access facts and its first page of matches.
 """
 
 from __future__ import annotations
@@ -264,6 +267,7 @@ def desk_search(event_id: int, query: str, limit: int) -> DeskSearch:
         return DeskSearch(None, [])  # beyond a 32-bit id the database would overflow, not just miss
     dialect = db.session.get_bind().dialect.name
     words = [folded for folded in (fold(term[:100]) for term in query.split()[:6]) if folded]
+    words.sort(key=len, reverse=True)  # the longest word first: it rules out most keys, and fastest
     statement = _desk_statement(dialect, len(words), any(len(word) >= SCAN_FROM_LETTERS for word in words), limit)
     parameters = {"event_id": event_id,
                   **{f"w{i}": _word_value(word, dialect) for i, word in enumerate(words)}}
