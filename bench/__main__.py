@@ -34,6 +34,8 @@ BENCHMARKS = {
 }
 RESULTS = Path(__file__).resolve().parent / "results.json"
 README = Path(__file__).resolve().parent / "README.md"
+#: The project README's performance section carries the same table.
+PROJECT_README = Path(__file__).resolve().parent.parent / "README.md"
 HEADERS = ("benchmark", "measurement", "value", "baseline", "ratio", "target", "met?")
 
 
@@ -71,8 +73,9 @@ def render_table(rows: list[Row], markdown: bool = False) -> str:
     return "\n".join(out)
 
 
-def update_readme(sources: list[Path], readme: Path = README) -> None:
-    """Put the table from one or more results files into bench/README.md (between its markers).
+def update_readme(sources: list[Path], readmes: tuple[Path, ...] = (README, PROJECT_README)) -> None:
+    """Put the table from one or more results files into bench/README.md and the project README
+    (between their markers).
 
     With several files, a later file's rows replace an earlier one's for the same benchmark.
     """
@@ -91,11 +94,12 @@ def update_readme(sources: list[Path], readme: Path = README) -> None:
     table = render_table(rows, markdown=True)
     notes = [f"- **{row.benchmark}** {row.measurement}: {row.note}" for row in rows if row.note]
     block = "\n\n".join(part for part in ("\n".join(f"- {run}" for run in runs), table, "\n".join(notes)) if part)
-    text = readme.read_text()
     start, end = "<!-- TABLE:START -->", "<!-- TABLE:END -->"
-    before, rest = text.split(start, 1)
-    _old, after = rest.split(end, 1)
-    readme.write_text(f"{before}{start}\n{block}\n{end}{after}")
+    for readme in readmes:
+        text = readme.read_text()
+        before, rest = text.split(start, 1)
+        _old, after = rest.split(end, 1)
+        readme.write_text(f"{before}{start}\n{block}\n{end}{after}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument("--update-readme", nargs="*", metavar="RESULTS_JSON", type=Path,
                         help="only copy the table of these results files (default bench/results.json) "
-                             "into bench/README.md")
+                             "into bench/README.md and README.md")
     args = parser.parse_args(argv)
     if args.update_readme is not None:
         update_readme(args.update_readme or [RESULTS])

@@ -19,6 +19,8 @@ TIME_TARGET = 1.3
 #: 2x the rows may take at most this much longer to count as linear.
 LINEAR_LIMIT = 2.3
 ROWS_PER_PAGE = 35
+#: Rounds of (bare table, sign-in sheet), each in a fresh process.
+ROUNDS = 3
 
 
 def bare_table_pdf(event_id: int) -> bytes:
@@ -81,17 +83,23 @@ def run(ctx: Context) -> list[Row]:
         url = ctx.sqlite_path(f"b4-{full}")
         counts = ensure_dataset(url, Sizes(organisations=500, people=int(n * 1.25) + 10, events=4,
                                            attendances=10, checkin_registrations=n, upcoming_per_event=2))
-        bare = measure("bench.benchmarks.b4_pdf:worker", url=url, event_id=counts.checkin_event_id,
-                       kind="bare", repeats=repeats)
-        product = measure("bench.benchmarks.b4_pdf:worker", url=url, event_id=counts.checkin_event_id,
-                          kind="product", repeats=repeats)
+        # Alternating fresh processes, the fastest of each kept: a moment of load on the shared
+        # machine then hits both alike instead of deciding the ratio.
+        runs: dict[str, list[dict]] = {"bare": [], "product": []}
+        for _round in range(ROUNDS):
+            for kind in ("bare", "product"):
+                runs[kind].append(measure("bench.benchmarks.b4_pdf:worker", url=url,
+                                          event_id=counts.checkin_event_id, kind=kind, repeats=repeats))
+        bare, product = (min(runs[kind], key=lambda run: run["seconds"]) for kind in ("bare", "product"))
         timings[full] = product["seconds"]
         r = ratio(product["seconds"], bare["seconds"])
         rows.append(Row("B4", f"sign-in sheet, {n:,} rows ({product['pages']} pages)",
                         fmt_seconds(product["seconds"]),
                         f"{fmt_seconds(bare['seconds'])} bare table ({bare['pages']} pages)", r,
                         f"<= {TIME_TARGET} x bare", r is not None and r <= TIME_TARGET,
-                        data={"product": product, "bare": bare, "rows": n}))
+                        f"fastest of {ROUNDS} alternating runs each",
+                        data={"product": product, "bare": bare, "rows": n,
+                              "runs": {kind: [run["seconds"] for run in done] for kind, done in runs.items()}}))
         timings[-full] = bare["seconds"]
     growth = ratio(timings[20_000], timings[10_000])
     bare_growth = ratio(timings[-20_000], timings[-10_000])
