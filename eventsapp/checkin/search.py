@@ -172,7 +172,6 @@ def search_keys_recheck_due(event_id: int) -> bool:
     return time.monotonic() - checked.get(event_id, -RECHECK_SECONDS) >= RECHECK_SECONDS
 
 
-
 @dataclass(frozen=True)
 class DeskSearch:
     """One search-as-you-type answer: the event's access facts (None: no such event) and the matches."""
