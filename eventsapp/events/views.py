@@ -58,7 +58,7 @@ from eventsapp.events.services import (
 from eventsapp.extensions import db
 from eventsapp.models import Event, Programme, Region
 from eventsapp.permissions import MAX_ID, can_manage_event, get_event_or_404
-from eventsapp.registration.services import confirmed_count, places_left
+from eventsapp.registration.services import confirmed_count, panel_state, places_left
 from eventsapp.timeutil import to_local, to_utc
 
 log = logging.getLogger(__name__)
@@ -227,10 +227,12 @@ def detail(event_id: int):
         ])
     event = get_event_or_404(event_id)
     del loaded
+    panel = panel_state(event)  # the registration panel's counts, read once for the whole page
     return render_template(
         "events/detail.html",
         event=event,
-        places_left=places_left(event),
+        panel=panel,
+        places_left=panel["places_left"],
         description=render_rich_text(event.description),
         accessibility=render_rich_text(event.accessibility),
         themes=[line.strip() for line in event.themes.splitlines() if line.strip()],

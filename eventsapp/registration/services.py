@@ -158,6 +158,17 @@ def places_left(event: Event, confirmed: int | None = None) -> int | None:
     return max(event.capacity - confirmed, 0)
 
 
+def panel_state(event: Event) -> dict:
+    """What the event page's registration panel shows for ``event``: counts by status, places
+    left and why registration is closed (None when open)."""
+    counts = status_counts(event)
+    return {
+        "counts": counts,
+        "places_left": places_left(event, counts["confirmed"]),
+        "closed_reason": closed_reason(event),
+    }
+
+
 def closed_reason(event: Event, source: str = "web", now: datetime | None = None) -> str | None:
     """Why ``event`` takes no registrations from ``source`` now, or None when it does."""
     now = now or utcnow()

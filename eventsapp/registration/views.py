@@ -31,7 +31,7 @@ from eventsapp.tokens import make_token, read_token
 
 @bp.app_context_processor
 def panel_helpers():
-    return {"registration_panel": panel_state, "event_link": event_link, "manage_link": manage_link}
+    return {"registration_panel": services.panel_state, "event_link": event_link, "manage_link": manage_link}
 
 
 def event_link(event) -> str:
@@ -45,16 +45,6 @@ def manage_link(event) -> str:
     if "events.manage" in current_app.view_functions:
         return url_for("events.manage", event_id=event.id)
     return url_for("registration.manage", event_id=event.id)
-
-
-def panel_state(event) -> dict:
-    """What the event page's registration panel shows for ``event``."""
-    counts = services.status_counts(event)
-    return {
-        "counts": counts,
-        "places_left": services.places_left(event, counts["confirmed"]),
-        "closed_reason": closed_reason(event),
-    }
 
 
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
@@ -92,7 +82,7 @@ def register(event_id: int):
         if result.already_registered:
             return render_template("registration/already.html", event=event)
         return redirect(url_for(".booking", token=make_token("booking", result.registration.id), new=1))
-    state = panel_state(event)
+    state = services.panel_state(event)
     return render_template("registration/register.html", event=event, form=form, **state), (
         422 if form.errors else 200)
 
