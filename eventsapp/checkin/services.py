@@ -22,8 +22,6 @@ from eventsapp.models import (
     AttendanceFinalisation,
     AttendanceLog,
     Event,
-    Organisation,
-    Person,
     Registration,
     RegistrationSearch,
     User,
@@ -262,32 +260,6 @@ def search_registrations(event: Event, query: str, limit: int = SEARCH_LIMIT) ->
     """
     statement = _matching(_event_registrations(event, ("confirmed", "waitlisted")), query).limit(limit)
     return list(db.session.scalars(statement))
-
-
-def search_rows(event: Event, query: str, limit: int = SEARCH_LIMIT) -> list:
-    """What the desk's search-as-you-type needs, as plain rows in one query (no ORM objects).
-
-    The same matches and order as :func:`search_registrations`; each row has ``id``, ``event_id``, ``status``,
-    ``access_requirements``, ``first_name``, ``last_name``, ``organisation_entered``,
-    ``organisation`` and ``checked_in_at``.
-    """
-    # No "registration.event_id = ?" in SQL: next to "registration_search.event_id = ?" it makes
-    # PostgreSQL expect a handful of rows, sort them all and skip the walk along the
-    # (event_id, sort_key) index that the LIMIT can end early. A key row left pointing at
-    # another event's registration (only by a bulk write) is dropped here instead.
-    statement = (
-        select(Registration.id, Registration.event_id, Registration.status, Registration.access_requirements, Person.first_name,
-               Person.last_name, Registration.organisation_name_entered.label("organisation_entered"),
-               Organisation.name.label("organisation"), Attendance.checked_in_at)
-        .select_from(RegistrationSearch)
-        .join(Registration, Registration.id == RegistrationSearch.registration_id)
-        .join(Person, Person.id == Registration.person_id)
-        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
-        .outerjoin(Attendance, Attendance.registration_id == Registration.id)
-        .where(RegistrationSearch.event_id == event.id, Registration.status.in_(("confirmed", "waitlisted")))
-        .order_by(RegistrationSearch.sort_key, RegistrationSearch.registration_id)
-    )
-    return [row for row in db.session.execute(_matching(statement, query).limit(limit)) if row.event_id == event.id]
 
 
 def attendee_list_query(event: Event, query: str = ""):
