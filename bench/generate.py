@@ -39,7 +39,7 @@ BENCH_COORDINATOR = "bench-coordinator@example.org"
 BENCH_ORGANISER = "bench-organiser@example.org"
 CHUNK = 20_000
 #: Bump when the shape of the generated data changes, so cached databases are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -258,7 +258,9 @@ class BulkWriter:
             written += len(chunk)
         return written
 
-    def finish(self, tables: list[str]) -> None:
+    def finish(self, tables: list[str], analyse_only: list[str] = ()) -> None:
+        """Sequences past the ids written in ``tables``; statistics (and on PostgreSQL a VACUUM) for
+        those and ``analyse_only`` (tables without an id sequence)."""
         if self.dialect == "postgresql":
             with self.driver.cursor() as cursor:
                 for name in tables:
@@ -271,7 +273,7 @@ class BulkWriter:
             # has it (the bench server may not), so index-only scans need no heap fetches.
             self.driver.autocommit = True
             with self.driver.cursor() as cursor:
-                for name in tables:
+                for name in [*tables, *analyse_only]:
                     cursor.execute(f'VACUUM ANALYZE "{name}"')
             self.driver.autocommit = False
         else:
@@ -279,6 +281,22 @@ class BulkWriter:
             self.driver.execute("PRAGMA synchronous=NORMAL")
             self.driver.execute("ANALYZE")
         self.raw.close()
+
+
+def search_keys(engine) -> Iterator[tuple]:
+    """(registration id, event id, sort key, search key) of every registration, read back in a stream."""
+    from sqlalchemy import text
+
+    from eventsapp.checkin.search import keys_for
+
+    with engine.connect() as connection:
+        rows = connection.execution_options(stream_results=True, yield_per=CHUNK).execute(text(
+            "SELECT r.id, r.event_id, p.first_name, p.last_name, r.organisation_name_entered, o.name, p.email "
+            "FROM registration r JOIN person p ON p.id = r.person_id "
+            "LEFT JOIN organisation o ON o.id = r.organisation_id ORDER BY r.id"
+        ))
+        for reg_id, event_id, first, last, entered, organisation, email in rows:
+            yield (reg_id, event_id, *keys_for(first or "", last or "", entered or "", organisation or "", email or ""))
 
 
 def chunked(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
@@ -504,6 +522,12 @@ def generate(url: str, sizes: Sizes | None = None, *, quiet: bool = True,
         pending_attendance.clear()
         say(f"  attendances: {counts.attendances}")
 
+        # Every registration's desk search keys, as the ORM listener writes them in production
+        # (without them the key table would hold only what the desk fills in, one event's worth).
+        writer.write("registration_search", ["registration_id", "event_id", "sort_key", "search_key"],
+                     search_keys(db.engine))
+        say("  search keys: written")
+
         # two accounts: a coordinator of the programme, an organiser of the check-in host
         from eventsapp.models.user import password_hasher
 
@@ -520,7 +544,7 @@ def generate(url: str, sizes: Sizes | None = None, *, quiet: bool = True,
             [(1, 1, 1, "coordinator", created), (2, 2, checkin_host, "organiser", created)],
         )
         writer.finish(["organisation", "person", "programme", "event", "registration",
-                       "attendance", "user", "membership"])
+                       "attendance", "user", "membership"], analyse_only=["registration_search"])
         db.session.remove()
         db.engine.dispose()
 

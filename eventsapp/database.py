@@ -55,3 +55,14 @@ def like_pattern(text: str) -> str:
     """``%text%`` for ``LIKE … ESCAPE '\\'``, with the user's ``%``, ``_`` and ``\\`` taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def autogenerate_filter(dialect_name: str):
+    """Alembic's ``include_object`` for a database of ``dialect_name``: leaves out schema objects the
+    models create on other databases only (``info={"dialects": (...)}``, beside their ``ddl_if``)."""
+
+    def include_object(obj, _name, _type, _reflected, _compare_to) -> bool:
+        dialects = getattr(obj, "info", {}).get("dialects")
+        return dialects is None or dialect_name in dialects
+
+    return include_object

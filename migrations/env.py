@@ -96,6 +96,11 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if conf_args.get("include_object") is None:
+            # objects the models make on other databases only (e.g. PostgreSQL's trigram index)
+            from eventsapp.database import autogenerate_filter
+
+            conf_args["include_object"] = autogenerate_filter(connection.dialect.name)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

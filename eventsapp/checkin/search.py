@@ -51,6 +51,8 @@ DESK_STATUSES = ("confirmed", "waitlisted")
 
 #: Search-as-you-type scans every key of the event once a word this long is typed (see :func:`desk_search`).
 SCAN_FROM_LETTERS = 3
+#: On PostgreSQL, words this long are found through the trigram index (a trigram has three letters).
+TRIGRAM_LETTERS = 3
 
 #: Letters NFKD does not decompose.
 _LOOKALIKES = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ı": "i", "þ": "th"})
@@ -180,34 +182,43 @@ class DeskSearch:
     rows: list[Any]
 
 
-def _contains(column, parameter, dialect: str):
+def _contains(column, parameter, dialect: str, trigram: bool = False):
     """``column`` contains the folded word bound to ``parameter`` (see :func:`_word_value`).
 
-    The same test as ``LIKE '%word%'`` with the word's wildcards escaped; PostgreSQL's ``strpos``
-    costs well under half of its ``LIKE`` matcher per key, and this test runs on every key of the event.
+    The same test as ``LIKE '%word%'`` with the word's wildcards escaped. On PostgreSQL a word of
+    :data:`TRIGRAM_LETTERS` letters or more is that ``LIKE``, which the trigram index
+    (``ix_registration_search_event_trigrams``) answers without reading every key of the event;
+    a shorter word is ``strpos``, which costs well under half of the ``LIKE`` matcher per key.
     """
-    if dialect == "postgresql":
+    if dialect == "postgresql" and not trigram:
         return func.strpos(column, parameter) > literal_column("0")
     if dialect == "sqlite":
         return func.instr(column, parameter) > literal_column("0")
     return column.like(parameter, escape="\\")
 
 
+def _uses_trigrams(word: str, dialect: str) -> bool:
+    return dialect == "postgresql" and len(word) >= TRIGRAM_LETTERS
+
+
 def _word_value(word: str, dialect: str) -> str:
-    return word if dialect in ("postgresql", "sqlite") else like_pattern(word)
+    plain = dialect in ("postgresql", "sqlite") and not _uses_trigrams(word, dialect)
+    return word if plain else like_pattern(word)
 
 
 @lru_cache(maxsize=64)
-def _desk_statement(dialect: str, words: int, scan: bool, limit: int):
+def _desk_statement(dialect: str, words: int, scan: bool, limit: int, trigram_words: int = 0):
     """The statement of :func:`desk_search` for ``words`` words, built once per shape (building it costs
-    more than running it); parameters ``event_id`` and ``w0``…
+    more than running it); parameters ``event_id`` and ``w0``…; the first ``trigram_words`` of them
+    are matched through the trigram index (PostgreSQL).
 
     The limit and the constants are written into the SQL, not bound: PostgreSQL then finds the
     plan it caches for the prepared statement (psycopg prepares a statement run five times on a
     connection) as cheap as one planned for the values, and stops planning the statement anew.
     """
     event_id = bindparam("event_id")
-    matching = [_contains(RegistrationSearch.search_key, bindparam(f"w{i}"), dialect) for i in range(words)]
+    matching = [_contains(RegistrationSearch.search_key, bindparam(f"w{i}"), dialect, trigram=i < trigram_words)
+                for i in range(words)]
     keys = select(RegistrationSearch.registration_id, RegistrationSearch.sort_key).where(
         RegistrationSearch.event_id == event_id, *matching)
     if scan:
@@ -255,7 +266,8 @@ def desk_search(event_id: int, query: str, limit: int) -> DeskSearch:
     using ``rows``; each row has ``id``, ``status``, ``access_requirements``, ``first_name``,
     ``last_name``, ``organisation_entered``, ``organisation`` and ``checked_in_at``.
 
-    Plans: with a word of :data:`SCAN_FROM_LETTERS` letters or more, matches are few, and walking
+    Plans: on PostgreSQL, words of :data:`TRIGRAM_LETTERS` letters or more are looked up in the
+    trigram index of the event's keys. With a word of :data:`SCAN_FROM_LETTERS` letters or more, matches are few, and walking
     the ``(event_id, sort_key)`` index would visit every registration of the event in index order
     (a table row per entry) before the ``LIMIT`` is reached; instead the event's keys are scanned
     once, the matches sorted, and only the first page joined to the other tables (``OFFSET 0``
@@ -267,7 +279,8 @@ def desk_search(event_id: int, query: str, limit: int) -> DeskSearch:
     dialect = db.session.get_bind().dialect.name
     words = [folded for folded in (fold(term[:100]) for term in query.split()[:6]) if folded]
     words.sort(key=len, reverse=True)  # the longest word first: it rules out most keys, and fastest
-    statement = _desk_statement(dialect, len(words), any(len(word) >= SCAN_FROM_LETTERS for word in words), limit)
+    statement = _desk_statement(dialect, len(words), any(len(word) >= SCAN_FROM_LETTERS for word in words), limit,
+                                sum(_uses_trigrams(word, dialect) for word in words))
     parameters = {"event_id": event_id,
                   **{f"w{i}": _word_value(word, dialect) for i, word in enumerate(words)}}
     # On the session's connection, past the ORM's handling (nothing here is an ORM entity).
