@@ -125,6 +125,8 @@ def safe_cell(value: object) -> str:
     """Text for a CSV cell that a spreadsheet will not run as a formula."""
     if value is None:
         return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)  # a number (e.g. -1) is data, never a formula
     text = str(value)
     if text.startswith(_DANGEROUS_START):
         return "'" + text
