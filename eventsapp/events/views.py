@@ -340,7 +340,7 @@ def manage(event_id: int):
     event = get_event_or_404(event_id, permission=can_manage_event)
     counts = registration_counts([event.id]).get(event.id, RegistrationCounts())
     return render_template("events/manage.html", event=event, counts=counts, action_form=ActionForm(),
-                           places_left=places_left(event))
+                           places_left=places_left(event, counts.confirmed))
 
 
 def _change_state(event_id: int, change, done: str):
