@@ -10,6 +10,7 @@ from eventsapp.models.checkin import (
 from eventsapp.models.equality import EqualityResponse
 from eventsapp.models.event import EVENT_STATUSES, Event, Programme, event_cohost
 from eventsapp.models.imports import ImportMapping, SectorSynonym
+from eventsapp.models.invitation import Invitation
 from eventsapp.models.merge import OrganisationMerge
 from eventsapp.models.organisation import (
     Organisation,
@@ -45,6 +46,7 @@ __all__ = [
     "RegistrationAnswer",
     "Event",
     "ImportMapping",
+    "Invitation",
     "Membership",
     "Organisation",
     "OrganisationAlias",

@@ -10,20 +10,16 @@
   organisation cannot learn whom it has as members (404, as for drafts);
   a door volunteer of it gets 403.
 
-Invitations are signed links (tokens purpose ``invitation``) that expire after
-``INVITATION_MAX_AGE`` seconds (7 days): the invitee sets a password (new
-account) or, signed in as that address, accepts (existing account).
+Invitations (single-use rows that expire and can be revoked) are in
+:mod:`eventsapp.organisations.invitations`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from flask import abort, current_app, render_template, url_for
+from flask import abort
 from sqlalchemy import func, or_, select
 
 from eventsapp.extensions import db
-from eventsapp.mail import build_message, queue
 from eventsapp.models import (
     Event,
     Membership,
@@ -34,9 +30,7 @@ from eventsapp.models import (
     normalise_organisation_name,
 )
 from eventsapp.permissions import is_coordinator, roles_by_organisation
-from eventsapp.tokens import make_token, read_token
 
-DEFAULT_INVITATION_MAX_AGE = 7 * 24 * 60 * 60
 ROLE_NAMES = {"coordinator": "Coordinator", "organiser": "Organiser", "door": "Door volunteer"}
 
 
@@ -140,76 +134,6 @@ def save_organisation(organisation: Organisation | None, name: str, sector: Sect
     organisation.sector = sector
     organisation.website = website or None
     return organisation
-
-
-@dataclass(frozen=True)
-class Invitation:
-    email: str
-    organisation: Organisation
-    role: str
-    invited_by: User | None
-
-
-def invite(organisation: Organisation, email: str, role: str, by: User) -> str:
-    """Queue an invitation email; return the link. Not committed (nothing to commit)."""
-    if role not in invitable_roles(by, organisation.id):
-        raise MembershipError("You cannot invite someone with that role to this organisation.")
-    email = email.strip()
-    existing = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
-    if existing is not None and existing.roles_for(organisation.id):
-        raise MembershipError(f"{email} is already a member of {organisation.name}.")
-    token = make_token("invitation", {"email": email, "org": organisation.id, "role": role, "by": by.id})
-    link = url_for("organisations.accept_invitation", token=token, _external=True)
-    text = render_template(
-        "organisations/email/invitation.txt", organisation=organisation, role=ROLE_NAMES[role],
-        inviter=by, link=link, has_account=existing is not None and bool(existing.password_hash),
-    )
-    queue(build_message(email, f"You are invited to {organisation.name} on eventsapp", text))
-    return link
-
-
-def read_invitation(token: str) -> Invitation | None:
-    max_age = current_app.config.get("INVITATION_MAX_AGE", DEFAULT_INVITATION_MAX_AGE)
-    payload = read_token("invitation", token, max_age=max_age)
-    if not isinstance(payload, dict) or payload.get("role") not in ROLE_NAMES:
-        return None
-    if not isinstance(payload.get("org"), int) or not isinstance(payload.get("email"), str):
-        return None
-    organisation = db.session.get(Organisation, payload["org"])
-    if organisation is None:
-        return None
-    while organisation.merged_into is not None:  # invitations follow a merge to the survivor
-        organisation = organisation.merged_into
-    inviter = db.session.get(User, payload["by"]) if isinstance(payload.get("by"), int) else None
-    return Invitation(payload["email"], organisation, payload["role"], inviter)
-
-
-def invited_user(invitation: Invitation) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == invitation.email.lower()))
-
-
-def join(user: User, invitation: Invitation) -> Membership:
-    """Give ``user`` the invited role (not committed); an existing membership is kept as it is."""
-    for membership in user.memberships:
-        if membership.organisation_id == invitation.organisation.id:
-            return membership
-    membership = Membership(organisation=invitation.organisation, role=invitation.role)
-    user.memberships.append(membership)
-    return membership
-
-
-def create_invited_account(invitation: Invitation, name: str, password: str) -> User:
-    """The invitee's account (new, or an existing one without a password), with the membership."""
-    user = invited_user(invitation)
-    if user is None:
-        user = User(email=invitation.email, name=name.strip())
-        db.session.add(user)
-    else:
-        user.name = name.strip() or user.name
-        user.session_version += 1
-    user.set_password(password)
-    join(user, invitation)
-    return user
 
 
 def remove_member(organisation: Organisation, membership: Membership, by: User) -> None:

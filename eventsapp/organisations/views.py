@@ -11,25 +11,37 @@ from eventsapp.mail import send_queued
 from eventsapp.models import Membership, Sector
 from eventsapp.organisations import bp
 from eventsapp.organisations.forms import ConfirmForm, InviteForm, OrganisationForm
+from eventsapp.organisations.invitations import (
+    CLOSED_MESSAGES,
+    InvitationClosed,
+    accept,
+    create_invited_account,
+    find_invitation,
+    invitation_of,
+    invite,
+    invited_user,
+    open_invitations,
+    organisation_of,
+    recent_invitations,
+    revoke,
+    status,
+    validity_in_words,
+)
 from eventsapp.organisations.services import (
     ROLE_NAMES,
     MembershipError,
     can_manage,
-    create_invited_account,
     get_organisation_or_404,
     invitable_roles,
-    invite,
-    invited_user,
-    join,
     list_organisations,
     member_counts,
     members,
     name_taken,
-    read_invitation,
     remove_member,
     save_organisation,
 )
 from eventsapp.permissions import is_coordinator
+from eventsapp.timeutil import format_local as localtime
 
 
 def _sector_choices(form: OrganisationForm) -> None:
@@ -76,9 +88,12 @@ def create():
 @login_required
 def show(organisation_id: int):
     organisation = get_organisation_or_404(organisation_id, current_user)
+    roles = invitable_roles(current_user, organisation.id)
     return render_template(
         "organisations/show.html", organisation=organisation, members=members(organisation),
-        role_names=ROLE_NAMES, remove_form=ConfirmForm(), can_invite=bool(invitable_roles(current_user, organisation.id)),
+        role_names=ROLE_NAMES, remove_form=ConfirmForm(), can_invite=bool(roles), revocable_roles=roles,
+        invitations=open_invitations(organisation), recent=recent_invitations(organisation),
+        invitation_status=status,
     )
 
 
@@ -114,16 +129,18 @@ def invite_member(organisation_id: int):
         form.role.data = "organiser"
     if form.validate_on_submit():
         try:
-            invite(organisation, form.email.data, form.role.data, current_user)
+            invitation, _link = invite(organisation, form.email.data, form.role.data, current_user)
         except MembershipError as error:
+            db.session.rollback()
             form.email.errors.append(str(error))
         else:
             db.session.commit()
             send_queued()
-            flash(f"We have emailed an invitation to {form.email.data}. The link works for 7 days.", "success")
+            flash(f"We have emailed an invitation to {invitation.email}. The link works once, "
+                  f"until {localtime(invitation.expires_at)}.", "success")
             return redirect(url_for("organisations.show", organisation_id=organisation.id))
     return render_template(
-        "organisations/invite.html", form=form, organisation=organisation
+        "organisations/invite.html", form=form, organisation=organisation, valid_for=validity_in_words()
     ), 422 if form.errors else 200
 
 
@@ -147,14 +164,40 @@ def remove(organisation_id: int, membership_id: int):
     return redirect(url_for("organisations.show", organisation_id=organisation.id))
 
 
+@bp.post("/<int:organisation_id>/invitations/<int:invitation_id>/revoke")
+@login_required
+def revoke_invitation(organisation_id: int, invitation_id: int):
+    organisation = get_organisation_or_404(organisation_id, current_user)
+    invitation = invitation_of(organisation, invitation_id)
+    if invitation is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            revoke(invitation, current_user)
+        except MembershipError as error:
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(f"The invitation to {invitation.email} has been revoked; its link no longer works.", "success")
+    return redirect(url_for("organisations.show", organisation_id=organisation.id))
+
+
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    """The link in an invitation email: set a password (new account) or accept (existing)."""
-    invitation = read_invitation(token)
+    """The link in an invitation email: set a password (new account) or accept (existing).
+
+    :raise 404: no invitation has this token.
+    :return 410: the invitation was used, revoked or has expired; nothing changes.
+    """
+    invitation = find_invitation(token)
     if invitation is None:
         return render_template("auth/link_invalid.html", kind="invitation"), 404
+    if status(invitation) != "open":
+        return _closed(invitation, status(invitation))
+    organisation = organisation_of(invitation)
     user = invited_user(invitation)
-    context = {"invitation": invitation, "role": ROLE_NAMES[invitation.role]}
+    context = {"invitation": invitation, "organisation": organisation, "role": ROLE_NAMES[invitation.role]}
     signed_in_as_other = current_user.is_authenticated and (
         user is None or current_user.id != user.id
     )
@@ -165,12 +208,16 @@ def accept_invitation(token: str):
         form = SetPasswordForm(name=user.name if user else None)
         form.account_email = invitation.email
         if form.validate_on_submit():
-            user = create_invited_account(invitation, form.name.data or "", form.password.data)
+            try:
+                user = create_invited_account(invitation, form.name.data or "", form.password.data)
+            except InvitationClosed as closed:
+                db.session.rollback()
+                return _closed(invitation, closed.status)
             db.session.commit()
             start_session(user)
             flash(f"Welcome! Your account is ready and you are signed in as {ROLE_NAMES[invitation.role].lower()} "
-                  f"of {invitation.organisation.name}.", "success")
-            return redirect(_after_joining(invitation))
+                  f"of {organisation.name}.", "success")
+            return redirect(_after_joining(organisation))
         return render_template(
             "organisations/accept.html", mode="new_account", form=form,
             hints={"password": NEW_PASSWORD_HINT}, **context,
@@ -178,19 +225,31 @@ def accept_invitation(token: str):
 
     if not current_user.is_authenticated:
         return render_template("organisations/accept.html", mode="sign_in", **context)
-    if invitation.organisation.id in {m.organisation_id for m in user.memberships}:
+    if organisation.id in {m.organisation_id for m in user.memberships}:
         return render_template("organisations/accept.html", mode="already_member", **context)
     form = ConfirmForm()
-    form.submit.label.text = f"Join {invitation.organisation.name}"
+    form.submit.label.text = f"Join {organisation.name}"
     if form.validate_on_submit():
-        join(user, invitation)
+        try:
+            accept(invitation, user)
+        except InvitationClosed as closed:
+            db.session.rollback()
+            return _closed(invitation, closed.status)
         db.session.commit()
-        flash(f"You are now {ROLE_NAMES[invitation.role].lower()} of {invitation.organisation.name}.", "success")
-        return redirect(_after_joining(invitation))
+        flash(f"You are now {ROLE_NAMES[invitation.role].lower()} of {organisation.name}.", "success")
+        return redirect(_after_joining(organisation))
     return render_template("organisations/accept.html", mode="accept", form=form, **context)
 
 
-def _after_joining(invitation) -> str:
-    if can_manage(current_user, invitation.organisation.id):
-        return url_for("organisations.show", organisation_id=invitation.organisation.id)
+def _closed(invitation, closed_status: str):
+    """The page for a link that no longer works (410 Gone): says why, changes nothing."""
+    return render_template(
+        "organisations/invitation_closed.html", invitation=invitation, organisation=organisation_of(invitation),
+        status=closed_status, heading=CLOSED_MESSAGES[closed_status],
+    ), 410
+
+
+def _after_joining(organisation) -> str:
+    if can_manage(current_user, organisation.id):
+        return url_for("organisations.show", organisation_id=organisation.id)
     return url_for("main.index")
