@@ -124,3 +124,24 @@ def make_user(role: str = "organiser", organisation: Organisation | None = None,
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def make_invitation(organisation: Organisation, email: str | None = None, role: str = "door",
+                    invited_by: User | None = None, **kw):
+    """An open invitation row, as ``invitations.invite`` makes it but without the email;
+    returns ``(invitation, token)`` (the token is what the emailed link carries)."""
+    import secrets
+
+    from eventsapp.models import Invitation
+    from eventsapp.organisations.invitations import hash_token
+
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    invitation = Invitation(
+        organisation=organisation, email=email or f"invitee{next(_counter)}@example.org", role=role,
+        invited_by=invited_by, token_hash=hash_token(token), created_at=kw.pop("created_at", now),
+        expires_at=kw.pop("expires_at", now + timedelta(days=7)), **kw,
+    )
+    db.session.add(invitation)
+    db.session.commit()
+    return invitation, token

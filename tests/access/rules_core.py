@@ -5,7 +5,6 @@ from __future__ import annotations
 from eventsapp.auth.passwords import make_reset_token
 from eventsapp.extensions import db
 from eventsapp.models import User
-from eventsapp.tokens import make_token
 from tests import factories
 from tests.access.matrix import Rule, expect, public, signed_in
 
@@ -15,11 +14,6 @@ NEW_PASSWORD = "a brand new passphrase for the matrix"
 
 def reset_link(w):
     return {"token": make_reset_token(db.session.get(User, w.users["organiser_a"].id))}
-
-
-def invitation_link(w):
-    payload = {"email": "invitee@example.org", "org": w.org_a.id, "role": "door", "by": w.users["organiser_a"].id}
-    return {"token": make_token("invitation", payload)}
 
 
 def org(attr):
@@ -88,16 +82,7 @@ RULES = [
         "organisations.edit", "POST", org("org_a"), done(MANAGE_A),
         data=lambda w: {"name": "Alpha Community Trust", "sector": w.org_a.sector_id, "website": ""},
     ),
-    Rule("organisations.invite_member", "GET", org("org_a"), MANAGE_A),
-    Rule("organisations.invite_member", "GET", org("org_b"), MANAGE_B, note="B"),
-    Rule(
-        "organisations.invite_member", "POST", org("org_a"), done(MANAGE_A),
-        data=lambda w: {"email": "new.door@example.org", "role": "door"},
-    ),
-    Rule(
-        "organisations.invite_member", "POST", org("org_b"), done(MANAGE_B), note="B",
-        data=lambda w: {"email": "new.door@example.org", "role": "door"},
-    ),
+    # Sending, revoking and accepting invitations: rules_invitations.py.
     Rule("organisations.remove", "POST", membership("org_a", "door_a"),
          {**done(MANAGE_A), "door_a": 403}),
     # A membership of B reached through A's address is not found, whoever asks.
@@ -105,11 +90,4 @@ RULES = [
          expect(404, anonymous=302, door_a=403), note="B's member via A"),
     Rule("organisations.remove", "POST", membership("org_b", "organiser_b"),
          expect(404, anonymous=302, organiser_b=302, coordinator=302), note="B"),
-    # The invitation page is public; a signed-in person is told to sign out first.
-    Rule("organisations.accept_invitation", "GET", invitation_link, public(200)),
-    Rule("organisations.accept_invitation", "GET", lambda w: {"token": "forged"}, public(404), note="forged"),
-    Rule(
-        "organisations.accept_invitation", "POST", invitation_link, signed_in(200, anonymous=302),
-        data=lambda w: {"name": "Ivy Invitee", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
-    ),
 ]
