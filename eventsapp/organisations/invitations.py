@@ -24,6 +24,7 @@ from flask import current_app, render_template, url_for
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from eventsapp.database import begin_immediate
 from eventsapp.extensions import db
 from eventsapp.mail import build_message, queue
 from eventsapp.models import Invitation, Membership, Organisation, User, normalise_email, utcnow
@@ -97,15 +98,6 @@ def _family(organisation: Organisation):
     return or_(Invitation.organisation_id == organisation.id, Invitation.organisation_id.in_(merged))
 
 
-def _open_for(organisation: Organisation, email_key: str) -> list[Invitation]:
-    return list(db.session.scalars(
-        select(Invitation).where(
-            _family(organisation), Invitation.email_key == email_key,
-            Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
-        )
-    ))
-
-
 def invite(organisation: Organisation, email: str, role: str, by: User) -> tuple[Invitation, str]:
     """Record an invitation and queue its email; return it with the link. Not committed.
 
@@ -113,6 +105,7 @@ def invite(organisation: Organisation, email: str, role: str, by: User) -> tuple
 
     :raise MembershipError: ``by`` may not give that role here, or the address is already a member.
     """
+    begin_immediate(db.session())  # SQLite: read and write under one lock, as elsewhere
     if role not in invitable_roles(by, organisation.id):
         raise MembershipError("You cannot invite someone with that role to this organisation.")
     email = email.strip()
@@ -123,15 +116,20 @@ def invite(organisation: Organisation, email: str, role: str, by: User) -> tuple
     if existing is not None and existing.roles_for(organisation.id):
         raise MembershipError(f"{email} is already a member of {organisation.name}.")
     now = utcnow()
-    for previous in _open_for(organisation, email_key):
-        previous.revoked_at, previous.revoked_by = now, by
+    db.session.execute(  # the open invitation this one replaces
+        update(Invitation)
+        .where(_family(organisation), Invitation.email_key == email_key,
+               Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_by_id=by.id)
+        .execution_options(synchronize_session=False)
+    )
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         organisation=organisation, email=email, email_key=email_key, role=role, invited_by=by,
         token_hash=hash_token(token), created_at=now, expires_at=now + max_age(),
     )
     try:
-        with db.session.begin_nested():  # the revocations above are flushed first, then the new row
+        with db.session.begin_nested():
             db.session.add(invitation)
     except IntegrityError:
         # Someone invited the same address at the same moment: theirs stands.
@@ -167,14 +165,9 @@ def _join(user: User, organisation: Organisation, role: str) -> Membership:
     return membership
 
 
-def accept(invitation: Invitation, user: User) -> Membership:
-    """Close the invitation as accepted by ``user`` and make them a member. Not committed.
-
-    The invitation is closed by one conditional UPDATE, so of two requests racing with the
-    same link only one gets through.
-
-    :raise InvitationClosed: it was already accepted, revoked, or has expired.
-    """
+def _close_as_accepted(invitation: Invitation, user: User) -> Membership:
+    """Close the invitation by one conditional UPDATE (of two requests racing with the same
+    link only one gets through), then give ``user`` the membership."""
     current = status(invitation)
     if current != "open":
         raise InvitationClosed(current)
@@ -194,12 +187,25 @@ def accept(invitation: Invitation, user: User) -> Membership:
     return _join(user, organisation_of(invitation), invitation.role)
 
 
+def accept(invitation: Invitation, user: User) -> Membership:
+    """Close the invitation as accepted by ``user`` and make them a member. Not committed.
+
+    Any open transaction on SQLite is committed first (see ``begin_immediate``), so the
+    status is read under the write lock there.
+
+    :raise InvitationClosed: it was already accepted, revoked, or has expired.
+    """
+    begin_immediate(db.session())
+    return _close_as_accepted(invitation, user)
+
+
 def create_invited_account(invitation: Invitation, name: str, password: str) -> User:
     """The invitee's account (new, or an existing one without a password), with the membership.
-    Not committed.
+    Not committed; on SQLite any open transaction is committed first, as for :func:`accept`.
 
-    :raise InvitationClosed: as :func:`accept`; nothing is created then (the caller rolls back).
+    :raise InvitationClosed: as :func:`accept`; the caller rolls back what was added.
     """
+    begin_immediate(db.session())
     current = status(invitation)
     if current != "open":
         raise InvitationClosed(current)
@@ -211,7 +217,7 @@ def create_invited_account(invitation: Invitation, name: str, password: str) -> 
         user.name = name.strip() or user.name
         user.session_version += 1
     user.set_password(password)
-    accept(invitation, user)
+    _close_as_accepted(invitation, user)
     return user
 
 
@@ -229,9 +235,13 @@ def invitation_of(organisation: Organisation, invitation_id: int) -> Invitation 
 def revoke(invitation: Invitation, by: User) -> None:
     """Close an open (or expired, unanswered) invitation so its link no longer works. Not committed.
 
-    :raise MembershipError: ``by`` could not send an invitation with that role here, or it
-        is already accepted or revoked.
+    Closed by a conditional UPDATE, like :func:`accept`, so a revocation racing an acceptance
+    leaves exactly one of them recorded.
+
+    :raise MembershipError: ``by`` could not send an invitation with that role here.
+    :raise InvitationClosed: it is already accepted or revoked.
     """
+    begin_immediate(db.session())
     organisation = organisation_of(invitation)
     if invitation.role not in invitable_roles(by, organisation.id):
         raise MembershipError(
@@ -239,7 +249,15 @@ def revoke(invitation: Invitation, by: User) -> None:
         )
     if not invitation.is_open:
         raise InvitationClosed(status(invitation))
-    invitation.revoked_at, invitation.revoked_by = utcnow(), by
+    closed = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_by_id=by.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(invitation)
+    if closed.rowcount != 1:
+        raise InvitationClosed(status(invitation))
 
 
 def open_invitations(organisation: Organisation) -> list[Invitation]:
