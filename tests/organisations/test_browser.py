@@ -1,7 +1,7 @@
 """In Chromium: a coordinator invites an organiser, who sets a password and signs in.
 
-axe-core finds no serious or critical violation on the login, organisation and
-invitation pages. (Creating and publishing an event is the events area's half.)
+axe-core finds no serious or critical violation on the login, organisation (with
+open and revoked invitations) and invitation pages, including a revoked link's. (Creating and publishing an event is the events area's half.)
 """
 
 from __future__ import annotations
@@ -49,7 +49,23 @@ def test_coordinator_invites_an_organiser_who_sets_a_password(app, db, page, ass
     page.get_by_label("Role").select_option("organiser")
     page.get_by_role("button", name="Send invitation").click()
     assert page.get_by_text("We have emailed an invitation to olu.organiser@example.org").is_visible()
+    # The members page lists the open invitation, with a button to revoke it.
+    invitations = page.get_by_role("table", name="Invitations to Crawley Good Relations Partnership")
+    assert invitations.get_by_role("cell", name="olu.organiser@example.org", exact=True).is_visible()
+    assert invitations.get_by_role("cell", name="Cora Coordinator").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Invite someone").click()
+    page.get_by_label("Their email").fill("wrong.address@example.org")
+    page.get_by_role("button", name="Send invitation").click()
+    page.get_by_role("button", name="Revoke the invitation to wrong.address@example.org").click()
+    assert page.get_by_text("The invitation to wrong.address@example.org has been revoked").is_visible()
+    assert invitations.get_by_role("cell", name="wrong.address@example.org", exact=True).count() == 0
+    assert page.get_by_text("wrong.address@example.org (organiser): revoked").is_visible()
+    assert_accessible(page)
     page.get_by_role("button", name="Sign out").click()
+    page.goto(link_in(messages_to(app, "wrong.address@example.org")[0]))
+    assert page.get_by_role("heading", name="This invitation has been revoked").is_visible()
+    assert_accessible(page)
 
     [message] = messages_to(app, "olu.organiser@example.org")
     link = link_in(message)
@@ -68,7 +84,7 @@ def test_coordinator_invites_an_organiser_who_sets_a_password(app, db, page, ass
     page.get_by_label("Repeat the new password").fill(PASSPHRASE)
     page.get_by_role("button", name="Create my account").click()
     assert page.get_by_text("Welcome! Your account is ready").is_visible()
-    assert page.get_by_role("cell", name="olu.organiser@example.org").is_visible()
+    assert page.get_by_role("cell", name="olu.organiser@example.org", exact=True).is_visible()
 
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, "olu.organiser@example.org", PASSPHRASE)
@@ -93,11 +109,9 @@ def test_account_pages_are_accessible(app, db, page, assert_accessible):
 
 
 def test_invitation_page_fits_a_phone(app, db, phone_page, assert_accessible):
-    from eventsapp.tokens import make_token
-
     host = factories.make_organisation("Phone Friendly Trust")
     by = factories.make_user(role="organiser", organisation=host)
-    token = make_token("invitation", {"email": "phone@example.org", "org": host.id, "role": "door", "by": by.id})
+    _invitation, token = factories.make_invitation(host, email="phone@example.org", invited_by=by)
     phone_page.goto(f"/organisations/invitation/{token}")
     assert phone_page.get_by_role("button", name="Create my account").is_visible()
     width = phone_page.evaluate("document.documentElement.scrollWidth")
