@@ -1,5 +1,8 @@
 """organisations: invitations as rows
 
+Invitation links sent before this revision (signed tokens with no row) stop working:
+their invitees are told the link no longer works and need a new invitation.
+
 Revision ID: inv1a2b3c4d5
 Revises: a4f1c2d9e8b7
 Create Date: 2026-12-04 03:59:52.952148
