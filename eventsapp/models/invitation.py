@@ -46,7 +46,8 @@ class Invitation(db.Model):
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
-    #: The address as the inviter typed it; ``email_key`` is its case-folded form.
+    #: The address as the inviter typed it; ``email_key`` is its case-folded form. Personal
+    #: data: erasure and subject-access exports of an address must cover these two columns.
     email: Mapped[str] = mapped_column(String(254))
     email_key: Mapped[str] = mapped_column(String(254))
     role: Mapped[str] = mapped_column(String(16))
