@@ -16,6 +16,7 @@ from eventsapp.models.organisation import (
     OrganisationAlias,
     normalise_organisation_name,
 )
+from eventsapp.models.outbox import OUTBOX_STATES, OutboxMessage
 from eventsapp.models.questions import QUESTION_KINDS, EventQuestion, RegistrationAnswer
 from eventsapp.models.reference import Region, Sector
 from eventsapp.models.registration import (
@@ -46,7 +47,9 @@ __all__ = [
     "Event",
     "ImportMapping",
     "Membership",
+    "OUTBOX_STATES",
     "Organisation",
+    "OutboxMessage",
     "OrganisationAlias",
     "OrganisationMerge",
     "Person",

@@ -7,7 +7,6 @@ from sqlalchemy import select
 from eventsapp.auth.forms import NEW_PASSWORD_HINT, SetPasswordForm
 from eventsapp.auth.services import start_session
 from eventsapp.extensions import db
-from eventsapp.mail import send_queued
 from eventsapp.models import Membership, Sector
 from eventsapp.organisations import bp
 from eventsapp.organisations.forms import ConfirmForm, InviteForm, OrganisationForm
@@ -119,7 +118,6 @@ def invite_member(organisation_id: int):
             form.email.errors.append(str(error))
         else:
             db.session.commit()
-            send_queued()
             flash(f"We have emailed an invitation to {form.email.data}. The link works for 7 days.", "success")
             return redirect(url_for("organisations.show", organisation_id=organisation.id))
     return render_template(
