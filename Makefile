@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app eventsapp
+# A worker (mail, background work) with beat (periodic tasks: the outbox sweep).
+CELERY_WORKER := $(BIN)/celery -A eventsapp.worker worker --beat --pool=threads --concurrency=2 \
+                 --without-gossip --without-mingle
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 WORKERS ?= 4
@@ -14,7 +17,7 @@ PYTEST_ARGS ?= -n 2 --dist loadfile
 help:
 	@echo "make run    - set up and serve the app with demo data at http://$(HOST):$(PORT)"
 	@echo "make test   - set up and run every check (ruff, pytest on SQLite, PostgreSQL when TEST_DATABASE_URL is set, browser tests)"
-	@echo "make serve  - serve with gunicorn ($(WORKERS) workers)"
+	@echo "make serve  - serve with gunicorn ($(WORKERS) workers) and a Celery worker with beat"
 	@echo "make bench  - run the benchmarks in bench/"
 
 $(BIN)/python:
@@ -39,12 +42,18 @@ run: export EVENTSAPP_ENV ?= development
 run: $(VENV)/.runtime instance/secret_key
 	$(FLASK) init-db
 	$(FLASK) seed-demo --if-empty
-	@echo "Serving eventsapp at http://$(HOST):$(PORT)  (Ctrl+C stops it)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Serving eventsapp at http://$(HOST):$(PORT) with a Celery worker beside it (Ctrl+C stops both)"
+	@$(CELERY_WORKER) --loglevel=WARNING --logfile=instance/worker.log & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
+# The production shape on one machine: gunicorn, and a Celery worker with beat (the periodic tasks).
+# Set DATABASE_URL and CELERY_BROKER_URL (redis://...) for PostgreSQL and Redis; see README.
 serve: $(VENV)/.runtime instance/secret_key
 	$(FLASK) init-db
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	@$(CELERY_WORKER) --loglevel=INFO & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

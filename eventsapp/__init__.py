@@ -92,6 +92,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     bootstrap.init_app(app)
+    import eventsapp.outbox  # noqa: F401  (its session events deliver mail after each commit)
+    from eventsapp.tasks import init_celery
+
+    init_celery(app)
     with app.app_context():
         configure_engine_events(db.engine)
         options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
@@ -220,11 +224,13 @@ def register_commands(app: Flask) -> None:
     from eventsapp.cli import register
     from eventsapp.feeds.cli import register as register_feed_commands
     from eventsapp.imports.cli import register as register_import_commands
+    from eventsapp.outbox.cli import register as register_outbox_commands
     from eventsapp.registration.cli import register as register_registration_commands
     from eventsapp.reports.cli import register as register_report_commands
 
     register(app)
     register_feed_commands(app)
     register_import_commands(app)
+    register_outbox_commands(app)
     register_registration_commands(app)
     register_report_commands(app)

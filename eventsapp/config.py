@@ -23,6 +23,9 @@ ENVIRONMENT_KEYS = {
     "PROXY_FIX": "PROXY_FIX",
     "LOGIN_LIMIT_PER_ACCOUNT": "LOGIN_LIMIT_PER_ACCOUNT",
     "LOGIN_LIMIT_PER_IP": "LOGIN_LIMIT_PER_IP",
+    "CELERY_BROKER_URL": "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND": "CELERY_RESULT_BACKEND",
+    "OUTBOX_MAX_ATTEMPTS": "OUTBOX_MAX_ATTEMPTS",
 }
 
 
@@ -39,6 +42,11 @@ class DefaultConfig:
     #: None writes each message as an .eml file into ``instance/outbox``.
     MAIL_URL: str | None = None
     MAIL_FROM = "eventsapp <no-reply@eventsapp.invalid>"
+    #: Celery's broker; None means a SQLite file ``instance/celery-broker.sqlite`` (one machine).
+    CELERY_BROKER_URL: str | None = None
+    CELERY_RESULT_BACKEND: str | None = None
+    #: Delivery attempts before an outbox message is marked failed (backoff 1, 2, 4 … 60 minutes).
+    OUTBOX_MAX_ATTEMPTS = 8
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     APP_TIMEZONE = "Europe/London"

@@ -1,8 +1,8 @@
 """Outgoing mail: SMTP when MAIL_URL is set, otherwise .eml files in instance/outbox.
 
-Messages are queued on the request (or CLI) and sent only after the
-transaction that caused them commits: call :func:`queue` inside the unit of
-work and :func:`send_queued` after ``db.session.commit()``.
+Messages are built here and handed to :func:`queue`, which writes them to the
+transactional outbox (:mod:`eventsapp.outbox`) in the caller's transaction; they
+leave only after it commits, through :func:`send` in a Celery task.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, g
+from flask import current_app
 
 #: UTF-8 bodies as quoted-printable: readable in the raw message, safe on 7-bit relays.
 _UTF8 = Charset("utf-8")
@@ -100,20 +100,10 @@ def build_message(
 
 
 def queue(message: Message) -> None:
-    """Send ``message`` once the current transaction has committed."""
-    g.setdefault("outgoing_mail", []).append(message)
+    """Send ``message`` once the current transaction has committed (an outbox row, not committed)."""
+    from eventsapp import outbox
 
-
-def discard_queued() -> None:
-    g.pop("outgoing_mail", None)
-
-
-def send_queued() -> int:
-    """Send every queued message; return how many were sent."""
-    messages = g.pop("outgoing_mail", [])
-    for message in messages:
-        send(message)
-    return len(messages)
+    outbox.enqueue(message)
 
 
 def send(message: Message) -> None:

@@ -25,7 +25,6 @@ from eventsapp.auth.services import (
     start_session,
 )
 from eventsapp.extensions import db, limiter, login_manager
-from eventsapp.mail import send_queued
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to see that page."
@@ -120,7 +119,6 @@ def forgot_password():
     if form.validate_on_submit():
         send_password_reset(form.email.data)
         db.session.commit()
-        send_queued()
         flash(
             f"If there is an account for {form.email.data}, we have emailed it a link to choose a "
             "new password. The link works for one hour.",

@@ -253,8 +253,6 @@ def _sector_choices() -> list[tuple[str, str]]:
 def walk_in(event_id: int):
     """Someone at the door without a booking: register and check them in at once."""
     from eventsapp.checkin.walk_in import WalkInRefused, register_walk_in
-    from eventsapp.mail import discard_queued
-    from eventsapp.registration.emails import send_queued as send_queued_mail
 
     event = get_event_or_404(event_id, can_check_in)
     can_manage = can_manage_event(current_user, event)
@@ -270,11 +268,9 @@ def walk_in(event_id: int):
             )
         except WalkInRefused as refusal:
             db.session.rollback()
-            discard_queued()
             getattr(form, refusal.field).errors.append(str(refusal))
         else:
             db.session.commit()
-            send_queued_mail()
             flash(result_message(result), "success" if result.outcome == services.CHECKED_IN else "warning")
             return redirect(url_for("checkin.desk", event_id=event.id))
     status = 422 if form.errors else 200

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from eventsapp.extensions import db
-from eventsapp.mail import discard_queued
 
 #: Templates for the errors people meet; others use the generic page.
 PAGES = {
@@ -92,10 +91,8 @@ def handle_csrf_error(error: CSRFError):
     if response is None or response.status_code >= 300 and response.status_code < 400:
         # Not a form view: nothing was saved; say so plainly.
         db.session.rollback()
-        discard_queued()
         return render_error(error)
     db.session.rollback()
-    discard_queued()
     response.status_code = 400
     return response
 

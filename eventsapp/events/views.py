@@ -14,7 +14,6 @@ GET/POST /events/<id>/duplicate       a draft copy on a new date
 from __future__ import annotations
 
 import logging
-import smtplib
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -25,7 +24,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
-from eventsapp import mail
 from eventsapp.events import bp
 from eventsapp.events.forms import (
     ActionForm,
@@ -65,14 +63,6 @@ log = logging.getLogger(__name__)
 
 #: Query-string keys of the public lists' filters.
 FILTER_NAMES = ("q", "region", "programme", "host", "month")
-
-
-def send_queued() -> None:
-    """Send mail queued by the registration services; the change is committed either way."""
-    try:
-        mail.send_queued()
-    except (OSError, smtplib.SMTPException):
-        log.exception("could not send the emails about an event change")
 
 
 def _page_number() -> int:
@@ -325,7 +315,6 @@ def edit(event_id: int):
     elif form.validate_on_submit():
         changed = update_event(event, form.event_fields(_organisations_by_id()))
         db.session.commit()
-        send_queued()
         message = "Changes saved."
         if changed and event.is_published:
             message += " People registered have been told about the new date, time or place."
@@ -381,7 +370,6 @@ def cancel(event_id: int):
     if form.validate_on_submit():
         cancel_event(event, form.reason.data)
         db.session.commit()
-        send_queued()
         flash("The event is cancelled. It stays listed, marked as cancelled, with your reason.", "success")
         return redirect(url_for("events.manage", event_id=event.id))
     return render_template("events/cancel.html", form=form, event=event), 422 if form.errors else 200

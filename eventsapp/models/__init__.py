@@ -17,6 +17,7 @@ from eventsapp.models.organisation import (
     OrganisationAlias,
     normalise_organisation_name,
 )
+from eventsapp.models.outbox import OUTBOX_STATES, OutboxMessage
 from eventsapp.models.questions import QUESTION_KINDS, EventQuestion, RegistrationAnswer
 from eventsapp.models.reference import Region, Sector
 from eventsapp.models.registration import (
@@ -48,7 +49,9 @@ __all__ = [
     "ImportMapping",
     "Invitation",
     "Membership",
+    "OUTBOX_STATES",
     "Organisation",
+    "OutboxMessage",
     "OrganisationAlias",
     "OrganisationMerge",
     "Person",

@@ -11,7 +11,7 @@
   by a unique index on open invitations).
 - An invitation to an organisation later merged away leads to the survivor.
 
-Services add and flush; the caller commits once (and then calls ``send_queued``).
+Services add and flush; the caller commits once (the email is an outbox row in that transaction).
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ from sqlalchemy import select
 from eventsapp.auth.forms import NEW_PASSWORD_HINT, SetPasswordForm
 from eventsapp.auth.services import start_session
 from eventsapp.extensions import db
-from eventsapp.mail import send_queued
 from eventsapp.models import Membership, Sector
 from eventsapp.organisations import bp
 from eventsapp.organisations.forms import ConfirmForm, InviteForm, OrganisationForm
@@ -135,7 +134,6 @@ def invite_member(organisation_id: int):
             form.email.errors.append(str(error))
         else:
             db.session.commit()
-            send_queued()
             flash(f"We have emailed an invitation to {invitation.email}. The link works once, "
                   f"until {localtime(invitation.expires_at)}.", "success")
             return redirect(url_for("organisations.show", organisation_id=organisation.id))

@@ -7,7 +7,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from eventsapp.extensions import db
-from eventsapp.registration import emails, services
+from eventsapp.registration import services
 
 
 @click.command("send-reminders")
@@ -21,7 +21,6 @@ def send_reminders_command(hours: float) -> None:
     """
     count = services.send_reminders(hours)
     db.session.commit()
-    emails.send_queued()
     click.echo(f"Sent {count} reminder{'s' if count != 1 else ''} for events in the next {hours:g} hours.")
 
 

@@ -1,21 +1,18 @@
 """The messages a registration sends: text plus HTML, queued until the commit.
 
 Each ``queue_*`` function builds one message and hands it to
-:func:`eventsapp.mail.queue`; views and the CLI call :func:`send_queued`
-after ``db.session.commit()``.
+:func:`eventsapp.mail.queue`, which writes it to the outbox in the caller's
+transaction: it leaves after the commit, and never if the change rolls back.
 """
 
 from __future__ import annotations
 
-import smtplib
 from collections import OrderedDict
 from email.headerregistry import Address
-from functools import partial
 
-from flask import current_app, g, has_app_context, has_request_context, render_template, request, url_for
+from flask import current_app, has_request_context, render_template, request, url_for
 
 from eventsapp import mail
-from eventsapp.extensions import db
 from eventsapp.models import Event, Registration
 from eventsapp.tokens import make_token
 
@@ -98,47 +95,11 @@ def recipient(registration: Registration) -> str:
         return person.email
 
 
-def defer() -> None:
-    """Build this request's messages in :func:`send_queued`, after the commit, instead of at once.
-
-    For callers that commit and then call :func:`send_queued` of this module
-    (not ``eventsapp.mail.send_queued``): the time spent rendering, on the
-    .ics and on MIME is then spent outside the transaction (and outside the
-    event's lock). Commit with :func:`commit_keeping_loaded`, so that building
-    the messages reads no row again.
-    """
-    g.registration_mail_deferred = []
-
-
-def commit_keeping_loaded() -> None:
-    """Commit without expiring the session's objects (the deferred messages read them afterwards)."""
-    session = db.session()
-    expire, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = expire
-
-
-def _build_deferred() -> None:
-    for build in g.pop("registration_mail_deferred", None) or []:
-        build()
-
-
 def _queue(registration: Registration, kind: str, subject: str, paragraphs: list[str],
-           attach_ics: bool = False, show_link: bool = True) -> None:
-    deferred = g.get("registration_mail_deferred") if has_app_context() else None
-    if deferred is not None:
-        deferred.append(partial(_build, registration, kind, subject, paragraphs, attach_ics, show_link))
-        return
-    _build(registration, kind, subject, paragraphs, attach_ics, show_link)
-
-
-def _build(registration: Registration, kind: str, subject: str, paragraphs: list[str],
            attach_ics: bool = False, show_link: bool = True) -> None:
     if not has_request_context():  # url_for(_external=True) needs one (e.g. in the CLI)
         with current_app.test_request_context(base_url=base_url()):
-            return _build(registration, kind, subject, paragraphs, attach_ics, show_link)
+            return _queue(registration, kind, subject, paragraphs, attach_ics, show_link)
     context = {
         "registration": registration,
         "person": registration.person,
@@ -225,21 +186,3 @@ def queue_reminder(registration: Registration) -> None:
         "If you can no longer come, please cancel using the link below so the place can go to someone else.",
     ])
 
-
-def discard() -> None:
-    if has_app_context() and "registration_mail_deferred" in g:
-        g.registration_mail_deferred = []
-    mail.discard_queued()
-
-
-def send_queued() -> int:
-    """Send what was queued; a mail server failure is logged, never shown as an error page.
-
-    Call only after the commit: messages put off by :func:`defer` are built here.
-    """
-    _build_deferred()
-    try:
-        return mail.send_queued()
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("registration: could not send queued mail")
-        return 0

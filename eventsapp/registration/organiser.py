@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 from eventsapp.extensions import db
 from eventsapp.models import QUESTION_KINDS, EventQuestion, Organisation, Person, Registration
 from eventsapp.permissions import can_manage_event, get_event_or_404
-from eventsapp.registration import bp, emails, services
+from eventsapp.registration import bp, services
 from eventsapp.registration.export import registrations_to_csv
 from eventsapp.registration.forms import ConfirmForm, QuestionForm, registration_form
 from eventsapp.registration.services import RegistrationClosed
@@ -109,7 +109,6 @@ def add(event_id: int):
             flash(str(closed), "danger")
             return redirect(url_for(".manage", event_id=event.id))
         db.session.commit()
-        emails.send_queued()
         name = result.registration.person.full_name
         flash({"confirmed": f"{name} is registered with a confirmed place.",
                "waitlisted": f"The event is full: {name} is on the waiting list.",
@@ -148,7 +147,6 @@ def cancel(event_id: int, registration_id: int):
         abort(400)
     promoted = services.cancel_registration(registration, by=current_user)
     db.session.commit()
-    emails.send_queued()
     message = f"Cancelled {registration.person.full_name}'s registration."
     if promoted:
         message += " Promoted from the waiting list: " + ", ".join(r.person.full_name for r in promoted) + "."
@@ -166,7 +164,6 @@ def promote(event_id: int, registration_id: int):
         abort(400)
     moved = services.promote(registration, override_capacity=request.form.get("override") == "1")
     db.session.commit()
-    emails.send_queued()
     if moved:
         flash(f"{registration.person.full_name} now has a confirmed place; we have emailed them.", "success")
     else:

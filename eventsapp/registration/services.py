@@ -2,9 +2,9 @@
 
 These functions are the contract the views, the CLI, check-in (walk-ins),
 imports and the events area call. They add to ``db.session`` and queue mail
-(:mod:`eventsapp.registration.emails`); the caller commits once and then calls
-``eventsapp.mail.send_queued()``, so no message leaves before the data it
-describes is committed.
+(:mod:`eventsapp.registration.emails`); the caller commits once. Mail is an outbox row in the same transaction
+(:mod:`eventsapp.outbox`), so no message leaves before the data it describes
+is committed, and none leaves if it rolls back.
 
 No overbooking, ever: every function that changes who holds a place first
 locks the event (:func:`lock_event`) — ``BEGIN IMMEDIATE`` on SQLite,
@@ -229,7 +229,6 @@ def register(
             # Another transaction inserted the same email (or organisation, or
             # person) first; start again and find what it made.
             db.session.rollback()
-            emails.discard()
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")

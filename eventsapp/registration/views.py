@@ -63,22 +63,18 @@ def register(event_id: int):
         return render_template("registration/closed.html", event=event, reason=reason)
     form = registration_form(event)
     if form.validate_on_submit():
-        emails.defer()  # build the email after the commit, not while the event is locked
         try:
             result = services.register(event, form.details(), source="web")
-            emails.commit_keeping_loaded()
+            db.session.commit()
         except RegistrationClosed as closed:
             db.session.rollback()
-            emails.discard()
             return render_template("registration/closed.html", event=event, reason=str(closed))
         except OperationalError as error:
             if not database_busy(error):
                 raise
             db.session.rollback()
-            emails.discard()
             current_app.logger.exception("registration: database busy")
             return render_template("registration/busy.html", event=event), 503
-        emails.send_queued()
         if result.already_registered:
             return render_template("registration/already.html", event=event)
         return redirect(url_for(".booking", token=make_token("booking", result.registration.id), new=1))
@@ -235,7 +231,6 @@ def booking_cancel(token: str):
     if form.validate_on_submit():
         services.cancel_registration(registration)
         db.session.commit()
-        emails.send_queued()
         flash("Your registration is cancelled. We have emailed you to confirm.", "success")
         return redirect(url_for(".booking", token=token))
     return render_template("registration/booking_cancel.html", form=form, registration=registration,

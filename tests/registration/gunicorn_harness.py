@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+CELERY = ROOT / ".venv" / "bin" / "celery"
 
 
 def free_port() -> int:
@@ -86,6 +87,46 @@ class Gunicorn:
 
     def errors_logged(self) -> str:
         return self.log.read_text(errors="replace")
+
+
+class CeleryWorker:
+    """``with CeleryWorker(server.env): ...``: a real Celery worker beside the servers, on their
+    broker (the SQLite broker in their instance folder unless ``CELERY_BROKER_URL`` is set)."""
+
+    def __init__(self, env: dict, log: Path, *, concurrency: int = 2):
+        self.env, self.log = env, log
+        self.command = [str(CELERY), "-A", "eventsapp.worker", "worker", "--loglevel=INFO",
+                        "--pool=threads", f"--concurrency={concurrency}",
+                        "--without-gossip", "--without-mingle", "--without-heartbeat"]
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> CeleryWorker:
+        self.log_file = open(self.log, "wb")  # noqa: SIM115
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=self.log_file,
+                                        stderr=subprocess.STDOUT)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log_file.close()
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def wait_for(condition, timeout: float = 60.0, interval: float = 0.2) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return condition()
 
 
 def request(method: str, port: int, path: str, form: dict | None = None) -> tuple[int, str]:

@@ -1,0 +1,44 @@
+"""The transactional outbox: external effects written with the change that causes them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from eventsapp.extensions import db
+from eventsapp.models.base import utcnow
+
+OUTBOX_STATES = ("pending", "sending", "sent", "failed")
+
+
+class OutboxMessage(db.Model):
+    """An email waiting to leave, delivered after its transaction commits (eventsapp.outbox)."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        CheckConstraint(f"state IN {OUTBOX_STATES!r}", name="state_known"),
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        # The sweep's question: which pending messages are due?
+        Index("ix_outbox_message_state_due", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "email" for a message built in the transaction (``payload`` holds its bytes).
+    kind: Mapped[str] = mapped_column(String(40), default="email")
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When a pending message may next be tried (backoff after a failure).
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: While "sending": until when the worker that claimed it holds it (then another may retry).
+    claimed_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} {self.state} to {self.recipient!r}>"

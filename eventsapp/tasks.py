@@ -1,0 +1,66 @@
+"""Celery, bound to the Flask app: background work runs in worker processes with an app context.
+
+Production points ``CELERY_BROKER_URL`` at Redis (``redis://…``); without it the broker
+is a SQLite file in the instance folder (kombu's SQLAlchemy transport), so ``make run``
+runs the same tasks in a real worker with no server to install. Unit tests run tasks
+eagerly (``CELERY_TASK_ALWAYS_EAGER``, on by default when ``TESTING``).
+
+Start a worker (with beat, the periodic tasks) beside the web server::
+
+    celery -A eventsapp.worker worker --beat --loglevel=INFO
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+from celery import Celery, Task
+from flask import Flask, has_app_context
+
+#: Periodic tasks (Celery beat).
+BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "eventsapp.outbox.sweep", "schedule": timedelta(minutes=1)},
+}
+
+
+def broker_url(app: Flask) -> str:
+    return app.config.get("CELERY_BROKER_URL") or "sqla+sqlite:///" + os.path.join(
+        app.instance_path, "celery-broker.sqlite"
+    )
+
+
+def init_celery(app: Flask) -> Celery:
+    """Create the Celery app for ``app``; tasks run inside ``app``'s context."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            if has_app_context():  # eager, inside the caller's request or command
+                return self.run(*args, **kwargs)
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    broker = broker_url(app)
+    celery = Celery(app.import_name, task_cls=FlaskTask)
+    celery.conf.update(
+        broker_url=broker,
+        result_backend=app.config.get("CELERY_RESULT_BACKEND"),
+        task_ignore_result=True,
+        task_always_eager=app.config.get("CELERY_TASK_ALWAYS_EAGER", app.testing),
+        task_eager_propagates=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        # A broker that does not answer must not hold a request for long: the outbox sweep
+        # delivers whatever could not be queued.
+        broker_connection_timeout=3,
+        broker_transport_options={"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
+        beat_schedule=BEAT_SCHEDULE,
+        beat_schedule_filename=os.path.join(app.instance_path, "celerybeat-schedule"),
+        timezone="UTC",
+        imports=("eventsapp.outbox.tasks",),
+    )
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery
