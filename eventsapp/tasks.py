@@ -16,7 +16,7 @@ import os
 from datetime import timedelta
 
 from celery import Celery, Task
-from flask import Flask, has_app_context
+from flask import Flask, current_app, has_app_context
 
 #: Periodic tasks (Celery beat).
 BEAT_SCHEDULE = {
@@ -35,9 +35,10 @@ def init_celery(app: Flask) -> Celery:
 
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
-            if has_app_context():  # eager, inside the caller's request or command
-                return self.run(*args, **kwargs)
-            with app.app_context():
+            # A context of its own (and so a database session of its own), also when run eagerly
+            # inside a request or command: the caller's session may be mid-commit.
+            flask_app = current_app._get_current_object() if has_app_context() else app
+            with flask_app.app_context():
                 return self.run(*args, **kwargs)
 
     broker = broker_url(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, CheckConstraint, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventsapp.extensions import db
@@ -20,16 +20,22 @@ class OutboxMessage(db.Model):
     __table_args__ = (
         CheckConstraint(f"state IN {OUTBOX_STATES!r}", name="state_known"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        # Either the message itself, or what the worker renders it from.
+        CheckConstraint("payload IS NOT NULL OR template IS NOT NULL", name="has_content"),
         # The sweep's question: which pending messages are due?
         Index("ix_outbox_message_state_due", "state", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: "email" for a message built in the transaction (``payload`` holds its bytes).
     kind: Mapped[str] = mapped_column(String(40), default="email")
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(300), default="")
-    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    #: The message, built in the transaction (RFC 5322 bytes); or None, and then …
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: … the renderer (eventsapp.outbox.renderer) that builds it at delivery, from ``params``,
+    #: so that rendering and MIME cost nothing inside the request.
+    template: Mapped[str | None] = mapped_column(String(40))
+    params: Mapped[dict | None] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -22,7 +22,7 @@ due, so a message whose task was lost (broker down at commit) still leaves.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from email import policy
 from email.message import Message
@@ -41,6 +41,37 @@ DEFAULT_MAX_ATTEMPTS = 8
 DEFAULT_CLAIM_SECONDS = 300
 #: Session.info key: ids of outbox rows flushed in the current transaction.
 _NEW_IDS = "eventsapp.outbox.new_ids"
+#: Renderers by template name: params -> the message (see :func:`renderer`).
+RENDERERS: dict[str, Callable[[dict], Message]] = {}
+
+
+class NothingToSend(Exception):
+    """A renderer's subject is gone (e.g. erased): the message is dropped as failed, not retried."""
+
+
+def renderer(name: str):
+    """Register a function that builds a message from the params of :func:`enqueue_rendered`.
+
+    It runs in the worker, in an app context, when the message is delivered.
+    """
+    def register(function: Callable[[dict], Message]):
+        RENDERERS[name] = function
+        return function
+    return register
+
+
+def enqueue_rendered(template: str, recipient: str, subject: str, params: dict,
+                     session: Session | None = None) -> OutboxMessage:
+    """Write a message to be built at delivery by the renderer ``template`` (not committed).
+
+    ``params`` must be JSON (ids, not objects); the renderer reads the rows as they are then.
+    """
+    if template not in RENDERERS:
+        raise KeyError(f"no outbox renderer {template!r}")
+    row = OutboxMessage(kind="email", recipient=recipient[:320], subject=subject[:300],
+                        template=template, params=params)
+    (session or db.session).add(row)
+    return row
 
 
 def enqueue(message: Message, session: Session | None = None) -> OutboxMessage:
@@ -101,7 +132,9 @@ def deliver(message_id: int, *, ignore_backoff: bool = False) -> str | None:
             return None
         row = session.get(OutboxMessage, message_id)
         try:
-            mail.send(BytesParser(policy=policy.compat32).parsebytes(row.payload))
+            mail.send(_message_of(row))
+        except NothingToSend as gone:
+            row.state, row.claimed_until, row.last_error = "failed", None, f"Nothing to send: {gone}"
         except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
             row.last_error = f"{type(error).__name__}: {error}"[:2000]
             row.claimed_until = None
@@ -117,6 +150,16 @@ def deliver(message_id: int, *, ignore_backoff: bool = False) -> str | None:
             row.state, row.sent_at, row.claimed_until, row.last_error = "sent", utcnow(), None, None
         session.commit()
         return row.state
+
+
+def _message_of(row: OutboxMessage) -> Message:
+    if row.payload is not None:
+        return BytesParser(policy=policy.compat32).parsebytes(row.payload)
+    try:
+        render = RENDERERS[row.template]
+    except KeyError:
+        raise NothingToSend(f"no renderer {row.template!r} in this process") from None
+    return render(row.params or {})
 
 
 def due_ids(limit: int | None = None, *, ignore_backoff: bool = False) -> list[int]:

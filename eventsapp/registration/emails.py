@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from email.headerregistry import Address
+from email.message import Message
 
 from flask import current_app, has_request_context, render_template, request, url_for
 
-from eventsapp import mail
+from eventsapp import mail, outbox
+from eventsapp.extensions import db
 from eventsapp.models import Event, Registration
 from eventsapp.tokens import make_token
 
@@ -97,9 +99,29 @@ def recipient(registration: Registration) -> str:
 
 def _queue(registration: Registration, kind: str, subject: str, paragraphs: list[str],
            attach_ics: bool = False, show_link: bool = True) -> None:
-    if not has_request_context():  # url_for(_external=True) needs one (e.g. in the CLI)
-        with current_app.test_request_context(base_url=base_url()):
-            return _queue(registration, kind, subject, paragraphs, attach_ics, show_link)
+    """Write the message to the outbox; the worker renders it (:func:`render`), outside the request."""
+    if registration.id is None:
+        db.session.flush()
+    outbox.enqueue_rendered("registration", recipient(registration), subject, {
+        "registration_id": registration.id, "kind": kind, "subject": subject, "paragraphs": paragraphs,
+        "attach_ics": attach_ics, "show_link": show_link,
+        "base_url": request.host_url.rstrip("/") if has_request_context() else base_url(),
+    })
+
+
+@outbox.renderer("registration")
+def render(params: dict) -> Message:
+    """The message :func:`_queue` wrote, built from the registration as it is now."""
+    registration = db.session.get(Registration, params["registration_id"])
+    if registration is None:
+        raise outbox.NothingToSend(f"registration {params['registration_id']} no longer exists")
+    with current_app.test_request_context(base_url=params.get("base_url") or base_url()):
+        return _build(registration, params["kind"], params["subject"], params["paragraphs"],
+                      params.get("attach_ics", False), params.get("show_link", True))
+
+
+def _build(registration: Registration, kind: str, subject: str, paragraphs: list[str],
+           attach_ics: bool, show_link: bool) -> Message:
     context = {
         "registration": registration,
         "person": registration.person,
@@ -114,7 +136,7 @@ def _queue(registration: Registration, kind: str, subject: str, paragraphs: list
     attachments = []
     if attach_ics:
         attachments.append(("event.ics", "text/calendar", _event_ics_once(registration.event)))
-    mail.queue(mail.build_message(recipient(registration), subject, text, html, attachments))
+    return mail.build_message(recipient(registration), subject, text, html, attachments)
 
 
 def base_url() -> str:

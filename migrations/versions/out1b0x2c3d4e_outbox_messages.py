@@ -22,7 +22,9 @@ def upgrade():
         sa.Column('kind', sa.String(length=40), nullable=False),
         sa.Column('recipient', sa.String(length=320), nullable=False),
         sa.Column('subject', sa.String(length=300), nullable=False),
-        sa.Column('payload', sa.LargeBinary(), nullable=False),
+        sa.Column('payload', sa.LargeBinary(), nullable=True),
+        sa.Column('template', sa.String(length=40), nullable=True),
+        sa.Column('params', sa.JSON(), nullable=True),
         sa.Column('state', sa.String(length=16), nullable=False),
         sa.Column('attempts', sa.Integer(), nullable=False),
         sa.Column('last_error', sa.Text(), nullable=True),
@@ -33,6 +35,7 @@ def upgrade():
         sa.CheckConstraint("state IN ('pending', 'sending', 'sent', 'failed')",
                            name=op.f('ck_outbox_message_state_known')),
         sa.CheckConstraint('attempts >= 0', name=op.f('ck_outbox_message_attempts_not_negative')),
+        sa.CheckConstraint('payload IS NOT NULL OR template IS NOT NULL', name=op.f('ck_outbox_message_has_content')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message')),
     )
     op.create_index('ix_outbox_message_state_due', 'outbox_message', ['state', 'next_attempt_at'], unique=False)

@@ -146,3 +146,37 @@ def test_a_claim_left_by_a_dead_worker_is_taken_again_when_it_runs_out(app, db, 
 
 def test_backoff_doubles_up_to_an_hour():
     assert [outbox.backoff(n).total_seconds() / 60 for n in range(1, 9)] == [1, 2, 4, 8, 16, 32, 60, 60]
+
+
+def test_registration_mail_is_rendered_by_the_worker_not_in_the_request(app, db, client, make_event,
+                                                                          make_organisation, sink):
+    url, collector = sink
+    make_organisation("Thames Valley Police", sector_code="police")
+    event = make_event(title="Good relations in Slough", capacity=5)
+    app.config.update(MAIL_URL=url, CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL="memory://")
+    app.extensions["celery"].conf.update(task_always_eager=False, broker_url="memory://")
+    response = client.post(f"/events/{event.id}/register", data=form_data(email="zoe@example.org"))
+    assert response.status_code == 302
+    (row,) = rows(db)
+    # The request wrote what to render, not the message: no template, MIME or .ics in it.
+    assert (row.state, row.template, row.payload) == ("pending", "registration", None)
+    assert row.params["kind"] == "confirmation" and row.params["base_url"] == "http://localhost"
+    assert collector.messages == []
+    with app.app_context():
+        assert outbox.deliver(row.id) == "sent"
+    (message,) = collector.parsed()
+    assert message["Subject"] == "Your place is confirmed: Good relations in Slough"
+    assert "http://localhost/booking/" in message.get_body(("plain",)).get_content()
+    assert [a.get_filename() for a in message.iter_attachments()] == ["event.ics"]
+
+
+def test_a_message_whose_registration_is_gone_fails_without_retrying(app, db, make_event, make_registration):
+    registration = make_registration(event=make_event())
+    with app.test_request_context():
+        outbox.enqueue_rendered("registration", "x@example.org", "Hello",
+                                {"registration_id": registration.id + 1000, "kind": "confirmation",
+                                 "subject": "Hello", "paragraphs": []})
+        db.session.commit()
+    (row,) = rows(db)
+    assert row.state == "failed" and row.attempts == 1
+    assert "no longer exists" in row.last_error
