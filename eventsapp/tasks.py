@@ -21,6 +21,7 @@ from flask import Flask, current_app, has_app_context
 #: Periodic tasks (Celery beat).
 BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "eventsapp.outbox.sweep", "schedule": timedelta(minutes=1)},
+    "registration-reminders": {"task": "eventsapp.registration.send_reminders", "schedule": timedelta(hours=1)},
 }
 
 
@@ -60,7 +61,7 @@ def init_celery(app: Flask) -> Celery:
         beat_schedule=BEAT_SCHEDULE,
         beat_schedule_filename=os.path.join(app.instance_path, "celerybeat-schedule"),
         timezone="UTC",
-        imports=("eventsapp.outbox.tasks",),
+        imports=("eventsapp.outbox.tasks", "eventsapp.registration.tasks"),
     )
     celery.set_default()
     app.extensions["celery"] = celery

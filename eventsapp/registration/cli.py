@@ -17,7 +17,8 @@ from eventsapp.registration import services
 def send_reminders_command(hours: float) -> None:
     """Email a reminder to everyone with a confirmed place at an event starting soon.
 
-    Safe to run again (e.g. hourly from cron): nobody gets the same reminder twice.
+    The Celery worker's beat does this every hour; safe to run again: nobody gets the same
+    reminder twice.
     """
     count = services.send_reminders(hours)
     db.session.commit()

@@ -519,7 +519,8 @@ def send_reminders(hours: float, now: datetime | None = None) -> int:
 
     Idempotent: each registration is claimed with a conditional UPDATE on
     ``reminder_sent_at``, so a second (or concurrent) run sends nobody the
-    same reminder twice. The caller commits, then sends.
+    same reminder twice. The caller commits (the reminders are outbox rows). Celery beat runs
+    it hourly (``eventsapp.registration.send_reminders``); ``flask send-reminders`` runs it now.
     :return: how many reminders were queued.
     """
     from datetime import timedelta

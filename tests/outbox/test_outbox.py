@@ -180,3 +180,18 @@ def test_a_message_whose_registration_is_gone_fails_without_retrying(app, db, ma
     (row,) = rows(db)
     assert row.state == "failed" and row.attempts == 1
     assert "no longer exists" in row.last_error
+
+
+def test_beat_schedules_the_sweep_and_the_reminders(app, db, make_event, make_registration):
+    from eventsapp.models import utcnow
+    from eventsapp.registration.tasks import send_reminders
+    from tests.auth.mailbox import messages
+
+    schedule = {entry["task"] for entry in app.extensions["celery"].conf.beat_schedule.values()}
+    assert schedule == {"eventsapp.outbox.sweep", "eventsapp.registration.send_reminders"}
+    soon = make_event(starts_at=utcnow() + timedelta(hours=20))
+    make_registration(event=soon)
+    with app.app_context():
+        assert send_reminders.delay().get() == 1
+        assert send_reminders.delay().get() == 0  # nobody twice
+    assert [m["Subject"] for m in messages(app)] == [f"Reminder: {soon.title}"]
