@@ -291,7 +291,7 @@ def search_keys(engine) -> Iterator[tuple]:
 
     with engine.connect() as connection:
         rows = connection.execution_options(stream_results=True, yield_per=CHUNK).execute(text(
-            "SELECT r.id, r.event_id, p.first_name, p.last_name, r.organisation_name_entered, o.name, p.email "
+            "SELECT r.id, r.event_id, r.first_name, r.last_name, r.organisation_name_entered, o.name, p.email "
             "FROM registration r JOIN person p ON p.id = r.person_id "
             "LEFT JOIN organisation o ON o.id = r.organisation_id ORDER BY r.id"
         ))
@@ -464,7 +464,7 @@ def generate(url: str, sizes: Sizes | None = None, *, quiet: bool = True,
                 first, last, email = person_names[person - 1]
                 org = None if person % 20 == 0 else (person * 7919) % sizes.organisations + 1
                 entered = "" if org is None else org_names[org - 1]
-                return (reg_id, event_id, person, org, entered, email, status, "web", "",
+                return (reg_id, event_id, person, first, last, org, entered, email, status, "web", "",
                         "", "", when, False, when, when, cancelled)
 
             for index, (event_id, starts, status, capacity) in enumerate(event_info):
@@ -506,7 +506,7 @@ def generate(url: str, sizes: Sizes | None = None, *, quiet: bool = True,
 
         counts.registrations = writer.write(
             "registration",
-            ["id", "event_id", "person_id", "organisation_id", "organisation_name_entered",
+            ["id", "event_id", "person_id", "first_name", "last_name", "organisation_id", "organisation_name_entered",
              "email_key", "status", "source", "job_title", "access_requirements",
              "dietary_requirements", "consent_privacy_at", "consent_contact", "created_at",
              "updated_at", "cancelled_at"],

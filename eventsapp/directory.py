@@ -59,9 +59,11 @@ def resolve_organisation(name: str, sector: Sector | None = None) -> tuple[Organ
 
 
 def find_or_create_person(first_name: str, last_name: str, email: str | None) -> Person:
-    """The person with this email (names refreshed), or a new person (not committed).
+    """The person with this email, or a new person (not committed).
 
-    Without an email (walk-ins, some imports) a new person is always created.
+    A found person's name on record is kept: a name given later belongs on that registration
+    (``Registration.first_name``), never over the person's other bookings. Without an email
+    (walk-ins, some imports) a new person is always created.
     """
     key = normalise_email(email)
     person = None
@@ -72,6 +74,4 @@ def find_or_create_person(first_name: str, last_name: str, email: str | None) ->
                         email=(email or "").strip() or None)
         db.session.add(person)
         db.session.flush()
-    else:
-        person.first_name, person.last_name = first_name.strip(), last_name.strip()
     return person

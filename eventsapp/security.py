@@ -4,6 +4,11 @@
   ``Referrer-Policy`` and ``frame-ancestors 'none'``.
 - Served over HTTPS (the request is secure, or ``PREFERRED_URL_SCHEME=https``):
   HSTS, and every cookie the app sets (session, remember-me) is ``Secure``.
+- Personal data is never stored by a browser or shared cache: every response
+  to a signed-in user (pages, JSON, exports) and every view marked
+  :func:`personal_data` (the attendee's booking pages, whose signed link is
+  the key) says ``Cache-Control: private, no-store``. Public pages keep their
+  own caching.
 - Behind a reverse proxy, ``PROXY_FIX=1`` (the number of proxies in front)
   trusts their ``X-Forwarded-For/-Proto/-Host/-Port`` headers, so
   ``request.is_secure`` and the client address (used by the login rate
@@ -13,8 +18,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import TypeVar
 
-from flask import Flask, Request, Response, current_app, request
+from flask import Flask, Request, Response, current_app, g, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -34,6 +41,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 HSTS = "max-age=31536000; includeSubDomains"
 
+NO_STORE = "private, no-store"
+
+View = TypeVar("View", bound=Callable)
+
 
 def init_app(app: Flask) -> None:
     """Apply the HTTPS and proxy settings; call once from the app factory."""
@@ -46,6 +57,7 @@ def init_app(app: Flask) -> None:
     if proxies:  # outermost, so the scheme is known before cookies are judged
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
     app.after_request(add_security_headers)
+    app.after_request(no_store_for_personal_data)
 
 
 def proxy_count(value) -> int:
@@ -75,6 +87,39 @@ def add_security_headers(response: Response) -> Response:
     if request.is_secure or current_app.config.get("PREFERRED_URL_SCHEME") == "https":
         headers.setdefault("Strict-Transport-Security", HSTS)
     return response
+
+
+def personal_data(view: View) -> View:
+    """Mark a view whose responses hold personal data for whoever holds its URL (no account):
+    they are answered ``Cache-Control: private, no-store`` (see :func:`no_store_for_personal_data`)."""
+    view.personal_data = True
+    return view
+
+
+def no_store_for_personal_data(response: Response) -> Response:
+    """``private, no-store`` on every response to a signed-in user and of every :func:`personal_data`
+    view, replacing any other caching the view chose; anonymous public responses are left alone."""
+    endpoint = request.endpoint
+    if endpoint is None or endpoint == "static":
+        return response
+    view = current_app.view_functions.get(endpoint)
+    if getattr(view, "personal_data", False) or signed_in():
+        response.headers["Cache-Control"] = NO_STORE
+        response.headers.pop("Expires", None)
+    return response
+
+
+def signed_in() -> bool:
+    """Whether this request is a signed-in user's, without loading anything.
+
+    The session's user id (Flask-Login's), or a user the view already loaded (e.g. from the
+    remember-me cookie). ``current_user.is_authenticated`` is not asked: it may read the user's
+    row again after the view ended its transaction (the desk's search reads outside one).
+    """
+    if session.get("_user_id") is not None:
+        return True
+    user = g.get("_login_user")
+    return user is not None and not user.is_anonymous
 
 
 class SizeLimitedRequest(Request):

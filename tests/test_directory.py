@@ -26,4 +26,7 @@ def test_people_are_matched_by_email_case_insensitively(db):
     person = find_or_create_person("Łukasz", "Wójcik", "Lukasz.Wojcik@Example.org")
     same = find_or_create_person("Łukasz", "Wójcik", "lukasz.wojcik@example.org ")
     assert same is person
+    # Another name with the same address never renames the person (issue #13, finding 2).
+    assert find_or_create_person("Mallory", "Stranger", "LUKASZ.wojcik@example.org") is person
+    assert person.full_name == "Łukasz Wójcik"
     assert find_or_create_person("Anon", "Walk-in", None) is not find_or_create_person("Anon", "Walk-in", None)

@@ -30,14 +30,13 @@ def bare_table_pdf(event_id: int) -> bytes:
     from sqlalchemy import func, select
 
     from eventsapp.extensions import db
-    from eventsapp.models import Person, Registration
+    from eventsapp.models import Registration
     from eventsapp.pdf_fonts import pdf_fonts
 
     rows = db.session.execute(
-        select(Person.first_name, Person.last_name, Registration.organisation_name_entered)
-        .join(Person, Person.id == Registration.person_id)
+        select(Registration.first_name, Registration.last_name, Registration.organisation_name_entered)
         .where(Registration.event_id == event_id, Registration.status == "confirmed")
-        .order_by(func.lower(Person.last_name), func.lower(Person.first_name), Registration.id)
+        .order_by(func.lower(Registration.last_name), func.lower(Registration.first_name), Registration.id)
     ).all()
     fonts = pdf_fonts()
     style = TableStyle([

@@ -21,7 +21,7 @@ from reportlab.pdfgen import canvas as pdf_canvas
 from sqlalchemy import select
 
 from eventsapp.extensions import db
-from eventsapp.models import Event, Organisation, Person, Registration
+from eventsapp.models import Event, Organisation, Registration
 from eventsapp.pdf_fonts import PdfFonts, pdf_fonts
 from eventsapp.timeutil import date_in_words, time_range
 
@@ -57,8 +57,9 @@ def _sort_key(text: str) -> str:
 def confirmed_attendees(event: Event) -> list[Attendee]:
     """Confirmed registrants, by surname then first name (accent- and case-blind)."""
     rows = db.session.execute(
-        select(Person.first_name, Person.last_name, Registration.organisation_name_entered, Organisation.name)
-        .join(Person, Person.id == Registration.person_id)
+        # The name given with this registration (the person may have registered elsewhere as another).
+        select(Registration.first_name, Registration.last_name, Registration.organisation_name_entered,
+               Organisation.name)
         .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
         .where(Registration.event_id == event.id, Registration.status == "confirmed")
     ).all()

@@ -77,7 +77,9 @@ def _keys_of(registration: Registration) -> tuple[str, str] | None:
     if person is None:
         return None
     organisation = registration.organisation
-    return keys_for(person.first_name or "", person.last_name or "", registration.organisation_name_entered or "",
+    # The name given with this registration (another registration of the person may carry another).
+    return keys_for(registration.first_name or "", registration.last_name or "",
+                    registration.organisation_name_entered or "",
                     organisation.name if organisation is not None else "", person.email or "")
 
 
@@ -131,8 +133,8 @@ def ensure_search_keys(event: Event) -> int:
         RegistrationSearch.registration_id.not_in(select(Registration.id).where(Registration.event_id == event_id)),
     ))
     rows = db.session.execute(
-        select(Registration.id, Person.first_name, Person.last_name, Registration.organisation_name_entered,
-               Organisation.name, Person.email)
+        select(Registration.id, Registration.first_name, Registration.last_name,
+               Registration.organisation_name_entered, Organisation.name, Person.email)
         .join(Person, Person.id == Registration.person_id)
         .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
         .outerjoin(RegistrationSearch, RegistrationSearch.registration_id == Registration.id)
@@ -230,13 +232,12 @@ def _desk_statement(dialect: str, words: int, scan: bool, limit: int, trigram_wo
     # pointing at another event's registration (only by a bulk write) is dropped by the caller instead.
     found = (
         select(Registration.id, Registration.event_id, Registration.status, Registration.access_requirements,
-               Person.first_name, Person.last_name,
+               Registration.first_name, Registration.last_name,
                Registration.organisation_name_entered.label("organisation_entered"),
                Organisation.name.label("organisation"), Attendance.checked_in_at,
                keys.c.sort_key, keys.c.registration_id.label("key_id"))
         .select_from(keys)
         .join(Registration, Registration.id == keys.c.registration_id)
-        .join(Person, Person.id == Registration.person_id)
         .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
         .outerjoin(Attendance, Attendance.registration_id == Registration.id)
         .where(Registration.status.in_(bindparam("statuses", DESK_STATUSES, expanding=True, literal_execute=True)))

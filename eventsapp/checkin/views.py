@@ -48,7 +48,7 @@ def wants_json() -> bool:
 
 
 def result_message(result: services.CheckInResult) -> str:
-    name = result.registration.person.full_name
+    name = result.registration.full_name
     if result.outcome == services.CHECKED_IN:
         return f"{name} is checked in."
     if result.outcome == services.ALREADY_CHECKED_IN:

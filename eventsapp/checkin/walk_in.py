@@ -60,7 +60,7 @@ def register_walk_in(
     if result.already_registered:
         if registration.status != "confirmed":
             raise WalkInRefused(
-                f"{registration.person.full_name} is already registered with that email, on the waitlist. "
+                f"{registration.full_name} is already registered with that email, on the waitlist. "
                 "An organiser can confirm their place first.",
                 field="email",
             )

@@ -19,6 +19,9 @@ Choices, so that every calendar client shows the same thing:
   whenever the date, time, place or status change.
 * No attendee or registration data is ever written; ``ORGANIZER`` is the host
   organisation's name with the configured no-reply address.
+* The **online joining link** is written only with ``include_online=True``:
+  for a confirmed registrant's own file (their booking page and emails). Public
+  downloads and feeds say "Online" but never carry the link.
 
 Text is escaped by icalendar (commas, semicolons, backslashes, newlines), so a
 title can never start a new property; lines are folded at 75 octets.
@@ -50,12 +53,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f\"<>\\^`{|}]+", re.IGNORECASE)
 
 
-def event_to_ical(event: Event) -> bytes:
-    """One event as a complete VCALENDAR (for a download or an email attachment)."""
-    return events_to_ical([event], name=event.title)
+def event_to_ical(event: Event, *, include_online: bool = False) -> bytes:
+    """One event as a complete VCALENDAR (for a download or an email attachment).
+
+    :param include_online: write the joining link (only for a confirmed registrant's own copy).
+    """
+    return events_to_ical([event], name=event.title, include_online=include_online)
 
 
-def events_to_ical(events: Iterable[Event], name: str) -> bytes:
+def events_to_ical(events: Iterable[Event], name: str, *, include_online: bool = False) -> bytes:
     """A VCALENDAR named ``name`` with one VEVENT per event, as UTF-8 bytes with CRLF.
 
     The caller decides which events belong (never drafts in a public feed);
@@ -73,7 +79,7 @@ def events_to_ical(events: Iterable[Event], name: str) -> bytes:
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vText("PT1H"))
     for event in events:
-        calendar.add_component(vevent(event))
+        calendar.add_component(vevent(event, include_online=include_online))
     if events:
         first = min(e.starts_at for e in events)
         last = max(e.ends_at for e in events)
@@ -82,8 +88,8 @@ def events_to_ical(events: Iterable[Event], name: str) -> bytes:
     return calendar.to_ical()
 
 
-def vevent(event: Event) -> VEvent:
-    """The VEVENT for ``event`` (public fields only)."""
+def vevent(event: Event, *, include_online: bool = False) -> VEvent:
+    """The VEVENT for ``event``: public fields only, plus the joining link with ``include_online``."""
     component = VEvent()
     component.add("uid", event_uid(event))
     modified = as_utc(event.updated_at or event.created_at)
@@ -94,12 +100,12 @@ def vevent(event: Event) -> VEvent:
     component.add("dtstart", as_local(event.starts_at))
     component.add("dtend", as_local(event.ends_at))
     component.add("summary", clean_text(event.title))
-    component.add("description", event_description(event))
+    component.add("description", event_description(event, include_online=include_online))
     location = event_location(event)
     if location:
         component.add("location", location)
     page = event_page_url(event)
-    online = online_link(event)
+    online = online_link(event) if include_online else None
     url = online or page
     if url:
         component.add("url", url, parameters={"VALUE": "URI"})
@@ -124,8 +130,8 @@ def event_uid(event: Event) -> str:
     return f"event-{event.id}@{config('ICAL_UID_DOMAIN', DEFAULT_UID_DOMAIN)}"
 
 
-def event_description(event: Event) -> str:
-    """Plain text: summary, themes, accessibility, online link, event page."""
+def event_description(event: Event, *, include_online: bool = False) -> str:
+    """Plain text: summary, themes, accessibility, online link (``include_online`` only), event page."""
     parts: list[str] = []
     if event.is_cancelled:
         reason = clean_text(event.cancel_reason or "").strip()
@@ -139,7 +145,7 @@ def event_description(event: Event) -> str:
     accessibility = clean_text(event.accessibility or "").strip()
     if accessibility:
         parts.append(f"Accessibility: {accessibility}")
-    online = online_link(event)
+    online = online_link(event) if include_online else None
     if online:
         parts.append(f"Join online: {online}")
     page = event_page_url(event)

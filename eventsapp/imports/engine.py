@@ -681,6 +681,7 @@ class ImportPass:
                 self.summary.attendances_new += 1
             values = {
                 "event_id": row.event_id, "person_id": row.person_id, "organisation_id": row.organisation_id,
+                "first_name": row.first_name, "last_name": row.last_name,  # the name on this row, kept
                 "organisation_name_entered": row.organisation[:200], "email_key": row.email_key,
                 "status": row.status, "source": "import", "job_title": row.job_title[:200],
                 "created_at": row.registered_at or self._now, "updated_at": self._now,

@@ -289,8 +289,8 @@ def _registrations(event_ids):
     }
     # The organisation counted is the survivor of a merge, else the one entered.
     query = (
-        select(registration.c.id, registration.c.event_id, person.c.id, person.c.first_name,
-               person.c.last_name, person.c.email, func.coalesce(survivor.c.name, entered.c.name),
+        select(registration.c.id, registration.c.event_id, person.c.id, registration.c.first_name,
+               registration.c.last_name, person.c.email, func.coalesce(survivor.c.name, entered.c.name),
                registration.c.organisation_name_entered, func.coalesce(survivor.c.id, entered.c.id),
                sector.c.code, registration.c.job_title, registration.c.status, registration.c.source,
                registration.c.created_at, attendance.c.id)

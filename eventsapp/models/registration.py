@@ -17,6 +17,11 @@ REGISTRATION_SOURCES = ("web", "manual", "walk_in", "import", "demo")
 ATTENDANCE_METHODS = ("desk", "qr", "walk_in", "sheet", "import")
 
 
+def same_name(first: str, second: str) -> bool:
+    """Whether two spellings of a name are the same name (case and spacing ignored)."""
+    return " ".join(first.casefold().split()) == " ".join(second.casefold().split())
+
+
 def normalise_email(email: str | None) -> str | None:
     """The key under which two spellings of one email address match."""
     if not email:
@@ -25,7 +30,13 @@ def normalise_email(email: str | None) -> str | None:
 
 
 class Person(db.Model):
-    """A distinct person: the unit behind the "people" figure in reports."""
+    """A distinct person: the unit behind the "people" figure in reports.
+
+    One person per email address (``email_key``). The name here is the name on record: the one
+    the address was first registered with. Each registration keeps the name it was made with
+    (:attr:`Registration.first_name`), and no form an attendee fills in changes this one while the
+    person has other registrations (see ``registration.services.update_details``).
+    """
 
     __table_args__ = (
         Index(
@@ -85,6 +96,10 @@ class Registration(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
     )
+    #: The name this registration was made with (shown in lists, CSV, the desk and emails); another
+    #: registration by the same email may carry another name (see :attr:`name_differs`).
+    first_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    last_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     #: The organisation name exactly as the person typed it.
     organisation_name_entered: Mapped[str] = mapped_column(String(200), default="")
     email_key: Mapped[str | None] = mapped_column(String(254))
@@ -107,6 +122,26 @@ class Registration(db.Model):
     attendance: Mapped[Attendance | None] = relationship(
         back_populates="registration", cascade="all, delete-orphan"
     )
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Made for a person without a name of its own: the person's (factories, the demo data).
+        person = kwargs.get("person")
+        if person is not None and "first_name" not in kwargs and "last_name" not in kwargs:
+            self.first_name, self.last_name = person.first_name, person.last_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def name_differs(self) -> bool:
+        """True when this registration's name is not the person's name on record: a second name on a
+        known email (one person using two names, or two people sharing an address), flagged for
+        the organiser. Reads ``person``."""
+        person = self.person
+        return person is not None and not (
+            same_name(self.first_name, person.first_name) and same_name(self.last_name, person.last_name))
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} event={self.event_id} {self.status}>"

@@ -1,8 +1,9 @@
 """The messages a registration sends: text plus HTML, queued until the commit.
 
-Each ``queue_*`` function builds one message and hands it to
-:func:`eventsapp.mail.queue`, which writes it to the outbox in the caller's
-transaction: it leaves after the commit, and never if the change rolls back.
+Each ``queue_*`` function writes an outbox row in the caller's transaction
+saying what to send (:func:`eventsapp.outbox.enqueue_rendered`); the worker
+builds the message from the registration (:func:`render`) after the commit,
+and nothing leaves if the change rolls back.
 """
 
 from __future__ import annotations
@@ -23,13 +24,32 @@ def booking_url(registration: Registration) -> str:
     return url_for("registration.booking", token=make_token("booking", registration.id), _external=True)
 
 
-def event_ics(event: Event) -> bytes:
-    """The event as an iCalendar file (the feeds area's generator)."""
+def online_link_for(registration: Registration) -> str | None:
+    """The event's joining link, for a confirmed registration of an event going ahead; else None.
+
+    The link is kept from the public page and feeds: only confirmed registrants get it (booking
+    page, emails, their own .ics).
+    """
+    event = registration.event
+    if registration.status != "confirmed" or event.is_cancelled:
+        return None
+    link = (event.online_url or "").strip()
+    return link if link.lower().startswith(("https://", "http://")) else None
+
+
+def event_ics(event: Event, *, include_online: bool = False) -> bytes:
+    """The event as an iCalendar file (the feeds area's generator); the joining link only with
+    ``include_online`` (a confirmed registrant's copy)."""
     try:
         from eventsapp.feeds.ical import event_to_ical
     except ImportError:  # the feeds area is not installed: a minimal VEVENT of our own
         return _minimal_ical(event)
-    return event_to_ical(event)
+    return event_to_ical(event, include_online=include_online)
+
+
+def registration_ics(registration: Registration) -> bytes:
+    """The .ics a registrant downloads or gets attached: with the joining link when confirmed."""
+    return event_ics(registration.event, include_online=online_link_for(registration) is not None)
 
 
 #: Key in ``app.extensions`` of the .ics attachments this process built, by event version.
@@ -38,11 +58,11 @@ ICS_CACHE = "eventsapp.registration_ics"
 ICS_CACHE_SIZE = 32
 
 
-def _ics_key(event: Event) -> tuple:
+def _ics_key(event: Event, include_online: bool) -> tuple:
     """Everything the .ics of ``event`` is made from (feeds.ical.vevent), so a change to any of it
     (or to its host's, programme's or region's name, or the site's address) makes a new one."""
     return (
-        request.host_url if has_request_context() else None,
+        request.host_url if has_request_context() else None, include_online,
         event.id, event.sequence, event.status, event.created_at, event.updated_at, event.starts_at, event.ends_at,
         event.title, event.summary, event.themes, event.accessibility, event.cancel_reason,
         event.venue, event.address, event.town, event.postcode, event.online_url,
@@ -51,14 +71,14 @@ def _ics_key(event: Event) -> tuple:
     )
 
 
-def _event_ics_once(event: Event) -> bytes:
+def _event_ics_once(event: Event, include_online: bool) -> bytes:
     """:func:`event_ics`, built once per process for each version of the event (the confirmation
     emails of a burst of registrations share one)."""
-    key = _ics_key(event)
+    key = _ics_key(event, include_online)
     cache: OrderedDict = current_app.extensions.setdefault(ICS_CACHE, OrderedDict())
     ics = cache.get(key)
     if ics is None:
-        ics = cache[key] = event_ics(event)
+        ics = cache[key] = event_ics(event, include_online=include_online)
         while len(cache) > ICS_CACHE_SIZE:
             cache.popitem(last=False)
     else:
@@ -91,8 +111,8 @@ def _minimal_ical(event: Event) -> bytes:
 
 def recipient(registration: Registration) -> str:
     person = registration.person
-    try:
-        return str(Address(display_name=person.full_name, addr_spec=person.email))
+    try:  # the name given with this registration, at the person's address
+        return str(Address(display_name=registration.full_name, addr_spec=person.email))
     except (ValueError, IndexError, TypeError):
         return person.email
 
@@ -130,12 +150,14 @@ def _build(registration: Registration, kind: str, subject: str, paragraphs: list
         "subject": subject,
         "paragraphs": paragraphs,
         "link": booking_url(registration) if show_link else None,
+        "online_link": online_link_for(registration),
     }
     text = render_template("registration/email/message.txt", **context)
     html = render_template("registration/email/message.html", **context)
     attachments = []
     if attach_ics:
-        attachments.append(("event.ics", "text/calendar", _event_ics_once(registration.event)))
+        attachments.append(("event.ics", "text/calendar",
+                            _event_ics_once(registration.event, context["online_link"] is not None)))
     return mail.build_message(recipient(registration), subject, text, html, attachments)
 
 

@@ -19,6 +19,8 @@ COLUMNS = [
     "Status", "First name", "Last name", "Email", "Organisation", "Organisation as entered", "Sector",
     "Job title or role", "Access requirements", "Dietary needs", "Agreed to be contacted", "Source",
     "Registered at", "Cancelled at", "Attended",
+    # "yes": the email was first registered under another name (see Registration.name_differs).
+    "Second name on this email",
 ]
 
 
@@ -57,7 +59,7 @@ def registrations_to_csv(event: Event) -> bytes:
     for registration in registrations:
         person, organisation = registration.person, registration.organisation
         row = [
-            registration.status, person.first_name, person.last_name, person.email or "",
+            registration.status, registration.first_name, registration.last_name, person.email or "",
             organisation.name if organisation else "", registration.organisation_name_entered,
             organisation.sector.name if organisation and organisation.sector else
             ("Individual (no organisation)" if organisation is None else ""),
@@ -66,6 +68,7 @@ def registrations_to_csv(event: Event) -> bytes:
             format_local(registration.created_at, "%Y-%m-%d %H:%M"),
             format_local(registration.cancelled_at, "%Y-%m-%d %H:%M"),
             "yes" if registration.attendance is not None else "no",
+            "yes" if registration.name_differs else "no",
             *(answers.get((registration.id, q.id), "").replace("\n", "; ") for q in questions),
         ]
         writer.writerow([safe_cell(value) for value in row])

@@ -66,7 +66,7 @@ def manage(event_id: int):
     if status != "all":
         query = query.where(Registration.status == status)
     if q:
-        full_name = Person.first_name + " " + Person.last_name
+        full_name = Registration.first_name + " " + Registration.last_name  # the name given for this event
         # lower() folds only ASCII on SQLite, so the text as typed is matched too.
         columns = (full_name, Organisation.name, Registration.organisation_name_entered)
         query = query.where(or_(
@@ -109,7 +109,7 @@ def add(event_id: int):
             flash(str(closed), "danger")
             return redirect(url_for(".manage", event_id=event.id))
         db.session.commit()
-        name = result.registration.person.full_name
+        name = result.registration.full_name
         flash({"confirmed": f"{name} is registered with a confirmed place.",
                "waitlisted": f"The event is full: {name} is on the waiting list.",
                "already_registered": f"{name} was already registered; nothing was added."}[result.status],
@@ -132,7 +132,7 @@ def edit(event_id: int, registration_id: int):
         details.pop("email", None)
         services.update_details(registration, details)
         db.session.commit()
-        flash(f"Saved {registration.person.full_name}'s details.", "success")
+        flash(f"Saved {registration.full_name}'s details.", "success")
         return redirect(url_for(".manage", event_id=event.id))
     return render_template("registration/edit.html", event=event, form=form, registration=registration), (
         422 if form.errors else 200)
@@ -147,9 +147,9 @@ def cancel(event_id: int, registration_id: int):
         abort(400)
     promoted = services.cancel_registration(registration, by=current_user)
     db.session.commit()
-    message = f"Cancelled {registration.person.full_name}'s registration."
+    message = f"Cancelled {registration.full_name}'s registration."
     if promoted:
-        message += " Promoted from the waiting list: " + ", ".join(r.person.full_name for r in promoted) + "."
+        message += " Promoted from the waiting list: " + ", ".join(r.full_name for r in promoted) + "."
     flash(message, "success")
     return redirect(url_for(".manage", event_id=event.id, **_list_args()))
 
@@ -165,7 +165,7 @@ def promote(event_id: int, registration_id: int):
     moved = services.promote(registration, override_capacity=request.form.get("override") == "1")
     db.session.commit()
     if moved:
-        flash(f"{registration.person.full_name} now has a confirmed place; we have emailed them.", "success")
+        flash(f"{registration.full_name} now has a confirmed place; we have emailed them.", "success")
     else:
         flash("The event is full, so nobody was moved. Raise the capacity, or choose "
               "“Confirm over capacity”.", "warning")

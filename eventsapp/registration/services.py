@@ -87,6 +87,9 @@ class RegistrationResult:
     status: str
     registration: Registration
     organisation_created: bool = False
+    #: The email belonged to a person already known (who may not be whoever filled in the form):
+    #: the booking link then goes only to that address, never onto the page.
+    known_person: bool = False
 
     @property
     def confirmed(self) -> bool:
@@ -214,7 +217,11 @@ def register(
 
     A second active registration for the same (event, normalised email) is not
     made: the existing one is returned as ``already_registered`` and its
-    booking link is sent again. Call at the start of a unit of work: on a
+    booking link is sent again.
+
+    Identity: one person per email. A known email's person is never changed here (anyone can
+    type anyone's address); the registration keeps the name it was made with, and a name other
+    than the person's is flagged (:attr:`Registration.name_differs`). Call at the start of a unit of work: on a
     database race the transaction is rolled back and the registration retried.
 
     :param override_capacity: confirm even when the event is full (an organiser's choice).
@@ -307,10 +314,9 @@ def _register_once(event_id: int, details: RegistrationDetails, *, source: str, 
     if delay:  # test-only: widen the window between counting and inserting
         time.sleep(delay)
     has_place = event.capacity is None or confirmed < event.capacity or override_capacity
-    registration = Registration(event=event, organisation=organisation,
-                                status="confirmed" if has_place else "waitlisted", **fields)
-    if not person_created and (person.first_name, person.last_name) != (first_name, last_name):
-        person.first_name, person.last_name = first_name, last_name
+    registration = Registration(event=event, organisation=organisation, first_name=first_name[:100],
+                                last_name=last_name[:100], status="confirmed" if has_place else "waitlisted",
+                                **fields)
     # Attach without the backref, so the person's registrations are not loaded (under the lock).
     registration.person_id = person.id
     set_committed_value(registration, "person", person)
@@ -325,7 +331,8 @@ def _register_once(event_id: int, details: RegistrationDetails, *, source: str, 
             emails.queue_confirmation(registration)
         else:
             emails.queue_waitlisted(registration)
-    return RegistrationResult(registration.status, registration, organisation_created=created)
+    return RegistrationResult(registration.status, registration, organisation_created=created,
+                              known_person=not person_created)
 
 
 _EVENT_RELATIONS = (("host", "host_organisation_id"), ("region", "region_id"), ("programme", "programme_id"))
@@ -492,12 +499,23 @@ def notify_event_changed(event: Event, change: str) -> int:
 
 
 def update_details(registration: Registration, details: Mapping) -> None:
-    """Change a registration's personal details (not its status or event)."""
-    person = registration.person
-    if "first_name" in details:
-        person.first_name = details["first_name"].strip()
-    if "last_name" in details:
-        person.last_name = details["last_name"].strip()
+    """Change a registration's personal details (not its status or event).
+
+    Only this registration changes: the person's name on record follows only when this is the
+    person's one registration, so neither a booking link nor one host's organiser can rename
+    someone on their other bookings.
+    """
+    if "first_name" in details or "last_name" in details:
+        if "first_name" in details:
+            registration.first_name = details["first_name"].strip()[:100]
+        if "last_name" in details:
+            registration.last_name = details["last_name"].strip()[:100]
+        person = registration.person
+        others = db.session.scalar(select(
+            select(Registration.id)
+            .where(Registration.person_id == person.id, Registration.id != registration.id).exists()))
+        if not others:
+            person.first_name, person.last_name = registration.first_name, registration.last_name
     if "organisation_name" in details:
         name = " ".join((details["organisation_name"] or "").split())
         sector = None

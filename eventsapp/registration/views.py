@@ -26,6 +26,7 @@ from eventsapp.permissions import MAX_ID, get_event_or_404
 from eventsapp.registration import bp, emails, services
 from eventsapp.registration.forms import ConfirmForm, EqualityForm, registration_form
 from eventsapp.registration.services import RegistrationClosed, closed_reason
+from eventsapp.security import personal_data
 from eventsapp.tokens import make_token, read_token
 
 
@@ -77,6 +78,10 @@ def register(event_id: int):
             return render_template("registration/busy.html", event=event), 503
         if result.already_registered:
             return render_template("registration/already.html", event=event)
+        if result.known_person:
+            # The address is someone's already; whoever typed it may not be them: the link to the
+            # booking goes to that mailbox only.
+            return render_template("registration/check_email.html", event=event, status=result.status)
         return redirect(url_for(".booking", token=make_token("booking", result.registration.id), new=1))
     state = services.panel_state(event)
     return render_template("registration/register.html", event=event, form=form, **state), (
@@ -136,6 +141,7 @@ def checkin_url(registration: Registration) -> str:
 
 
 @bp.get("/booking/<token>")
+@personal_data
 def booking(token: str):
     """The attendee's own booking page (no account: the signed link is the key)."""
     # One query for the registration, everything the page shows of it, and the equality step.
@@ -155,7 +161,7 @@ def booking(token: str):
     return render_template(
         "registration/booking.html", registration=registration, event=registration.event, token=token,
         qr=qr, has_equality=has_equality, just_registered=request.args.get("new") == "1",
-        answers=answer_rows(registration),
+        answers=answer_rows(registration), online_link=emails.online_link_for(registration),
     )
 
 
@@ -175,8 +181,8 @@ def form_data_from(registration: Registration) -> dict:
     from eventsapp.models import RegistrationAnswer
 
     data = {
-        "first_name": registration.person.first_name,
-        "last_name": registration.person.last_name,
+        "first_name": registration.first_name,
+        "last_name": registration.last_name,
         "organisation_name": registration.organisation.name if registration.organisation else "",
         "individual": registration.organisation is None,
         "job_title": registration.job_title,
@@ -202,6 +208,7 @@ def prefill(form, registration: Registration) -> None:
 
 
 @bp.route("/booking/<token>/edit", methods=["GET", "POST"])
+@personal_data
 def booking_edit(token: str):
     registration = load_booking(token)
     if registration.status == "cancelled":
@@ -222,6 +229,7 @@ def booking_edit(token: str):
 
 
 @bp.route("/booking/<token>/cancel", methods=["GET", "POST"])
+@personal_data
 def booking_cancel(token: str):
     registration = load_booking(token)
     form = ConfirmForm()
@@ -238,15 +246,17 @@ def booking_cancel(token: str):
 
 
 @bp.get("/booking/<token>/event.ics")
+@personal_data
 def booking_ics(token: str):
     registration = load_booking(token)
     return Response(
-        emails.event_ics(registration.event), mimetype="text/calendar",
+        emails.registration_ics(registration), mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="event-{registration.event_id}.ics"'},
     )
 
 
 @bp.route("/booking/<token>/equality", methods=["GET", "POST"])
+@personal_data
 def equality(token: str):
     """The optional, separately consented equality-monitoring step."""
     registration = load_booking(token)

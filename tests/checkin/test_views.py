@@ -340,6 +340,7 @@ def test_search_json_finds_bulk_written_rows_after_the_recheck_interval(client, 
         [{"first_name": "Åsa", "last_name": "Öberg", "email": None, "email_key": None}],
     ).scalar_one()
     db.session.execute(insert(Registration), [{"event_id": event.id, "person_id": person_id, "status": "confirmed",
+                                               "first_name": "Åsa", "last_name": "Öberg",
                                                "source": "import", "organisation_name_entered": ""}])
     db.session.commit()
     monkeypatch.setattr(search, "RECHECK_SECONDS", 0.0)
@@ -435,6 +436,7 @@ def test_search_json_writes_missing_keys_in_a_transaction_of_its_own(client, log
         person_id = connection.execute(insert(Person).returning(Person.id), [
             {"first_name": "Åsa", "last_name": "Öberg", "email": None, "email_key": None}]).scalar_one()
         connection.execute(insert(Registration), [{"event_id": event_id, "person_id": person_id,
+                                                   "first_name": "Åsa", "last_name": "Öberg",
                                                    "status": "confirmed", "source": "import",
                                                    "organisation_name_entered": ""}])
     db.session.close()

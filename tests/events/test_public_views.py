@@ -152,10 +152,11 @@ def test_detail_shows_what_a_visitor_needs(client, make_event, make_organisation
     make_registration(event)
     make_registration(event, status="waitlisted")
     html = client.get(f"/events/{event.id}").get_data(as_text=True)
-    for text in ("The Hawth", "Hawth Avenue", "RH10 6YZ", "https://meet.example.org/bridges", "Sussex Police",
+    for text in ("The Hawth", "Hawth Avenue", "RH10 6YZ", "Online", "Sussex Police",
                  event.host.name, "2 places left", "<p>First paragraph.</p>", "<strong>bold</strong>",
                  "<li>Trust</li>", "Step-free access.", "South East"):
         assert text in html, text
+    assert "https://meet.example.org/bridges" not in html  # for confirmed registrants only
 
 
 def test_full_event_says_waitlist(client, make_event, make_registration):

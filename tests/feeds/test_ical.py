@@ -181,7 +181,8 @@ def test_vevent_carries_every_field(app, db, make_event, make_programme, parse):
     app.config["ICAL_ORGANIZER_EMAIL"] = "no-reply@example.org"
 
     with app.test_request_context("/"):
-        parsed = parse(event_to_ical(event))
+        # A confirmed registrant's copy: the only one with the joining link (see test_online_link_private).
+        parsed = parse(event_to_ical(event, include_online=True))
         page = _event_page(app, event)
 
     vevent = parsed.event(f"event-{event.id}@events.example.org")
@@ -217,7 +218,8 @@ def test_an_in_person_event_links_to_its_page_and_an_online_one_says_online(app,
     assert str(parsed.event(event_uid(in_person))["URL"]) == page
     assert f"Event page: {page}" in str(parsed.event(event_uid(in_person))["DESCRIPTION"])
     assert str(parsed.event(event_uid(online))["LOCATION"]) == "Online"
-    assert "https://meet.example.org/x" in str(parsed.event(event_uid(online))["DESCRIPTION"])
+    # A public file says "Online" but keeps the joining link for confirmed registrants.
+    assert "https://meet.example.org/x" not in str(parsed.event(event_uid(online))["DESCRIPTION"])
 
 
 def test_cancelled_event_says_so(db, make_event, parse, request_ctx):
