@@ -26,6 +26,7 @@ ENVIRONMENT_KEYS = {
     "CELERY_BROKER_URL": "CELERY_BROKER_URL",
     "CELERY_RESULT_BACKEND": "CELERY_RESULT_BACKEND",
     "OUTBOX_MAX_ATTEMPTS": "OUTBOX_MAX_ATTEMPTS",
+    "IMPORT_JOB_MAX_AGE_HOURS": "IMPORT_JOB_MAX_AGE_HOURS",
 }
 
 
@@ -47,6 +48,8 @@ class DefaultConfig:
     CELERY_RESULT_BACKEND: str | None = None
     #: Delivery attempts before an outbox message is marked failed (backoff 1, 2, 4 … 60 minutes).
     OUTBOX_MAX_ATTEMPTS = 8
+    #: Web import jobs (and their uploads, personal data) are removed this long after their last change.
+    IMPORT_JOB_MAX_AGE_HOURS = 48
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     APP_TIMEZONE = "Europe/London"

@@ -1,0 +1,108 @@
+"""A web import across two app servers and a real Celery worker, as deployed on several servers.
+
+Two gunicorn servers share the database and the broker but each has an instance folder of its
+own (nothing of a job may live there): the file is uploaded to one, checked by the worker,
+confirmed on the other, and the first sees the result.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import io
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from eventsapp.models import Attendance, ImportJob, Registration
+from tests import factories
+from tests.registration.gunicorn_harness import CeleryWorker, Gunicorn, wait_for
+
+ROWS = 3000
+CSV = "First name,Last name,Email,Organisation,Attended\n" + "".join(
+    f"Person{i},Tester{i},person{i}@example.org,Organisation {i % 40},{'yes' if i % 3 else 'no'}\n"
+    for i in range(ROWS)
+)
+
+
+class Browser:
+    """Cookies kept across requests and servers (one signed session cookie, as a browser's)."""
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar),
+                                                  NoRedirect())
+
+    def request(self, port: int, path: str, *, form: dict | None = None, files: dict | None = None):
+        data, headers = None, {}
+        if files is not None:
+            boundary, data = encode_multipart({**(form or {}), **files})
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        elif form is not None:
+            data = urllib.parse.urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, headers=headers)
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.fixture
+def broker_url(tmp_path):
+    """Redis where the machine has it (CI, production's shape), else a SQLite broker file shared by both."""
+    return os.environ.get("TEST_REDIS_URL") or f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}"
+
+
+def test_import_checked_by_a_worker_confirmed_on_another_server(app, db, backend, tmp_path, broker_url):
+    host = factories.make_organisation("Kent Good Relations Forum")
+    event = factories.make_event(host=host)
+    organiser = factories.make_user(role="organiser", organisation=host)
+    db.session.commit()
+    database_url = app.config["SQLALCHEMY_DATABASE_URI"]
+    config = {"CELERY_BROKER_URL": broker_url}
+    with Gunicorn(database_url, tmp_path / "one", workers=2, config=config) as one, \
+            Gunicorn(database_url, tmp_path / "two", workers=2, config=config) as two:
+        browser = Browser()
+        status, _, _ = browser.request(one.port, "/auth/login",
+                                       form={"email": organiser.email, "password": factories.PASSWORD})
+        assert status == 302
+        status, headers, body = browser.request(
+            one.port, "/imports/", form={"destination": f"event:{event.id}", "source_name": ""},
+            files={"file": FileStorage(io.BytesIO(CSV.encode()), "attendance.csv", content_type="text/csv")})
+        assert status == 302, body[:2000]
+        job_id = headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+
+        def progress(server) -> dict:
+            status, _, body = browser.request(server.port, f"/imports/{job_id}/progress")
+            assert status == 200, body[:500]
+            return json.loads(body)
+
+        # No worker yet: the job waits, and the other server already knows it.
+        assert progress(two)["phase"] == "checking"
+        with CeleryWorker(one.env | {"CELERY_BROKER_URL": broker_url}, tmp_path / "worker.log") as worker:
+            assert wait_for(lambda: progress(two)["phase"] == "previewed", timeout=90), worker.output()[-3000:]
+            assert progress(one) == {"phase": "previewed", "progress": 1.0, "rows": ROWS, "message": ""}
+            status, _, page = browser.request(two.port, f"/imports/{job_id}")
+            assert status == 200 and f"Import {ROWS:,} rows".encode() in page
+            assert browser.request(two.port, f"/imports/{job_id}/confirm", form={})[0] == 302
+            assert wait_for(lambda: progress(one)["phase"] == "done", timeout=90), worker.output()[-3000:]
+        assert "Traceback" not in one.errors_logged() + two.errors_logged() + worker.output()
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Registration.id))) == ROWS
+    assert db.session.scalar(select(func.count(Attendance.id))) == sum(1 for i in range(ROWS) if i % 3)
+    # Nothing of the job was kept in either server's instance folder.
+    assert [p.name for folder in ("one", "two") for p in (tmp_path / folder).rglob("*upload*")] == []
+    assert db.session.scalar(select(ImportJob.phase).where(ImportJob.id == job_id)) == "done"
