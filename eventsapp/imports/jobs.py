@@ -8,6 +8,12 @@ can do the work; a worker that dies mid-job leaves it to be redelivered (late
 acknowledgement), and a write either commits together with its "done" state or not at all.
 Unit tests run the task eagerly, inside the request.
 
+A worker claims a pass for ``IMPORT_JOB_LEASE_SECONDS`` and renews the claim as it reports
+progress. If it dies (even by SIGKILL, which a broker cannot always hand back), the claim runs
+out and beat's sweep (:func:`sweep`) starts the pass again, up to ``IMPORT_JOB_MAX_ATTEMPTS``
+passes, then marks the job failed. A write's transaction dies with its worker, so the database
+holds all of an import's rows or none of them.
+
 The views use a job as a dict (:func:`load`), as the templates always have.
 """
 
@@ -21,7 +27,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from werkzeug.datastructures import FileStorage
 
 from eventsapp.extensions import db
@@ -36,6 +42,12 @@ STATE_FIELDS = ("id", "user_id", "file_name", "target", "source_name", "columns"
 RUNNING = ("checking", "importing")
 #: How often a running pass writes its progress (seconds).
 PROGRESS_INTERVAL = 0.25
+#: How long a worker's claim on a pass lasts without news from it (seconds), and how many passes
+#: (first run and restarts after a worker died) a job may take.
+DEFAULT_LEASE_SECONDS = 300
+DEFAULT_MAX_ATTEMPTS = 3
+#: A write on SQLite cannot report progress (it holds the only write lock), so it is claimed for longer.
+SQLITE_WRITE_LEASE_FACTOR = 6
 
 
 def jobs_folder() -> Path:
@@ -90,7 +102,8 @@ def start(state: dict, *, write: bool) -> bool:
     phase = "importing" if write else "checking"
     moved = db.session.execute(
         update(ImportJob).where(ImportJob.id == state["id"], ImportJob.phase == "previewed")
-        .values(phase=phase, progress=0.0, rows=0, message="", columns=state.get("columns"),
+        .values(phase=phase, progress=0.0, rows=0, message="", attempts=0, claimed_until=None,
+                columns=state.get("columns"),
                 source_name=(state.get("source_name") or "")[:200])
     ).rowcount
     db.session.commit()
@@ -127,45 +140,65 @@ class _ProgressWriter:
     """Writes a pass's progress into the job row on a connection of its own, at most every
     ``PROGRESS_INTERVAL``, so the page can show it while the pass's own transaction is open."""
 
-    def __init__(self, job_id: str, *, live: bool):
-        self.job_id, self.live, self.last = job_id, live, 0.0
+    def __init__(self, job_id: str, *, live: bool, lease: timedelta):
+        self.job_id, self.live, self.lease, self.last = job_id, live, lease, 0.0
 
     def __call__(self, rows: int, fraction: float) -> None:
         now = time.monotonic()
         if not self.live or now - self.last < PROGRESS_INTERVAL:
             return
         self.last = now
+        table = ImportJob.__table__
         with db.engine.begin() as connection:
             connection.execute(
-                update(ImportJob.__table__).where(ImportJob.__table__.c.id == self.job_id)
-                .values(progress=min(max(round(fraction, 4), 0.0), 1.0), rows=rows)
+                update(table).where(table.c.id == self.job_id)
+                .values(progress=min(max(round(fraction, 4), 0.0), 1.0), rows=rows,
+                        claimed_until=utcnow() + self.lease)
             )
 
 
 def _finish(job_id: str, phase: str, summary: ImportSummary | None, message: str = "", *,
             expected: tuple[str, ...]) -> None:
     """Record the end of a pass in the session's transaction (not committed)."""
-    values = {"phase": phase, "message": message, "progress": 1.0}
+    values = {"phase": phase, "message": message, "progress": 1.0, "claimed_until": None}
     if summary is not None:
         values.update(summary=summary.to_dict(), rows=summary.rows)
     db.session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.phase.in_(expected))
                        .values(**values))
 
 
+def _lease() -> timedelta:
+    return timedelta(seconds=float(current_app.config.get("IMPORT_JOB_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)))
+
+
+def _claim(job_id: str, phase: str, lease: timedelta) -> bool:
+    """Take the pass for this worker, unless another worker holds it; committed."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(ImportJob)
+        .where(ImportJob.id == job_id, ImportJob.phase == phase,
+               (ImportJob.claimed_until.is_(None)) | (ImportJob.claimed_until < now))
+        .values(claimed_until=now + lease, attempts=ImportJob.attempts + 1)
+    ).rowcount
+    db.session.commit()
+    return bool(claimed)
+
+
 def run(job_id: str, write: bool) -> str:
     """One pass of a job (the Celery task's body): check the file, or write it all or nothing.
 
-    A pass whose job is gone or is not in the expected phase (discarded, or a redelivered task
-    whose pass already ended) does nothing.
+    A pass whose job is gone, is not in the expected phase (discarded, or a redelivered task
+    whose pass already ended) or is held by another worker does nothing.
     """
     phase = "importing" if write else "checking"
-    job = db.session.get(ImportJob, job_id)
-    if job is None or job.phase != phase:
-        return "skipped"
-    target, columns, source_name = ImportTarget(**job.target), job.columns, job.source_name
     # While a write holds SQLite's only write lock, no other connection may write progress.
     live = not (write and db.engine.dialect.name == "sqlite")
-    progress = _ProgressWriter(job_id, live=live)
+    lease = _lease() * (1 if live else SQLITE_WRITE_LEASE_FACTOR)
+    if not _claim(job_id, phase, lease):
+        return "skipped"
+    job = db.session.get(ImportJob, job_id)
+    target, columns, source_name = ImportTarget(**job.target), job.columns, job.source_name
+    progress = _ProgressWriter(job_id, live=live, lease=lease)
     with tempfile.TemporaryDirectory(prefix="import-") as folder:
         path = Path(folder) / f"upload{job.suffix}"
         path.write_bytes(job.upload)
@@ -189,6 +222,36 @@ def run(job_id: str, write: bool) -> str:
                     expected=(phase,))
         db.session.commit()
         return "previewed"
+
+
+def sweep() -> dict[str, int]:
+    """Start again the passes whose worker died (claim run out) or whose task never reached a worker
+    (never claimed, older than a lease); past ``IMPORT_JOB_MAX_ATTEMPTS`` passes, mark them failed."""
+    now, lease = utcnow(), _lease()
+    max_attempts = int(current_app.config.get("IMPORT_JOB_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+    stale = db.session.execute(
+        select(ImportJob.id, ImportJob.phase, ImportJob.attempts)
+        .where(ImportJob.phase.in_(RUNNING),
+               (ImportJob.claimed_until < now)
+               | (ImportJob.claimed_until.is_(None) & (ImportJob.updated_at < now - lease)))
+    ).all()
+    db.session.rollback()
+    counts = {"restarted": 0, "failed": 0}
+    for job_id, phase, attempts in stale:
+        if attempts >= max_attempts:
+            _finish(job_id, "failed", None, "The worker reading this file stopped before it finished, "
+                    f"{attempts} times; nothing was written. Upload the file again, or ask an "
+                    "administrator to look at the worker's log.", expected=(phase,))
+            db.session.commit()
+            counts["failed"] += 1
+        else:
+            # Touch the row so that a task lost again waits a whole lease before the next restart.
+            db.session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.phase == phase)
+                               .values(claimed_until=None, updated_at=now))
+            db.session.commit()
+            _queue(job_id, write=phase == "importing")
+            counts["restarted"] += 1
+    return counts
 
 
 def summary_of(state: dict) -> ImportSummary | None:

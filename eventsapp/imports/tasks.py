@@ -17,3 +17,9 @@ def run_job(job_id: str, write: bool) -> str:
 def remove_old_jobs() -> int:
     """Remove web import jobs older than ``IMPORT_JOB_MAX_AGE_HOURS`` with their uploads."""
     return jobs.remove_old_jobs()
+
+
+@shared_task(name="eventsapp.imports.sweep", ignore_result=True)
+def sweep() -> dict[str, int]:
+    """Restart import passes whose worker died, or mark them failed (eventsapp.imports.jobs.sweep)."""
+    return jobs.sweep()

@@ -68,6 +68,7 @@ class ImportJob(db.Model):
     __table_args__ = (
         CheckConstraint(f"phase IN {IMPORT_PHASES!r}", name="phase_known"),
         CheckConstraint("progress >= 0 AND progress <= 1", name="progress_fraction"),
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
     )
 
     #: A random token (it appears in the job's URLs).
@@ -88,6 +89,10 @@ class ImportJob(db.Model):
     #: eventsapp.imports.engine.ImportSummary as a dict, once a pass has ended.
     summary: Mapped[dict | None] = mapped_column(JSON)
     message: Mapped[str] = mapped_column(Text, default="")
+    #: Passes started (a pass whose worker died is started again, up to IMPORT_JOB_MAX_ATTEMPTS).
+    attempts: Mapped[int] = mapped_column(default=0)
+    #: While a worker runs a pass: until when it holds the job (renewed as it reports progress).
+    claimed_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -14,13 +14,15 @@ import os
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from eventsapp.models import Attendance, ImportJob, Registration
+from eventsapp.imports import jobs
+from eventsapp.models import Attendance, ImportJob, Registration, utcnow
 from tests import factories
 from tests.registration.gunicorn_harness import CeleryWorker, Gunicorn, wait_for
 
@@ -106,3 +108,53 @@ def test_import_checked_by_a_worker_confirmed_on_another_server(app, db, backend
     # Nothing of the job was kept in either server's instance folder.
     assert [p.name for folder in ("one", "two") for p in (tmp_path / folder).rglob("*upload*")] == []
     assert db.session.scalar(select(ImportJob.phase).where(ImportJob.id == job_id)) == "done"
+
+
+@pytest.mark.postgres_only  # SQLite's write holds the only write lock, so it reports no progress to wait for
+def test_a_worker_killed_mid_write_leaves_no_row_and_the_pass_is_started_again(app, db, backend, tmp_path,
+                                                                                broker_url):
+    rows = 20_000
+    data = "First name,Last name,Email,Organisation,Attended\n" + "".join(
+        f"Person{i},Tester{i},person{i}@example.org,Organisation {i % 90},yes\n" for i in range(rows))
+    host = factories.make_organisation("Kent Good Relations Forum")
+    event = factories.make_event(host=host)
+    organiser = factories.make_user(role="organiser", organisation=host)
+    db.session.commit()
+    with Gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "one", workers=2,
+                  config={"CELERY_BROKER_URL": broker_url}) as server:
+        browser = Browser()
+        browser.request(server.port, "/auth/login", form={"email": organiser.email, "password": factories.PASSWORD})
+        status, headers, body = browser.request(
+            server.port, "/imports/", form={"destination": f"event:{event.id}", "source_name": ""},
+            files={"file": FileStorage(io.BytesIO(data.encode()), "big.csv", content_type="text/csv")})
+        assert status == 302, body[:2000]
+        job_id = headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+
+        def state() -> dict:
+            return json.loads(browser.request(server.port, f"/imports/{job_id}/progress")[2])
+
+        env = server.env | {"CELERY_BROKER_URL": broker_url}
+        with CeleryWorker(env, tmp_path / "worker.log", concurrency=1) as worker:
+            assert wait_for(lambda: state()["phase"] == "previewed", timeout=120), worker.output()[-3000:]
+            assert browser.request(server.port, f"/imports/{job_id}/confirm", form={})[0] == 302
+            # Part of the way through the write: SIGKILL, no chance to roll back or hand the task back.
+            assert wait_for(lambda: state()["phase"] == "importing" and 0.05 < state()["progress"] < 0.8,
+                            timeout=120, interval=0.05), (state(), worker.output()[-3000:])
+            worker.process.kill()
+            worker.process.wait()
+    assert wait_for(lambda: _count(db, Registration.id) == 0 and _count(db, Attendance.id) == 0, timeout=30)
+    db.session.rollback()
+    job = db.session.get(ImportJob, job_id)
+    assert (job.phase, job.attempts) == ("importing", 1)
+    # Beat's sweep, once the dead worker's claim has run out, starts the pass again (eagerly here).
+    db.session.execute(update(ImportJob).where(ImportJob.id == job_id)
+                       .values(claimed_until=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    assert jobs.sweep() == {"restarted": 1, "failed": 0}
+    assert jobs.wait(job_id)["phase"] == "done"
+    assert _count(db, Registration.id) == rows and _count(db, Attendance.id) == rows
+
+
+def _count(db, column) -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count(column)))
