@@ -7,59 +7,25 @@ confirmed on the other, and the first sees the result.
 
 from __future__ import annotations
 
-import http.cookiejar
 import io
 import json
 import os
-import urllib.error
-import urllib.parse
-import urllib.request
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
 from eventsapp.imports import jobs
 from eventsapp.models import Attendance, ImportJob, Registration, utcnow
 from tests import factories
-from tests.registration.gunicorn_harness import CeleryWorker, Gunicorn, wait_for
+from tests.registration.gunicorn_harness import Browser, CeleryWorker, Gunicorn, wait_for
 
 ROWS = 3000
 CSV = "First name,Last name,Email,Organisation,Attended\n" + "".join(
     f"Person{i},Tester{i},person{i}@example.org,Organisation {i % 40},{'yes' if i % 3 else 'no'}\n"
     for i in range(ROWS)
 )
-
-
-class Browser:
-    """Cookies kept across requests and servers (one signed session cookie, as a browser's)."""
-
-    def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar),
-                                                  NoRedirect())
-
-    def request(self, port: int, path: str, *, form: dict | None = None, files: dict | None = None):
-        data, headers = None, {}
-        if files is not None:
-            boundary, data = encode_multipart({**(form or {}), **files})
-            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
-        elif form is not None:
-            data = urllib.parse.urlencode(form).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, headers=headers)
-        try:
-            with self.opener.open(request, timeout=60) as response:
-                return response.status, response.headers, response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.headers, error.read()
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 @pytest.fixture
