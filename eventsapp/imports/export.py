@@ -31,9 +31,8 @@ from eventsapp.models import (
     Sector,
     utcnow,
 )
+from eventsapp.spreadsheets import safe_cell
 from eventsapp.timeutil import app_zone, to_local
-
-_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 #: file name -> [(column, meaning)]; the README is written from this.
 COLUMNS: dict[str, list[tuple[str, str]]] = {
@@ -119,18 +118,6 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
                    "others rounded to the nearest 5; no breakdown below 10 respondents"),
     ],
 }
-
-
-def safe_cell(value: object) -> str:
-    """Text for a CSV cell that a spreadsheet will not run as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)  # a number (e.g. -1) is data, never a formula
-    text = str(value)
-    if text.startswith(_DANGEROUS_START):
-        return "'" + text
-    return text
 
 
 def _local(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
