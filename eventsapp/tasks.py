@@ -81,7 +81,7 @@ def init_celery(app: Flask) -> Celery:
         beat_schedule=BEAT_SCHEDULE,
         beat_schedule_filename=os.path.join(app.instance_path, "celerybeat-schedule"),
         timezone="UTC",
-        imports=("eventsapp.outbox.tasks", "eventsapp.registration.tasks", "eventsapp.imports.tasks"),
+        imports=("eventsapp.outbox.tasks", "eventsapp.registration.tasks", "eventsapp.imports.jobs"),
     )
     celery.set_default()
     app.extensions["celery"] = celery

@@ -10,7 +10,8 @@ from datetime import timedelta
 from eventsapp.imports.export import export_programme
 from eventsapp.models import utcnow
 from eventsapp.registration.export import registrations_to_csv
-from eventsapp.reports.aggregate import ReportScope, build_report
+from eventsapp.reports.aggregate import ReportScope
+from eventsapp.reports.build import build_report
 from eventsapp.reports.csv import render_csv
 from eventsapp.spreadsheets import safe_cell
 from tests import factories

@@ -1,6 +1,6 @@
 """Public event listings and pages, and scheduling events for organisers."""
 
-from flask import Blueprint, abort, current_app
+from flask import Blueprint, abort
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -15,16 +15,6 @@ def reject_impossible_ids(endpoint, values) -> None:
     event_id = (values or {}).get("event_id")
     if event_id is not None and not 0 < event_id <= MAX_ID:
         abort(404)
-
-
-@bp.app_context_processor
-def endpoint_helpers() -> dict:
-    """``has_endpoint("organisations.index")`` lets templates link to areas that may not exist yet."""
-
-    def has_endpoint(name: str) -> bool:
-        return name in current_app.view_functions
-
-    return {"has_endpoint": has_endpoint}
 
 
 from eventsapp.events import views  # noqa: E402,F401

@@ -22,15 +22,19 @@ from eventsapp.extensions import db
 from eventsapp.models import (
     Attendance,
     Event,
+    EventQuestion,
     Organisation,
     OrganisationAlias,
     Person,
     Programme,
     Region,
     Registration,
+    RegistrationAnswer,
     Sector,
     utcnow,
 )
+from eventsapp.reports.model import ReportScope
+from eventsapp.reports.monitoring import equality_tables
 from eventsapp.spreadsheets import safe_cell
 from eventsapp.timeutil import app_zone, to_local
 
@@ -315,10 +319,6 @@ def _attendances(registration_ids):
 
 
 def _questions(event_ids):
-    try:
-        from eventsapp.models.questions import EventQuestion
-    except ImportError:
-        return
     question = EventQuestion.__table__
     query = (
         select(question.c.id, question.c.event_id, question.c.label, question.c.kind, question.c.choices,
@@ -331,10 +331,6 @@ def _questions(event_ids):
 
 
 def _answers(registration_ids):
-    try:
-        from eventsapp.models.questions import RegistrationAnswer
-    except ImportError:
-        return
     answer = RegistrationAnswer.__table__
     query = (
         select(answer.c.registration_id, answer.c.question_id, answer.c.value)
@@ -351,11 +347,6 @@ def _joined(lines: str | None) -> str:
 
 
 def _equality(programme: Programme):
-    try:
-        from eventsapp.reports.aggregate import ReportScope
-        from eventsapp.reports.monitoring import equality_tables
-    except ImportError:
-        return
     tables, _shown = equality_tables(ReportScope(programme_id=programme.id), utcnow())
     for table in tables:
         yield (table.label, "(respondents)", table.respondents)

@@ -1,7 +1,7 @@
 """Web imports as jobs: the upload and the job's state are a row (ImportJob); a Celery worker reads it.
 
 A job is checked (preview) and then, once confirmed, written, each by the task
-``eventsapp.imports.run_job`` (eventsapp/imports/tasks.py) on a worker, which reports
+``eventsapp.imports.run_job`` (below) on a worker, which reports
 progress into the row; the browser polls ``/imports/<job>/progress``. Because both the
 upload and the state live in the database, any app server answers the poll and any worker
 can do the work; a worker that dies mid-job leaves it to be redelivered (late
@@ -26,6 +26,7 @@ from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 
+from celery import shared_task
 from flask import current_app
 from sqlalchemy import delete, select, update
 from werkzeug.datastructures import FileStorage
@@ -114,8 +115,6 @@ def start(state: dict, *, write: bool) -> bool:
 
 
 def _queue(job_id: str, *, write: bool) -> None:
-    from eventsapp.imports.tasks import run_job
-
     try:
         run_job.delay(job_id, write)
     except Exception:  # noqa: BLE001 (the broker is down: say so on the job rather than leave it hanging)
@@ -270,3 +269,24 @@ def remove_old_jobs() -> int:
     removed = db.session.execute(delete(ImportJob).where(ImportJob.updated_at < cutoff)).rowcount
     db.session.commit()
     return removed
+
+
+# --- Celery tasks (beat runs the last two: eventsapp.tasks.BEAT_SCHEDULE) ---------------------
+
+
+@shared_task(name="eventsapp.imports.run_job", ignore_result=True)
+def run_job(job_id: str, write: bool) -> str:
+    """Check a job's file, or write it (:func:`run`)."""
+    return run(job_id, write)
+
+
+@shared_task(name="eventsapp.imports.sweep", ignore_result=True)
+def sweep_task() -> dict[str, int]:
+    """Restart import passes whose worker died, or mark them failed (:func:`sweep`)."""
+    return sweep()
+
+
+@shared_task(name="eventsapp.imports.remove_old_jobs", ignore_result=True)
+def remove_old_jobs_task() -> int:
+    """Remove web import jobs older than ``IMPORT_JOB_MAX_AGE_HOURS`` with their uploads."""
+    return remove_old_jobs()

@@ -26,9 +26,10 @@ from sqlalchemy.exc import IntegrityError
 
 from eventsapp.database import begin_immediate
 from eventsapp.extensions import db
-from eventsapp.mail import build_message, queue
+from eventsapp.mail import build_message
 from eventsapp.models import Invitation, Membership, Organisation, User, normalise_email, utcnow
 from eventsapp.organisations.services import ROLE_NAMES, MembershipError, invitable_roles
+from eventsapp.outbox import enqueue
 from eventsapp.permissions import MAX_ID
 
 #: How long a link works, in seconds, unless ``INVITATION_MAX_AGE`` says otherwise.
@@ -140,7 +141,7 @@ def invite(organisation: Organisation, email: str, role: str, by: User) -> tuple
         inviter=by, link=link, has_account=existing is not None and bool(existing.password_hash),
         expires_at=invitation.expires_at,
     )
-    queue(build_message(email, f"You are invited to {organisation.name} on eventsapp", text))
+    enqueue(build_message(email, f"You are invited to {organisation.name} on eventsapp", text))
     return invitation, link
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import (
     Integer,
@@ -76,7 +77,7 @@ from eventsapp.reports.model import (  # re-exported, so callers need only this 
 )
 from eventsapp.timeutil import to_utc
 
-__all__ = ["build_figures", "build_report", "describe_scope", "scope_conditions", "EventRow", "Figures", "HostRow", "INDIVIDUAL_SECTOR", "METHODOLOGY", "NOT_RECORDED", "ProtectedTable", "QuestionSummary", "RegionRow", "Report", "ReportScope", "SectorRegionCell", "SectorRow"]
+__all__ = ["build_figures", "count", "Counted", "describe_scope", "scope_conditions", "EventRow", "Figures", "HostRow", "INDIVIDUAL_SECTOR", "METHODOLOGY", "NOT_RECORDED", "ProtectedTable", "QuestionSummary", "RegionRow", "Report", "ReportScope", "SectorRegionCell", "SectorRow"]
 
 
 # --- the SQL -----------------------------------------------------------------
@@ -455,34 +456,25 @@ def build_figures(scope: ReportScope, now: datetime | None = None) -> Figures:
     return _figures(scope, now, _aggregate(scope, now))
 
 
-def build_report(scope: ReportScope, now: datetime | None = None) -> Report:
-    """Every figure for ``scope``, from SQL aggregates only."""
-    from eventsapp.reports.headline import headline
-    from eventsapp.reports.monitoring import equality_tables, question_summaries
+class Counted(NamedTuple):
+    """What the SQL aggregates give a report (eventsapp.reports.build adds the rest)."""
 
-    now = now or utcnow()
+    figures: Figures
+    sectors: tuple[SectorRow, ...]
+    regions: tuple[RegionRow, ...]
+    events: tuple[EventRow, ...]
+    hosts: tuple[HostRow, ...]
+    sector_region: tuple[SectorRegionCell, ...]
+
+
+def count(scope: ReportScope, now: datetime) -> Counted:
+    """Every counted figure and table for ``scope``, from SQL aggregates only."""
     data = _aggregate(scope, now)
-    figures = _figures(scope, now, data)
-    sectors = _sector_rows(data)
-    equality, respondents = equality_tables(scope, now)
-    themes: tuple[str, ...] = ()
-    if scope.event_id is not None:
-        event = db.session.get(Event, scope.event_id)
-        if event is not None:
-            themes = tuple(line.strip() for line in (event.themes or "").splitlines() if line.strip())
-    return Report(
-        scope=scope,
-        scope_label=describe_scope(scope),
-        generated_at=now,
-        figures=figures,
-        headline=headline(figures, sectors),
-        sectors=sectors,
+    return Counted(
+        figures=_figures(scope, now, data),
+        sectors=_sector_rows(data),
         regions=_region_rows(data),
         events=_event_rows(data),
         hosts=_host_rows(data),
         sector_region=_sector_region_cells(data),
-        questions=question_summaries(scope, now),
-        equality=equality,
-        equality_respondents=respondents,
-        themes=themes,
     )
