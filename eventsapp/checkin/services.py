@@ -27,6 +27,7 @@ from eventsapp.models import (
     User,
     utcnow,
 )
+from eventsapp.reports.model import no_show_count
 
 #: Outcomes of :func:`check_in` and :func:`undo_check_in`.
 CHECKED_IN = "checked_in"
@@ -185,6 +186,8 @@ class AttendanceCounts:
     waitlisted: int
     walk_ins: int
     finalised: bool
+    #: The event counts as held (eventsapp.models.Event.held_by): only then are there no-shows.
+    held: bool
 
     @property
     def expected(self) -> int:
@@ -193,14 +196,15 @@ class AttendanceCounts:
 
     @property
     def no_shows(self) -> int:
-        """Confirmed and absent, once the organiser has said attendance is final; else 0."""
-        return self.expected if self.finalised else 0
+        """Confirmed and absent (the report's rule, eventsapp.reports.model.no_show_count) once the event
+        is held, whether or not the organiser has said attendance is final; 0 before it starts."""
+        return no_show_count(self.registered, self.checked_in) if self.held else 0
 
     def as_dict(self) -> dict:
         return {
             "registered": self.registered, "checked_in": self.checked_in, "expected": self.expected,
             "waitlisted": self.waitlisted, "walk_ins": self.walk_ins, "no_shows": self.no_shows,
-            "finalised": self.finalised,
+            "finalised": self.finalised, "held": self.held,
         }
 
 
@@ -219,7 +223,7 @@ def attendance_counts(event: Event) -> AttendanceCounts:
         .where(Registration.event_id == event.id)
     ).one()
     finalised = db.session.get(AttendanceFinalisation, event.id) is not None
-    return AttendanceCounts(row[0], row[1], row[2], row[3], finalised)
+    return AttendanceCounts(row[0], row[1], row[2], row[3], finalised, event.held_by(utcnow()))
 
 
 def _matching(statement, query: str):

@@ -74,6 +74,7 @@ from eventsapp.reports.model import (  # re-exported, so callers need only this 
     ReportScope,
     SectorRegionCell,
     SectorRow,
+    no_show_count,
 )
 from eventsapp.timeutil import to_utc
 
@@ -84,7 +85,7 @@ __all__ = ["build_figures", "count", "Counted", "describe_scope", "scope_conditi
 
 def held_condition(now: datetime | None = None):
     """Events that count as held: published, and started before ``now``."""
-    return and_(Event.status == "published", Event.starts_at < (now or utcnow()))
+    return Event.held_by(now or utcnow())
 
 
 def scope_conditions(scope: ReportScope, now: datetime | None = None) -> list:
@@ -296,7 +297,7 @@ def _event_bookings(scope: ReportScope, now: datetime, attended: dict[tuple, _Co
         .where(*scope_conditions(scope, now))
         .order_by(Event.starts_at, Event.id)
     )
-    return [(*row, row[6] - attended.get((row[0],), EMPTY).confirmed) for row in rows]
+    return [(*row, no_show_count(row[6], attended.get((row[0],), EMPTY).confirmed)) for row in rows]
 
 
 def _returning(scope: ReportScope, key: str, last_start: datetime | None, now: datetime) -> int:

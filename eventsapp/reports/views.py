@@ -201,6 +201,6 @@ def event_report_figures(event):
     from eventsapp.models import utcnow
     from eventsapp.reports.aggregate import build_figures
 
-    if event.status != "published" or event.starts_at >= utcnow():
+    if not event.held_by(utcnow()):
         return None
     return build_figures(ReportScope(event_id=event.id))
