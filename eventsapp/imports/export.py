@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from eventsapp.directory import survivor_id
 from eventsapp.extensions import db
 from eventsapp.models import (
     Attendance,
@@ -288,8 +289,8 @@ def _registrations(event_ids):
         .join_from(registration, event, event.c.id == registration.c.event_id)
         .join(person, person.c.id == registration.c.person_id)
         .outerjoin(entered, entered.c.id == registration.c.organisation_id)
-        .outerjoin(survivor, survivor.c.id == entered.c.merged_into_id)
-        .outerjoin(sector, sector.c.id == func.coalesce(survivor.c.sector_id, entered.c.sector_id))
+        .outerjoin(survivor, survivor.c.id == survivor_id(entered))
+        .outerjoin(sector, sector.c.id == survivor.c.sector_id)
         .outerjoin(attendance, attendance.c.registration_id == registration.c.id)
         .where(registration.c.event_id.in_(event_ids))
         .order_by(event.c.starts_at, registration.c.id)

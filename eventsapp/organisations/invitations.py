@@ -25,6 +25,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from eventsapp.database import begin_immediate
+from eventsapp.directory import survivor_of
 from eventsapp.extensions import db
 from eventsapp.mail import build_message
 from eventsapp.models import Invitation, Membership, Organisation, User, normalise_email, utcnow
@@ -86,10 +87,7 @@ def status(invitation: Invitation) -> str:
 
 def organisation_of(invitation: Invitation) -> Organisation:
     """The organisation the invitation leads to: its own, or the survivor of a merge."""
-    organisation = invitation.organisation
-    while organisation.merged_into is not None:
-        organisation = organisation.merged_into
-    return organisation
+    return survivor_of(invitation.organisation)
 
 
 def _family(organisation: Organisation):

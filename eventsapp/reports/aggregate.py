@@ -14,8 +14,7 @@ counted", see :data:`METHODOLOGY`):
   registrations without an attendance.
 - **people**: distinct persons with at least one attendance.
 - **organisations**: distinct organisations among attendances, after merges
-  (a merged organisation counts as its survivor; merges keep chains one step
-  long, so ``COALESCE(merged_into_id, id)`` is the survivor). People attending
+  (a merged organisation counts as its survivor: eventsapp.directory.survivor_id). People attending
   as individuals (no organisation, or an organisation in the "individual"
   sector) count as people but not as organisations.
 - **returning**: a person (organisation) is returning when they attended any
@@ -49,6 +48,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from eventsapp.directory import survivor_id
 from eventsapp.extensions import db
 from eventsapp.models import (
     Attendance,
@@ -101,7 +101,7 @@ def scope_conditions(scope: ReportScope, now: datetime | None = None) -> list:
         # A host merged into another counts as the survivor here too.
         conditions.append(
             Event.host_organisation_id.in_(
-                select(host.id).where(or_(host.id == scope.host_id, host.merged_into_id == scope.host_id))
+                select(host.id).where(survivor_id(host) == scope.host_id)
             )
         )
     if scope.date_from is not None:
@@ -128,7 +128,7 @@ def attendance_select(scope: ReportScope, now: datetime | None = None):
             Event.id.label("event_id"),
             Event.region_id.label("region_id"),
             Event.starts_at.label("starts_at"),
-            func.coalesce(host.merged_into_id, host.id).label("host_id"),
+            survivor_id(host).label("host_id"),
             case((is_individual, None), else_=survivor.id).label("organisation_id"),
             case((survivor.id.is_(None), individual), else_=survivor.sector_id).label("sector_id"),
             case((Registration.status == "confirmed", 1), else_=0).label("confirmed"),
@@ -138,7 +138,7 @@ def attendance_select(scope: ReportScope, now: datetime | None = None):
         .join(Event, Event.id == Registration.event_id)
         .join(host, host.id == Event.host_organisation_id)
         .outerjoin(registered_as, registered_as.id == Registration.organisation_id)
-        .outerjoin(survivor, survivor.id == func.coalesce(registered_as.merged_into_id, registered_as.id))
+        .outerjoin(survivor, survivor.id == survivor_id(registered_as))
         .where(*scope_conditions(scope, now))
     )
 
@@ -287,7 +287,7 @@ def _event_bookings(scope: ReportScope, now: datetime, attended: dict[tuple, _Co
     rows = db.session.execute(
         select(
             Event.id, Event.title, Event.starts_at, Event.town, Event.region_id,
-            func.coalesce(host.merged_into_id, host.id),
+            survivor_id(host),
             func.coalesce(bookings.c.confirmed, 0),
             func.coalesce(bookings.c.cancelled, 0),
             func.coalesce(bookings.c.waitlisted, 0),
@@ -331,7 +331,7 @@ def _returning(scope: ReportScope, key: str, last_start: datetime | None, now: d
         earlier = earlier.where(Registration.person_id == firsts.c.key)
     else:
         earlier = earlier.join(registered_as, registered_as.id == Registration.organisation_id).where(
-            func.coalesce(registered_as.merged_into_id, registered_as.id) == firsts.c.key
+            survivor_id(registered_as) == firsts.c.key
         )
     earlier = earlier.where(outside_earlier, Event.starts_at < firsts.c.first_at)
     return db.session.scalar(select(func.count()).select_from(firsts).where(exists(earlier))) or 0
