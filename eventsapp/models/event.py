@@ -16,6 +16,15 @@ from eventsapp.models.reference import Region
 EVENT_STATUSES = ("draft", "published", "cancelled")
 
 
+def free_places(capacity: int | None, confirmed: int) -> int | None:
+    """The capacity rule: places left with ``confirmed`` people confirmed, or None for no limit.
+
+    Registering, promoting from the waitlist (eventsapp.registration.services.places_left) and every
+    page that shows places left (the event page, the cards of the public list) count with this.
+    """
+    return None if capacity is None else max(capacity - confirmed, 0)
+
+
 class Programme(db.Model):
     """A programme of events run by a coordinating organisation."""
 

@@ -40,6 +40,7 @@ from eventsapp.models import (
     normalise_organisation_name,
     utcnow,
 )
+from eventsapp.models.event import free_places
 from eventsapp.registration import emails
 
 #: Sources that must respect the event's registration window (opens/closes).
@@ -154,11 +155,16 @@ def status_counts(event: Event) -> dict[str, int]:
 
 
 def places_left(event: Event, confirmed: int | None = None) -> int | None:
-    """Free places, or None when the event has no capacity limit."""
+    """Free places at ``event`` (eventsapp.models.event.free_places), or None for no limit."""
     if event.capacity is None:
         return None
-    confirmed = confirmed_count(event) if confirmed is None else confirmed
-    return max(event.capacity - confirmed, 0)
+    return free_places(event.capacity, confirmed_count(event) if confirmed is None else confirmed)
+
+
+def has_free_place(event: Event, confirmed: int | None = None) -> bool:
+    """Whether one more person can be confirmed (:func:`places_left`)."""
+    left = places_left(event, confirmed)
+    return left is None or left > 0
 
 
 def panel_state(event: Event) -> dict:
@@ -313,7 +319,7 @@ def _register_once(event_id: int, details: RegistrationDetails, *, source: str, 
     delay = current_app.config.get("REGISTRATION_TEST_DELAY")
     if delay:  # test-only: widen the window between counting and inserting
         time.sleep(delay)
-    has_place = event.capacity is None or confirmed < event.capacity or override_capacity
+    has_place = override_capacity or has_free_place(event, confirmed)
     registration = Registration(event=event, organisation=organisation, first_name=first_name[:100],
                                 last_name=last_name[:100], status="confirmed" if has_place else "waitlisted",
                                 **fields)
@@ -435,7 +441,7 @@ def promote(registration: Registration, *, override_capacity: bool = False) -> b
     registration = db.session.get(Registration, registration_id, populate_existing=True)
     if registration.status != "waitlisted":
         return False
-    if not override_capacity and event.capacity is not None and confirmed_count(event) >= event.capacity:
+    if not (override_capacity or has_free_place(event)):
         return False
     registration.status = "confirmed"
     db.session.flush()
