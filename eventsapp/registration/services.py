@@ -14,12 +14,10 @@ writes. The lock is held until the caller commits or rolls back.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import func, inspect, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -109,9 +107,14 @@ class RegistrationResult:
 
 
 def locking_enabled() -> bool:
-    #: REGISTRATION_LOCKING=False exists only so the concurrency test can show
-    #: that its harness detects overbooking without the lock.
-    return current_app.config.get("REGISTRATION_LOCKING", True)
+    """Always. (The concurrency test replaces this in its own servers, tests/registration/race_hooks.py,
+    to show that its harness detects overbooking without the lock.)"""
+    return True
+
+
+def between_count_and_insert() -> None:
+    """Nothing. (The concurrency test replaces this in its own servers to widen the window between
+    counting places and inserting, so that a missing lock would show.)"""
 
 
 def lock_event(event_id: int) -> Event:
@@ -316,9 +319,7 @@ def _register_once(event_id: int, details: RegistrationDetails, *, source: str, 
             emails.queue_link_resent(existing)
         return RegistrationResult("already_registered", existing)
 
-    delay = current_app.config.get("REGISTRATION_TEST_DELAY")
-    if delay:  # test-only: widen the window between counting and inserting
-        time.sleep(delay)
+    between_count_and_insert()
     has_place = override_capacity or has_free_place(event, confirmed)
     registration = Registration(event=event, organisation=organisation, first_name=first_name[:100],
                                 last_name=last_name[:100], status="confirmed" if has_place else "waitlisted",

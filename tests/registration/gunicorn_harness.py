@@ -40,7 +40,8 @@ class Gunicorn:
     """``with Gunicorn(database_url, instance, workers=4, config={...}) as server: server.port``."""
 
     def __init__(self, database_url: str, instance_path: Path, *, workers: int = 4,
-                 config: dict | None = None, mail_url: str | None = None, access_log: bool = False):
+                 config: dict | None = None, mail_url: str | None = None, access_log: bool = False,
+                 race_delay: float = 0.0, locking: bool = True):
         self.port = free_port()
         self.log = instance_path / "gunicorn.log"
         instance_path.mkdir(parents=True, exist_ok=True)
@@ -51,6 +52,8 @@ class Gunicorn:
             str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
             "--timeout", "120", "--graceful-timeout", "5", "--backlog", "2048",
             *(["--access-logfile", "-"] if access_log else []),
+            # The registration race seams, replaced in each worker (race_hooks.py).
+            "-c", str(Path(__file__).with_name("race_hooks.py")),
             f"eventsapp:create_app({settings!r})",
         ]
         self.env = {
@@ -62,6 +65,8 @@ class Gunicorn:
         }
         if mail_url:
             self.env["MAIL_URL"] = mail_url
+        self.env["EVENTSAPP_TEST_RACE_DELAY"] = str(race_delay)
+        self.env["EVENTSAPP_TEST_NO_LOCK"] = "0" if locking else "1"
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Gunicorn:
