@@ -15,18 +15,17 @@ event's access facts and its first page of matches.
 
 from __future__ import annotations
 
-import time
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import bindparam, delete, func, literal_column, select, text, true
 from sqlalchemy import event as sa_event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from eventsapp.caching import ProcessCache, process_cache
 from eventsapp.database import begin_immediate, like_pattern
 from eventsapp.extensions import db
 from eventsapp.models import (
@@ -124,7 +123,7 @@ def ensure_search_keys(event: Event) -> int:
     Commits when it had to add keys; returns how many it added.
     """
     event_id = event.id
-    current_app.extensions.setdefault("checkin_search_keys_checked", {})[event_id] = time.monotonic()
+    _checked().put(event_id, True)
     if not _counts_differ(event_id):
         return 0
     begin_immediate(db.session())
@@ -172,8 +171,12 @@ def ensure_search_keys_now_and_then(event: Event | EventFacts) -> int:
 
 def search_keys_recheck_due(event_id: int) -> bool:
     """True when :func:`ensure_search_keys_now_and_then` would check the event's keys now."""
-    checked: dict[int, float] = current_app.extensions.setdefault("checkin_search_keys_checked", {})
-    return time.monotonic() - checked.get(event_id, -RECHECK_SECONDS) >= RECHECK_SECONDS
+    return _checked().get(event_id) is None
+
+
+def _checked() -> ProcessCache:
+    """The events whose keys this process checked less than :data:`RECHECK_SECONDS` ago."""
+    return process_cache("checkin.keys_checked", max_entries=10_000, ttl=RECHECK_SECONDS)
 
 
 @dataclass(frozen=True)

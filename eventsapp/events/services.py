@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import case, func, select
 
+from eventsapp.caching import forget
 from eventsapp.extensions import db
 from eventsapp.models import Event, Membership, Organisation, Programme, Registration, User, utcnow
 from eventsapp.permissions import roles_by_organisation
@@ -33,15 +33,14 @@ COPIED_FIELDS = (
 )
 
 
-#: Keys in ``app.extensions`` of the public lists' cached filter choices and rendered pages (events.views).
+#: Names of the public lists' cached filter choices and rendered pages (eventsapp.caching, events.views).
 FILTER_CHOICES_CACHE = "events.filter_choices"
 LIST_PAGE_CACHE = "events.list_pages"
 
 
 def forget_list_caches() -> None:
     """Drop this process's cached filter choices and list pages (an event changed)."""
-    current_app.extensions.pop(FILTER_CHOICES_CACHE, None)
-    current_app.extensions.pop(LIST_PAGE_CACHE, None)
+    forget(FILTER_CHOICES_CACHE, LIST_PAGE_CACHE)
 
 
 def normalise_postcode(value: str | None) -> str | None:

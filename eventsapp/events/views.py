@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -24,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
+from eventsapp.caching import process_cache
 from eventsapp.events import bp
 from eventsapp.events.forms import (
     ActionForm,
@@ -96,17 +96,17 @@ def _filter_choices(refresh: bool = False) -> CachedChoices:
     """
     config = current_app.config
     ttl = config.get("FILTER_CHOICES_TTL", 0 if current_app.testing else 60)
-    store = current_app.extensions.setdefault(FILTER_CHOICES_CACHE, {})
+    store = process_cache(FILTER_CHOICES_CACHE, max_entries=1, ttl=ttl)
     cached = store.get("choices")
     now = time.monotonic()
-    if refresh or cached is None or now - cached.loaded_at >= ttl:
+    if refresh or cached is None:
         choices = filter_choices()
         cached = CachedChoices(
             loaded_at=now,
             values={name: frozenset(value for value, _ in pairs) for name, pairs in choices.items()},
             options_html={name: render_options(FILTER_BLANKS[name], pairs) for name, pairs in choices.items()},
         )
-        store["choices"] = cached
+        store.put("choices", cached)
     return cached
 
 
@@ -163,17 +163,11 @@ def _cached_page(template: str, render) -> str:
     key = _page_cache_key(template) if ttl > 0 else None
     if key is None:
         return render()
-    pages: OrderedDict = current_app.extensions.setdefault(PAGE_CACHE, OrderedDict())
-    now = time.monotonic()
-    hit = pages.get(key)
-    if hit is not None and now - hit[0] < ttl:
-        pages.move_to_end(key)
-        return hit[1]
-    body = render()
-    pages[key] = (now, body)
-    pages.move_to_end(key)
-    while len(pages) > PAGE_CACHE_SIZE:
-        pages.popitem(last=False)
+    pages = process_cache(PAGE_CACHE, max_entries=PAGE_CACHE_SIZE, ttl=ttl)
+    body = pages.get(key)
+    if body is None:
+        body = render()
+        pages.put(key, body)
     return body
 
 

@@ -8,13 +8,13 @@ and nothing leaves if the change rolls back.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from email.headerregistry import Address
 from email.message import Message
 
 from flask import current_app, has_request_context, render_template, request, url_for
 
 from eventsapp import mail, outbox
+from eventsapp.caching import process_cache
 from eventsapp.extensions import db
 from eventsapp.models import Event, Registration
 from eventsapp.tokens import make_token
@@ -51,8 +51,8 @@ def registration_ics(registration: Registration) -> bytes:
     return event_ics(registration.event, include_online=online_link_for(registration) is not None)
 
 
-#: Key in ``app.extensions`` of the .ics attachments this process built, by event version.
-ICS_CACHE = "eventsapp.registration_ics"
+#: Name of this process's cache of built .ics attachments, by event version (eventsapp.caching).
+ICS_CACHE = "registration.ics"
 #: At most this many kept (a burst of registrations is for one or a few events).
 ICS_CACHE_SIZE = 32
 
@@ -74,14 +74,11 @@ def _event_ics_once(event: Event, include_online: bool) -> bytes:
     """:func:`event_ics`, built once per process for each version of the event (the confirmation
     emails of a burst of registrations share one)."""
     key = _ics_key(event, include_online)
-    cache: OrderedDict = current_app.extensions.setdefault(ICS_CACHE, OrderedDict())
+    cache = process_cache(ICS_CACHE, max_entries=ICS_CACHE_SIZE)
     ics = cache.get(key)
     if ics is None:
-        ics = cache[key] = event_ics(event, include_online=include_online)
-        while len(cache) > ICS_CACHE_SIZE:
-            cache.popitem(last=False)
-    else:
-        cache.move_to_end(key)
+        ics = event_ics(event, include_online=include_online)
+        cache.put(key, ics)
     return ics
 
 
