@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 #: How long SQLite waits for a competing writer before giving up (ms).
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -36,19 +37,39 @@ def configure_engine_events(engine: Engine) -> None:
 
 
 def begin_immediate(session) -> None:
-    """Start the session's next transaction holding SQLite's write lock.
+    """Make sure the session's transaction holds SQLite's write lock, before it reads what it
+    will write on (count places, then insert): a second writer then waits (busy_timeout)
+    instead of failing half way.
 
-    Call before a transaction that reads and then writes (count places, then
-    insert): with ``BEGIN IMMEDIATE`` a second writer waits (busy_timeout)
-    instead of failing half way. Any open read transaction is committed
-    first. On PostgreSQL nothing happens here: there the caller locks the row
-    it depends on with ``SELECT ... FOR UPDATE``.
+    It never commits the caller's work. A transaction that has already written holds the
+    lock already (SQLite takes it at the first write) and is left as it is; one that has
+    only read is ended (rolled back: it holds nothing of the caller's) and the next begins
+    with ``BEGIN IMMEDIATE``. On PostgreSQL nothing happens here: there the caller locks
+    the row it depends on with ``SELECT ... FOR UPDATE``.
     """
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():
-        session.commit()
+        if session.new or session.dirty or session.deleted or session.info.get(WROTE):
+            session.flush()  # its changes, and so the lock, are in this transaction already
+            return
+        session.rollback()
     session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
+
+
+#: Key in ``Session.info``: this transaction has flushed a change (cleared when it ends).
+WROTE = "eventsapp.wrote"
+
+
+@sa_event.listens_for(Session, "after_flush")
+def _note_write(session, _flush_context) -> None:
+    session.info[WROTE] = True
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_write(session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction: committed or rolled back
+        session.info.pop(WROTE, None)
 
 
 def like_pattern(text: str) -> str:
