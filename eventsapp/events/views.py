@@ -55,7 +55,7 @@ from eventsapp.events.services import (
 )
 from eventsapp.extensions import db
 from eventsapp.models import Event, Programme, Region
-from eventsapp.permissions import MAX_ID, can_manage_event, get_event_or_404
+from eventsapp.permissions import MAX_ID, can_manage_event, get_event_or_404, is_admin
 from eventsapp.registration.services import confirmed_count, panel_state, places_left
 from eventsapp.timeutil import to_local, to_utc
 
@@ -237,13 +237,14 @@ def _event_form(event: Event | None = None) -> EventForm:
     """The event form with its choices limited to what the current user may use."""
     programmes = {p.id: p for p in db.session.scalars(select(Programme).order_by(Programme.name))}
     coordinated = {p.id for p in coordinated_programmes(current_user)}
+    hosts = hostable_organisations(current_user, current=event.host if event else None)
     form = EventForm(
         obj=None,
         confirmed=confirmed_count(event) if event else 0,
-        may_host_without_programme=organiser_of(current_user),
+        # The administrator may host for anyone, in a programme or not.
+        may_host_without_programme={o.id for o in hosts} if is_admin(current_user) else organiser_of(current_user),
         coordinated=coordinated,
     )
-    hosts = hostable_organisations(current_user, current=event.host if event else None)
     form.host.choices = [SelectChoice(o.id, o.name) for o in hosts]
     form.programme.choices = [SelectChoice(0, "Not part of a programme")] + [
         SelectChoice(p.id, p.name) for p in programmes.values()

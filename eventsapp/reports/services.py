@@ -81,7 +81,10 @@ def scope_from_args(args) -> ReportScope:
 
 
 def default_scope(user: User) -> ReportScope | None:
-    """What a user sees on /reports/ without filters: their first programme, else their organisation."""
+    """What a user sees on /reports/ without filters: their first programme, else their organisation
+    (the administrator: the whole site)."""
+    if is_admin(user):
+        return ReportScope()
     roles = roles_by_organisation(user)
     coordinated = [org for org, role in roles.items() if role == "coordinator"]
     if coordinated:
