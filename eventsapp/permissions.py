@@ -7,8 +7,9 @@ Rules (design.md, README "Who can do what"):
 - a **coordinator** (a member with that role of a programme's coordinating
   organisation) sees and edits everything in the programmes their organisation
   coordinates, and manages the organisations of their **network**: their own
-  coordinating organisations, the hosts and co-hosts of their programmes' events,
-  and the organisations their network added. Nothing outside it;
+  coordinating organisations, the hosts of their programmes' events, and the
+  organisations their network added (not co-hosts, named without their consent).
+  Nothing outside it;
 - an **organiser** manages its organisation and its events;
 - a **door** volunteer checks people in at its organisation's events.
 
@@ -98,8 +99,10 @@ def coordinated_programme_ids(user: User | None) -> Select:
 def network_organisation_ids(user: User | None) -> Select:
     """SQL: the organisations a coordinator's network reaches.
 
-    Their coordinating organisations, the hosts and co-hosts of events in the programmes
-    those coordinate, and the organisations their network added.
+    Their coordinating organisations, the hosts of events in the programmes those
+    coordinate, and the organisations their network added. Not co-hosts: anyone may name
+    any organisation as a co-host without its consent (issue 13, finding 10), so naming
+    one must not hand it to a network.
     """
     coordinating = coordinating_organisation_ids(user) or [-1]
     programmes = coordinated_programme_ids(user)
@@ -107,8 +110,6 @@ def network_organisation_ids(user: User | None) -> Select:
         select(Organisation.id).where(Organisation.id.in_(coordinating)),
         select(Organisation.id).where(Organisation.added_by_organisation_id.in_(coordinating)),
         select(Event.host_organisation_id).where(Event.programme_id.in_(programmes)),
-        select(event_cohost.c.organisation_id).join(Event, Event.id == event_cohost.c.event_id)
-        .where(Event.programme_id.in_(programmes)),
     )
 
 

@@ -3,7 +3,7 @@
 - The **administrator** manages every organisation.
 - A **coordinator** manages the organisations of their network
   (:func:`eventsapp.permissions.managed_organisations`: their programmes' hosts and
-  co-hosts, and the organisations their network added): lists, creates and edits them,
+  the organisations their network added): lists, creates and edits them,
   sees members, invites and removes people. Only for an organisation where they are
   themselves a coordinator (or the administrator) can they invite another coordinator.
 - An **organiser** manages its own organisation: invites organisers and door

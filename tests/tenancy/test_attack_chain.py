@@ -52,3 +52,45 @@ def test_a_coordinator_of_another_network_cannot_take_over_a_host(client, db, lo
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Organisation).where(
         Organisation.merged_into_id.is_(None))) == organisations_before
+
+
+def test_naming_an_organisation_as_co_host_does_not_hand_it_to_a_network(client, db, login_as, make_user,
+                                                                          make_organisation, make_programme,
+                                                                          make_event):
+    victim = make_organisation("Hillside Faith Forum")
+    make_user(role="organiser", organisation=victim)
+    network_b = make_organisation("Network B Coordination")
+    programme_b = make_programme(coordinator_organisation=network_b)
+    host_b = make_organisation("Network B Host", added_by_organisation_id=network_b.id)
+    make_event(host=host_b, programme=programme_b, cohosts=[victim])
+    login_as("coordinator", network_b)
+    assert client.get(f"/organisations/{host_b.id}").status_code == 200
+    assert client.get(f"/organisations/{victim.id}").status_code == 404
+    assert client.post(f"/organisations/{victim.id}/invite",
+                       data={"email": "sock@example.org", "role": "organiser"}).status_code == 404
+
+
+def test_a_merge_touching_an_organisation_used_elsewhere_needs_the_administrator(
+        client, db, login_as, make_organisation, make_programme, make_event, make_registration):
+    network_a, network_b = make_organisation("Network A Centre"), make_organisation("Network B Centre")
+    programme_a = make_programme(coordinator_organisation=network_a)
+    programme_b = make_programme(coordinator_organisation=network_b)
+    shared = make_organisation("Shared Youth Project")  # attendees came to both networks' events
+    local = make_organisation("Shared Youth Projects", added_by_organisation_id=network_a.id)
+    make_registration(event=make_event(programme=programme_a), organisation=shared)
+    make_registration(event=make_event(programme=programme_b), organisation=shared)
+    login_as("coordinator", network_a)
+    compare = client.get(f"/organisations/merges/new?first={local.id}&second={shared.id}")
+    assert compare.status_code == 422 and "site administrator" in compare.get_data(as_text=True)
+    merge = client.post("/organisations/merges/new", data={"first": local.id, "second": shared.id,
+                                                           "survivor": local.id})
+    assert merge.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(Organisation, shared.id).merged_into_id is None
+    client.post("/auth/logout")
+    login_as("admin")
+    merge = client.post("/organisations/merges/new", data={"first": local.id, "second": shared.id,
+                                                           "survivor": local.id})
+    assert merge.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Organisation, shared.id).merged_into_id == local.id
