@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from eventsapp.events import bp
+from eventsapp.events.consent import ask, hold_back, pending_cohost_ids
 from eventsapp.events.forms import (
     ActionForm,
     CancelForm,
@@ -267,9 +268,10 @@ def _fill_from_event(form: EventForm, event: Event) -> None:
 
     form.title.data, form.summary.data = event.title, event.summary
     form.description.data, form.themes.data = event.description, event.themes
-    form.programme.data = event.programme_id or 0
+    # A proposal waiting for its programme's coordinator, and co-hosts still asked, stay chosen.
+    form.programme.data = event.programme_id or event.proposed_programme_id or 0
     form.host.data = event.host_organisation_id
-    form.cohosts.data = [o.id for o in event.cohosts]
+    form.cohosts.data = [o.id for o in event.cohosts] + pending_cohost_ids(event)
     form.region.data = event.region_id
     form.town.data, form.venue.data, form.address.data = event.town, event.venue, event.address
     form.postcode.data, form.online_url.data = event.postcode, event.online_url or ""
@@ -299,9 +301,13 @@ def new():
         if programme_id in {choice.value for choice in form.programme.choices}:
             form.programme.data = programme_id
     if form.validate_on_submit():
-        event = create_event(form.event_fields(_organisations_by_id()))
+        wanted = form.event_fields(_organisations_by_id())
+        fields, asked = hold_back(None, wanted, current_user)
+        event = create_event(fields)
+        ask(event, asked, current_user, wanted.get("programme_id"))
         db.session.commit()
-        flash(f"“{event.title}” is saved as {'published' if event.is_published else 'a draft'}.", "success")
+        flash(f"“{event.title}” is saved as {'published' if event.is_published else 'a draft'}. "
+              + asked.message(), "success")
         return redirect(url_for("events.manage", event_id=event.id))
     return render_template("events/form.html", form=form, event=None), 422 if form.errors else 200
 
@@ -314,9 +320,12 @@ def edit(event_id: int):
     if request.method == "GET":
         _fill_from_event(form, event)
     elif form.validate_on_submit():
-        changed = update_event(event, form.event_fields(_organisations_by_id()))
+        wanted = form.event_fields(_organisations_by_id())
+        fields, asked = hold_back(event, wanted, current_user)
+        changed = update_event(event, fields)
+        ask(event, asked, current_user, wanted.get("programme_id"))
         db.session.commit()
-        message = "Changes saved."
+        message = ("Changes saved. " + asked.message()).strip()
         if changed and event.is_published:
             message += " People registered have been told about the new date, time or place."
         flash(message, "success")
