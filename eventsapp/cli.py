@@ -61,12 +61,21 @@ def seed_demo_command(if_empty: bool) -> None:
 @click.command("create-user")
 @with_appcontext
 @click.argument("email")
-@click.option("--org", "org_name", required=True, help="Organisation name (created if new).")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--org", "org_name", help="Organisation name (created if new).")
+@click.option("--role", type=click.Choice(ROLES))
 @click.option("--name", default="", help="The person's display name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_user_command(email: str, org_name: str, role: str, name: str, password_stdin: bool) -> None:
-    """Create an account (or add a role to an existing one) in an organisation."""
+@click.option("--admin", is_flag=True, help="Make the account the site administrator (may do everything).")
+def create_user_command(email: str, org_name: str | None, role: str | None, name: str, password_stdin: bool,
+                        admin: bool) -> None:
+    """Create an account (or add a role to an existing one) in an organisation.
+
+    With ``--admin`` the account is a site administrator; ``--org`` and ``--role`` are then optional.
+    """
+    if not admin and not (org_name and role):
+        raise click.UsageError("Give --org and --role (or --admin for a site administrator).")
+    if bool(org_name) != bool(role):
+        raise click.UsageError("Give --org and --role together.")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -75,6 +84,21 @@ def create_user_command(email: str, org_name: str, role: str, name: str, passwor
     if problem:
         raise click.UsageError(problem)
 
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        user = User(email=email.strip().lower(), name=name)
+        db.session.add(user)
+    user.set_password(password)
+    if admin:
+        user.is_admin = True
+    if org_name:
+        _give_role(user, org_name, role)
+    db.session.commit()
+    roles = [f"{m.role} of {m.organisation.name}" for m in user.memberships]
+    click.echo(f"{user.email} is " + " and ".join((["site administrator"] if user.is_admin else []) + roles) + ".")
+
+
+def _give_role(user: User, org_name: str, role: str) -> None:
     key = normalise_organisation_name(org_name)
     organisation = db.session.scalar(
         select(Organisation).where(
@@ -84,20 +108,28 @@ def create_user_command(email: str, org_name: str, role: str, name: str, passwor
     if organisation is None:
         organisation = Organisation(name=org_name.strip())
         db.session.add(organisation)
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        user = User(email=email.strip().lower(), name=name)
-        db.session.add(user)
-    user.set_password(password)
     membership = next((m for m in user.memberships if m.organisation is organisation), None)
     if membership is None:
         user.memberships.append(Membership(organisation=organisation, role=role))
     else:
         membership.role = role
+
+
+@click.command("make-admin")
+@with_appcontext
+@click.argument("email")
+@click.option("--revoke", is_flag=True, help="Take the administrator role away instead.")
+def make_admin_command(email: str, revoke: bool) -> None:
+    """Make an existing account the site administrator (national coordination), or with --revoke undo it."""
+    user = db.session.scalar(select(User).where(db.func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.UsageError(f"No account has the email {email}.")
+    user.is_admin = not revoke
+    user.session_version += 1  # signed-in sessions start again with the new powers
     db.session.commit()
-    click.echo(f"{user.email} is {role} of {organisation.name}.")
+    click.echo(f"{user.email} is {'no longer' if revoke else 'now'} a site administrator.")
 
 
 def register(app: Flask) -> None:
-    for command in (init_db_command, seed_demo_command, create_user_command):
+    for command in (init_db_command, seed_demo_command, create_user_command, make_admin_command):
         app.cli.add_command(command)

@@ -1,12 +1,24 @@
 """Who may do what. Every view that touches an organisation's data asks here.
 
-Rules (design.md): an **organiser** manages its organisation's events; a
-**door** volunteer checks people in at its organisation's events; a
-**coordinator** (a member with that role of a programme's coordinating
-organisation) sees and edits everything in that programme. Anything a user
-may not see answers a uniform 404, so other organisations' drafts and
-attendee data cannot even be learned of; a signed-in user of the right
-organisation without the right role gets 403.
+Rules (design.md, README "Who can do what"):
+
+- the **administrator** (``User.is_admin``, granted by the CLI) is the national
+  coordination and may do everything;
+- a **coordinator** (a member with that role of a programme's coordinating
+  organisation) sees and edits everything in the programmes their organisation
+  coordinates, and manages the organisations of their **network**: their own
+  coordinating organisations, the hosts of their programmes' events, and the
+  organisations their network added (not co-hosts, named without their consent).
+  Nothing outside it;
+- an **organiser** manages its organisation and its events;
+- a **door** volunteer checks people in at its organisation's events.
+
+Anything a user may not see answers a uniform 404, so other organisations' and
+other networks' drafts, members and attendee data cannot even be learned of; a
+signed-in member of the right organisation without the right role gets 403.
+
+The network is an SQL subquery (:func:`network_organisation_ids`), so a list can be
+filtered by it and a single object checked against it with the same rule.
 """
 
 from __future__ import annotations
@@ -15,9 +27,10 @@ from dataclasses import dataclass
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import ColumnElement, Select, exists, false, select, true, union
 
 from eventsapp.extensions import db
-from eventsapp.models import Event, Programme, User
+from eventsapp.models import Event, Membership, Organisation, Programme, Registration, User, event_cohost
 
 #: The largest id an INTEGER primary key can hold on every backend.
 MAX_ID = 2**31 - 1
@@ -51,20 +64,158 @@ def roles_by_organisation(user: User | None) -> dict[int, str]:
     return {m.organisation_id: m.role for m in user.memberships}
 
 
+def is_admin(user: User | None) -> bool:
+    """The site administrator: the national coordination, who may do everything."""
+    return bool(user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_admin", False))
+
+
+def coordinating_organisation_ids(user: User | None) -> list[int]:
+    """The organisations in which ``user`` is a coordinator (their network's centre)."""
+    return sorted(org for org, role in roles_by_organisation(user).items() if role == "coordinator")
+
+
 def coordinates(user: User | None, programme: Programme | None) -> bool:
-    """True when ``user`` is a coordinator of ``programme``'s coordinating organisation."""
-    if programme is None or programme.coordinator_organisation_id is None:
+    """True when ``user`` is a coordinator of ``programme``'s coordinating organisation (or the administrator)."""
+    if programme is None:
+        return False
+    if is_admin(user):
+        return True
+    if programme.coordinator_organisation_id is None:
         return False
     return roles_by_organisation(user).get(programme.coordinator_organisation_id) == "coordinator"
 
 
 def is_coordinator(user: User | None) -> bool:
-    """True when ``user`` coordinates at least one organisation's programmes."""
-    return "coordinator" in roles_by_organisation(user).values()
+    """True when ``user`` coordinates at least one organisation's programmes, or is the administrator."""
+    return is_admin(user) or "coordinator" in roles_by_organisation(user).values()
+
+
+def coordinated_programme_ids(user: User | None) -> Select:
+    """SQL: the ids of the programmes ``user``'s organisations coordinate."""
+    return select(Programme.id).where(
+        Programme.coordinator_organisation_id.in_(coordinating_organisation_ids(user) or [-1]))
+
+
+def network_organisation_ids(user: User | None) -> Select:
+    """SQL: the organisations a coordinator's network reaches.
+
+    Their coordinating organisations, the hosts of events in the programmes those
+    coordinate, and the organisations their network added. Not co-hosts: anyone may name
+    any organisation as a co-host without its consent (issue 13, finding 10), so naming
+    one must not hand it to a network.
+    """
+    coordinating = coordinating_organisation_ids(user) or [-1]
+    programmes = coordinated_programme_ids(user)
+    return union(
+        select(Organisation.id).where(Organisation.id.in_(coordinating)),
+        select(Organisation.id).where(Organisation.added_by_organisation_id.in_(coordinating)),
+        select(Event.host_organisation_id).where(Event.programme_id.in_(programmes)),
+    )
+
+
+def managed_organisations(user: User | None) -> ColumnElement[bool]:
+    """SQL condition on :class:`Organisation`: the organisations ``user`` manages.
+
+    The administrator: all. A coordinator: their network and the organisations they organise.
+    An organiser: their own. Usable to filter a list or (:func:`can_manage_organisation`)
+    to decide about one.
+    """
+    if is_admin(user):
+        return true()
+    roles = roles_by_organisation(user)
+    own = [org for org, role in roles.items() if role in ("organiser", "coordinator")]
+    condition = Organisation.id.in_(own or [-1])
+    if "coordinator" in roles.values():
+        condition = condition | Organisation.id.in_(network_organisation_ids(user).scalar_subquery())
+    return condition
+
+
+def can_manage_organisation(user: User | None, organisation_id: int) -> bool:
+    """Edit ``organisation_id``, see its members, invite and remove people."""
+    if is_admin(user):
+        return True
+    roles = roles_by_organisation(user)
+    if roles.get(organisation_id) in ("organiser", "coordinator"):
+        return True
+    if "coordinator" not in roles.values():
+        return False
+    return bool(db.session.scalar(select(
+        exists().where(Organisation.id == organisation_id, managed_organisations(user)))))
+
+
+def merge_reach(user: User | None) -> ColumnElement[bool]:
+    """SQL condition on :class:`Organisation`: what ``user`` can find on the merge pages.
+
+    The administrator: all. A coordinator: their network and the organisations their
+    programmes' attendees came from. Others: nothing.
+    """
+    if is_admin(user):
+        return true()
+    if not coordinating_organisation_ids(user):
+        return false()
+    programmes = coordinated_programme_ids(user)
+    return Organisation.id.in_(network_organisation_ids(user).scalar_subquery()) | Organisation.id.in_(
+        select(Registration.organisation_id).join(Event, Event.id == Registration.event_id)
+        .where(Event.programme_id.in_(programmes), Registration.organisation_id.is_not(None)))
+
+
+def used_outside_network(user: User | None) -> ColumnElement[bool]:
+    """SQL condition on :class:`Organisation`: used anywhere outside ``user``'s programmes
+    (an event, co-hosting or registration elsewhere, another network's programme, coordinators
+    or additions)."""
+    coordinating = coordinating_organisation_ids(user) or [-1]
+    programmes = coordinated_programme_ids(user)
+    outside_event = Event.programme_id.is_(None) | Event.programme_id.not_in(programmes)
+    return (
+        exists().where(Event.host_organisation_id == Organisation.id, outside_event)
+        | exists().where(event_cohost.c.organisation_id == Organisation.id,
+                         event_cohost.c.event_id == Event.id, outside_event)
+        | exists().where(Registration.organisation_id == Organisation.id,
+                         Registration.event_id == Event.id, outside_event)
+        | exists().where(Programme.coordinator_organisation_id == Organisation.id,
+                         Programme.coordinator_organisation_id.not_in(coordinating))
+        | exists().where(Membership.organisation_id == Organisation.id, Membership.role == "coordinator",
+                         Organisation.id.not_in(coordinating))
+        | (Organisation.added_by_organisation_id.is_not(None)
+           & Organisation.added_by_organisation_id.not_in(coordinating))
+    )
+
+
+def mergeable_organisations(user: User | None) -> ColumnElement[bool]:
+    """SQL condition on :class:`Organisation`: what ``user`` may merge (administrator: all).
+
+    A coordinator: what they can reach (:func:`merge_reach`) and that is used nowhere outside
+    their programmes. Anything else needs the administrator.
+    """
+    if is_admin(user):
+        return true()
+    return merge_reach(user) & ~used_outside_network(user)
+
+
+def _all_match(condition: ColumnElement[bool], organisation_ids) -> bool:
+    ids = set(organisation_ids)
+    found = set(db.session.scalars(select(Organisation.id).where(Organisation.id.in_(ids), condition)))
+    return found == ids
+
+
+def can_find_for_merge(user: User | None, *organisation_ids: int) -> bool:
+    return is_admin(user) or _all_match(merge_reach(user), organisation_ids)
+
+
+def can_merge(user: User | None, *organisation_ids: int) -> bool:
+    """True when ``user`` may merge (or undo a merge of) these organisations."""
+    return is_admin(user) or _all_match(mergeable_organisations(user), organisation_ids)
+
+
+def can_see_organisation(user: User | None, organisation_id: int) -> bool:
+    """Whether the organisation is within reach at all (for 404 against 403)."""
+    return organisation_id in roles_by_organisation(user) or can_manage_organisation(user, organisation_id)
 
 
 def can_manage_event(user: User | None, event: Event) -> bool:
     """Edit, publish, cancel, see registrations and reports of ``event``."""
+    if is_admin(user):
+        return True
     if roles_by_organisation(user).get(event.host_organisation_id) == "organiser":
         return True
     return coordinates(user, event.programme)
@@ -78,7 +229,8 @@ def can_check_in(user: User | None, event: Event) -> bool:
 
 
 def is_member_of_host(user: User | None, event: Event) -> bool:
-    return event.host_organisation_id in roles_by_organisation(user) or coordinates(user, event.programme)
+    return (event.host_organisation_id in roles_by_organisation(user) or coordinates(user, event.programme)
+            or is_admin(user))
 
 
 def can_view_event(user: User | None, event: Event) -> bool:

@@ -186,10 +186,13 @@ def login_as(client, db):
     """Sign the test client in through the real login form.
 
     ``login_as("organiser", org)`` creates a user with that role in ``org``
-    (a new organisation when omitted) and returns the user.
+    (a new organisation when omitted) and returns the user; ``login_as("admin")``
+    the site administrator.
     """
 
     def _login(role: str, organisation=None, user=None):
+        if user is None and role == "admin":  # the site administrator (also a coordinator of its own)
+            user = factories.make_user(role="coordinator", organisation=organisation, is_admin=True)
         if user is None:
             user = factories.make_user(role=role, organisation=organisation)
         response = client.post(

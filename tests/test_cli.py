@@ -105,3 +105,28 @@ def test_create_user_rejects_a_short_password(runner, db):
     )
     assert result.exit_code != 0 and "Use at least 12 characters" in result.output
     assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_create_user_admin_and_make_admin(runner, db):
+    result = runner.invoke(args=["create-user", "national@example.org", "--admin", "--password-stdin"],
+                           input="the national coordination passphrase\n")
+    assert result.exit_code == 0, result.output
+    admin = db.session.scalar(select(User).where(User.email == "national@example.org"))
+    assert admin.is_admin and admin.memberships == []
+    assert "site administrator" in result.output
+
+    runner.invoke(args=["create-user", "coord@example.org", "--org", "Network B", "--role", "coordinator",
+                        "--password-stdin"], input="a coordinator passphrase\n")
+    coordinator = db.session.scalar(select(User).where(User.email == "coord@example.org"))
+    assert not coordinator.is_admin
+    result = runner.invoke(args=["make-admin", "COORD@example.org"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(User, coordinator.id).is_admin
+    result = runner.invoke(args=["make-admin", "coord@example.org", "--revoke"])
+    db.session.expire_all()
+    assert result.exit_code == 0 and not db.session.get(User, coordinator.id).is_admin
+    missing = runner.invoke(args=["make-admin", "nobody@example.org"])
+    assert missing.exit_code != 0 and "No account" in missing.output
+    half = runner.invoke(args=["create-user", "x@example.org", "--org", "Org", "--password-stdin"], input="x" * 20 + "\n")
+    assert half.exit_code != 0 and "--role" in half.output

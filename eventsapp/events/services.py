@@ -15,7 +15,7 @@ from sqlalchemy import case, func, select
 from eventsapp.caching import forget
 from eventsapp.extensions import db
 from eventsapp.models import Event, Membership, Organisation, Programme, Registration, User, utcnow
-from eventsapp.permissions import roles_by_organisation
+from eventsapp.permissions import is_admin, network_organisation_ids, roles_by_organisation
 from eventsapp.timeutil import to_local, to_utc
 
 #: A UK postcode without its space: outward code (area, district) and inward code.
@@ -64,6 +64,9 @@ def organiser_of(user: User) -> set[int]:
 
 
 def coordinated_programmes(user: User) -> list[Programme]:
+    """The programmes ``user``'s organisations coordinate (the administrator: all)."""
+    if is_admin(user):
+        return list(db.session.scalars(select(Programme).order_by(Programme.name)))
     coordinator_orgs = [o for o, role in roles_by_organisation(user).items() if role == "coordinator"]
     if not coordinator_orgs:
         return []
@@ -84,14 +87,17 @@ def may_schedule_events(user: User) -> bool:
 def hostable_organisations(user: User, current: Organisation | None = None) -> list[Organisation]:
     """The organisations ``user`` may choose as an event's host.
 
-    An organiser hosts for its own organisations. A coordinator may schedule
-    for any host organisation (one with members), provided the event is in a
-    programme it coordinates (checked by the form). ``current`` (the host of
-    an event being edited) is always kept.
+    An organiser hosts for its own organisations. A coordinator may schedule for
+    the host organisations of their network (never another network's: that would
+    bring it into theirs), provided the event is in a programme it coordinates
+    (checked by the form); the administrator for any organisation with members.
+    ``current`` (the host of an event being edited) is always kept.
     """
     ids = set(organiser_of(user))
-    if coordinated_programmes(user):
+    if is_admin(user):
         ids |= set(db.session.scalars(select(Membership.organisation_id).distinct()))
+    elif coordinated_programmes(user):
+        ids |= set(db.session.scalars(network_organisation_ids(user)))
     if current is not None:
         ids.add(current.id)
     if not ids:

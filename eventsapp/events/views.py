@@ -25,6 +25,7 @@ from wtforms.fields.choices import SelectChoice
 
 from eventsapp.caching import process_cache
 from eventsapp.events import bp
+from eventsapp.events.consent import ask, hold_back, pending_cohost_ids
 from eventsapp.events.forms import (
     ActionForm,
     CancelForm,
@@ -55,7 +56,7 @@ from eventsapp.events.services import (
 )
 from eventsapp.extensions import db
 from eventsapp.models import Event, Programme, Region
-from eventsapp.permissions import MAX_ID, can_manage_event, get_event_or_404
+from eventsapp.permissions import MAX_ID, can_manage_event, get_event_or_404, is_admin
 from eventsapp.registration.services import confirmed_count, panel_state, places_left
 from eventsapp.timeutil import to_local, to_utc
 
@@ -231,13 +232,14 @@ def _event_form(event: Event | None = None) -> EventForm:
     """The event form with its choices limited to what the current user may use."""
     programmes = {p.id: p for p in db.session.scalars(select(Programme).order_by(Programme.name))}
     coordinated = {p.id for p in coordinated_programmes(current_user)}
+    hosts = hostable_organisations(current_user, current=event.host if event else None)
     form = EventForm(
         obj=None,
         confirmed=confirmed_count(event) if event else 0,
-        may_host_without_programme=organiser_of(current_user),
+        # The administrator may host for anyone, in a programme or not.
+        may_host_without_programme={o.id for o in hosts} if is_admin(current_user) else organiser_of(current_user),
         coordinated=coordinated,
     )
-    hosts = hostable_organisations(current_user, current=event.host if event else None)
     form.host.choices = [SelectChoice(o.id, o.name) for o in hosts]
     form.programme.choices = [SelectChoice(0, "Not part of a programme")] + [
         SelectChoice(p.id, p.name) for p in programmes.values()
@@ -260,9 +262,10 @@ def _fill_from_event(form: EventForm, event: Event) -> None:
 
     form.title.data, form.summary.data = event.title, event.summary
     form.description.data, form.themes.data = event.description, event.themes
-    form.programme.data = event.programme_id or 0
+    # A proposal waiting for its programme's coordinator, and co-hosts still asked, stay chosen.
+    form.programme.data = event.programme_id or event.proposed_programme_id or 0
     form.host.data = event.host_organisation_id
-    form.cohosts.data = [o.id for o in event.cohosts]
+    form.cohosts.data = [o.id for o in event.cohosts] + pending_cohost_ids(event)
     form.region.data = event.region_id
     form.town.data, form.venue.data, form.address.data = event.town, event.venue, event.address
     form.postcode.data, form.online_url.data = event.postcode, event.online_url or ""
@@ -292,9 +295,13 @@ def new():
         if programme_id in {choice.value for choice in form.programme.choices}:
             form.programme.data = programme_id
     if form.validate_on_submit():
-        event = create_event(form.event_fields(_organisations_by_id()))
+        wanted = form.event_fields(_organisations_by_id())
+        fields, asked = hold_back(None, wanted, current_user)
+        event = create_event(fields)
+        ask(event, asked, current_user, wanted.get("programme_id"))
         db.session.commit()
-        flash(f"“{event.title}” is saved as {'published' if event.is_published else 'a draft'}.", "success")
+        flash(f"“{event.title}” is saved as {'published' if event.is_published else 'a draft'}. "
+              + asked.message(), "success")
         return redirect(url_for("events.manage", event_id=event.id))
     return render_template("events/form.html", form=form, event=None), 422 if form.errors else 200
 
@@ -307,9 +314,12 @@ def edit(event_id: int):
     if request.method == "GET":
         _fill_from_event(form, event)
     elif form.validate_on_submit():
-        changed = update_event(event, form.event_fields(_organisations_by_id()))
+        wanted = form.event_fields(_organisations_by_id())
+        fields, asked = hold_back(event, wanted, current_user)
+        changed = update_event(event, fields)
+        ask(event, asked, current_user, wanted.get("programme_id"))
         db.session.commit()
-        message = "Changes saved."
+        message = ("Changes saved. " + asked.message()).strip()
         if changed and event.is_published:
             message += " People registered have been told about the new date, time or place."
         flash(message, "success")

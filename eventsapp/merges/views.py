@@ -1,7 +1,10 @@
 """Coordinators' organisation merges: /organisations/merges.
 
-Only coordinators may merge (organisations are shared by every programme);
-other signed-in users get 403.
+Only coordinators and the administrator may merge; other signed-in users get 403.
+A coordinator finds only organisations of their network or that their programmes'
+attendees came from (:func:`~eventsapp.permissions.merge_reach`; anything else is
+"not found"), and merges only those used nowhere outside their programmes; a merge
+touching an organisation used elsewhere needs the administrator.
 """
 
 from __future__ import annotations
@@ -21,7 +24,13 @@ from eventsapp.organisations.merge import (
     registrations_count,
     undo_merge,
 )
-from eventsapp.permissions import is_coordinator
+from eventsapp.permissions import (
+    MAX_ID,
+    can_find_for_merge,
+    can_merge,
+    is_coordinator,
+    merge_reach,
+)
 
 PER_PAGE = 20
 
@@ -39,12 +48,12 @@ def index():
     search = request.args.get("q", "").strip()[:100]
     page = request.args.get("page", 1, type=int) or 1
     history = db.paginate(
-        select(OrganisationMerge).order_by(OrganisationMerge.merged_at.desc(), OrganisationMerge.id.desc()),
+        _history().order_by(OrganisationMerge.merged_at.desc(), OrganisationMerge.id.desc()),
         page=max(page, 1), per_page=PER_PAGE, error_out=False,
     )
     return render_template(
         "merges/index.html",
-        candidates=likely_duplicates(search=search),
+        candidates=likely_duplicates(search=search, within=merge_reach(current_user)),
         search=search,
         history=history,
         pair_form=PairForm(formdata=None),
@@ -52,12 +61,28 @@ def index():
     )
 
 
+def _history():
+    """The merges the current user may see: both sides within their reach."""
+    reach = select(Organisation.id).where(merge_reach(current_user))
+    return select(OrganisationMerge).where(OrganisationMerge.survivor_id.in_(reach),
+                                           OrganisationMerge.merged_id.in_(reach))
+
+
 def _live_organisation(value) -> Organisation | None:
+    """The organisation with this number, if the current user can find it for a merge."""
     try:
-        organisation = db.session.get(Organisation, int(value))
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    if not 0 < number <= MAX_ID:
+        return None
+    organisation = db.session.get(Organisation, number)
+    if organisation is None or not can_find_for_merge(current_user, organisation.id):
+        return None
     return organisation
+
+
+NEEDS_ADMINISTRATOR = ("“{name}” is also used outside your programmes; the site administrator can merge it.")
 
 
 @bp.get("/new")
@@ -76,6 +101,9 @@ def new():
         pair_form.second.errors = ["No organisation has this number."]
     if first is not None and second is not None and first.id == second.id:
         pair_form.second.errors = ["Choose two different organisations."]
+    for field, organisation in ((pair_form.first, first), (pair_form.second, second)):
+        if organisation is not None and not field.errors and not can_merge(current_user, organisation.id):
+            field.errors = [NEEDS_ADMINISTRATOR.format(name=organisation.name)]
     if pair_form.first.errors or pair_form.second.errors:
         return _index_with(pair_form), 422
     form = MergeForm(first=str(first.id), second=str(second.id))
@@ -83,9 +111,10 @@ def new():
 
 
 def _index_with(pair_form: PairForm) -> str:
-    history = db.paginate(select(OrganisationMerge).order_by(OrganisationMerge.merged_at.desc()),
+    history = db.paginate(_history().order_by(OrganisationMerge.merged_at.desc()),
                           page=1, per_page=PER_PAGE, error_out=False)
-    return render_template("merges/index.html", candidates=likely_duplicates(), search="", history=history,
+    return render_template("merges/index.html", candidates=likely_duplicates(within=merge_reach(current_user)),
+                           search="", history=history,
                            pair_form=pair_form, undo_form=UndoForm())
 
 
@@ -110,6 +139,10 @@ def create():
     form.survivor.choices = [(str(first.id), first.name), (str(second.id), second.name)]
     if not form.validate():
         return _confirm(form, first, second, 422)
+    outside = next((o for o in (first, second) if not can_merge(current_user, o.id)), None)
+    if outside is not None:
+        form.survivor.errors = [NEEDS_ADMINISTRATOR.format(name=outside.name)]
+        return _confirm(form, first, second, 422)
     survivor, duplicate = (first, second) if form.survivor.data == str(first.id) else (second, first)
     try:
         record = merge_organisations(survivor, duplicate, by=current_user)
@@ -126,9 +159,12 @@ def create():
 @bp.post("/<int:merge_id>/undo")
 def undo(merge_id: int):
     """Undo a merge. :raise 404: for an unknown merge."""
-    record = db.session.get(OrganisationMerge, merge_id)
-    if record is None:
+    record = db.session.get(OrganisationMerge, merge_id) if 0 < merge_id <= MAX_ID else None
+    if record is None or not can_find_for_merge(current_user, record.survivor_id, record.merged_id):
         abort(404)
+    if not can_merge(current_user, record.survivor_id, record.merged_id):
+        flash(NEEDS_ADMINISTRATOR.format(name=record.merged_name), "error")
+        return redirect(url_for("merges.index"))
     form = UndoForm()
     if not form.validate():
         abort(400)

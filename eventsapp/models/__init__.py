@@ -8,7 +8,7 @@ from eventsapp.models.checkin import (
     RegistrationSearch,
 )
 from eventsapp.models.equality import EqualityResponse
-from eventsapp.models.event import EVENT_STATUSES, Event, Programme, event_cohost
+from eventsapp.models.event import EVENT_STATUSES, CohostRequest, Event, Programme, event_cohost
 from eventsapp.models.imports import IMPORT_PHASES, ImportJob, ImportMapping, SectorSynonym
 from eventsapp.models.invitation import Invitation
 from eventsapp.models.merge import OrganisationMerge
@@ -46,6 +46,7 @@ __all__ = [
     "EqualityResponse",
     "EventQuestion",
     "RegistrationAnswer",
+    "CohostRequest",
     "Event",
     "ImportJob",
     "ImportMapping",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, and_
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, and_
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -40,7 +40,7 @@ class Programme(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     coordinator_organisation: Mapped[Organisation | None] = relationship()
-    events: Mapped[list[Event]] = relationship(back_populates="programme")
+    events: Mapped[list[Event]] = relationship(back_populates="programme", foreign_keys="Event.programme_id")
 
     def __repr__(self) -> str:
         return f"<Programme {self.slug}>"
@@ -67,6 +67,11 @@ class Event(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int | None] = mapped_column(
         ForeignKey("programme.id", ondelete="RESTRICT"), index=True
+    )
+    #: A programme the host asked to join; it joins (``programme_id``) when that programme's
+    #: coordinator accepts. Until then the coordinator gets nothing of the event.
+    proposed_programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programme.id", ondelete="SET NULL"), index=True
     )
     host_organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
@@ -98,7 +103,8 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    programme: Mapped[Programme | None] = relationship(back_populates="events")
+    programme: Mapped[Programme | None] = relationship(back_populates="events", foreign_keys=[programme_id])
+    proposed_programme: Mapped[Programme | None] = relationship(foreign_keys=[proposed_programme_id])
     host: Mapped[Organisation] = relationship(foreign_keys=[host_organisation_id])
     region: Mapped[Region] = relationship()
     cohosts: Mapped[list[Organisation]] = relationship(secondary=event_cohost)
@@ -125,3 +131,18 @@ class Event(db.Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title!r}>"
+
+
+class CohostRequest(db.Model):
+    """An event's host asks an organisation to co-host; it is a co-host once that organisation accepts."""
+
+    __table_args__ = (UniqueConstraint("event_id", "organisation_id", name="uq_cohost_request_event_organisation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    organisation: Mapped[Organisation] = relationship()

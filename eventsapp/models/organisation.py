@@ -54,13 +54,17 @@ class Organisation(db.Model):
         ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
     )
     website: Mapped[str | None] = mapped_column(String(300))
+    #: The coordinating organisation whose coordinator added it (it is then in that network's scope).
+    added_by_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     sector: Mapped[Sector | None] = relationship()
     aliases: Mapped[list[OrganisationAlias]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"
     )
-    merged_into: Mapped[Organisation | None] = relationship(remote_side=[id])
+    merged_into: Mapped[Organisation | None] = relationship(remote_side=[id], foreign_keys=[merged_into_id])
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -47,18 +47,21 @@ class Candidate:
     reason: str
 
 
-def likely_duplicates(search: str = "", limit: int = 50, similarity: int = SIMILARITY) -> list[Candidate]:
+def likely_duplicates(search: str = "", limit: int = 50, similarity: int = SIMILARITY,
+                      within=None) -> list[Candidate]:
     """Pairs of live organisations that probably are one: an alias of one is the other's
     name, or their normalised names are close (rapidfuzz token_sort_ratio ≥ ``similarity``).
 
     Exact key collisions between live organisations cannot exist (a unique
     index forbids them). Best matches first; ``search`` keeps pairs where
-    either name contains it.
+    either name contains it; ``within`` (an SQL condition on Organisation, e.g.
+    :func:`eventsapp.permissions.merge_reach`) keeps pairs of organisations that meet it.
     """
-    live = db.session.execute(
-        select(Organisation.id, Organisation.normalised_key).where(Organisation.merged_into_id.is_(None))
-        .order_by(Organisation.id)
-    ).all()
+    live_query = select(Organisation.id, Organisation.normalised_key).where(Organisation.merged_into_id.is_(None))
+    if within is not None:
+        live_query = live_query.where(within)
+    live = db.session.execute(live_query.order_by(Organisation.id)).all()
+    reachable = {row[0] for row in live}
     pairs: dict[tuple[int, int], tuple[int, str]] = {}
     alias_owner = db.session.execute(
         select(OrganisationAlias.organisation_id, Organisation.id)
@@ -66,6 +69,8 @@ def likely_duplicates(search: str = "", limit: int = 50, similarity: int = SIMIL
         .where(Organisation.merged_into_id.is_(None), Organisation.id != OrganisationAlias.organisation_id)
     ).all()
     for owner, other in alias_owner:
+        if owner not in reachable or other not in reachable:
+            continue
         pairs[(min(owner, other), max(owner, other))] = (100, "an alias of one is the other's name")
     needle = search.strip().casefold()
     for (a, b), score in _close_names(live, needle, similarity).items():

@@ -1,9 +1,11 @@
 """Who manages an organisation, and the membership rules.
 
-- A **coordinator** (a member with that role of any organisation) manages every
-  host organisation: lists, creates and edits them, sees members, invites and
-  removes people. Only for an organisation where they are themselves a
-  coordinator can they invite another coordinator.
+- The **administrator** manages every organisation.
+- A **coordinator** manages the organisations of their network
+  (:func:`eventsapp.permissions.managed_organisations`: their programmes' hosts and
+  the organisations their network added): lists, creates and edits them,
+  sees members, invites and removes people. Only for an organisation where they are
+  themselves a coordinator (or the administrator) can they invite another coordinator.
 - An **organiser** manages its own organisation: invites organisers and door
   volunteers, removes members (not coordinators).
 - A **door** volunteer, or anyone else, manages none. Someone outside an
@@ -29,7 +31,14 @@ from eventsapp.models import (
     User,
     normalise_organisation_name,
 )
-from eventsapp.permissions import is_coordinator, roles_by_organisation
+from eventsapp.permissions import (
+    can_manage_organisation,
+    coordinating_organisation_ids,
+    is_admin,
+    is_coordinator,
+    managed_organisations,
+    roles_by_organisation,
+)
 
 ROLE_NAMES = {"coordinator": "Coordinator", "organiser": "Organiser", "door": "Door volunteer"}
 
@@ -39,9 +48,11 @@ class MembershipError(ValueError):
 
 
 def can_manage(user, organisation_id: int) -> bool:
-    if is_coordinator(user):
-        return True
-    return roles_by_organisation(user).get(organisation_id) in ("organiser", "coordinator")
+    return can_manage_organisation(user, organisation_id)
+
+
+def may_give_coordinator_role(user, organisation_id: int) -> bool:
+    return is_admin(user) or roles_by_organisation(user).get(organisation_id) == "coordinator"
 
 
 def invitable_roles(user, organisation_id: int) -> list[str]:
@@ -49,7 +60,7 @@ def invitable_roles(user, organisation_id: int) -> list[str]:
     if not can_manage(user, organisation_id):
         return []
     roles = ["organiser", "door"]
-    if roles_by_organisation(user).get(organisation_id) == "coordinator":
+    if may_give_coordinator_role(user, organisation_id):
         roles.insert(0, "coordinator")
     return roles
 
@@ -71,12 +82,16 @@ def get_organisation_or_404(organisation_id: int, user) -> Organisation:
 
 
 def list_organisations(user, search: str = "", page: int = 1, per_page: int = 20, everyone: bool = False):
-    """The organisations ``user`` can see here: their own, or for a coordinator the host
-    organisations (with members or events, or that no attendee came from), or with
-    ``everyone`` every live organisation (including attendees' employers)."""
+    """The organisations ``user`` can see here: their own; for a coordinator those of their
+    network; for the administrator the host organisations (with members or events, or that no
+    attendee came from), or with ``everyone`` every live organisation (including attendees'
+    employers)."""
     query = select(Organisation).where(Organisation.merged_into_id.is_(None))
     if not is_coordinator(user):
         query = query.where(Organisation.id.in_(list(roles_by_organisation(user)) or [-1]))
+    elif not is_admin(user):
+        query = query.where(managed_organisations(user) | Organisation.id.in_(list(roles_by_organisation(user))
+                                                                              or [-1]))
     elif not everyone:
         # Hosts: organisations with members or events, or added here (no attendee came from them).
         query = query.where(or_(
@@ -124,10 +139,16 @@ def name_taken(name: str, exclude: Organisation | None = None) -> Organisation |
 
 
 def save_organisation(organisation: Organisation | None, name: str, sector: Sector | None,
-                      website: str | None) -> Organisation:
-    """Create (``organisation`` None) or update an organisation; not committed."""
+                      website: str | None, by: User | None = None) -> Organisation:
+    """Create (``organisation`` None) or update an organisation; not committed.
+
+    A new organisation added by a coordinator joins their network (their first coordinating
+    organisation), so they keep managing it.
+    """
     if organisation is None:
-        organisation = Organisation(name=name.strip())
+        coordinating = coordinating_organisation_ids(by)
+        organisation = Organisation(name=name.strip(),
+                                    added_by_organisation_id=coordinating[0] if coordinating else None)
         db.session.add(organisation)
     organisation.name = name.strip()
     organisation.normalised_key = normalise_organisation_name(organisation.name)
@@ -142,6 +163,6 @@ def remove_member(organisation: Organisation, membership: Membership, by: User) 
         abort(404)
     if membership.user_id == by.id:
         raise MembershipError("You cannot remove yourself. Ask another organiser or a coordinator.")
-    if membership.role == "coordinator" and roles_by_organisation(by).get(organisation.id) != "coordinator":
+    if membership.role == "coordinator" and not may_give_coordinator_role(by, organisation.id):
         raise MembershipError("Only a coordinator of this organisation can remove a coordinator.")
     db.session.delete(membership)

@@ -75,7 +75,8 @@ def create():
             form.name.errors.append(f"“{taken.name}” already exists under that name.")
         else:
             organisation = save_organisation(
-                None, form.name.data, db.session.get(Sector, form.sector.data), form.website.data
+                None, form.name.data, db.session.get(Sector, form.sector.data), form.website.data,
+                by=current_user,
             )
             db.session.commit()
             flash(f"{organisation.name} has been added. Now invite its organisers.", "success")

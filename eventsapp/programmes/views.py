@@ -89,10 +89,10 @@ def new():
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def edit(slug: str):
-    """:raise 404: unknown slug; :raise 403: signed in but not a coordinator of this programme."""
+    """:raise 404: unknown slug, or a programme the user does not coordinate (another network's)."""
     programme = programme_by_slug(slug) or abort(404)
     if not coordinates(current_user, programme):
-        abort(403)
+        abort(404)
     form = _form(programme)
     if form.validate_on_submit():
         save_programme(programme, _fields(form))

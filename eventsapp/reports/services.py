@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from eventsapp.extensions import db
 from eventsapp.models import Event, Organisation, Programme, Region, User
-from eventsapp.permissions import can_manage_event, coordinates, roles_by_organisation
+from eventsapp.permissions import can_manage_event, coordinates, is_admin, roles_by_organisation
 from eventsapp.reports.aggregate import ReportScope
 
 #: The query-string names of the filters, in the order the page shows them.
@@ -81,7 +81,10 @@ def scope_from_args(args) -> ReportScope:
 
 
 def default_scope(user: User) -> ReportScope | None:
-    """What a user sees on /reports/ without filters: their first programme, else their organisation."""
+    """What a user sees on /reports/ without filters: their first programme, else their organisation
+    (the administrator: the whole site)."""
+    if is_admin(user):
+        return ReportScope()
     roles = roles_by_organisation(user)
     coordinated = [org for org, role in roles.items() if role == "coordinator"]
     if coordinated:
@@ -98,14 +101,29 @@ def default_scope(user: User) -> ReportScope | None:
 
 
 def may_view(user: User | None, scope: ReportScope) -> bool:
+    """True when ``user`` may see every filter of ``scope`` (not just one of them).
+
+    - an event: they manage it;
+    - a host: they organise or coordinate it, or it is narrowed by a programme they coordinate;
+    - a programme: they coordinate it, or it only narrows a host or event they may see.
+
+    Region and dates only narrow. The administrator sees everything; a scope with no
+    programme, host or event is the whole site, for the administrator only.
+    """
+    if is_admin(user):
+        return True
     roles = roles_by_organisation(user)
+    programme_allowed = scope.programme_id is not None and coordinates(
+        user, db.session.get(Programme, scope.programme_id))
     if scope.event_id is not None:
         event = db.session.get(Event, scope.event_id)
-        if event is not None and can_manage_event(user, event):
-            return True
-    if scope.programme_id is not None and coordinates(user, db.session.get(Programme, scope.programme_id)):
-        return True
-    return scope.host_id is not None and roles.get(scope.host_id) in REPORT_ROLES
+        if event is None or not can_manage_event(user, event):
+            return False
+    if scope.host_id is not None and not (roles.get(scope.host_id) in REPORT_ROLES or programme_allowed):
+        return False
+    if scope.programme_id is not None and not programme_allowed:
+        return scope.host_id is not None or scope.event_id is not None
+    return scope.programme_id is not None or scope.host_id is not None or scope.event_id is not None
 
 
 def narrow_to_own_events(user: User | None, scope: ReportScope) -> ReportScope:

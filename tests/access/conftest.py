@@ -9,7 +9,11 @@ One app per backend (module scope) holds a fixed world:
 - ``registration_a`` (confirmed, at ``event_a``) and ``registration_b`` (confirmed, at ``event_b``),
   each with ``.person``;
 - ``users[role]`` and ``membership[role]`` for ``door_a``, ``organiser_a`` (members of A),
-  ``organiser_b`` (member of B) and ``coordinator`` (coordinator of ``org_c``).
+  ``organiser_b`` (member of B) and ``coordinator`` (coordinator of ``org_c``);
+- network B, a second network: ``org_net_b`` coordinates ``programme_b``, in which
+  ``org_host_b`` hosts ``event_net_b`` (published, with ``registration_net_b``) and
+  ``draft_net_b``; ``coordinator_b`` is coordinator of ``org_net_b``;
+- ``admin``: the site administrator (``users["admin"]``, no membership).
 
 World attributes are plain snapshots (``SimpleNamespace`` of the row's columns), so rules
 can read ``w.event_a.id`` or ``w.programme.slug`` anywhere. An area that needs more objects
@@ -39,7 +43,7 @@ from sqlalchemy import inspect, text
 
 from eventsapp import create_app
 from eventsapp.extensions import db
-from eventsapp.models import Membership, utcnow
+from eventsapp.models import Membership, User, utcnow
 from eventsapp.reference_data import seed_reference_data
 from tests import factories
 from tests.access.matrix import ROLES, rule_modules
@@ -54,6 +58,7 @@ USER_SPECS = {
     "organiser_a": ("organiser.a@example.org", "organiser", "org_a"),
     "organiser_b": ("organiser.b@example.org", "organiser", "org_b"),
     "coordinator": ("coordinator@example.org", "coordinator", "org_c"),
+    "coordinator_b": ("coordinator.b@example.org", "coordinator", "org_net_b"),
 }
 
 
@@ -93,7 +98,17 @@ def build_world() -> SimpleNamespace:
     registration_a = registration(event_a, "Ada", "Attendee", org_a)
     registration_b = registration(event_b, "Bea", "Booker", org_b)
 
-    organisations = {"org_a": org_a, "org_b": org_b, "org_c": org_c}
+    # Network B: its coordinating organisation, programme, host and events.
+    org_net_b = factories.make_organisation("Bridges Network B")
+    org_host_b = factories.make_organisation("Bridges Host Forum", sector_code="faith")
+    programme_b = factories.make_programme(
+        slug="network-b-programme", name="Network B Programme", coordinator_organisation=org_net_b
+    )
+    event_net_b = event("Network B published event", org_host_b, "published", programme_b, days=4)
+    draft_net_b = event("Network B draft event", org_host_b, "draft", programme_b, days=5)
+    registration_net_b = registration(event_net_b, "Cal", "Bridges", org_host_b)
+
+    organisations = {"org_a": org_a, "org_b": org_b, "org_c": org_c, "org_net_b": org_net_b}
     users, memberships = {}, {}
     for role, (email, membership_role, org_attr) in USER_SPECS.items():
         user = factories.make_user(
@@ -104,6 +119,11 @@ def build_world() -> SimpleNamespace:
         memberships[role] = snapshot(db.session.scalars(
             db.select(Membership).where(Membership.user_id == user.id)
         ).one())
+    admin = User(email="national.admin@example.org", name="Admin", is_admin=True)
+    admin.set_password(factories.PASSWORD)
+    db.session.add(admin)
+    db.session.commit()
+    users["admin"] = snapshot(admin)
 
     world = SimpleNamespace(
         org_a=snapshot(org_a), org_b=snapshot(org_b), org_c=snapshot(org_c),
@@ -112,6 +132,9 @@ def build_world() -> SimpleNamespace:
         event_b=snapshot(event_b), draft_b=snapshot(draft_b),
         registration_a=snapshot(registration_a, person=snapshot(registration_a.person)),
         registration_b=snapshot(registration_b, person=snapshot(registration_b.person)),
+        org_net_b=snapshot(org_net_b), org_host_b=snapshot(org_host_b), programme_b=snapshot(programme_b),
+        event_net_b=snapshot(event_net_b), draft_net_b=snapshot(draft_net_b),
+        registration_net_b=snapshot(registration_net_b, person=snapshot(registration_net_b.person)),
         users=users, membership=memberships,
     )
     for module in rule_modules():

@@ -20,7 +20,11 @@ Conventions (design.md, eventsapp/permissions.py):
 - anonymous on a sign-in-only page: 302 (to the login page);
 - another organisation's event or attendee data: 404 (uniform, never 403);
 - own organisation without the role: 403;
-- public pages: 200.
+- another network's objects: 404 (a coordinator reaches only their network);
+- public pages: 200;
+- ``admin`` (the site administrator) may do everything: unless a rule names it, it
+  expects the first answer that is not a refusal (403/404) among ``coordinator``,
+  ``organiser_a``, ``organiser_b`` and ``door_a``, else the coordinator's.
 
 ``url_values`` and ``data`` are called with the world (see ``conftest.py``)
 inside an application context, so they may call ``make_token`` or
@@ -36,8 +40,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: Every role the matrix is checked for.
-ROLES = ("anonymous", "door_a", "organiser_a", "organiser_b", "coordinator")
+#: Every role the matrix is checked for. ``coordinator`` coordinates network A (the
+#: programme ``programme``, host A); ``coordinator_b`` network B (``programme_b``, host
+#: ``org_host_b``); ``admin`` is the site administrator (no membership at all).
+ROLES = ("anonymous", "door_a", "organiser_a", "organiser_b", "coordinator", "coordinator_b", "admin")
 
 #: Methods never listed in rules (Flask answers them itself).
 IMPLICIT_METHODS = {"HEAD", "OPTIONS"}
@@ -64,14 +70,30 @@ class Rule:
 
 
 def expect(default: int | set[int], **by_role: int | set[int]) -> dict:
-    """An expectation for every role: ``default`` unless a role is named.
+    """An expectation for every role: ``default`` unless a role is named (``admin``: the
+    most permitted answer of the others, see the module docstring, unless named).
 
     ``expect(404, organiser_a=200, door_a=403, anonymous=302)``
     """
     unknown = set(by_role) - set(ROLES)
     if unknown:
         raise ValueError(f"unknown roles {sorted(unknown)}; roles are {ROLES}")
-    return {role: by_role.get(role, default) for role in ROLES}
+    table = {role: by_role.get(role, default) for role in ROLES}
+    if "admin" not in by_role:
+        table["admin"] = _as_permitted_as_anyone(table)
+    return table
+
+
+REFUSED = {403, 404}
+
+
+def _as_permitted_as_anyone(table: dict) -> int | set[int]:
+    for role in ("coordinator", "organiser_a", "organiser_b", "door_a"):
+        value = table[role]
+        values = set(value) if isinstance(value, set | frozenset | tuple | list) else {value}
+        if not values <= REFUSED:
+            return value
+    return table["coordinator"]
 
 
 def public(status: int | set[int] = 200) -> dict:

@@ -28,10 +28,14 @@ def organisation_data(w):
     return {"name": "Gamma Faith Forum", "sector": w.org_a.sector_id, "website": "https://gamma.example.org"}
 
 
-#: Organisation A's managers: its organiser, and any coordinator; its door volunteer gets 403;
-#: anyone else cannot learn whom it has as members (404).
+#: Organisation A's managers: its organiser, the coordinator of the network it takes part in
+#: (A hosts events of the programme) and the administrator; its door volunteer gets 403;
+#: anyone else, another network's coordinator too, cannot learn whom it has as members (404).
 MANAGE_A = expect(404, anonymous=302, door_a=403, organiser_a=200, coordinator=200)
-MANAGE_B = expect(404, anonymous=302, organiser_b=200, coordinator=200)
+#: B hosts events in no programme: no coordinator reaches it, only its organiser and the administrator.
+MANAGE_B = expect(404, anonymous=302, organiser_b=200)
+#: Network B's host: its network's coordinator and the administrator.
+MANAGE_NET_B = expect(404, anonymous=302, coordinator_b=200, admin=200)
 
 
 def done(table: dict) -> dict:
@@ -71,8 +75,9 @@ RULES = [
     ),
     # Organisations.
     Rule("organisations.index", "GET", NONE, signed_in(200)),
-    Rule("organisations.create", "GET", NONE, expect(403, anonymous=302, coordinator=200)),
-    Rule("organisations.create", "POST", NONE, expect(403, anonymous=302, coordinator=302), data=organisation_data),
+    Rule("organisations.create", "GET", NONE, expect(403, anonymous=302, coordinator=200, coordinator_b=200)),
+    Rule("organisations.create", "POST", NONE, expect(403, anonymous=302, coordinator=302, coordinator_b=302),
+         data=organisation_data),
     Rule("organisations.show", "GET", org("org_a"), MANAGE_A),
     Rule("organisations.show", "GET", org("org_b"), MANAGE_B, note="B"),
     Rule("organisations.show", "GET", lambda w: {"organisation_id": 999999}, signed_in(404), note="missing"),
@@ -89,5 +94,12 @@ RULES = [
     Rule("organisations.remove", "POST", membership("org_a", "organiser_b"),
          expect(404, anonymous=302, door_a=403), note="B's member via A"),
     Rule("organisations.remove", "POST", membership("org_b", "organiser_b"),
-         expect(404, anonymous=302, organiser_b=302, coordinator=302), note="B"),
+         expect(404, anonymous=302, organiser_b=302, admin=302), note="B"),
+    # Network B's host and coordinating organisation: nothing of them for network A's coordinator.
+    Rule("organisations.show", "GET", org("org_host_b"), MANAGE_NET_B, note="network B host"),
+    Rule("organisations.edit", "POST", org("org_host_b"), done(MANAGE_NET_B), note="network B host",
+         data=lambda w: {"name": "Renamed Host", "sector": w.org_a.sector_id, "website": ""}),
+    Rule("organisations.show", "GET", org("org_net_b"), MANAGE_NET_B, note="network B centre"),
+    Rule("organisations.remove", "POST", membership("org_net_b", "coordinator_b"),
+         expect(404, anonymous=302, coordinator_b=302, admin=302), note="network B coordinator"),
 ]

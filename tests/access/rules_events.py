@@ -58,7 +58,10 @@ MANAGE_A = expect(404, anonymous=302, door_a=403, organiser_a=200, coordinator=2
 #: Event B (not in any programme): only its organiser.
 MANAGE_B = expect(404, anonymous=302, organiser_b=200)
 #: Any signed-in coordinator makes programmes; others are refused (programmes are public, so 403 leaks nothing).
-COORDINATOR_ONLY = expect(403, anonymous=302, coordinator=200)
+#: The administrator is no member of a coordinating organisation, so it has none to make one for.
+COORDINATOR_ONLY = expect(403, anonymous=302, coordinator=200, coordinator_b=200, admin=403)
+#: A programme's own coordinators edit it; anyone else (another network too) finds nothing.
+PROGRAMME_A_COORDINATOR = expect(404, anonymous=302, coordinator=200, admin=200)
 
 RULES = [
     # Public lists and pages.
@@ -72,9 +75,11 @@ RULES = [
     Rule("events.detail", "GET", lambda w: {"event_id": 999_999}, public(404), note="missing"),
     # Scheduling a new event: organisers of any organisation and coordinators.
     Rule("events.new", "GET", NONE, expect(200, anonymous=302, door_a=403)),
-    Rule("events.new", "POST", NONE, expect(302, door_a=403, organiser_b=422), data=event_data("org_a", True),
+    # Another network's coordinator cannot host for A (A is not in their network): refused at the field.
+    Rule("events.new", "POST", NONE, expect(302, door_a=403, organiser_b=422, coordinator_b=422),
+         data=event_data("org_a", True),
          note="hosted by A, in the programme"),
-    Rule("events.new", "POST", NONE, expect(422, anonymous=302, door_a=403, organiser_b=302),
+    Rule("events.new", "POST", NONE, expect(422, anonymous=302, door_a=403, organiser_b=302, admin=302),
          data=event_data("org_b", False), note="hosted by B, no programme"),
     # The organiser's pages for one event.
     Rule("events.manage", "GET", event("event_a"), MANAGE_A, note="A"),
@@ -107,9 +112,10 @@ RULES = [
     Rule("programmes.detail", "GET", lambda w: {"slug": w.programme.slug}, public(200)),
     Rule("programmes.detail", "GET", lambda w: {"slug": "no-such-programme"}, public(404), note="missing"),
     Rule("programmes.new", "GET", NONE, COORDINATOR_ONLY),
-    Rule("programmes.new", "POST", NONE, done(COORDINATOR_ONLY), data=programme_data),
-    Rule("programmes.edit", "GET", lambda w: {"slug": w.programme.slug}, COORDINATOR_ONLY),
-    Rule("programmes.edit", "POST", lambda w: {"slug": w.programme.slug}, done(COORDINATOR_ONLY),
+    # Network B's coordinator cannot make a programme for A's coordinating organisation (refused at the field).
+    Rule("programmes.new", "POST", NONE, {**done(COORDINATOR_ONLY), "coordinator_b": 422}, data=programme_data),
+    Rule("programmes.edit", "GET", lambda w: {"slug": w.programme.slug}, PROGRAMME_A_COORDINATOR),
+    Rule("programmes.edit", "POST", lambda w: {"slug": w.programme.slug}, done(PROGRAMME_A_COORDINATOR),
          data=lambda w: {**programme_data(w), "slug": w.programme.slug, "name": "Renamed"}),
     Rule("programmes.edit", "GET", lambda w: {"slug": "no-such-programme"}, expect(404, anonymous=302),
          note="missing"),

@@ -14,11 +14,14 @@ JOB_ID = "matrix-job-of-organiser-a"
 JOB = lambda w: {"job_id": JOB_ID}  # noqa: E731
 MISSING_JOB = lambda w: {"job_id": "no-such-job-0000000000"}  # noqa: E731
 NOTHING = lambda w: {}  # noqa: E731
-JOB_OWNER = expect(404, organiser_a=200, anonymous=302)
-JOB_OWNER_POST = expect(404, organiser_a=302, anonymous=302)
+#: A job is its uploader's alone, even for the administrator.
+JOB_OWNER = expect(404, organiser_a=200, anonymous=302, admin=404)
+JOB_OWNER_POST = expect(404, organiser_a=302, anonymous=302, admin=404)
 NOBODY = expect(404, anonymous=302)
-IMPORTERS = expect(200, door_a=403, anonymous=302)
-COORDINATORS = expect(403, coordinator=200, anonymous=302)
+#: The administrator belongs to no organisation, so has nothing to import into.
+IMPORTERS = expect(200, door_a=403, anonymous=302, admin=403)
+#: Sector synonyms are shared by every network's imports: any coordinator and the administrator.
+COORDINATORS = expect(403, coordinator=200, coordinator_b=200, anonymous=302, admin=200)
 
 
 def extend_world(world) -> None:
@@ -42,7 +45,7 @@ def extend_world(world) -> None:
 RULES = [
     Rule("imports.start", "GET", NOTHING, IMPORTERS),
     # Without a file the form comes back (422) to those who may import.
-    Rule("imports.start", "POST", NOTHING, expect(422, door_a=403, anonymous=302),
+    Rule("imports.start", "POST", NOTHING, expect(422, door_a=403, anonymous=302, admin=403),
          data=lambda w: {"destination": f"event:{w.event_a.id}"}),
     Rule("imports.job", "GET", JOB, JOB_OWNER, note="own job"),
     Rule("imports.job", "GET", MISSING_JOB, NOBODY, note="no such job"),
@@ -53,9 +56,11 @@ RULES = [
     Rule("imports.confirm", "POST", JOB, JOB_OWNER_POST),
     Rule("imports.discard", "POST", JOB, JOB_OWNER_POST),
     Rule("imports.synonyms", "GET", NOTHING, COORDINATORS),
-    Rule("imports.synonyms", "POST", NOTHING, expect(403, coordinator=302, anonymous=302),
+    Rule("imports.synonyms", "POST", NOTHING, expect(403, coordinator=302, coordinator_b=302, anonymous=302),
          data=lambda w: {"phrase": "Bobbies", "sector": "police"}),
     Rule("imports.delete_synonym", "POST", lambda w: {"synonym_id": w.synonym_id},
-         expect(403, coordinator=302, anonymous=302)),
+         expect(403, coordinator=302, coordinator_b=302, anonymous=302)),
     Rule("imports.export", "GET", lambda w: {"slug": w.programme.slug}, expect(404, coordinator=200, anonymous=302)),
+    Rule("imports.export", "GET", lambda w: {"slug": w.programme_b.slug},
+         expect(404, coordinator_b=200, admin=200, anonymous=302), note="network B"),
 ]

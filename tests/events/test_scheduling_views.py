@@ -125,6 +125,8 @@ def test_coordinator_schedules_for_a_host_only_within_its_programme(client, db, 
     coordinating = make_organisation("National Network")
     programme = make_programme(coordinator_organisation=coordinating)
     factories.make_user("organiser", host)  # host is a host organisation (it has members)
+    host.added_by_organisation_id = coordinating.id  # ... of this coordinator's network
+    db.session.commit()
     login_as("coordinator", coordinating)
     outside = client.post("/events/new", data=event_form())
     assert outside.status_code == 422 and field_error(outside.get_data(as_text=True), "host")

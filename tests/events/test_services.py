@@ -163,11 +163,15 @@ def test_organisers_host_for_their_own_organisations_only(db, make_user, make_or
     assert other.id not in [o.id for o in hostable_organisations(user)]
 
 
-def test_coordinators_may_choose_any_host_organisation(db, make_user, make_organisation, make_programme):
+def test_coordinators_may_choose_the_host_organisations_of_their_network(db, make_user, make_organisation,
+                                                                         make_programme):
     coordinating = make_organisation()
     make_programme(coordinator_organisation=coordinating)
-    host = make_organisation()
+    host = make_organisation(added_by_organisation_id=coordinating.id)
     make_user("organiser", host)
+    another_networks_host = make_organisation()
+    make_user("organiser", another_networks_host)
     coordinator = make_user("coordinator", coordinating)
     ids = {o.id for o in hostable_organisations(coordinator)}
     assert host.id in ids and coordinating.id in ids
+    assert another_networks_host.id not in ids  # hosting for it would bring it into this network

@@ -140,8 +140,8 @@ def test_likely_duplicates_finds_close_names_and_alias_collisions(db, make_organ
 def test_merge_pages_for_a_coordinator(client, db, login_as, make_organisation):
     network = make_organisation("Merge Test Network")
     login_as("coordinator", network)
-    a = make_organisation("Crawley Community Trust")
-    b = make_organisation("Crawley Comunity Trust")
+    a = make_organisation("Crawley Community Trust", added_by_organisation_id=network.id)
+    b = make_organisation("Crawley Comunity Trust", added_by_organisation_id=network.id)
     index = client.get("/organisations/merges/").get_data(as_text=True)
     assert "Crawley Comunity Trust" in index and "No organisations have been merged yet" in index
     confirm = client.get(f"/organisations/merges/new?first={a.id}&second={b.id}")

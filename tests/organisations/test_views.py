@@ -57,7 +57,7 @@ def test_the_coordinator_list_searches_and_paginates(client, db, login_as, make_
     for n in range(25):
         make_organisation(f"Searchable Group {n:02d}")
     make_organisation("Other Council")
-    login_as("coordinator")
+    login_as("admin")
     first = client.get("/organisations/?all=1").get_data(as_text=True)
     second = client.get("/organisations/?all=1&page=2").get_data(as_text=True)
     assert 'aria-label="Page 2"' in first  # the pager links to the second page
@@ -81,7 +81,7 @@ def test_the_coordinator_sees_host_organisations_first(
     employer = make_organisation("Attendee Employer Ltd")
     make_registration(event=make_event(host=hosting), organisation=employer)
     make_organisation("Just Added Group")
-    login_as("coordinator")
+    login_as("admin")
     hosts = client.get("/organisations/").get_data(as_text=True)
     assert "Hosting Trust" in hosts and "Members Forum" in hosts and "Just Added Group" in hosts
     assert "Attendee Employer" not in hosts
@@ -97,8 +97,9 @@ def test_an_organiser_sees_only_its_own_organisations(client, db, login_as, make
 
 
 def test_coordinator_invites_an_organiser_who_sets_a_password_and_signs_in(app, client, db, login_as, make_organisation):
-    host = make_organisation("Crawley Good Relations")
     coordinator = login_as("coordinator")
+    host = make_organisation("Crawley Good Relations",  # added by the coordinator's network
+                             added_by_organisation_id=coordinator.memberships[0].organisation_id)
     response = invite(client, host, "new.organiser@example.org")
     assert response.status_code == 302
     [message] = messages_to(app, "new.organiser@example.org")
@@ -161,7 +162,8 @@ def test_an_organiser_can_invite_organisers_and_door_volunteers_but_not_coordina
 
 
 def test_a_coordinator_can_invite_a_coordinator_only_to_its_own_organisation(app, client, db, login_as, make_organisation):
-    network, host = make_organisation("Coordinating Network"), make_organisation()
+    network = make_organisation("Coordinating Network")
+    host = make_organisation(added_by_organisation_id=network.id)
     login_as("coordinator", network)
     assert invite(client, network, "deputy@example.org", role="coordinator").status_code == 302
     assert invite(client, host, "not.a.coordinator@example.org", role="coordinator").status_code == 422
@@ -197,7 +199,7 @@ def test_removing_a_member_takes_away_their_access(app, client, db, login_as, ma
     their_client = app.test_client()
     their_client.post("/auth/login", data={"email": other.email, "password": factories.PASSWORD})
     assert their_client.get(f"/organisations/{host.id}").status_code == 200
-    login_as("coordinator")
+    login_as("admin")
     client.post(f"/organisations/{host.id}/members/{membership.id}/remove")
     assert their_client.get(f"/organisations/{host.id}").status_code == 404
 

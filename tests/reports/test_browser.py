@@ -43,8 +43,9 @@ def test_report_page_on_a_phone(phone_page, known, assert_accessible):
 
 def test_merge_pages_are_accessible(page, db, assert_accessible, make_organisation):
     user = factories.make_user(role="coordinator")
-    a = make_organisation("Crawley Community Trust")
-    b = make_organisation("Crawley Comunity Trust")
+    network = user.memberships[0].organisation_id  # both were added by the coordinator's network
+    a = make_organisation("Crawley Community Trust", added_by_organisation_id=network)
+    b = make_organisation("Crawley Comunity Trust", added_by_organisation_id=network)
     _sign_in(page, user)
     page.goto("/organisations/merges/")
     assert page.get_by_text("Crawley Comunity Trust").first.is_visible()
