@@ -30,6 +30,10 @@ ENVIRONMENT_KEYS = {
     "IMPORT_JOB_MAX_AGE_HOURS": "IMPORT_JOB_MAX_AGE_HOURS",
     "IMPORT_JOB_LEASE_SECONDS": "IMPORT_JOB_LEASE_SECONDS",
     "IMPORT_JOB_MAX_ATTEMPTS": "IMPORT_JOB_MAX_ATTEMPTS",
+    "IMPORT_MAX_UNCOMPRESSED_MB": "IMPORT_MAX_UNCOMPRESSED_MB",
+    "IMPORT_MAX_PART_MB": "IMPORT_MAX_PART_MB",
+    "IMPORT_MAX_RATIO": "IMPORT_MAX_RATIO",
+    "IMPORT_MAX_PARTS": "IMPORT_MAX_PARTS",
 }
 
 
@@ -64,6 +68,13 @@ class DefaultConfig:
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BOOTSWATCH_THEME = None
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    #: Limits for an uploaded .xlsx (a ZIP archive) once expanded: all parts, any one part (openpyxl
+    #: holds the shared strings part in memory), expanded/stored ratio, number of parts.
+    #: See eventsapp/imports/archives.py.
+    IMPORT_MAX_UNCOMPRESSED_MB = 200
+    IMPORT_MAX_PART_MB = 64
+    IMPORT_MAX_RATIO = 100
+    IMPORT_MAX_PARTS = 500
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
