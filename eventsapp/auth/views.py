@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import hashlib
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, logout_user
 
-from eventsapp.auth import bp
+from eventsapp.auth import bp, throttle
 from eventsapp.auth.forms import (
     NEW_PASSWORD_HINT,
     ChangePasswordForm,
@@ -32,9 +31,7 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = "strong"
 login_manager.user_loader(load_user)
 
-#: Defaults; override with LOGIN_LIMIT_PER_ACCOUNT / LOGIN_LIMIT_PER_IP / PASSWORD_RESET_LIMIT.
-LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
-LOGIN_LIMIT_PER_IP = "50 per 15 minutes"
+#: Default; override with PASSWORD_RESET_LIMIT (sign-in has its own throttle: eventsapp.auth.throttle).
 PASSWORD_RESET_LIMIT = "5 per hour"  # noqa: S105 (a rate, not a password)
 
 
@@ -55,8 +52,7 @@ def _config_limit(key: str, default: str):
 
 def account_key() -> str:
     """Rate-limit key for the account a sign-in or reset request names."""
-    email = (request.form.get("email") or "").strip().casefold()
-    return "account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+    return throttle.account_key(request.form.get("email") or "")
 
 
 def ip_key() -> str:
@@ -73,16 +69,17 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_config_limit("LOGIN_LIMIT_PER_IP", LOGIN_LIMIT_PER_IP), key_func=ip_key,
-               methods=["POST"], scope="login-ip")
-@limiter.limit(_config_limit("LOGIN_LIMIT_PER_ACCOUNT", LOGIN_LIMIT_PER_ACCOUNT), key_func=account_key,
-               methods=["POST"], scope="login-account")
 def login():
-    """Sign in. Every POST counts towards the per-account and per-IP limits."""
+    """Sign in, through the throttle (see ``eventsapp.auth.throttle``): 429 and the form when it is full."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        address = get_remote_address() or "unknown"
+        throttled = throttle.attempt(form.email.data, address)
+        if throttled is not None:
+            page = render_template("auth/login.html", form=form, throttled=throttled)
+            return page, 429, {"Retry-After": str(throttled.retry_after)}
         user = authenticate(form.email.data, form.password.data)
         if user is None:
             form.password.errors.append(
@@ -91,6 +88,7 @@ def login():
             )
         else:
             db.session.commit()
+            throttle.signed_in(form.email.data, address)
             start_session(user, remember=form.remember.data)
             flash("You are signed in.", "success")
             return redirect(safe_next(request.args.get("next")))
@@ -111,7 +109,7 @@ def logout():
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(_config_limit("PASSWORD_RESET_LIMIT", PASSWORD_RESET_LIMIT), key_func=account_key,
                methods=["POST"], scope="reset-account")
-@limiter.limit(_config_limit("LOGIN_LIMIT_PER_IP", LOGIN_LIMIT_PER_IP), key_func=ip_key,
+@limiter.limit(_config_limit("LOGIN_LIMIT_PER_IP", throttle.LOGIN_LIMIT_PER_IP), key_func=ip_key,
                methods=["POST"], scope="reset-ip")
 def forgot_password():
     """Email a reset link. The answer is the same whether or not the account exists."""

@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterable
 from datetime import UTC
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import func, select
 
@@ -158,8 +159,8 @@ def _formatter(fmt: str):
     return local
 
 
-def export_programme(programme: Programme, destination: str | Path) -> dict[str, int]:
-    """Write ``programme``'s data to a ZIP file at ``destination``; return rows per file."""
+def export_programme(programme: Programme, destination: str | Path | IO[bytes]) -> dict[str, int]:
+    """Write ``programme``'s data as a ZIP to ``destination`` (a path or a binary file); return rows per file."""
     counts: dict[str, int] = {}
     db.session.flush()  # the rows are read with Core selects, which do not autoflush
     event_ids = select(Event.id).where(Event.programme_id == programme.id)

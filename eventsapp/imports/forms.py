@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -8,6 +9,7 @@ from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from eventsapp.imports.archives import ArchiveRefused, verify_archive
 from eventsapp.imports.parsing import FIELDS
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -24,6 +26,23 @@ class UploadForm(FlaskForm):
     create_events = BooleanField("Create events in the file that the programme does not have yet")
     source_name = StringField("Where the file came from (optional)", validators=[Optional(), Length(max=200)])
     submit = SubmitField("Check the file")
+
+    def validate_file(self, field):
+        """An .xlsx (any ZIP) is expanded once, in chunks, within IMPORT_MAX_*: a bomb stops here, unstored."""
+        stream = getattr(field.data, "stream", None)
+        if stream is None or not hasattr(stream, "seek"):
+            return
+        head = stream.read(4)
+        stream.seek(0)
+        if head != b"PK\x03\x04":
+            return
+        try:
+            verify_archive(stream)
+        except ArchiveRefused as refused:
+            raise ValidationError(str(refused)) from None
+        except zipfile.BadZipFile:
+            raise ValidationError("This file is not a readable XLSX workbook. Save it again as .xlsx or .csv "
+                                  "and upload that.") from None
 
     def validate_new_slug(self, field):
         if self.destination.data == NEW_PROGRAMME:

@@ -20,6 +20,7 @@ The views use a job as a dict (:func:`load`), as the templates always have.
 from __future__ import annotations
 
 import secrets
+import shutil
 import tempfile
 import time
 from dataclasses import asdict
@@ -51,8 +52,13 @@ DEFAULT_MAX_ATTEMPTS = 3
 SQLITE_WRITE_LEASE_FACTOR = 6
 
 
+#: Loose files in the imports folder (programme exports written there by earlier versions, each
+#: with every attendee's personal data) are removed by beat's hourly task once this old (seconds).
+LEFTOVER_AGE_SECONDS = 3600
+
+
 def jobs_folder() -> Path:
-    """A scratch folder under the instance folder (programme exports are built there)."""
+    """The instance folder's ``imports/``: nothing is kept there any more (see :func:`remove_leftover_files`)."""
     folder = Path(current_app.instance_path) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -271,6 +277,24 @@ def remove_old_jobs() -> int:
     return removed
 
 
+def remove_leftover_files(now: float | None = None) -> int:
+    """Remove files older than an hour from the imports folder (old exports, old job folders)."""
+    now = time.time() if now is None else now
+    removed = 0
+    for entry in jobs_folder().iterdir():
+        try:
+            if entry.stat().st_mtime >= now - LEFTOVER_AGE_SECONDS:
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed += 1
+        except OSError:
+            continue  # another worker got there first
+    return removed
+
+
 # --- Celery tasks (beat runs the last two: eventsapp.tasks.BEAT_SCHEDULE) ---------------------
 
 
@@ -288,5 +312,6 @@ def sweep_task() -> dict[str, int]:
 
 @shared_task(name="eventsapp.imports.remove_old_jobs", ignore_result=True)
 def remove_old_jobs_task() -> int:
-    """Remove web import jobs older than ``IMPORT_JOB_MAX_AGE_HOURS`` with their uploads."""
-    return remove_old_jobs()
+    """Remove web import jobs older than ``IMPORT_JOB_MAX_AGE_HOURS`` with their uploads, and any
+    file left in the imports folder (:func:`remove_leftover_files`)."""
+    return remove_old_jobs() + remove_leftover_files()

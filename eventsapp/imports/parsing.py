@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+from eventsapp.imports.archives import DAMAGED, ArchiveRefused, BoundedZipFile, is_damage
+
 #: A header row wider than this is not an attendance list.
 MAX_COLUMNS = 200
 #: Longest cell read; longer cells are a row error rather than a memory problem.
@@ -268,11 +270,30 @@ def _read_header(numbered_rows) -> tuple[list[str], int]:
 
 
 def _open_xlsx(path: Path) -> RowSource:
-    from openpyxl import load_workbook
+    """Open an XLSX workbook, read-only, through :class:`BoundedZipFile` (no decompression bombs)."""
+    from openpyxl.reader.excel import ExcelReader
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        archive = BoundedZipFile(path)
+    except ArchiveRefused as refused:
+        raise ImportFileError(str(refused)) from None
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ImportFileError(f"The file is not a readable XLSX workbook ({error.__class__.__name__}).") from None
+    try:
+        with path.open("rb") as handle:  # openpyxl opens its own ZipFile: swapped for the bounded one
+            reader = ExcelReader(handle, read_only=True, data_only=False)
+            reader.archive.close()
+        reader.archive, reader.valid_files = archive, archive.namelist()
+        reader.read()
+        workbook = reader.wb
+    except ArchiveRefused as refused:
+        archive.close()
+        raise ImportFileError(str(refused)) from None
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as error:
+        archive.close()
+        cause = error.__cause__ if isinstance(error, ValueError) and error.__cause__ else error
+        if is_damage(cause):
+            raise ImportFileError(DAMAGED) from None
         raise ImportFileError(f"The file is not a readable XLSX workbook ({error.__class__.__name__}).") from None
     sheet = workbook.worksheets[0]
     total = max(sheet.max_row or 1, 1)
@@ -287,6 +308,12 @@ def _open_xlsx(path: Path) -> RowSource:
     source_rows = numbered()
     try:
         headers, _ = _read_header(source_rows)
+    except ArchiveRefused as refused:
+        workbook.close()
+        raise ImportFileError(str(refused)) from None
+    except zipfile.BadZipFile as error:
+        workbook.close()
+        raise ImportFileError(DAMAGED if is_damage(error) else "The workbook's sheet cannot be read.") from None
     except ImportFileError:
         workbook.close()
         raise
@@ -296,6 +323,10 @@ def _open_xlsx(path: Path) -> RowSource:
             for number, cells in source_rows:
                 if any(c is not None and str(c).strip() for c in cells):
                     yield number, cells
+        except ArchiveRefused as refused:
+            raise ImportFileError(str(refused)) from None
+        except zipfile.BadZipFile as error:
+            raise ImportFileError(DAMAGED if is_damage(error) else "The workbook's sheet cannot be read.") from None
         finally:
             workbook.close()
 

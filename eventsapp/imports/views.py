@@ -7,9 +7,7 @@ belongs to the user who uploaded it; anybody else gets a 404.
 
 from __future__ import annotations
 
-import os
 import tempfile
-from pathlib import Path
 
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
@@ -256,16 +254,16 @@ def export(slug: str):
     programme = db.session.scalar(select(Programme).where(Programme.slug == slug))
     if programme is None or not coordinates(current_user, programme):
         abort(404)
-    handle, name = tempfile.mkstemp(prefix="export-", suffix=".zip", dir=jobs.jobs_folder())
-    os.close(handle)
-    path = Path(name)
+    # A file with no name (unlinked as it is created): nothing of it can stay behind on the
+    # server, however the download ends; the space is freed when the response closes it.
+    archive = tempfile.TemporaryFile()  # noqa: SIM115 (send_file closes it)
     try:
-        export_programme(programme, path)
+        export_programme(programme, archive)
+        archive.seek(0)
     except BaseException:
-        path.unlink(missing_ok=True)
+        archive.close()
         raise
-    response = send_file(path, mimetype="application/zip", as_attachment=True,
+    response = send_file(archive, mimetype="application/zip", as_attachment=True,
                          download_name=f"{programme.slug}-export.zip", max_age=0)
-    response.call_on_close(lambda: path.unlink(missing_ok=True))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,5 +1,5 @@
-"""Acceptance: 20 wrong passwords for one account, sent at once to 4 gunicorn workers that
-share Redis, are processed no more often than the configured per-account limit.
+"""Acceptance: 20 wrong passwords for one account from one address, sent at once to 4 gunicorn
+workers that share Redis, are processed no more often than the per-account-and-address limit.
 
 Runs the real thing: the .venv's gunicorn serving ``wsgi:app`` with 4 workers on a free
 loopback port, a file SQLite database, and ``RATELIMIT_STORAGE_URI`` pointing at Redis
@@ -29,7 +29,7 @@ import pytest
 from limits import parse
 
 from eventsapp import create_app
-from eventsapp.auth.views import LOGIN_LIMIT_PER_ACCOUNT
+from eventsapp.auth.throttle import LOGIN_LIMIT_PER_ACCOUNT_AND_IP
 from eventsapp.extensions import db
 from eventsapp.reference_data import seed_reference_data
 from tests import factories
@@ -135,7 +135,7 @@ def gunicorn_app(tmp_path, redis_client):
 
 def test_twenty_wrong_passwords_across_four_workers_process_at_most_the_limit(gunicorn_app, redis_client):
     base, email, prefix = gunicorn_app
-    limit = parse(LOGIN_LIMIT_PER_ACCOUNT).amount
+    limit = parse(LOGIN_LIMIT_PER_ACCOUNT_AND_IP).amount
 
     # Like a real client: fetch the form (session cookie + CSRF token), then post.
     jar = http.cookiejar.CookieJar()
