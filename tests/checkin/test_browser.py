@@ -49,7 +49,9 @@ def test_phone_desk_search_check_in_undo_walk_in(phone_page, event, door_user, n
     expect(results.first).to_contain_text("Łukasz Wójcik")
     expect(results.first).to_contain_text("Wheelchair user")
     expect(page.locator("#checkin-announcer")).to_have_text("1 person found.")
-    assert "q=thames" in page.url
+    # Under load a pause between keys can send a search for "tha" first (same one result): wait
+    # for the last one rather than read the address at once.
+    expect(page).to_have_url(re.compile(r"[?&]q=thames(&|$)"))
 
     # One tap to check in; the page is not reloaded, the counts and the live region update.
     page.evaluate("window.__noReload = true")
