@@ -252,13 +252,19 @@ def browser():
         browser.close()
 
 
+#: Every test tab: CSP bypassed only so that axe-core can be injected, and reduced motion, so
+#: app.css turns transitions off and axe never reads a colour caught half-way through one (a
+#: button that appears under the pointer fades into its hover colours over 0.15 s otherwise).
+BROWSER_CONTEXT = {"bypass_csp": True, "reduced_motion": "reduce"}
+
+
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser tab; ``page.goto("/...")`` is relative to the live server.
 
     CSP is bypassed only so that axe-core can be injected for accessibility checks.
     """
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    context = browser.new_context(**BROWSER_CONTEXT, base_url=live_server.url)
     page = context.new_page()
     yield page
     context.close()
@@ -268,7 +274,7 @@ def page(browser, live_server):
 def phone_page(browser, live_server):
     """A phone-sized tab (iPhone-like viewport, touch)."""
     context = browser.new_context(
-        base_url=live_server.url, bypass_csp=True, viewport={"width": 390, "height": 844},
+        **BROWSER_CONTEXT, base_url=live_server.url, viewport={"width": 390, "height": 844},
         is_mobile=True, has_touch=True,
     )
     page = context.new_page()

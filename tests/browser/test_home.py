@@ -21,3 +21,22 @@ def test_empty_home_page_is_accessible_on_a_phone(phone_page, assert_accessible)
     phone_page.goto("/")
     assert phone_page.get_by_text("No upcoming events yet").is_visible()
     assert_accessible(phone_page)
+
+
+DURATIONS_JS = """() => {
+  const probe = document.createElement('div');
+  probe.style.transition = 'color 1s'; probe.style.animation = 'none 2s infinite';
+  document.querySelector('main').append(probe);
+  const nodes = [probe, ...document.querySelectorAll('a, button, input, .nav-link, .btn')];
+  return [...new Set(nodes.flatMap((n) => [getComputedStyle(n).transitionDuration, getComputedStyle(n).animationDuration]))];
+}"""
+
+
+def test_reduced_motion_turns_every_transition_and_animation_off(page):
+    """Browser tests run as someone who asked for less motion (tests/conftest.py); app.css honours it."""
+    page.goto("/auth/login")
+    assert page.evaluate("matchMedia('(prefers-reduced-motion: reduce)').matches")
+    durations = page.evaluate(DURATIONS_JS)
+    assert set(d for value in durations for d in value.split(", ")) <= {"0s", "0.001s"}, durations
+    page.emulate_media(reduced_motion="no-preference")  # and the probe does move for everyone else
+    assert "1s" in page.evaluate(DURATIONS_JS)

@@ -57,3 +57,20 @@ def test_merge_pages_are_accessible(page, db, assert_accessible, make_organisati
     if SCREENSHOTS:
         page.screenshot(path=os.path.join(SCREENSHOTS, "merges.png"), full_page=True)
     assert_accessible(page)
+
+
+SCROLLERS = """() => [...document.querySelectorAll('main *')]
+  .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth)
+  .map(e => ({tabindex: e.getAttribute('tabindex'), role: e.getAttribute('role'),
+              name: e.getAttribute('aria-label') || e.getAttribute('aria-labelledby')}))"""
+
+
+def test_report_tables_that_scroll_on_a_phone_are_reachable_by_keyboard(phone_page, known, assert_accessible):
+    """Finding 14: a table wider than a phone scrolls sideways in a named region the keyboard can reach."""
+    user = factories.make_user(role="coordinator", organisation=known.coordinator_org)
+    _sign_in(phone_page, user)
+    phone_page.goto(f"/reports/?programme={known.programme.slug}")
+    scrollers = phone_page.evaluate(SCROLLERS)
+    assert len(scrollers) >= 5, scrollers  # the report's wide tables do scroll on a phone
+    assert all(s == {"tabindex": "0", "role": "region", "name": s["name"]} and s["name"] for s in scrollers), scrollers
+    assert_accessible(phone_page)
