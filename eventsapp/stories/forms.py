@@ -53,7 +53,7 @@ class StoryForm(FlaskForm):
     programme = SelectField("Programme", coerce=int, default=0)
     photo = FileField("Photo (optional)", render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
     photo_alt = StringField("Describe the photo for people who cannot see it", filters=[strip],
-                            validators=[Optional(), Length(max=300)])
+                            validators=[Length(max=300)])  # no Optional(): it would skip validate_photo_alt
     remove_photo = BooleanField("Remove the photo")
     attribution = RadioField("Attribution", choices=[
         ("organisation", "Name our organisation as the author"),

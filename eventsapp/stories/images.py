@@ -29,6 +29,9 @@ def max_photo_bytes() -> int:
 
 
 def _megabytes(size: int) -> str:
+    """e.g. "5 MB", "7.3 MB", "2 KB"."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
     return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".") + " MB"
 
 

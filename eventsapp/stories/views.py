@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from eventsapp.events.rich_text import render_rich_text
 from eventsapp.extensions import db
-from eventsapp.models import KINDS_OF_WORK, Approach, Event, Programme, Region
+from eventsapp.models import KINDS_OF_WORK, Approach, Event, Programme, Region, utcnow
 from eventsapp.permissions import (
     MAX_ID,
     can_edit_story,
@@ -327,3 +327,13 @@ def approaches_list():
     status = 400 if form.errors else 200
     return render_template("stories/approaches.html", form=form,
                            approaches=db.session.scalars(select(Approach).order_by(Approach.sort_order)).all()), status
+
+
+@bp.app_context_processor
+def story_helpers() -> dict:
+    return {"invites_stories": invites_stories}
+
+
+def invites_stories(event: Event) -> bool:
+    """The organiser's page of a held event invites them to capture the stories told there."""
+    return event.status == "published" and event.ends_at <= utcnow()
