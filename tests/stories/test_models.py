@@ -12,7 +12,7 @@ from tests.stories.conftest import make_story
 
 
 @pytest.mark.parametrize(("values", "constraint"), [
-    ({"state": "archived"}, "state_known"),
+    ({"state": "archived", "published_at": None}, "state_known"),
     ({"kind_of_work": "knitting"}, "kind_of_work_known"),
     ({"attribution": "someone"}, "attribution_known"),
     ({"attributed_organisation_id": None}, "named_attribution_has_organisation"),
