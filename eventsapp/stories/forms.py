@@ -1,12 +1,14 @@
-"""Forms for writing, moderating and finding stories, and for extending the list of approaches."""
+"""Forms for writing, moderating and finding stories, and for extending the list of approaches.
+
+Every form derives from the project's base form on this branch (:class:`CleanForm`: control
+characters and undecodable input are refused at the field).
+"""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    Form,
     HiddenField,
     RadioField,
     SelectField,
@@ -19,6 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventsapp.models import DIFFERENCES, KINDS_OF_WORK
+from eventsapp.registration.forms import CleanForm
 from eventsapp.stories.images import PhotoError, reencode_photo
 from eventsapp.stories.services import StoryInput
 
@@ -34,7 +37,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class StoryForm(FlaskForm):
+class StoryForm(CleanForm):
     title = StringField("Title", filters=[strip], validators=[DataRequired(message="Give the story a title."),
                                                                Length(max=200)])
     summary = TextAreaField("Summary", filters=[strip], validators=[
@@ -153,25 +156,28 @@ class StoryForm(FlaskForm):
         )
 
 
-class StateForm(FlaskForm):
+class StateForm(CleanForm):
     """Submit, withdraw, publish or unpublish, with an optional note for the log."""
 
     note = TextAreaField("Note (optional, kept in the story’s history)", filters=[strip],
                          validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
 
 
-class FeatureForm(FlaskForm):
+class FeatureForm(CleanForm):
     featured = HiddenField()
 
 
-class ApproachForm(FlaskForm):
+class ApproachForm(CleanForm):
     name = StringField("New approach", filters=[strip], validators=[
         DataRequired(message="Enter the name of the approach."), Length(max=80)])
     submit = SubmitField("Add approach")
 
 
-class FilterForm(Form):
+class FilterForm(CleanForm):
     """The public list's filters (query string; unknown values are ignored, never an error)."""
+
+    class Meta:
+        csrf = False
 
     q = StringField("Search stories", filters=[strip])
     region = SelectField("Region", choices=[], validate_choice=False)

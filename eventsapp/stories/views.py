@@ -67,7 +67,7 @@ def _page_number() -> int:
 
 def _filters_from_request() -> tuple[FilterForm, StoryFilters]:
     """Read the query string; a value that is not among the choices is ignored, never an error."""
-    form = FilterForm(request.args)
+    form = FilterForm(formdata=request.args)
     regions = [(r.code, r.name) for r in db.session.scalars(select(Region).order_by(Region.sort_order))]
     kinds = list(KINDS_OF_WORK)
     approach_list = [(str(a.id), a.name) for a in approaches()]
@@ -88,7 +88,7 @@ def _filters_from_request() -> tuple[FilterForm, StoryFilters]:
         kind=chosen(form.kind, kinds),
         approach=int(approach) if approach else None,
         programme=chosen(form.programme, programmes),
-        text=(form.q.data or "")[:200] or None,
+        text="".join(c for c in (form.q.data or "")[:200] if c.isprintable()).strip() or None,
     )
     return form, filters
 

@@ -109,12 +109,15 @@ def test_an_organiser_cannot_credit_another_organisation(client, db, world, sign
 
 
 def test_an_anonymous_story_names_no_organisation(client, db, world, sign_in):
-    story = make_story(world, attribution="anonymous", attributed_organisation=None, title="Quiet work")
+    event = db.session.scalars(select(Event).where(Event.host_organisation_id == world.host.id)).one()
+    story = make_story(world, attribution="anonymous", attributed_organisation=None, title="Quiet work",
+                       event=event)
     story.organisations = [world.host]
     db.session.commit()
-    html = client.get(f"/stories/{story.id}").get_data(as_text=True)
-    assert "Shared anonymously" in html
-    assert world.host.name not in html
+    for page in (f"/stories/{story.id}", "/stories/", "/stories/feed.atom"):
+        html = client.get(page).get_data(as_text=True)
+        assert "Shared anonymously" in html
+        assert world.host.name not in html and event.title not in html, page
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])
@@ -237,3 +240,14 @@ def test_a_door_volunteer_cannot_write(client, db, world, sign_in):
     door = factories.make_user(role="door", organisation=world.host)
     sign_in(door)
     assert client.get("/stories/new").status_code == 403
+
+
+def test_control_characters_are_refused_at_the_field_and_ignored_in_search(client, db, world, sign_in):
+    sign_in(world.organiser)
+    response = client.post("/stories/new", data=story_form_data(world, title="Bad\x00title"))
+    assert response.status_code == 400
+    assert 'id="title-error"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(db.func.count(Story.id))) == 0
+    make_story(world, title="Findable story")
+    html = client.get("/stories/?q=Findable%00").get_data(as_text=True)
+    assert "Findable story" in html
