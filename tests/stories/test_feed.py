@@ -24,7 +24,7 @@ def test_the_feed_lists_published_stories_newest_first(client, db, world):
     response = client.get("/stories/feed.atom")
     assert response.status_code == 200
     assert response.mimetype == "application/atom+xml"
-    feed = ET.fromstring(response.data)
+    feed = ET.fromstring(response.data)  # noqa: S314 (our own output, in a test)
     assert feed.tag == f"{ATOM}feed"
     assert feed.find(f"{ATOM}id").text.endswith("/stories/")
     assert feed.find(f"{ATOM}updated").text == (now - timedelta(days=1)).isoformat() + "Z"
@@ -43,5 +43,5 @@ def test_the_feed_lists_published_stories_newest_first(client, db, world):
 
 
 def test_an_empty_feed_is_still_valid(client, db):
-    feed = ET.fromstring(client.get("/stories/feed.atom").data)
+    feed = ET.fromstring(client.get("/stories/feed.atom").data)  # noqa: S314 (our own output)
     assert feed.findall(f"{ATOM}entry") == [] and feed.find(f"{ATOM}updated").text.endswith("Z")
