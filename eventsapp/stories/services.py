@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import has_request_context, render_template, url_for
 from sqlalchemy import Select, func, or_, select, update
 
 from eventsapp.extensions import db
+from eventsapp.mail import build_message
 from eventsapp.models import (
     Approach,
     Event,
+    Membership,
     Organisation,
     Programme,
     Region,
@@ -22,6 +25,7 @@ from eventsapp.models import (
     User,
     utcnow,
 )
+from eventsapp.outbox import enqueue
 from eventsapp.permissions import STORY_WRITER_ROLES, can_moderate_story, roles_by_organisation
 
 #: action -> (from state, to state, who may: "author" (an editor of the story) or "moderator").
@@ -205,7 +209,34 @@ def change_state(story: Story, action: str, by: User, note: str = "") -> Story:
                                note=note.strip()[:2000]))
     db.session.flush()
     db.session.refresh(story)
+    _notify(story, action, by, note.strip()[:2000])
     return story
+
+
+def _notify(story: Story, action: str, by: User, note: str) -> None:
+    """Email (through the outbox, in this transaction) the programme's coordinators when a story is
+    submitted, and its author when someone else publishes, unpublishes or returns it."""
+    if not has_request_context():
+        return  # links need a request's host; the CLI and demo notify nobody
+    link = url_for("stories.detail", story_id=story.id, _external=True)
+    if action == "submit":
+        coordinators = db.session.scalars(
+            select(User).join(Membership, Membership.user_id == User.id).where(
+                Membership.organisation_id == story.programme.coordinator_organisation_id,
+                Membership.role == "coordinator", User.active, User.id != by.id)
+        ).all()
+        text = render_template("stories/email/submitted.txt", story=story, link=link,
+                               author_name=by.name or by.email,
+                               queue=url_for("stories.moderation", _external=True))
+        for coordinator in coordinators:
+            enqueue(build_message(coordinator.email, f"Story to review: {story.title}", text))
+        return
+    author = story.author
+    if author is None or author.id == by.id or not author.active:
+        return
+    text = render_template("stories/email/decided.txt", story=story, action=action, note=note, link=link,
+                           by_name=by.name or "a coordinator of the programme")
+    enqueue(build_message(author.email, f"Your story: {story.title}", text))
 
 
 def set_featured(story: Story, featured: bool, by: User) -> Story:

@@ -251,3 +251,20 @@ def test_control_characters_are_refused_at_the_field_and_ignored_in_search(clien
     make_story(world, title="Findable story")
     html = client.get("/stories/?q=Findable%00").get_data(as_text=True)
     assert "Findable story" in html
+
+
+def test_submitting_emails_the_coordinators_and_publishing_emails_the_author(app, client, db, world, sign_in):
+    from tests.auth.mailbox import body, messages, messages_to
+
+    story = make_story(world, state="draft", title="Mail-worthy story", consent_confirmed=True)
+    sign_in(world.organiser)
+    client.post(f"/stories/{story.id}/submit")
+    sent = messages(app)
+    assert [(m["To"], m["Subject"]) for m in sent] == [(world.coordinator.email, "Story to review: Mail-worthy story")]
+    assert f"/stories/{story.id}" in body(sent[0])
+    sign_in(world.coordinator)
+    client.post(f"/stories/{story.id}/publish", data={"note": "Well told"})
+    to_author = messages_to(app, world.organiser.email)
+    assert [m["Subject"] for m in to_author] == ["Your story: Mail-worthy story"]
+    assert "has been published" in body(to_author[0]) and "Well told" in body(to_author[0])
+    assert len(messages(app)) == 2
