@@ -17,6 +17,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -28,6 +29,16 @@ from eventsapp.stories.services import StoryInput
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def as_choices(pairs) -> list[SelectChoice]:
+    """``(value, label)`` pairs as the choices WTForms expects."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def chosen_values(field) -> set:
+    """The values offered by a choice field, leaving out the blank "Choose …" one (0 or "")."""
+    return {choice.value for choice in field.choices if choice.value}
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -45,10 +56,10 @@ class StoryForm(CleanForm):
         render_kw={"rows": 2})
     body = TextAreaField("The story", filters=[strip], validators=[
         DataRequired(message="Write the story."), Length(max=30_000)], render_kw={"rows": 12})
-    kind_of_work = RadioField("Kind of work", choices=list(KINDS_OF_WORK),
+    kind_of_work = RadioField("Kind of work", choices=as_choices(KINDS_OF_WORK),
                               validators=[InputRequired(message="Choose the kind of work this story is about.")])
     approaches = MultiCheckboxField("Approaches used", coerce=int)
-    differences = MultiCheckboxField("Differences it bridges", choices=list(DIFFERENCES))
+    differences = MultiCheckboxField("Differences it bridges", choices=as_choices(DIFFERENCES))
     organisations = SelectMultipleField("Organisations involved", coerce=int, render_kw={"size": 8})
     region = SelectField("Region", coerce=int, validators=[InputRequired()])
     place = StringField("Place", filters=[strip], validators=[Optional(), Length(max=100)])
@@ -58,10 +69,10 @@ class StoryForm(CleanForm):
     photo_alt = StringField("Describe the photo for people who cannot see it", filters=[strip],
                             validators=[Length(max=300)])  # no Optional(): it would skip validate_photo_alt
     remove_photo = BooleanField("Remove the photo")
-    attribution = RadioField("Attribution", choices=[
+    attribution = RadioField("Attribution", choices=as_choices([
         ("organisation", "Name our organisation as the author"),
         ("anonymous", "Publish anonymously (no organisation is shown)"),
-    ], default="organisation", validators=[InputRequired()])
+    ]), default="organisation", validators=[InputRequired()])
     attributed_organisation = SelectField("Organisation credited", coerce=int, default=0)
     consent_confirmed = BooleanField(
         "I confirm that the people and groups named in this story agreed to be named in it"
@@ -90,7 +101,7 @@ class StoryForm(CleanForm):
         self.clean_photo: tuple[bytes, str] | None = None
 
     def validate_region(self, field) -> None:
-        if not field.data or field.data not in {value for value, _ in field.choices}:
+        if not field.data or field.data not in chosen_values(field):
             raise ValidationError("Choose the region where the work took place (or National / online).")
 
     def validate_approaches(self, field) -> None:
@@ -106,7 +117,7 @@ class StoryForm(CleanForm):
         if event_programme is not None:
             field.data = event_programme  # a story told at an event belongs to the event's programme
             return
-        if not field.data or field.data not in {value for value, _ in field.choices if value}:
+        if not field.data or field.data not in chosen_values(field):
             raise ValidationError("Choose the programme whose coordinators should review this story.")
 
     def validate_photo(self, field) -> None:
@@ -127,7 +138,7 @@ class StoryForm(CleanForm):
     def validate_attributed_organisation(self, field) -> None:
         if self.attribution.data != "organisation":
             return
-        if not field.data or field.data not in {value for value, _ in field.choices if value}:
+        if not field.data or field.data not in chosen_values(field):
             raise ValidationError("Choose the organisation to credit, or publish anonymously.")
 
     def validate_consent_confirmed(self, field) -> None:

@@ -34,7 +34,15 @@ from eventsapp.permissions import (
 )
 from eventsapp.stories import bp
 from eventsapp.stories.feed import render_atom
-from eventsapp.stories.forms import ApproachForm, FeatureForm, FilterForm, StateForm, StoryForm
+from eventsapp.stories.forms import (
+    ApproachForm,
+    FeatureForm,
+    FilterForm,
+    StateForm,
+    StoryForm,
+    as_choices,
+    chosen_values,
+)
 from eventsapp.stories.images import max_photo_bytes
 from eventsapp.stories.services import (
     ACTION_DONE,
@@ -74,10 +82,10 @@ def _filters_from_request() -> tuple[FilterForm, StoryFilters]:
     programmes = [(p.slug, p.name) for p in db.session.scalars(
         select(Programme).where(Programme.id.in_(select(published_stories().subquery().c.programme_id)))
         .order_by(Programme.name))]
-    form.region.choices = [("", "Any region"), *regions]
-    form.kind.choices = [("", "Any kind of work"), *kinds]
-    form.approach.choices = [("", "Any approach"), *approach_list]
-    form.programme.choices = [("", "Any programme"), *programmes]
+    form.region.choices = as_choices([("", "Any region"), *regions])
+    form.kind.choices = as_choices([("", "Any kind of work"), *kinds])
+    form.approach.choices = as_choices([("", "Any approach"), *approach_list])
+    form.programme.choices = as_choices([("", "Any programme"), *programmes])
 
     def chosen(field, pairs):
         return field.data if field.data in {value for value, _ in pairs} else None
@@ -164,14 +172,15 @@ def _story_form(story=None, prefill_event: Event | None = None) -> StoryForm:
         credited.append(story.attributed_organisation)
     form = StoryForm(obj=None, photo_max=max_photo_bytes(), has_photo=bool(story and story.photo_type),
                      event_programmes={e.id: e.programme_id for e in events})
-    form.region.choices = [(0, "Choose a region")] + [
-        (r.id, r.name) for r in db.session.scalars(select(Region).order_by(Region.sort_order))]
-    form.approaches.choices = [(a.id, a.name) for a in approaches()]
-    form.organisations.choices = [(o.id, o.name) for o in involvable_organisations()]
-    form.event.choices = [(0, "Not told at an event")] + [
-        (e.id, f"{e.title} ({format_local(e.starts_at, '%-d %b %Y')})") for e in events]
-    form.programme.choices = [(0, "Choose a programme")] + [(p.id, p.name) for p in programmes]
-    form.attributed_organisation.choices = [(0, "Choose an organisation")] + [(o.id, o.name) for o in credited]
+    form.region.choices = as_choices([(0, "Choose a region")] + [
+        (r.id, r.name) for r in db.session.scalars(select(Region).order_by(Region.sort_order))])
+    form.approaches.choices = as_choices((a.id, a.name) for a in approaches())
+    form.organisations.choices = as_choices((o.id, o.name) for o in involvable_organisations())
+    form.event.choices = as_choices([(0, "Not told at an event")] + [
+        (e.id, f"{e.title} ({format_local(e.starts_at, '%-d %b %Y')})") for e in events])
+    form.programme.choices = as_choices([(0, "Choose a programme")] + [(p.id, p.name) for p in programmes])
+    form.attributed_organisation.choices = as_choices(
+        [(0, "Choose an organisation")] + [(o.id, o.name) for o in credited])
     if request.method == "GET":
         if story is not None:
             form.title.data, form.summary.data, form.body.data = story.title, story.summary, story.body
@@ -229,7 +238,7 @@ def new():
 def _form_page(form: StoryForm, story):
     status = 400 if request.method == "POST" else 200
     return render_template("stories/form.html", form=form, story=story,
-                           no_programmes=not [c for c in form.programme.choices if c[0]]), status
+                           no_programmes=not chosen_values(form.programme)), status
 
 
 @bp.route("/<int:story_id>/edit", methods=["GET", "POST"])
