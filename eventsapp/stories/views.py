@@ -111,7 +111,8 @@ def index():
         ("q", filters.text), ("region", filters.region), ("kind", filters.kind),
         ("approach", filters.approach), ("programme", filters.programme)) if value}
     return render_template("stories/index.html", form=form, filters=filters, pagination=pagination,
-                           args=args, may_write=can_write_stories(current_user))
+                           args=args, may_write=can_write_stories(current_user),
+                           may_moderate=is_coordinator(current_user))
 
 
 @bp.get("/feed.atom")
