@@ -34,6 +34,7 @@ ENVIRONMENT_KEYS = {
     "IMPORT_MAX_PART_MB": "IMPORT_MAX_PART_MB",
     "IMPORT_MAX_RATIO": "IMPORT_MAX_RATIO",
     "IMPORT_MAX_PARTS": "IMPORT_MAX_PARTS",
+    "STORY_PHOTO_MAX_BYTES": "STORY_PHOTO_MAX_BYTES",
 }
 
 
@@ -82,6 +83,9 @@ class DefaultConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None
     EVENTS_PER_PAGE = 20
+    #: The largest photo a story accepts (bytes, as uploaded); it is re-encoded without metadata.
+    STORY_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+    STORIES_PER_PAGE = 12
 
 
 def from_environment(environ: os._Environ | dict | None = None) -> dict:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from eventsapp.extensions import db
 from eventsapp.models import (
+    Approach,
     Attendance,
     Event,
     Membership,
@@ -26,6 +27,8 @@ from eventsapp.models import (
     Region,
     Registration,
     Sector,
+    Story,
+    StoryChange,
     User,
     normalise_organisation_name,
     utcnow,
@@ -193,7 +196,8 @@ def seed_demo(today: date | None = None, seed: int = 2013) -> DemoSummary:
             )
 
     upcoming = _make_upcoming(programme, hosts, regions, today, rng, fake, organisations)
-    _make_users(coordinator_org, hosts[7])
+    users = _make_users(coordinator_org, hosts[7])
+    _make_stories(programme, past_events, hosts, users)
     db.session.flush()
     return DemoSummary(True, len(past_events) + len(upcoming), PEOPLE, len(organisations))
 
@@ -327,12 +331,81 @@ def _make_upcoming(programme, hosts, regions, today, rng, fake, organisations) -
     return events
 
 
-def _make_users(coordinator_org: Organisation, host: Organisation) -> None:
+def _make_users(coordinator_org: Organisation, host: Organisation) -> dict[str, User]:
     from eventsapp.models.user import password_hasher
 
     password_hash = password_hasher().hash(DEMO_PASSWORD)
+    users = {}
     for role, email in DEMO_USERS.items():
         user = User(email=email, name=f"Demo {role}", password_hash=password_hash)
         organisation = coordinator_org if role == "coordinator" else host
         user.memberships.append(Membership(organisation=organisation, role=role))
         db.session.add(user)
+        users[role] = user
+    return users
+
+
+#: (host index, title, summary, body, kind of work, approaches, differences, state, anonymous, featured)
+DEMO_STORIES = [
+    (7, "A mural that three estates painted together",
+     "Young people from three Crawley estates that rarely mixed designed and painted a mural over one summer.",
+     "It began with an argument at a bus stop. By the end of the summer, forty young people from the three "
+     "estates had designed, sketched and painted a forty-metre mural on the wall of the community centre.\n\n"
+     "**What worked:** paid artists who listened, a shared lunch every session, and parents invited to the "
+     "last week.\n\n- 40 young people took part\n- 12 volunteers from local faith groups\n"
+     "- the centre now runs a monthly open studio",
+     "bringing_together", ["Arts", "Volunteering"], ["age", "geography", "ethnicity"], "published", False, True),
+    (2, "Listening circles after a night of tension",
+     "After a disturbance in the city centre, faith leaders opened their doors for a week of listening circles.",
+     "The morning after the disturbance, the Interfaith Centre rang round. Within two days, mosques, "
+     "churches and the gurdwara had each hosted an evening where anyone could come, speak and be heard.\n\n"
+     "Trained facilitators kept the circles calm. Police officers came out of uniform and listened too. "
+     "Several people said it was the first time they had spoken to a neighbour of another faith.",
+     "calming_tensions", ["Dialogue", "Mediation"], ["faith", "ethnicity"], "published", False, True),
+    (1, "Five-a-side and a first job",
+     "A weekly football session became a way in to training and work for young people new to the town.",
+     "Every Tuesday evening, young people who had recently arrived in the town played five-a-side with "
+     "young people known to the youth justice service. Coaches and mentors came from both groups.\n\n"
+     "After a year, eleven players had started an apprenticeship or college course, and the team had "
+     "entered the town league.",
+     "integration", ["Sport", "Skills training"], ["nationality", "class", "age"], "published", True, False),
+    (3, "Talking back to hate online",
+     "A police cohesion unit and local volunteers trained young people to recognise and answer extremist content.",
+     "Working with schools and youth clubs, the unit and volunteers ran six workshops on how extremist "
+     "groups recruit online and how to respond safely.\n\nParticipants then ran sessions for their own "
+     "peers, reaching more young people than the unit could alone.",
+     "countering_extremism", ["Advocacy", "Community organising"], ["faith", "age"], "published", False, False),
+    (7, "Notes on our community iftar (draft)",
+     "A first draft about the open iftar held at the end of the programme's Crawley event.",
+     "Draft: to be finished with the names of the groups who agreed to be named.",
+     "bringing_together", ["Volunteering"], ["faith"], "draft", False, False),
+]
+
+
+def _make_stories(programme: Programme, events: list[Event], hosts: list[Organisation],
+                  users: dict[str, User]) -> None:
+    """Synthetic stories: four published (one anonymous), one unpublished draft; two chosen for reports."""
+    approaches = {a.name: a for a in db.session.scalars(select(Approach))}
+    for host_index, title, summary, body, kind, approach_names, differences, state, anonymous, featured in DEMO_STORIES:
+        event = events[host_index]
+        host = hosts[host_index]
+        author = users["organiser"] if host_index == 7 else users["coordinator"]
+        written = event.ends_at + timedelta(days=3)
+        story = Story(
+            title=title, summary=summary, body=body, region=event.region, place=event.town,
+            kind_of_work=kind, differences=",".join(differences), event=event, programme=programme,
+            consent_confirmed=state != "draft", attribution="anonymous" if anonymous else "organisation",
+            attributed_organisation=None if anonymous else host, author=author, state=state,
+            featured_in_report=featured, created_at=written, updated_at=written,
+            published_at=written + timedelta(days=4) if state == "published" else None,
+        )
+        story.approaches = [approaches[name] for name in approach_names if name in approaches]
+        story.organisations = [host]
+        story.changes.append(StoryChange(user=author, at=written, from_state=None, to_state="draft",
+                                         note="Written"))
+        if state == "published":
+            story.changes.append(StoryChange(user=author, at=written + timedelta(days=1), from_state="draft",
+                                             to_state="submitted"))
+            story.changes.append(StoryChange(user=users["coordinator"], at=written + timedelta(days=4),
+                                             from_state="submitted", to_state="published"))
+        db.session.add(story)

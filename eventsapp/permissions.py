@@ -30,7 +30,16 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, Select, exists, false, select, true, union
 
 from eventsapp.extensions import db
-from eventsapp.models import Event, Membership, Organisation, Programme, Registration, User, event_cohost
+from eventsapp.models import (
+    Event,
+    Membership,
+    Organisation,
+    Programme,
+    Registration,
+    Story,
+    User,
+    event_cohost,
+)
 
 #: The largest id an INTEGER primary key can hold on every backend.
 MAX_ID = 2**31 - 1
@@ -266,3 +275,57 @@ def check_event_access(event: Event | EventFacts | None, permission=can_view_eve
         if is_member_of_host(current_user, event):
             abort(403)
         abort(404)
+
+
+# --- Stories -----------------------------------------------------------------------------------
+
+#: Roles whose members write stories for their organisation.
+STORY_WRITER_ROLES = ("organiser", "coordinator")
+
+
+def can_write_stories(user: User | None) -> bool:
+    """Organisers and coordinators of any organisation write stories (for their organisations)."""
+    return any(role in STORY_WRITER_ROLES for role in roles_by_organisation(user).values())
+
+
+def can_moderate_story(user: User | None, story: Story) -> bool:
+    """Publish, unpublish, return and feature ``story``: a coordinator of its programme.
+
+    The one place that decides moderation (the site administrator joins here).
+    """
+    return is_admin(user) or coordinates(user, story.programme)
+
+
+def is_story_author(user: User | None, story: Story) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and story.author_id == user.id
+
+
+def can_view_story(user: User | None, story: Story) -> bool:
+    """Published stories are public; drafts and submitted ones only to their author and moderators."""
+    if story.state == "published":
+        return True
+    return is_story_author(user, story) or can_moderate_story(user, story)
+
+
+def can_edit_story(user: User | None, story: Story) -> bool:
+    """Its author while it is not yet published (and still a writer); its moderators at any time."""
+    if can_moderate_story(user, story):
+        return True
+    return is_story_author(user, story) and story.state != "published" and can_write_stories(user)
+
+
+def get_story_or_404(story_id: int, permission=can_view_story) -> Story:
+    """Load a story the current user passes ``permission`` for.
+
+    :raise 404: when it does not exist or is not visible to the user (a draft or submitted story
+        looks exactly like a missing one to anyone but its author and moderators).
+    :raise 403: when the user may read it but not do this.
+    """
+    if not 0 < story_id <= MAX_ID:
+        abort(404)
+    story = db.session.get(Story, story_id)
+    if story is None or not can_view_story(current_user, story):
+        abort(404)
+    if not permission(current_user, story):
+        abort(403)
+    return story

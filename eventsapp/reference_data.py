@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from eventsapp.extensions import db
-from eventsapp.models import Region, Sector
+from eventsapp.models import Approach, Region, Sector
+from eventsapp.models.story import SEED_APPROACHES
 
 #: The nine English ITL1 regions, the other UK nations, and national/online.
 REGIONS: list[tuple[str, str]] = [
@@ -44,7 +45,7 @@ SECTORS: list[tuple[str, str, str]] = [
 
 
 def seed_reference_data() -> tuple[int, int]:
-    """Insert missing regions and sectors; existing rows are left as edited.
+    """Insert missing regions, sectors and story approaches; existing rows are left as edited.
 
     :return: how many regions and sectors were added.
     """
@@ -60,5 +61,9 @@ def seed_reference_data() -> tuple[int, int]:
         if code not in known_sectors:
             db.session.add(Sector(code=code, name=name, plural=plural, sort_order=order))
             added_sectors += 1
+    known_approaches = {name.casefold() for name in db.session.scalars(select(Approach.name))}
+    for order, name in enumerate(SEED_APPROACHES):
+        if name.casefold() not in known_approaches:
+            db.session.add(Approach(name=name, sort_order=order))
     db.session.flush()
     return added_regions, added_sectors

@@ -29,10 +29,24 @@ from eventsapp.models.registration import (
     Registration,
     normalise_email,
 )
+from eventsapp.models.story import (
+    DIFFERENCES,
+    KINDS_OF_WORK,
+    STORY_STATES,
+    Approach,
+    Story,
+    StoryChange,
+)
 from eventsapp.models.user import ROLES, Membership, User
 
 __all__ = [
     "ATTENDANCE_ACTIONS",
+    "DIFFERENCES",
+    "KINDS_OF_WORK",
+    "STORY_STATES",
+    "Approach",
+    "Story",
+    "StoryChange",
     "ATTENDANCE_METHODS",
     "EVENT_STATUSES",
     "IMPORT_PHASES",

@@ -1,5 +1,5 @@
 """A whole report for a scope: the counted figures (aggregate), the headline sentence (headline),
-question and protected equality tables (monitoring), and the event's themes.
+question and protected equality tables (monitoring), the event's themes and the chosen stories.
 
 This module sits above the three, so none of them imports another in a circle; every output
 (page, PDF, CSV, JSON, CLI) gets its report from :func:`build_report`.
@@ -15,6 +15,7 @@ from eventsapp.reports.aggregate import count, describe_scope
 from eventsapp.reports.headline import headline
 from eventsapp.reports.model import Report, ReportScope
 from eventsapp.reports.monitoring import equality_tables, question_summaries
+from eventsapp.stories.report import report_stories
 
 
 def build_report(scope: ReportScope, now: datetime | None = None) -> Report:
@@ -31,6 +32,7 @@ def build_report(scope: ReportScope, now: datetime | None = None) -> Report:
         equality=equality,
         equality_respondents=respondents,
         themes=_themes(scope),
+        stories=report_stories(scope),
         **counted._asdict(),
     )
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date, datetime
 
+from flask import has_request_context, url_for
+
 from eventsapp.reports.aggregate import Report
 from eventsapp.reports.suppression import small_count
 
@@ -76,4 +78,11 @@ def report_to_dict(report: Report) -> dict:
             ],
         },
         "themes": list(report.themes),
+        "stories": [
+            {"id": s.id, "title": s.title, "summary": s.summary, "body": s.body, "attribution": s.attribution,
+             "kind_of_work": s.kind_of_work, "approaches": list(s.approaches), "region": s.region,
+             "place": s.place, "event_id": s.event_id, "published_at": _iso(s.published_at),
+             "url": url_for("stories.detail", story_id=s.id, _external=True) if has_request_context() else None}
+            for s in report.stories
+        ],
     }

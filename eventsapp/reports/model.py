@@ -162,6 +162,24 @@ class ProtectedTable:
 
 
 @dataclass(frozen=True)
+class ReportStory:
+    """A published story a coordinator chose for the report ("Stories from the programme")."""
+
+    id: int
+    title: str
+    summary: str
+    #: Markdown as written (the page renders it sanitised; the PDF as plain paragraphs).
+    body: str
+    attribution: str
+    kind_of_work: str
+    approaches: tuple[str, ...]
+    region: str
+    place: str
+    event_id: int | None
+    published_at: datetime | None
+
+
+@dataclass(frozen=True)
 class Report:
     scope: ReportScope
     scope_label: str
@@ -177,6 +195,7 @@ class Report:
     equality: tuple[ProtectedTable, ...] = ()
     equality_respondents: str = "0"
     themes: tuple[str, ...] = field(default=())
+    stories: tuple[ReportStory, ...] = ()
 
     def cell(self, sector_code: str, region_code: str) -> SectorRegionCell | None:
         for cell in self.sector_region:

@@ -1,7 +1,7 @@
 """The report as a PDF (reportlab platypus), returned as bytes.
 
 Page 1 is an executive summary (headline, key figures, sectors chart,
-regions table); then the events, sectors, regions, sector × region,
+regions table); then the stories chosen for reports ("Stories from the programme"), the events, sectors, regions, sector × region,
 first-time and returning, question answers, protected equality monitoring,
 the methodology, and when and for what scope it was generated. A short
 variant (``short=True``) is the per-event report circulated to attendees.
@@ -10,8 +10,11 @@ variant (``short=True``) is the per-event report circulated to attendees.
 from __future__ import annotations
 
 import io
+import re
+from html import unescape
 from xml.sax.saxutils import escape
 
+import nh3
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -30,6 +33,7 @@ from reportlab.platypus import (
     TableStyle as PdfTableStyle,
 )
 
+from eventsapp.events.rich_text import render_rich_text
 from eventsapp.pdf_fonts import pdf_fonts
 from eventsapp.reports import tables as t
 from eventsapp.reports.aggregate import METHODOLOGY, Report
@@ -49,6 +53,8 @@ class _Styles:
         self.title = ParagraphStyle("title", parent=base["Title"], fontName=bold, fontSize=18, leading=22)
         self.h2 = ParagraphStyle("h2", parent=base["Heading2"], fontName=bold, fontSize=13, leading=16,
                                  keepWithNext=1)
+        self.h3 = ParagraphStyle("h3", parent=base["Heading3"], fontName=bold, fontSize=11, leading=14,
+                                 keepWithNext=1, spaceBefore=4, spaceAfter=2)
         self.headline = ParagraphStyle("headline", parent=self.body, fontName=bold, fontSize=13, leading=17,
                                        spaceAfter=8)
         self.regular, self.bold = regular, bold
@@ -134,6 +140,7 @@ def render_pdf(report: Report, title: str | None = None, short: bool = False) ->
     if sectors:
         story += _section("Organisations by sector", styles, drawing_bar_chart(sectors, fonts.regular))
     if short:
+        story += _stories(report, styles)
         story += _section("Sectors", styles, _table(t.sectors_table(report), styles))
         story += _questions(report, styles)
         story += _section("How these figures are counted", styles, *_methodology(styles))
@@ -143,6 +150,9 @@ def render_pdf(report: Report, title: str | None = None, short: bool = False) ->
 
     story += _section("Regions", styles, _table(t.regions_table(report), styles, short=True))
     story.append(PageBreak())
+    if report.stories:
+        story += _stories(report, styles)
+        story.append(PageBreak())
     story += _section("All figures", styles, _table(t.summary_table(report), styles, widths=[80 * mm, 30 * mm]))
     event_widths = [17 * mm, 30 * mm, 20 * mm, 29 * mm] + [78 * mm / 6] * 6
     story += _section("Events", styles, _table(t.events_table(report), styles, widths=event_widths, short=True)
@@ -211,6 +221,37 @@ def _equality(report: Report, styles: _Styles) -> list:
             Spacer(1, 3 * mm),
         ]))
     return _section("Equality monitoring", styles, *blocks)
+
+
+#: Block-level ends in the sanitised HTML of a story, where the PDF starts a new paragraph.
+_BLOCK_END = re.compile(r"</(p|li|h3|h4|blockquote|pre)>|<br ?/?>|<hr ?/?>")
+
+
+def story_paragraphs(body: str) -> list[str]:
+    """A story's Markdown as plain-text paragraphs (rendered and sanitised first, so nothing unsafe
+    or unreadable reaches the PDF); list items start with a bullet."""
+    html = str(render_rich_text(body))
+    html = re.sub(r"<li>", "<li>• ", html)
+    text = _BLOCK_END.sub("\n\n", html)
+    text = unescape(nh3.clean(text, tags=set()))
+    return [" ".join(part.split()) for part in re.split(r"\n\s*\n", text) if part.strip()]
+
+
+def _stories(report: Report, styles: _Styles) -> list:
+    """The chosen published stories, each in full with its attribution (after the executive summary)."""
+    if not report.stories:
+        return []
+    blocks = [Paragraph(escape("Published stories chosen by the programme's coordinators."), styles.small),
+              Spacer(1, 3 * mm)]
+    for item in report.stories:
+        place = f"{item.region}, {item.place}" if item.place else item.region
+        blocks.append(Paragraph(escape(item.title), styles.h3))
+        blocks.append(Paragraph(escape(f"{item.attribution} · {place} · {item.kind_of_work}"), styles.small))
+        if item.summary:
+            blocks.append(Paragraph(f'<font name="{styles.bold}">{escape(item.summary)}</font>', styles.body))
+        blocks += [Paragraph(escape(paragraph), styles.body) for paragraph in story_paragraphs(item.body)]
+        blocks.append(Spacer(1, 4 * mm))
+    return _section("Stories from the programme", styles, *blocks)
 
 
 def _methodology(styles: _Styles) -> list:

@@ -1,0 +1,312 @@
+"""The rules of stories: who may write for which organisations and programmes, writing and
+changing a story, its moderation (every change of state logged), and the public list.
+
+Services add and flush; the caller commits once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import has_request_context, render_template, url_for
+from sqlalchemy import Select, func, or_, select, update
+
+from eventsapp.extensions import db
+from eventsapp.mail import build_message
+from eventsapp.models import (
+    Approach,
+    Event,
+    Membership,
+    Organisation,
+    Programme,
+    Region,
+    Story,
+    StoryChange,
+    User,
+    utcnow,
+)
+from eventsapp.outbox import enqueue
+from eventsapp.permissions import STORY_WRITER_ROLES, can_moderate_story, roles_by_organisation
+
+#: action -> (from state, to state, who may: "author" (an editor of the story) or "moderator").
+TRANSITIONS: dict[str, tuple[str, str, str]] = {
+    "submit": ("draft", "submitted", "author"),
+    "withdraw": ("submitted", "draft", "author"),
+    "publish": ("submitted", "published", "moderator"),
+    "unpublish": ("published", "draft", "moderator"),
+}
+
+#: What each action says in the log and in the flash message.
+ACTION_DONE = {
+    "submit": "Submitted for publication: a coordinator of the programme will review it.",
+    "withdraw": "Back to draft.",
+    "publish": "Published: the story is now public.",
+    "unpublish": "Unpublished: the story is back to draft and no longer public.",
+}
+
+
+class StoryStateError(ValueError):
+    """A change of state that does not apply to the story as it is now."""
+
+
+# --- who writes for what ------------------------------------------------------------------------
+
+def writer_organisations(user: User) -> list[Organisation]:
+    """The organisations ``user`` writes for (organiser or coordinator there)."""
+    ids = [org for org, role in roles_by_organisation(user).items() if role in STORY_WRITER_ROLES]
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)))
+
+
+def writer_programmes(user: User) -> list[Programme]:
+    """Programmes a story by ``user`` may belong to: those coordinated by, or holding events of, their organisations."""
+    ids = [org for org, role in roles_by_organisation(user).items() if role in STORY_WRITER_ROLES]
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        select(Programme).where(
+            Programme.coordinator_organisation_id.in_(ids)
+            | Programme.id.in_(select(Event.programme_id).where(Event.host_organisation_id.in_(ids)))
+        ).order_by(Programme.name)
+    ))
+
+
+def writer_events(user: User) -> list[Event]:
+    """Published events a story by ``user`` may be told at: their organisations' and their programmes'."""
+    roles = roles_by_organisation(user)
+    hosts = [org for org, role in roles.items() if role in STORY_WRITER_ROLES]
+    coordinated = [org for org, role in roles.items() if role == "coordinator"]
+    if not hosts:
+        return []
+    condition = Event.host_organisation_id.in_(hosts)
+    if coordinated:
+        condition = condition | Event.programme_id.in_(
+            select(Programme.id).where(Programme.coordinator_organisation_id.in_(coordinated)))
+    return list(db.session.scalars(
+        select(Event).where(condition, Event.status == "published").order_by(Event.starts_at.desc()).limit(300)
+    ))
+
+
+def involvable_organisations() -> list[Organisation]:
+    """Organisations a story can name as involved (live ones, not merged away)."""
+    return list(db.session.scalars(
+        select(Organisation).where(Organisation.merged_into_id.is_(None)).order_by(Organisation.name)
+    ))
+
+
+def approaches() -> list[Approach]:
+    return list(db.session.scalars(select(Approach).order_by(Approach.sort_order, Approach.name)))
+
+
+def add_approach(name: str) -> Approach:
+    """A new approach at the end of the list. :raise ValueError: when one of that name exists."""
+    name = " ".join(name.split())
+    exists = db.session.scalar(select(Approach.id).where(func.lower(Approach.name) == name.lower()))
+    if exists is not None:
+        raise ValueError(f"“{name}” is already in the list.")
+    last = db.session.scalar(select(func.max(Approach.sort_order))) or 0
+    approach = Approach(name=name, sort_order=last + 1)
+    db.session.add(approach)
+    db.session.flush()
+    return approach
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+@dataclass
+class StoryInput:
+    """A story's fields as validated by the form."""
+
+    title: str
+    summary: str
+    body: str
+    region_id: int
+    place: str
+    kind_of_work: str
+    differences: list[str]
+    approach_ids: list[int]
+    organisation_ids: list[int]
+    event_id: int | None
+    programme_id: int
+    consent_confirmed: bool
+    attribution: str
+    attributed_organisation_id: int | None
+    photo: tuple[bytes, str] | None = None
+    photo_alt: str = ""
+    remove_photo: bool = False
+
+
+def _apply(story: Story, data: StoryInput) -> None:
+    story.title = data.title
+    story.summary = data.summary
+    story.body = data.body
+    story.region = db.session.get(Region, data.region_id)
+    story.place = data.place
+    story.kind_of_work = data.kind_of_work
+    story.differences = ",".join(data.differences)
+    story.event_id = data.event_id
+    story.programme_id = data.programme_id
+    story.consent_confirmed = data.consent_confirmed
+    story.attribution = data.attribution
+    story.attributed_organisation_id = (
+        data.attributed_organisation_id if data.attribution == "organisation" else None
+    )
+    story.approaches = list(db.session.scalars(select(Approach).where(Approach.id.in_(data.approach_ids))))
+    story.organisations = list(db.session.scalars(
+        select(Organisation).where(Organisation.id.in_(data.organisation_ids))))
+    if data.remove_photo and data.photo is None:
+        story.photo, story.photo_type, story.photo_alt = None, None, None
+    if data.photo is not None:
+        story.photo, story.photo_type = data.photo
+    if story.photo is not None or data.photo is not None:
+        story.photo_alt = data.photo_alt
+
+
+def create_story(author: User, data: StoryInput) -> Story:
+    """A new draft by ``author``, its creation logged."""
+    story = Story(author=author, state="draft")
+    _apply(story, data)
+    story.changes.append(StoryChange(user_id=author.id, from_state=None, to_state="draft", note="Written"))
+    db.session.add(story)
+    db.session.flush()
+    return story
+
+
+def update_story(story: Story, data: StoryInput) -> Story:
+    _apply(story, data)
+    db.session.flush()
+    return story
+
+
+def change_state(story: Story, action: str, by: User, note: str = "") -> Story:
+    """Move ``story`` along ``TRANSITIONS[action]`` and log who did it, when and why.
+
+    The update is conditional on the state read, so two moderators publishing at once
+    publish once (the second gets :class:`StoryStateError`).
+
+    :raise StoryStateError: when the story is not in the state the action starts from, or
+        (submitting) its author has not confirmed consent.
+    """
+    from_state, to_state, _who = TRANSITIONS[action]
+    if story.state != from_state:
+        raise StoryStateError(f"This story is {story.state}, so it cannot be {action}ed now.")
+    if to_state != "draft" and not story.consent_confirmed:
+        raise StoryStateError("Confirm that the people and groups named agreed before submitting the story.")
+    values: dict = {"state": to_state, "updated_at": utcnow()}
+    if to_state == "published":
+        values["published_at"] = utcnow()
+    else:
+        values["published_at"] = None
+        values["featured_in_report"] = False
+    result = db.session.execute(
+        update(Story).where(Story.id == story.id, Story.state == from_state).values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise StoryStateError("Someone else changed this story just now; see its current state.")
+    db.session.add(StoryChange(story_id=story.id, user_id=by.id, from_state=from_state, to_state=to_state,
+                               note=note.strip()[:2000]))
+    db.session.flush()
+    db.session.refresh(story)
+    _notify(story, action, by, note.strip()[:2000])
+    return story
+
+
+def _notify(story: Story, action: str, by: User, note: str) -> None:
+    """Email (through the outbox, in this transaction) the programme's coordinators when a story is
+    submitted, and its author when someone else publishes, unpublishes or returns it."""
+    if not has_request_context():
+        return  # links need a request's host; the CLI and demo notify nobody
+    link = url_for("stories.detail", story_id=story.id, _external=True)
+    if action == "submit":
+        coordinators = db.session.scalars(
+            select(User).join(Membership, Membership.user_id == User.id).where(
+                Membership.organisation_id == story.programme.coordinator_organisation_id,
+                Membership.role == "coordinator", User.active, User.id != by.id)
+        ).all()
+        text = render_template("stories/email/submitted.txt", story=story, link=link,
+                               author_name=by.name or by.email,
+                               queue=url_for("stories.moderation", _external=True))
+        for coordinator in coordinators:
+            enqueue(build_message(coordinator.email, f"Story to review: {story.title}", text))
+        return
+    author = story.author
+    if author is None or author.id == by.id or not author.active:
+        return
+    text = render_template("stories/email/decided.txt", story=story, action=action, note=note, link=link,
+                           by_name=by.name or "a coordinator of the programme")
+    enqueue(build_message(author.email, f"Your story: {story.title}", text))
+
+
+def set_featured(story: Story, featured: bool, by: User) -> Story:
+    """Choose (or drop) a published story for the "Stories from the programme" section of reports.
+
+    :raise StoryStateError: for a story that is not published.
+    """
+    if featured and not story.is_published:
+        raise StoryStateError("Only a published story can appear in reports.")
+    story.featured_in_report = featured
+    db.session.add(StoryChange(story_id=story.id, user_id=by.id, from_state=story.state, to_state=story.state,
+                               note="Chosen for reports" if featured else "No longer in reports"))
+    db.session.flush()
+    return story
+
+
+# --- lists --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StoryFilters:
+    region: str | None = None  # region code
+    kind: str | None = None  # kind-of-work code
+    approach: int | None = None  # approach id
+    programme: str | None = None  # programme slug
+    text: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return any((self.region, self.kind, self.approach, self.programme, self.text))
+
+
+def published_stories(filters: StoryFilters | None = None) -> Select:
+    """Published stories, newest first, narrowed by ``filters`` (search in title, summary and body)."""
+    filters = filters or StoryFilters()
+    query = select(Story).where(Story.state == "published")
+    if filters.region:
+        query = query.where(Story.region_id.in_(select(Region.id).where(Region.code == filters.region)))
+    if filters.kind:
+        query = query.where(Story.kind_of_work == filters.kind)
+    if filters.approach:
+        query = query.where(Story.approaches.any(Approach.id == filters.approach))
+    if filters.programme:
+        query = query.where(Story.programme_id.in_(select(Programme.id).where(Programme.slug == filters.programme)))
+    if filters.text:
+        needle = filters.text.lower()
+        query = query.where(or_(*(func.lower(column).contains(needle, autoescape=True)
+                                  for column in (Story.title, Story.summary, Story.body))))
+    return query.order_by(Story.published_at.desc(), Story.id.desc())
+
+
+def stories_by(user: User) -> list[Story]:
+    return list(db.session.scalars(
+        select(Story).where(Story.author_id == user.id).order_by(Story.updated_at.desc(), Story.id.desc())))
+
+
+def moderated_by(user: User) -> tuple[list[Story], list[Story]]:
+    """The stories ``user`` moderates: (awaiting review, published), in the programmes they coordinate."""
+    coordinated = [org for org, role in roles_by_organisation(user).items() if role == "coordinator"]
+    if not coordinated:
+        return [], []
+    in_programmes = Story.programme_id.in_(
+        select(Programme.id).where(Programme.coordinator_organisation_id.in_(coordinated)))
+    waiting = db.session.scalars(select(Story).where(in_programmes, Story.state == "submitted")
+                                 .order_by(Story.updated_at))
+    published = db.session.scalars(select(Story).where(in_programmes, Story.state == "published")
+                                   .order_by(Story.published_at.desc()))
+    stories = [s for s in waiting if can_moderate_story(user, s)], [s for s in published if can_moderate_story(user, s)]
+    return stories
+
+
+def stories_of_event(event: Event) -> int:
+    """How many stories (any state) were told at ``event``, for the organiser's page."""
+    return db.session.scalar(select(func.count(Story.id)).where(Story.event_id == event.id)) or 0

@@ -1,0 +1,349 @@
+"""Every URL of the stories area:
+
+GET  /stories/                      published stories, filtered, searched and paginated
+GET  /stories/feed.atom             the newest published stories as an Atom feed
+GET  /stories/<id>                  a story's page (drafts and submitted: author and moderators only)
+GET  /stories/<id>/photo            its photo (same visibility)
+GET  /stories/mine                  the stories I wrote
+GET/POST /stories/new               write a story (``?event=ID`` prefills it from one of my events)
+GET/POST /stories/<id>/edit         change it (author until published; moderators)
+POST /stories/<id>/<action>         submit, withdraw (author or moderator); publish, unpublish (moderators)
+POST /stories/<id>/feature          choose it for reports, or not (moderators)
+GET  /stories/moderation            the coordinator's queue
+GET/POST /stories/approaches        the list of approaches; coordinators add to it
+"""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from eventsapp.events.rich_text import render_rich_text
+from eventsapp.extensions import db
+from eventsapp.models import KINDS_OF_WORK, Approach, Event, Programme, Region, utcnow
+from eventsapp.permissions import (
+    MAX_ID,
+    can_edit_story,
+    can_manage_event,
+    can_moderate_story,
+    can_write_stories,
+    get_story_or_404,
+    is_coordinator,
+    is_story_author,
+)
+from eventsapp.stories import bp
+from eventsapp.stories.feed import render_atom
+from eventsapp.stories.forms import (
+    ApproachForm,
+    FeatureForm,
+    FilterForm,
+    StateForm,
+    StoryForm,
+    as_choices,
+    chosen_values,
+)
+from eventsapp.stories.images import max_photo_bytes
+from eventsapp.stories.services import (
+    ACTION_DONE,
+    TRANSITIONS,
+    StoryFilters,
+    StoryStateError,
+    add_approach,
+    approaches,
+    change_state,
+    create_story,
+    involvable_organisations,
+    moderated_by,
+    published_stories,
+    set_featured,
+    stories_by,
+    update_story,
+    writer_events,
+    writer_organisations,
+    writer_programmes,
+)
+from eventsapp.timeutil import format_local
+
+FEED_SIZE = 50
+
+
+def _page_number() -> int:
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+
+
+def _filters_from_request() -> tuple[FilterForm, StoryFilters]:
+    """Read the query string; a value that is not among the choices is ignored, never an error."""
+    form = FilterForm(formdata=request.args)
+    regions = [(r.code, r.name) for r in db.session.scalars(select(Region).order_by(Region.sort_order))]
+    kinds = list(KINDS_OF_WORK)
+    approach_list = [(str(a.id), a.name) for a in approaches()]
+    programmes = [(p.slug, p.name) for p in db.session.scalars(
+        select(Programme).where(Programme.id.in_(select(published_stories().subquery().c.programme_id)))
+        .order_by(Programme.name))]
+    form.region.choices = as_choices([("", "Any region"), *regions])
+    form.kind.choices = as_choices([("", "Any kind of work"), *kinds])
+    form.approach.choices = as_choices([("", "Any approach"), *approach_list])
+    form.programme.choices = as_choices([("", "Any programme"), *programmes])
+
+    def chosen(field, pairs):
+        return field.data if field.data in {value for value, _ in pairs} else None
+
+    approach = chosen(form.approach, approach_list)
+    filters = StoryFilters(
+        region=chosen(form.region, regions),
+        kind=chosen(form.kind, kinds),
+        approach=int(approach) if approach else None,
+        programme=chosen(form.programme, programmes),
+        text="".join(c for c in (form.q.data or "")[:200] if c.isprintable()).strip() or None,
+    )
+    return form, filters
+
+
+@bp.get("/")
+def index():
+    """Published stories, newest first; filters and search in the query string."""
+    form, filters = _filters_from_request()
+    pagination = db.paginate(published_stories(filters), page=_page_number(),
+                             per_page=current_app.config["STORIES_PER_PAGE"], error_out=False)
+    args = {name: value for name, value in (
+        ("q", filters.text), ("region", filters.region), ("kind", filters.kind),
+        ("approach", filters.approach), ("programme", filters.programme)) if value}
+    return render_template("stories/index.html", form=form, filters=filters, pagination=pagination,
+                           args=args, may_write=can_write_stories(current_user),
+                           may_moderate=is_coordinator(current_user))
+
+
+@bp.get("/feed.atom")
+def feed():
+    """The newest published stories as Atom 1.0."""
+    stories = db.session.scalars(published_stories().limit(FEED_SIZE)).all()
+    response = Response(render_atom(stories), mimetype="application/atom+xml")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/<int:story_id>")
+def detail(story_id: int):
+    """A story's page. :raise 404: for a draft or submitted story, to anyone but its author and moderators."""
+    story = get_story_or_404(story_id)
+    moderator = can_moderate_story(current_user, story)
+    response = Response(render_template(
+        "stories/detail.html", story=story, body=render_rich_text(story.body),
+        may_edit=can_edit_story(current_user, story), moderator=moderator,
+        author=is_story_author(current_user, story), state_form=StateForm(), feature_form=FeatureForm(),
+        transitions=TRANSITIONS,
+    ))
+    if not story.is_published:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/<int:story_id>/photo")
+def photo(story_id: int):
+    """The story's re-encoded photo. :raise 404: as the story's page, or when it has none."""
+    story = get_story_or_404(story_id)
+    if story.photo is None:
+        abort(404)
+    response = Response(story.photo, mimetype=story.photo_type or "image/jpeg")
+    response.headers["Cache-Control"] = "public, max-age=3600" if story.is_published else "private, no-store"
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    """The stories the signed-in user wrote, in every state."""
+    return render_template("stories/mine.html", stories=stories_by(current_user),
+                           may_write=can_write_stories(current_user))
+
+
+def _story_form(story=None, prefill_event: Event | None = None) -> StoryForm:
+    """The story form with the choices this user may make (and an edited story's current ones)."""
+    events = writer_events(current_user)
+    if story is not None and story.event is not None and story.event not in events:
+        events.append(story.event)
+    programmes = writer_programmes(current_user)
+    if story is not None and story.programme not in programmes:
+        programmes.append(story.programme)
+    credited = writer_organisations(current_user)
+    if story is not None and story.attributed_organisation and story.attributed_organisation not in credited:
+        credited.append(story.attributed_organisation)
+    form = StoryForm(obj=None, photo_max=max_photo_bytes(), has_photo=bool(story and story.photo_type),
+                     event_programmes={e.id: e.programme_id for e in events})
+    form.region.choices = as_choices([(0, "Choose a region")] + [
+        (r.id, r.name) for r in db.session.scalars(select(Region).order_by(Region.sort_order))])
+    form.approaches.choices = as_choices((a.id, a.name) for a in approaches())
+    form.organisations.choices = as_choices((o.id, o.name) for o in involvable_organisations())
+    form.event.choices = as_choices([(0, "Not told at an event")] + [
+        (e.id, f"{e.title} ({format_local(e.starts_at, '%-d %b %Y')})") for e in events])
+    form.programme.choices = as_choices([(0, "Choose a programme")] + [(p.id, p.name) for p in programmes])
+    form.attributed_organisation.choices = as_choices(
+        [(0, "Choose an organisation")] + [(o.id, o.name) for o in credited])
+    if request.method == "GET":
+        if story is not None:
+            form.title.data, form.summary.data, form.body.data = story.title, story.summary, story.body
+            form.kind_of_work.data, form.place.data = story.kind_of_work, story.place
+            form.approaches.data = [a.id for a in story.approaches]
+            form.differences.data = story.difference_codes
+            form.organisations.data = [o.id for o in story.organisations]
+            form.region.data, form.event.data = story.region_id, story.event_id or 0
+            form.programme.data = story.programme_id
+            form.photo_alt.data = story.photo_alt or ""
+            form.attribution.data = story.attribution
+            form.attributed_organisation.data = story.attributed_organisation_id or 0
+            form.consent_confirmed.data = story.consent_confirmed
+        elif prefill_event is not None:
+            form.event.data = prefill_event.id
+            form.programme.data = prefill_event.programme_id or 0
+            form.region.data = prefill_event.region_id
+            form.place.data = prefill_event.town
+            form.organisations.data = [prefill_event.host_organisation_id]
+            form.attributed_organisation.data = (
+                prefill_event.host_organisation_id
+                if prefill_event.host_organisation_id in {o.id for o in credited} else 0)
+        elif len(credited) == 1:
+            form.attributed_organisation.data = credited[0].id
+    return form
+
+
+def _prefill_event() -> Event | None:
+    """``?event=ID`` of an event the user manages (anything else is ignored)."""
+    raw = request.args.get("event", "")
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        return None
+    event = db.session.get(Event, int(raw))
+    return event if event is not None and can_manage_event(current_user, event) else None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Write a story. :raise 403: for a user who is no organiser or coordinator anywhere."""
+    if not can_write_stories(current_user):
+        abort(403)
+    form = _story_form(prefill_event=_prefill_event())
+    if form.validate_on_submit():
+        story = create_story(current_user, form.story_input())
+        if form.save_and_submit.data:
+            change_state(story, "submit", by=current_user)
+        db.session.commit()
+        flash(ACTION_DONE["submit"] if form.save_and_submit.data else "Draft saved. Only you and the "
+              "programme’s coordinators can see it.", "success")
+        return redirect(url_for("stories.detail", story_id=story.id))
+    return _form_page(form, None)
+
+
+def _form_page(form: StoryForm, story):
+    status = 400 if request.method == "POST" else 200
+    return render_template("stories/form.html", form=form, story=story,
+                           no_programmes=not chosen_values(form.programme)), status
+
+
+@bp.route("/<int:story_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(story_id: int):
+    """Change a story. :raise 404: for a story the user cannot see; 403 for one they may not change."""
+    story = get_story_or_404(story_id, permission=can_edit_story)
+    form = _story_form(story)
+    if form.validate_on_submit():
+        update_story(story, form.story_input())
+        submitting = form.save_and_submit.data and story.state == "draft"
+        if submitting:
+            change_state(story, "submit", by=current_user)
+        db.session.commit()
+        flash(ACTION_DONE["submit"] if submitting else "Story saved.", "success")
+        return redirect(url_for("stories.detail", story_id=story.id))
+    return _form_page(form, story)
+
+
+def _may(action: str, story) -> bool:
+    who = TRANSITIONS[action][2]
+    return can_moderate_story(current_user, story) if who == "moderator" else can_edit_story(current_user, story)
+
+
+@bp.post("/<int:story_id>/<any(submit, withdraw, publish, unpublish):action>")
+@login_required
+def change(story_id: int, action: str):
+    """Move the story along its life; the change is logged with the note.
+
+    :raise 404: for a story the user cannot see. :raise 403: for an action the user may not take.
+    """
+    story = get_story_or_404(story_id, permission=lambda user, s: _may(action, s))
+    form = StateForm()
+    if not form.validate():
+        abort(400)
+    try:
+        change_state(story, action, by=current_user, note=form.note.data or "")
+    except StoryStateError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("stories.detail", story_id=story_id))
+    db.session.commit()
+    flash(ACTION_DONE[action], "success")
+    return redirect(url_for("stories.detail", story_id=story_id))
+
+
+@bp.post("/<int:story_id>/feature")
+@login_required
+def feature(story_id: int):
+    """Choose a published story for reports (``featured=1``) or drop it (``featured=0``)."""
+    story = get_story_or_404(story_id, permission=can_moderate_story)
+    form = FeatureForm()
+    if not form.validate():
+        abort(400)
+    try:
+        set_featured(story, form.featured.data == "1", by=current_user)
+    except StoryStateError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("stories.detail", story_id=story_id))
+    db.session.commit()
+    flash("The story appears in the programme’s reports." if story.featured_in_report
+          else "The story no longer appears in reports.", "success")
+    return redirect(request.form.get("next") == "moderation" and url_for("stories.moderation")
+                    or url_for("stories.detail", story_id=story_id))
+
+
+@bp.get("/moderation")
+@login_required
+def moderation():
+    """Stories awaiting review in the programmes the user coordinates. :raise 403: for non-coordinators."""
+    if not is_coordinator(current_user):
+        abort(403)
+    waiting, published = moderated_by(current_user)
+    return render_template("stories/moderation.html", waiting=waiting, published=published,
+                           feature_form=FeatureForm())
+
+
+@bp.route("/approaches", methods=["GET", "POST"])
+@login_required
+def approaches_list():
+    """The approaches stories can name; coordinators add to the list. :raise 403: for anyone else."""
+    if not is_coordinator(current_user):
+        abort(403)
+    form = ApproachForm()
+    if form.validate_on_submit():
+        try:
+            approach = add_approach(form.name.data)
+        except ValueError as error:
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"“{approach.name}” added.", "success")
+            return redirect(url_for("stories.approaches_list"))
+    status = 400 if form.errors else 200
+    return render_template("stories/approaches.html", form=form,
+                           approaches=db.session.scalars(select(Approach).order_by(Approach.sort_order)).all()), status
+
+
+@bp.app_context_processor
+def story_helpers() -> dict:
+    return {"invites_stories": invites_stories}
+
+
+def invites_stories(event: Event) -> bool:
+    """The organiser's page of a held event invites them to capture the stories told there."""
+    return event.status == "published" and event.ends_at <= utcnow()
