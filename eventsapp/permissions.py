@@ -114,3 +114,47 @@ def check_event_access(event: Event | EventFacts | None, permission=can_view_eve
         if is_member_of_host(current_user, event):
             abort(403)
         abort(404)
+
+
+# --- The network directory (eventsapp.network) -------------------------------------------------
+
+
+def can_edit_network_profile(user: User | None, organisation_id: int) -> bool:
+    """Opt the organisation in or out of the directory, edit its profile, post its offers and
+    asks and share resources in its name: its organisers and coordinators."""
+    return roles_by_organisation(user).get(organisation_id) in ("organiser", "coordinator")
+
+
+def resource_moderation_scope(user: User | None) -> set[int]:
+    """The organisations whose shared resources ``user`` approves or rejects: those hosting events
+    in a programme the user :func:`coordinates`, and the programmes' coordinating organisations.
+
+    (The site administrator, when that role exists, moderates every organisation's: add it here
+    and in :func:`can_moderate_resource`.)
+    """
+    coordinated = [org_id for org_id, role in roles_by_organisation(user).items() if role == "coordinator"]
+    if not coordinated:
+        return set()
+    programmes = db.session.scalars(
+        db.select(Programme).where(Programme.coordinator_organisation_id.in_(coordinated))
+    ).all()
+    programmes = [p for p in programmes if coordinates(user, p)]
+    if not programmes:
+        return set()
+    hosts = db.session.scalars(
+        db.select(Event.host_organisation_id).where(Event.programme_id.in_([p.id for p in programmes]))
+        .distinct()
+    )
+    return set(hosts) | {p.coordinator_organisation_id for p in programmes}
+
+
+def can_moderate_resource(user: User | None, resource) -> bool:
+    """Approve or reject a shared resource (eventsapp.models.Resource)."""
+    return resource.organisation_id in resource_moderation_scope(user)
+
+
+def can_view_resource(user: User | None, resource) -> bool:
+    """Approved resources are public; others only to their organisation's editors and moderators."""
+    if resource.status == "approved":
+        return True
+    return can_edit_network_profile(user, resource.organisation_id) or can_moderate_resource(user, resource)

@@ -12,6 +12,17 @@ from eventsapp.models.event import EVENT_STATUSES, Event, Programme, event_cohos
 from eventsapp.models.imports import IMPORT_PHASES, ImportJob, ImportMapping, SectorSynonym
 from eventsapp.models.invitation import Invitation
 from eventsapp.models.merge import OrganisationMerge
+from eventsapp.models.network import (
+    KINDS_OF_WORK,
+    RESOURCE_STATUSES,
+    SUPPORT_KINDS,
+    SUPPORT_STATUSES,
+    Approach,
+    NetworkProfile,
+    NetworkProfileKind,
+    Resource,
+    SupportPost,
+)
 from eventsapp.models.organisation import (
     Organisation,
     OrganisationAlias,
@@ -32,6 +43,15 @@ from eventsapp.models.registration import (
 from eventsapp.models.user import ROLES, Membership, User
 
 __all__ = [
+    "KINDS_OF_WORK",
+    "RESOURCE_STATUSES",
+    "SUPPORT_KINDS",
+    "SUPPORT_STATUSES",
+    "Approach",
+    "NetworkProfile",
+    "NetworkProfileKind",
+    "Resource",
+    "SupportPost",
     "ATTENDANCE_ACTIONS",
     "ATTENDANCE_METHODS",
     "EVENT_STATUSES",
