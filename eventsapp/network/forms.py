@@ -14,6 +14,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from eventsapp.models import KINDS_OF_WORK
@@ -30,8 +31,13 @@ def web_address(form, field) -> None:
         raise ValidationError("Enter a web address that starts with https:// (or http://).")
 
 
-def kind_choices(blank: str | None = None) -> list[tuple[str, str]]:
-    return ([("", blank)] if blank is not None else []) + list(KINDS_OF_WORK.items())
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the choices of a select, radio or checkbox group."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def kind_choices(blank: str | None = None) -> list[SelectChoice]:
+    return choices(([("", blank)] if blank is not None else []) + list(KINDS_OF_WORK.items()))
 
 
 class FilterForm(CleanForm):
@@ -44,13 +50,13 @@ class FilterForm(CleanForm):
     region = SelectField("Region", validators=[Optional()])
     approach = SelectField("Approach", validators=[Optional()])
     kind = SelectField("Kind of work", validators=[Optional()])
-    type = SelectField("Offers or asks", choices=[("", "Offers and asks"), ("offer", "Offers"), ("ask", "Asks")],
+    type = SelectField("Offers or asks", choices=choices([("", "Offers and asks"), ("offer", "Offers"), ("ask", "Asks")]),
                        validators=[Optional()])
 
     def chosen(self, name: str) -> str:
         """The field's value when it is one of its choices, else "" (a stale or forged link)."""
         value = self[name].data or ""
-        return value if value in {str(c[0]) for c in self[name].choices} else ""
+        return value if value in {str(c.value) for c in self[name].choices} else ""
 
 
 class ProfileForm(CleanForm):
@@ -66,9 +72,13 @@ class ProfileForm(CleanForm):
                                validators=[Optional(), Email(EMAIL_MESSAGE), Length(max=254)])
     submit = SubmitField("Save the profile")
 
-    def validate_about(self, field):
-        if self.listed.data and not (field.data or "").strip():
-            raise ValidationError("Say what your organisation does before listing it in the directory.")
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.listed.data and not (self.about.data or "").strip():
+            self.about.errors = [*self.about.errors, "Say what your organisation does before listing it "
+                                 "in the directory."]
+            valid = False
+        return valid
 
 
 class ContactForm(CleanForm):
@@ -83,8 +93,8 @@ class ContactForm(CleanForm):
 
 class PostForm(CleanForm):
     organisation = SelectField("On behalf of", coerce=int, validators=[DataRequired("Choose the organisation.")])
-    kind = RadioField("This is", choices=[("offer", "An offer: something we can do for other hosts"),
-                                          ("ask", "An ask: something we are looking for")],
+    kind = RadioField("This is", choices=choices([("offer", "An offer: something we can do for other hosts"),
+                                                  ("ask", "An ask: something we are looking for")]),
                       validators=[DataRequired("Choose offer or ask.")])
     title = StringField("In one line", filters=[strip], validators=[DataRequired("Give it a one-line title."),
                                                                     Length(max=200)])

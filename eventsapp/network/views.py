@@ -38,6 +38,7 @@ from eventsapp.network.forms import (
     ProfileForm,
     ResourceForm,
     ReviewForm,
+    choices,
 )
 from eventsapp.network.services import DirectoryFilters, NetworkError, PostData, ProfileData
 from eventsapp.permissions import (
@@ -63,9 +64,9 @@ def _page() -> int:
 
 def _filter_form() -> tuple[FilterForm, DirectoryFilters]:
     form = FilterForm(request.args)
-    form.region.choices = [("", "Any region")] + [(r.code, r.name) for r in services.regions()]
-    form.approach.choices = [("", "Any approach")] + [(a.code, a.name) for a in services.approaches()]
-    form.kind.choices = [("", "Any kind of work"), *KINDS_OF_WORK.items()]
+    form.region.choices = choices([("", "Any region")] + [(r.code, r.name) for r in services.regions()])
+    form.approach.choices = choices([("", "Any approach")] + [(a.code, a.name) for a in services.approaches()])
+    form.kind.choices = choices([("", "Any kind of work"), *KINDS_OF_WORK.items()])
     form.validate()
     filters = DirectoryFilters(
         q=(form.q.data or "")[:200] if not form.q.errors else "",
@@ -75,8 +76,8 @@ def _filter_form() -> tuple[FilterForm, DirectoryFilters]:
     return form, filters
 
 
-def _region_choices() -> list[tuple[str, str]]:
-    return [("", "No particular region")] + [(str(r.id), r.name) for r in services.regions()]
+def _region_choices():
+    return choices([("", "No particular region")] + [(str(r.id), r.name) for r in services.regions()])
 
 
 def _region_id(value: str | None) -> int | None:
@@ -138,8 +139,12 @@ def _sent(response) -> bool:
     return response.status_code == 302
 
 
+#: One limit for both contact forms (a profile's and a post's), per sender IP.
+contact_limit = limiter.shared_limit(_contact_limit, scope="network-contact", methods=["POST"], deduct_when=_sent)
+
+
 @bp.route("/<slug>/contact", methods=["GET", "POST"])
-@limiter.limit(_contact_limit, methods=["POST"], scope="network-contact", deduct_when=_sent)
+@contact_limit
 def contact(slug: str):
     """Message a listed organisation; its address is never shown.
 
@@ -188,7 +193,7 @@ def post(post_id: int):
 
 
 @bp.route("/support/<int:post_id>/contact", methods=["GET", "POST"])
-@limiter.limit(_contact_limit, methods=["POST"], scope="network-contact", deduct_when=_sent)
+@contact_limit
 def post_contact(post_id: int):
     post = db.session.get(SupportPost, post_id)
     if post is None or not services.is_public(post):
@@ -198,9 +203,9 @@ def post_contact(post_id: int):
 
 
 def _fill_post_form(form: PostForm, organisations: list[Organisation]) -> None:
-    form.organisation.choices = [(o.id, o.name) for o in organisations]
+    form.organisation.choices = choices([(o.id, o.name) for o in organisations])
     form.region.choices = _region_choices()
-    form.approaches.choices = [(a.id, a.name) for a in services.approaches()]
+    form.approaches.choices = choices([(a.id, a.name) for a in services.approaches()])
 
 
 def _post_data(form: PostForm) -> PostData:
@@ -315,8 +320,8 @@ def new_resource():
     if not organisations:
         abort(403)
     form = ResourceForm()
-    form.organisation.choices = [(o.id, o.name) for o in organisations]
-    form.approaches.choices = [(a.id, a.name) for a in services.approaches()]
+    form.organisation.choices = choices([(o.id, o.name) for o in organisations])
+    form.approaches.choices = choices([(a.id, a.name) for a in services.approaches()])
     if form.validate_on_submit():
         upload = None
         if form.file.data and form.file.data.filename:
@@ -401,7 +406,7 @@ def edit_profile(organisation_id: int):
     else:
         form = ProfileForm(website=organisation.website)
     form.region.choices = _region_choices()
-    form.approaches.choices = [(a.id, a.name) for a in services.approaches()]
+    form.approaches.choices = choices([(a.id, a.name) for a in services.approaches()])
     if form.validate_on_submit():
         data = ProfileData(listed=form.listed.data, about=form.about.data or "", area=form.area.data or "",
                            region_id=_region_id(form.region.data), kinds=form.kinds.data or [],
