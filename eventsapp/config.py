@@ -29,6 +29,8 @@ ENVIRONMENT_KEYS = {
     "IMPORT_JOB_MAX_AGE_HOURS": "IMPORT_JOB_MAX_AGE_HOURS",
     "IMPORT_JOB_LEASE_SECONDS": "IMPORT_JOB_LEASE_SECONDS",
     "IMPORT_JOB_MAX_ATTEMPTS": "IMPORT_JOB_MAX_ATTEMPTS",
+    "NETWORK_CONTACT_LIMIT": "NETWORK_CONTACT_LIMIT",
+    "RESOURCE_MAX_BYTES": "RESOURCE_MAX_BYTES",
 }
 
 
@@ -70,6 +72,11 @@ class DefaultConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None
     EVENTS_PER_PAGE = 20
+    #: Messages one client address may send through the network directory's contact forms.
+    NETWORK_CONTACT_LIMIT = "5 per hour;20 per day"
+    #: The largest file a host may share in the resource library (below MAX_CONTENT_LENGTH, so the
+    #: form can say so at the field instead of the 413 page).
+    RESOURCE_MAX_BYTES = 10 * 1024 * 1024
 
 
 def from_environment(environ: os._Environ | dict | None = None) -> dict:

@@ -158,3 +158,9 @@ def can_view_resource(user: User | None, resource) -> bool:
     if resource.status == "approved":
         return True
     return can_edit_network_profile(user, resource.organisation_id) or can_moderate_resource(user, resource)
+
+
+def can_edit_approaches(user: User | None) -> bool:
+    """Add to and rename the list of approaches (shared by every programme): coordinators (and the
+    site administrator, when that role exists)."""
+    return is_coordinator(user)

@@ -130,3 +130,9 @@ class ActionForm(CleanForm):
     """A button that changes something (close, reopen): only the CSRF token."""
 
     submit = SubmitField("Confirm")
+
+
+class ApproachForm(CleanForm):
+    name = StringField("Name", filters=[strip], validators=[DataRequired("Give the approach a name."),
+                                                            Length(max=80)])
+    submit = SubmitField("Save")

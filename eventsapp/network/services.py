@@ -370,3 +370,29 @@ def profile_summaries(profiles: list[NetworkProfile]) -> dict[int, int]:
         .group_by(SupportPost.organisation_id)
     )
     return dict(rows.all())
+
+
+# --- The list of approaches --------------------------------------------------------------------
+
+
+def save_approach(name: str, approach: Approach | None = None) -> Approach:
+    """Add an approach, or rename one (its code, which links and filters use, stays; not committed).
+
+    :raise NetworkError: another approach has that name.
+    """
+    name = " ".join(name.split())
+    clash = db.session.scalar(select(Approach).where(func.lower(Approach.name) == name.lower()))
+    if clash is not None and clash is not approach:
+        raise NetworkError("There is already an approach with this name.")
+    if approach is None:
+        code = slugify(name).replace("-", "_")[:36]
+        taken = set(db.session.scalars(select(Approach.code).where(Approach.code.like(f"{code}%"))))
+        base, number = code, 2
+        while code in taken:
+            code, number = f"{base}_{number}", number + 1
+        last = db.session.scalar(select(func.max(Approach.sort_order))) or 0
+        approach = Approach(code=code, sort_order=last + 1)
+        db.session.add(approach)
+    approach.name = name
+    db.session.flush()
+    return approach

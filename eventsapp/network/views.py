@@ -16,6 +16,8 @@ GET  /network/resources/<id>/download             its file, as an attachment
 GET/POST /network/resources/new                   share a resource               (editors)
 GET  /network/resources/review                    resources waiting for approval (moderators)
 POST /network/resources/<id>/review               approve or reject              (moderators)
+GET/POST /network/approaches                      the list of approaches, add one  (coordinators)
+POST /network/approaches/<id>                     rename one                       (coordinators)
 GET  /network/manage                              your organisations' profiles, posts and resources
 GET/POST /network/organisations/<id>/profile      opt in or out, edit the profile (its editors)
 """
@@ -27,11 +29,12 @@ from flask_login import current_user, login_required
 
 from eventsapp.events.rich_text import render_rich_text
 from eventsapp.extensions import db, limiter
-from eventsapp.models import KINDS_OF_WORK, Organisation, Resource, SupportPost
+from eventsapp.models import KINDS_OF_WORK, Approach, Organisation, Resource, SupportPost
 from eventsapp.network import bp, services
 from eventsapp.network import resources as library
 from eventsapp.network.forms import (
     ActionForm,
+    ApproachForm,
     ContactForm,
     FilterForm,
     PostForm,
@@ -42,6 +45,7 @@ from eventsapp.network.forms import (
 )
 from eventsapp.network.services import DirectoryFilters, NetworkError, PostData, ProfileData
 from eventsapp.permissions import (
+    can_edit_approaches,
     can_edit_network_profile,
     can_moderate_resource,
     can_view_resource,
@@ -375,6 +379,51 @@ def review(resource_id: int):
     return redirect(url_for("network.review_queue"))
 
 
+# --- The list of approaches ------------------------------------------------------------------
+
+
+def _approaches_page(form: ApproachForm, editing: int | None = None, rename_form: ApproachForm | None = None):
+    return render_template("network/approaches.html", form=form, approaches=services.approaches(),
+                           editing=editing, rename_form=rename_form or ApproachForm(prefix="rename"))
+
+
+@bp.route("/approaches", methods=["GET", "POST"])
+@login_required
+def approaches():
+    if not can_edit_approaches(current_user):
+        abort(403)
+    form = ApproachForm()
+    if form.validate_on_submit():
+        try:
+            approach = services.save_approach(form.name.data)
+        except NetworkError as error:
+            form.name.errors = [*form.name.errors, str(error)]
+        else:
+            db.session.commit()
+            flash(f"Added “{approach.name}”.", "success")
+            return redirect(url_for("network.approaches"))
+    return _approaches_page(form), 422 if form.errors else 200
+
+
+@bp.post("/approaches/<int:approach_id>")
+@login_required
+def rename_approach(approach_id: int):
+    if not can_edit_approaches(current_user):
+        abort(403)
+    approach = db.session.get(Approach, approach_id) or abort(404)
+    form = ApproachForm(prefix="rename")
+    if form.validate_on_submit():
+        try:
+            services.save_approach(form.name.data, approach)
+        except NetworkError as error:
+            form.name.errors = [*form.name.errors, str(error)]
+        else:
+            db.session.commit()
+            flash(f"Renamed to “{approach.name}”.", "success")
+            return redirect(url_for("network.approaches"))
+    return _approaches_page(ApproachForm(formdata=None), editing=approach.id, rename_form=form), 422
+
+
 # --- Your organisations ------------------------------------------------------------------------
 
 
@@ -384,7 +433,8 @@ def manage():
     organisations = services.editable_organisations(current_user)
     profiles = {o.id: services.profile_of(o) for o in organisations}
     return render_template("network/manage.html", organisations=organisations, profiles=profiles,
-                           posts=services.posts_of(organisations), resources=library.resources_of(organisations))
+                           posts=services.posts_of(organisations), resources=library.resources_of(organisations),
+                           may_edit_approaches=can_edit_approaches(current_user))
 
 
 @bp.route("/organisations/<int:organisation_id>/profile", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ A; resources: A's approved (a file), A's submitted (a file) and B's submitted. T
 from __future__ import annotations
 
 from eventsapp.extensions import db
-from eventsapp.models import NetworkProfile, Organisation, Resource, SupportPost
+from eventsapp.models import Approach, NetworkProfile, Organisation, Resource, SupportPost
 from tests.access.conftest import snapshot
 from tests.access.matrix import Rule, expect, public, signed_in
 from tests.access.rules_core import done, org
@@ -41,6 +41,7 @@ def extend_world(world) -> None:
         db.session.flush()
         return snapshot(row)
 
+    world.approach_id = db.session.scalar(db.select(Approach.id).where(Approach.code == "arts"))
     world.profile_a = profile("org_a", "alpha-community-trust", True)
     world.profile_b = profile("org_b", "beta-youth-justice", False)
     world.post_a = post("org_a", "offer", "open")
@@ -121,6 +122,10 @@ RULES = [
     Rule("network.review", "POST", resource("resource_b_submitted"),
          expect(404, organiser_b=403, anonymous=302), data=lambda w: {"approve": "y"}),
     Rule("network.manage", "GET", NOTHING, signed_in()),
+    Rule("network.approaches", "GET", NOTHING, signed_in(403, coordinator=200)),
+    Rule("network.approaches", "POST", NOTHING, signed_in(403, coordinator=302), data=lambda w: {"name": "Storytelling"}),
+    Rule("network.rename_approach", "POST", lambda w: {"approach_id": w.approach_id},
+         signed_in(403, coordinator=302), data=lambda w: {"rename-name": "Arts and culture"}),
     Rule("network.edit_profile", "GET", org("org_a"), EDIT_A),
     Rule("network.edit_profile", "GET", org("org_c"), expect(404, coordinator=200, anonymous=302)),
     Rule("network.edit_profile", "POST", org("org_a"), done(EDIT_A), data=PROFILE),

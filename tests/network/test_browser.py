@@ -33,7 +33,7 @@ def network(db):
               "/network/support", f"/network/support/{ask.id}", f"/network/support/{offer.id}/contact",
               "/network/resources", f"/network/resources/{approved.id}"]
     private = ["/network/manage", f"/network/organisations/{host.id}/profile", "/network/support/new",
-               f"/network/support/{ask.id}/edit", "/network/resources/new", "/network/resources/review",
+               f"/network/support/{ask.id}/edit", "/network/resources/new", "/network/resources/review", "/network/approaches",
                f"/network/resources/{waiting.id}"]
     return user, public, private
 

@@ -122,3 +122,24 @@ def test_a_door_volunteer_cannot_list_the_organisation(client, db, login_as):
     response = client.post(f"/network/organisations/{organisation.id}/profile", data={"listed": "y", "about": "x"})
     assert response.status_code == 403
     assert db.session.query(NetworkProfile).count() == 0
+
+
+def test_coordinators_add_and_rename_approaches_and_filters_keep_working(client, db, login_as):
+    from eventsapp.models import Approach
+
+    make_profile(factories.make_organisation("Oak Arts Hub"), approaches=["arts"])
+    login_as("organiser")
+    assert client.post("/network/approaches", data={"name": "Storytelling"}).status_code == 403
+    client.post("/auth/logout")
+    login_as("coordinator")
+    assert client.post("/network/approaches", data={"name": "Storytelling"}).status_code == 302
+    duplicate = client.post("/network/approaches", data={"name": "  storytelling "})
+    assert duplicate.status_code == 422
+    assert "There is already an approach with this name." in duplicate.get_data(as_text=True)
+    arts = db.session.query(Approach).filter_by(code="arts").one()
+    assert client.post(f"/network/approaches/{arts.id}", data={"rename-name": "Arts and culture"}).status_code == 302
+    names = [a.name for a in db.session.query(Approach).order_by(Approach.sort_order)]
+    assert names[0] == "Arts and culture" and names[-1] == "Storytelling"
+    html = client.get("/network/?approach=arts").get_data(as_text=True)
+    assert card_titles(html) == ["Oak Arts Hub"]
+    assert "Arts and culture" in html
