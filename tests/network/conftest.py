@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -61,14 +62,13 @@ def make_resource(organisation, *, status="approved", title="A guide", url="http
     return resource
 
 
-def card_titles(html: str) -> list[str]:
+def card_titles(page: str) -> list[str]:
     """The organisation names on a directory page, in order."""
-    return re.findall(r'<h2 class="h5 card-title"><a href="/network/[^"]+">([^<]+)</a>', html)
+    return [html.unescape(t) for t in re.findall(r'<h2 class="h5 card-title"><a href="/network/[^"]+">([^<]+)</a>', page)]
 
 
-def post_titles(html: str) -> list[str]:
-    return [t.replace("&#39;", "'") for t in
-            re.findall(r'class="h6 card-title"><a href="/network/support/\d+">([^<]+)</a>', html)]
+def post_titles(page: str) -> list[str]:
+    return [html.unescape(t) for t in re.findall(r'class="h6 card-title"><a href="/network/support/\d+">([^<]+)</a>', page)]
 
 
 @pytest.fixture
