@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from email.utils import formataddr
 
 from flask import render_template, url_for
 from sqlalchemy import and_, case, func, or_, select
@@ -251,8 +252,9 @@ def send_contact_message(profile: NetworkProfile, sender_name: str, sender_email
     text = render_template("network/email/contact.txt", organisation=organisation, sender_name=sender_name,
                            sender_email=sender_email, message=message, post=post, post_link=post_link,
                            profile_link=profile_link)
-    enqueue(build_message(f"{organisation.name} <{profile.contact_email}>", subject, text,
-                          reply_to=f"{sender_name} <{sender_email}>"))
+    # Names quoted here: an organisation's comma, or a sender's "Name <other@address>", stays a name.
+    enqueue(build_message(formataddr((organisation.name, profile.contact_email)), subject, text,
+                          reply_to=formataddr((sender_name, sender_email))))
     acknowledgement = render_template("network/email/contact_acknowledgement.txt",
                                       organisation=organisation, post=post, profile_link=profile_link)
     enqueue(build_message(sender_email, f"Your message to {organisation.name}", acknowledgement))

@@ -119,3 +119,13 @@ def test_messages_are_rate_limited_per_address_and_mistakes_do_not_count(app, cl
     assert SECRET not in everything_the_sender_saw([response])
     assert send(SENDER, ip="198.51.100.8") == 302  # another sender is not held up
     assert db.session.query(OutboxMessage).count() == 3 * 2  # message + acknowledgement per send
+
+
+def test_a_name_that_looks_like_an_address_cannot_redirect_the_reply_or_the_delivery(client, db, smtp):
+    organisation = factories.make_organisation("Smith, Jones & Partners")  # a comma in the name
+    profile = make_profile(organisation)
+    client.post(f"/network/{profile.slug}/contact",
+                data={**SENDER, "name": "Mallory <mallory@evil.example>"})
+    (message,) = smtp.to(SECRET)
+    assert [a.addr_spec for a in message["To"].addresses] == [SECRET]
+    assert [a.addr_spec for a in message["Reply-To"].addresses] == [SENDER["email"]]
