@@ -16,7 +16,9 @@ Services add and flush; the caller commits.
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from flask import current_app
 from sqlalchemy import func, or_, select
@@ -101,6 +103,17 @@ def read_upload(storage) -> tuple[str, bytes]:
     elif not data.startswith(starts):
         raise ResourceFileError(f"This file is not a .{extension} file, whatever its name says.")
     return name, data
+
+
+def attachment_header(file_name: str) -> str:
+    """``Content-Disposition`` for a download, ASCII only (RFC 6266): the name as ASCII, and in
+    full as ``filename*`` when it has other characters (a WSGI server cannot send those raw)."""
+    ascii_name = unicodedata.normalize("NFKD", file_name).encode("ascii", "ignore").decode("ascii")
+    ascii_name = "".join(c for c in ascii_name if c.isprintable()).replace("\\", "_").replace('"', "'") or "file"
+    header = f'attachment; filename="{ascii_name}"'
+    if ascii_name != file_name:
+        header += f"; filename*=UTF-8''{quote(file_name, safe='')}"
+    return header
 
 
 def content_type(resource: Resource) -> str:

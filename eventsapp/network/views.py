@@ -310,8 +310,8 @@ def download(resource_id: int):
     resource = _resource_or_404(resource_id)
     if resource.file_name is None:
         abort(404)
-    response = current_app.response_class(resource.file_data, mimetype=library.content_type(resource))
-    response.headers.set("Content-Disposition", "attachment", filename=resource.file_name)
+    response = current_app.response_class(resource.file_data, content_type=library.content_type(resource))
+    response.headers["Content-Disposition"] = library.attachment_header(resource.file_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response

@@ -145,3 +145,17 @@ def test_the_library_filters_by_approach_kind_and_search(client, db):
     assert titles(client, "?approach=sport") == ["Sport for all toolkit"]
     assert titles(client, "?kind=calming_tensions") == ["Mediation handbook"]
     assert titles(client, "?q=HANDBOOK") == ["Mediation handbook"]
+
+
+def test_a_file_named_in_any_language_downloads_with_an_ascii_header_and_one_content_type(client, db):
+    resource = make_resource(factories.make_organisation("Łódź Friends"), url=None,
+                             file=("Wytyczne – łódź \"dialog\".txt", "Zażółć gęślą jaźń\n".encode()))
+    response = client.get(f"/network/resources/{resource.id}/download")
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    disposition.encode("latin-1")  # a WSGI server can send it
+    assert disposition.isascii()
+    assert disposition.startswith("attachment;")
+    assert "filename*=UTF-8''Wytyczne%20%E2%80%93%20%C5%82%C3%B3d%C5%BA%20%22dialog%22.txt" in disposition
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.data.decode() == "Zażółć gęślą jaźń\n"
