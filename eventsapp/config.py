@@ -35,6 +35,8 @@ ENVIRONMENT_KEYS = {
     "IMPORT_MAX_RATIO": "IMPORT_MAX_RATIO",
     "IMPORT_MAX_PARTS": "IMPORT_MAX_PARTS",
     "STORY_PHOTO_MAX_BYTES": "STORY_PHOTO_MAX_BYTES",
+    "NETWORK_CONTACT_LIMIT": "NETWORK_CONTACT_LIMIT",
+    "RESOURCE_MAX_BYTES": "RESOURCE_MAX_BYTES",
 }
 
 
@@ -86,6 +88,11 @@ class DefaultConfig:
     #: The largest photo a story accepts (bytes, as uploaded); it is re-encoded without metadata.
     STORY_PHOTO_MAX_BYTES = 5 * 1024 * 1024
     STORIES_PER_PAGE = 12
+    #: Messages one client address may send through the network directory's contact forms.
+    NETWORK_CONTACT_LIMIT = "5 per hour;20 per day"
+    #: The largest file a host may share in the resource library (below MAX_CONTENT_LENGTH, so the
+    #: form can say so at the field instead of the 413 page).
+    RESOURCE_MAX_BYTES = 10 * 1024 * 1024
 
 
 def from_environment(environ: os._Environ | dict | None = None) -> dict:

@@ -33,6 +33,7 @@ from eventsapp.models import (
     normalise_organisation_name,
     utcnow,
 )
+from eventsapp.network.demo import seed_network
 from eventsapp.timeutil import to_utc
 
 DEMO_PROGRAMME_SLUG = "good-relations-convening"
@@ -198,6 +199,7 @@ def seed_demo(today: date | None = None, seed: int = 2013) -> DemoSummary:
     upcoming = _make_upcoming(programme, hosts, regions, today, rng, fake, organisations)
     users = _make_users(coordinator_org, hosts[7])
     _make_stories(programme, past_events, hosts, users)
+    seed_network(hosts)
     db.session.flush()
     return DemoSummary(True, len(past_events) + len(upcoming), PEOPLE, len(organisations))
 

@@ -70,6 +70,7 @@ def build_message(
     text: str,
     html: str | None = None,
     attachments: list[tuple[str, str, bytes]] | None = None,
+    reply_to: str | None = None,
 ) -> Message:
     """A plain-text message with an optional HTML part and attachments.
 
@@ -78,6 +79,7 @@ def build_message(
     here, since that API does not refuse line breaks in them.
 
     :param attachments: ``(filename, mime type, bytes)`` triples.
+    :param reply_to: where replies go (``Name <addr>``), e.g. the sender of a directory message.
     """
     body: Message = _text_part(text, "plain")
     if html:
@@ -94,6 +96,8 @@ def build_message(
         body = MIMEMultipart("mixed", _subparts=[_part(parts[0]), *parts[1:]])
     body["From"] = _address(current_app.config["MAIL_FROM"])
     body["To"] = _address(to)
+    if reply_to:
+        body["Reply-To"] = _address(reply_to)
     body["Subject"] = _subject(subject)
     body["Date"] = formatdate(localtime=False)
     body["Message-ID"] = make_msgid(domain="eventsapp.invalid")

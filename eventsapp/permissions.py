@@ -329,3 +329,58 @@ def get_story_or_404(story_id: int, permission=can_view_story) -> Story:
     if not permission(current_user, story):
         abort(403)
     return story
+
+# --- The network directory (eventsapp.network) -------------------------------------------------
+
+
+def can_edit_network_profile(user: User | None, organisation_id: int) -> bool:
+    """Opt the organisation in or out of the directory, edit its profile, post its offers and
+    asks and share resources in its name: its organisers and coordinators, and the administrator."""
+    return is_admin(user) or roles_by_organisation(user).get(organisation_id) in ("organiser", "coordinator")
+
+
+def resource_moderation_scope(user: User | None) -> set[int]:
+    """The organisations whose shared resources ``user`` approves or rejects: those hosting events
+    in a programme the user :func:`coordinates`, and the programmes' coordinating organisations.
+
+    The site administrator moderates every organisation's.
+    """
+    if is_admin(user):
+        return set(db.session.scalars(db.select(Organisation.id)))
+    coordinated = [org_id for org_id, role in roles_by_organisation(user).items() if role == "coordinator"]
+    if not coordinated:
+        return set()
+    programmes = db.session.scalars(
+        db.select(Programme).where(Programme.coordinator_organisation_id.in_(coordinated))
+    ).all()
+    programmes = [p for p in programmes if coordinates(user, p)]
+    if not programmes:
+        return set()
+    hosts = db.session.scalars(
+        db.select(Event.host_organisation_id).where(Event.programme_id.in_([p.id for p in programmes]))
+        .distinct()
+    )
+    return set(hosts) | {p.coordinator_organisation_id for p in programmes}
+
+
+def can_moderate_resource(user: User | None, resource) -> bool:
+    """Approve or reject a shared resource (eventsapp.models.Resource)."""
+    return resource.organisation_id in resource_moderation_scope(user)
+
+
+def can_view_resource(user: User | None, resource) -> bool:
+    """Approved resources are public; others only to their organisation's editors and moderators."""
+    if resource.status == "approved":
+        return True
+    return can_edit_network_profile(user, resource.organisation_id) or can_moderate_resource(user, resource)
+
+
+def can_edit_approaches(user: User | None) -> bool:
+    """Add to the list of approaches (shared by every network): any coordinator, and the administrator."""
+    return is_coordinator(user)
+
+
+def can_rename_approaches(user: User | None) -> bool:
+    """Rename an approach: it relabels every network's stories, profiles and resources, so only the
+    site administrator (the national coordination) does."""
+    return is_admin(user)

@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from eventsapp.extensions import db
 from eventsapp.models import Approach, Region, Sector
-from eventsapp.models.story import SEED_APPROACHES
 
 #: The nine English ITL1 regions, the other UK nations, and national/online.
 REGIONS: list[tuple[str, str]] = [
@@ -44,6 +43,27 @@ SECTORS: list[tuple[str, str, str]] = [
 ]
 
 
+#: Approaches to good-relations work (stable code, name); the list is editable after seeding.
+APPROACHES: list[tuple[str, str]] = [
+    ("arts", "Arts"),
+    ("sport", "Sport"),
+    ("community_organising", "Community organising"),
+    ("volunteering", "Volunteering"),
+    ("advocacy", "Advocacy"),
+    ("skills_training", "Skills training"),
+    ("dialogue", "Dialogue"),
+    ("mediation", "Mediation"),
+]
+
+
+def seed_approaches() -> int:
+    """Insert missing approaches (by code); existing rows are left as edited. Returns how many."""
+    known = set(db.session.scalars(select(Approach.code)))
+    missing = [(order, code, name) for order, (code, name) in enumerate(APPROACHES) if code not in known]
+    db.session.add_all(Approach(code=code, name=name, sort_order=order) for order, code, name in missing)
+    return len(missing)
+
+
 def seed_reference_data() -> tuple[int, int]:
     """Insert missing regions, sectors and story approaches; existing rows are left as edited.
 
@@ -61,9 +81,6 @@ def seed_reference_data() -> tuple[int, int]:
         if code not in known_sectors:
             db.session.add(Sector(code=code, name=name, plural=plural, sort_order=order))
             added_sectors += 1
-    known_approaches = {name.casefold() for name in db.session.scalars(select(Approach.name))}
-    for order, name in enumerate(SEED_APPROACHES):
-        if name.casefold() not in known_approaches:
-            db.session.add(Approach(name=name, sort_order=order))
+    seed_approaches()
     db.session.flush()
     return added_regions, added_sectors

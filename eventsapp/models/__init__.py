@@ -1,5 +1,6 @@
 """The domain model; importing this package registers every table."""
 
+from eventsapp.models.approach import KIND_CODES, KINDS_OF_WORK, Approach
 from eventsapp.models.base import utcnow
 from eventsapp.models.checkin import (
     ATTENDANCE_ACTIONS,
@@ -12,6 +13,15 @@ from eventsapp.models.event import EVENT_STATUSES, CohostRequest, Event, Program
 from eventsapp.models.imports import IMPORT_PHASES, ImportJob, ImportMapping, SectorSynonym
 from eventsapp.models.invitation import Invitation
 from eventsapp.models.merge import OrganisationMerge
+from eventsapp.models.network import (
+    RESOURCE_STATUSES,
+    SUPPORT_KINDS,
+    SUPPORT_STATUSES,
+    NetworkProfile,
+    NetworkProfileKind,
+    Resource,
+    SupportPost,
+)
 from eventsapp.models.organisation import (
     Organisation,
     OrganisationAlias,
@@ -31,20 +41,26 @@ from eventsapp.models.registration import (
 )
 from eventsapp.models.story import (
     DIFFERENCES,
-    KINDS_OF_WORK,
     STORY_STATES,
-    Approach,
     Story,
     StoryChange,
 )
 from eventsapp.models.user import ROLES, Membership, User
 
 __all__ = [
+    "KIND_CODES",
+    "RESOURCE_STATUSES",
+    "SUPPORT_KINDS",
+    "SUPPORT_STATUSES",
+    "Approach",
+    "NetworkProfile",
+    "NetworkProfileKind",
+    "Resource",
+    "SupportPost",
     "ATTENDANCE_ACTIONS",
     "DIFFERENCES",
     "KINDS_OF_WORK",
     "STORY_STATES",
-    "Approach",
     "Story",
     "StoryChange",
     "ATTENDANCE_METHODS",

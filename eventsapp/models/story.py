@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsapp.extensions import db
+from eventsapp.models.approach import KIND_CODES, KINDS_OF_WORK, Approach
 from eventsapp.models.base import utcnow
 from eventsapp.models.event import Event, Programme
 from eventsapp.models.organisation import Organisation
@@ -25,15 +26,6 @@ from eventsapp.models.reference import Region
 from eventsapp.models.user import User
 
 STORY_STATES = ("draft", "submitted", "published")
-
-#: The spectrum of good-relations work the programme describes: (stable code, label).
-KINDS_OF_WORK: tuple[tuple[str, str], ...] = (
-    ("integration", "Supporting the integration of new, vulnerable and marginalised groups"),
-    ("bringing_together", "Bringing diverse groups together to build common bonds and trust"),
-    ("calming_tensions", "Calming community tensions and fostering contact and dialogue between groups"),
-    ("countering_extremism", "Directly addressing extremism and radicalisation"),
-)
-KIND_CODES = tuple(code for code, _ in KINDS_OF_WORK)
 
 #: The differences a story's work bridges (multi-choice): (stable code, label).
 DIFFERENCES: tuple[tuple[str, str], ...] = (
@@ -47,12 +39,6 @@ DIFFERENCES: tuple[tuple[str, str], ...] = (
     ("nationality", "Nationality and migration"),
     ("disability", "Disability"),
     ("sexuality", "Sexual orientation"),
-)
-
-#: Approaches seeded by ``init-db``; coordinators add more.
-SEED_APPROACHES = (
-    "Arts", "Sport", "Community organising", "Volunteering", "Advocacy", "Skills training", "Dialogue",
-    "Mediation",
 )
 
 ATTRIBUTIONS = ("organisation", "anonymous")
@@ -71,18 +57,6 @@ story_approach = Table(
     Column("story_id", ForeignKey("story.id", ondelete="CASCADE"), primary_key=True),
     Column("approach_id", ForeignKey("approach.id", ondelete="RESTRICT"), primary_key=True, index=True),
 )
-
-
-class Approach(db.Model):
-    """A way of working (arts, sport, mediation …): an editable list."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
-    sort_order: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    def __repr__(self) -> str:
-        return f"<Approach {self.name!r}>"
 
 
 class Story(db.Model):

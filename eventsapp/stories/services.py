@@ -25,6 +25,7 @@ from eventsapp.models import (
     User,
     utcnow,
 )
+from eventsapp.models.approach import approach_code
 from eventsapp.outbox import enqueue
 from eventsapp.permissions import STORY_WRITER_ROLES, can_moderate_story, roles_by_organisation
 
@@ -106,7 +107,7 @@ def add_approach(name: str) -> Approach:
     if exists is not None:
         raise ValueError(f"“{name}” is already in the list.")
     last = db.session.scalar(select(func.max(Approach.sort_order))) or 0
-    approach = Approach(name=name, sort_order=last + 1)
+    approach = Approach(code=approach_code(name), name=name, sort_order=last + 1)
     db.session.add(approach)
     db.session.flush()
     return approach

@@ -268,3 +268,16 @@ def test_submitting_emails_the_coordinators_and_publishing_emails_the_author(app
     assert [m["Subject"] for m in to_author] == ["Your story: Mail-worthy story"]
     assert "has been published" in body(to_author[0]) and "Well told" in body(to_author[0])
     assert len(messages(app)) == 2
+
+
+def test_a_directory_profile_lists_the_organisations_published_named_stories(client, world):
+    from tests.network.conftest import make_profile
+
+    profile = make_profile(world.host)
+    make_story(world, title="Named and published")
+    make_story(world, title="Told anonymously", attribution="anonymous", attributed_organisation=None)
+    make_story(world, state="submitted", title="Still waiting")
+    make_story(world, title="Another host's", attributed_organisation=world.other_host)
+    html = client.get(f"/network/{profile.slug}").get_data(as_text=True)
+    assert "Named and published" in html
+    assert not any(title in html for title in ("Told anonymously", "Still waiting", "Another host&#39;s"))
