@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         check_database(app)
     except ConfigurationError as error:
         raise SystemExit(f"eventsapp: {error}") from None
+    register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -165,6 +166,12 @@ def check_database(app: Flask) -> None:
                 f"cannot reach the database at {safe_url} ({reason}). "
                 "Check DATABASE_URL and that the server is running."
             ) from None
+
+
+def register_url_converters(app: Flask) -> None:
+    from eventsapp import urls
+
+    urls.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -18,9 +18,10 @@ from flask_login import current_user
 
 from eventsapp.extensions import db
 from eventsapp.models import Event, Programme, User
+from eventsapp.urls import MAX_DB_INT
 
 #: The largest id an INTEGER primary key can hold on every backend.
-MAX_ID = 2**31 - 1
+MAX_ID = MAX_DB_INT
 
 
 @dataclass(frozen=True)

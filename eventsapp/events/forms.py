@@ -27,7 +27,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import html_params
 
 from eventsapp.events.services import local_time_exists, normalise_postcode
-from eventsapp.timeutil import to_utc
+from eventsapp.timeutil import QUERY_YEARS, to_utc
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 DATETIME_MESSAGE = "Enter a date and time, for example 2027-03-27 18:30."
@@ -289,5 +289,7 @@ class FilterForm(FlaskForm):
         try:
             parsed = datetime.strptime(self.month.data or "", "%Y-%m")
         except ValueError:
+            return None
+        if parsed.year not in QUERY_YEARS:
             return None
         return parsed.year, parsed.month

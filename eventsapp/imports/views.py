@@ -31,10 +31,10 @@ from eventsapp.imports.sectors import DEFAULT_SYNONYMS
 from eventsapp.imports.services import ImportTarget, add_sector_synonym
 from eventsapp.models import Event, Programme, Sector, SectorSynonym
 from eventsapp.permissions import can_manage_event, coordinates, is_coordinator, roles_by_organisation
+from eventsapp.urls import MAX_DB_INT as MAX_ID
+from eventsapp.urls import parse_id
 
 MAX_EVENT_CHOICES = 300
-#: Ids beyond a 32-bit integer cannot exist (and PostgreSQL refuses to compare them).
-MAX_ID = 2**31 - 1
 
 
 def _organisations_with(role: str) -> list[int]:
@@ -117,7 +117,7 @@ def start():
     _importer_or_403()
     form = UploadForm()
     form.destination.choices = [("", "Choose …")] + _destinations()
-    wanted = request.args.get("event", type=int)
+    wanted = parse_id(request.args.get("event"))
     if request.method == "GET" and wanted:
         form.destination.data = f"event:{wanted}"
     if form.validate_on_submit():

@@ -22,6 +22,7 @@ from eventsapp.organisations.merge import (
     undo_merge,
 )
 from eventsapp.permissions import is_coordinator
+from eventsapp.urls import page_number, parse_id
 
 PER_PAGE = 20
 
@@ -37,10 +38,10 @@ def require_coordinator():
 def index():
     """Likely duplicates (searchable) and the log of merges, newest first (paginated)."""
     search = request.args.get("q", "").strip()[:100]
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number(request.args.get("page"))
     history = db.paginate(
         select(OrganisationMerge).order_by(OrganisationMerge.merged_at.desc(), OrganisationMerge.id.desc()),
-        page=max(page, 1), per_page=PER_PAGE, error_out=False,
+        page=page, per_page=PER_PAGE, error_out=False,
     )
     return render_template(
         "merges/index.html",
@@ -53,11 +54,8 @@ def index():
 
 
 def _live_organisation(value) -> Organisation | None:
-    try:
-        organisation = db.session.get(Organisation, int(value))
-    except (TypeError, ValueError):
-        return None
-    return organisation
+    organisation_id = parse_id(value)
+    return db.session.get(Organisation, organisation_id) if organisation_id is not None else None
 
 
 @bp.get("/new")
