@@ -17,6 +17,7 @@ from eventsapp.models import Organisation, OrganisationMerge
 from eventsapp.organisations.merge import (
     MergeError,
     likely_duplicates,
+    lock_for_merge,
     merge_organisations,
     registrations_count,
     undo_merge,
@@ -102,7 +103,11 @@ def _confirm(form: MergeForm, first: Organisation, second: Organisation, status:
 def create():
     """Merge: the organisation not chosen as survivor is merged into the chosen one."""
     form = MergeForm()
-    first, second = _live_organisation(form.first.data), _live_organisation(form.second.data)
+    first_id, second_id = parse_id(form.first.data), parse_id(form.second.data)
+    if first_id is None or second_id is None:
+        abort(404)
+    locked = lock_for_merge(first_id, second_id)  # before reading: concurrent merges run one after another
+    first, second = locked.get(first_id), locked.get(second_id)
     if first is None or second is None:
         abort(404)
     form.survivor.choices = [(str(first.id), first.name), (str(second.id), second.name)]
@@ -124,9 +129,13 @@ def create():
 @bp.post("/<int:merge_id>/undo")
 def undo(merge_id: int):
     """Undo a merge. :raise 404: for an unknown merge."""
-    record = db.session.get(OrganisationMerge, merge_id)
-    if record is None:
+    survivor_id, merged_id = db.session.execute(
+        select(OrganisationMerge.survivor_id, OrganisationMerge.merged_id).where(OrganisationMerge.id == merge_id)
+    ).first() or (None, None)
+    if survivor_id is None:
         abort(404)
+    lock_for_merge(survivor_id, merged_id)  # before reading the record: two undos run one after another
+    record = db.session.get(OrganisationMerge, merge_id, populate_existing=True)
     form = UndoForm()
     if not form.validate():
         abort(400)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from werkzeug.exceptions import NotFound
 
-
 BIG_IDS = [0, -1, 2**31, 2**63, 2**64, 10**30]
 
 
