@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         check_database(app)
     except ConfigurationError as error:
         raise SystemExit(f"eventsapp: {error}") from None
-    register_url_converters(app)
+    register_input_checks(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -168,10 +168,12 @@ def check_database(app: Flask) -> None:
             ) from None
 
 
-def register_url_converters(app: Flask) -> None:
-    from eventsapp import urls
+def register_input_checks(app: Flask) -> None:
+    """Ids in URLs within the database's range; invalid UTF-8 refused before any form is parsed."""
+    from eventsapp import forms, urls
 
     urls.init_app(app)
+    forms.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+from eventsapp.forms import clean_line
+
 #: A header row wider than this is not an attendance list.
 MAX_COLUMNS = 200
 #: Longest cell read; longer cells are a row error rather than a memory problem.
@@ -253,7 +255,7 @@ def _numbered(reader) -> Iterator[tuple[int, list]]:
 def _read_header(numbered_rows) -> tuple[list[str], int]:
     """The first non-empty row, as header names."""
     for number, cells in numbered_rows:
-        values = ["" if c is None else str(c).strip() for c in cells]
+        values = [clean_line(c) for c in cells]
         while values and not values[-1]:
             values.pop()
         if not values:
@@ -313,7 +315,7 @@ def cell_text(value: object) -> str:
         return str(int(value))
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
-    return " ".join(str(value).split())
+    return clean_line(value)
 
 
 def looks_like_formula(text: str) -> bool:
