@@ -85,3 +85,22 @@ def test_extreme_query_values_answer_without_a_500(client, login_as, url):
     login_as("coordinator")
     response = client.get(url)
     assert response.status_code < 500, f"{url} answered {response.status_code}"
+
+
+def test_list_pages_paginated_by_the_database_clamp_huge_pages(client, login_as, make_event, make_registration):
+    """Found by the sweep: db.paginate read ?page= itself, and 10^20 overflowed the OFFSET."""
+    organiser = login_as("organiser")
+    event = make_event(host=organiser.memberships[0].organisation)
+    make_registration(event=event)
+    for url in (f"/events/{event.id}/registrations?page={10**20}", f"/events/{event.id}/attendance?page={10**20}"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_ticking_attendance_ignores_ids_the_database_cannot_hold(client, login_as, make_event, make_registration):
+    """Found by the sweep: the sheet's ``attended`` ids went to the database unchecked."""
+    organiser = login_as("organiser")
+    event = make_event(host=organiser.memberships[0].organisation)
+    registration = make_registration(event=event)
+    response = client.post(f"/events/{event.id}/attendance",
+                           data={"attended": [str(10**30), str(2**64), "-1", str(registration.id)]})
+    assert response.status_code == 302
