@@ -23,7 +23,8 @@ for every text field (``StringField`` and its subclasses: email, URL, search, hi
 
 Invalid UTF-8 is refused for the whole request by :func:`refuse_invalid_utf8` (registered by
 :func:`init_app` ahead of every other ``before_request`` hook, so before Flask-WTF's CSRF check
-parses the form): a path, query string or url-encoded body that is not UTF-8 answers 400.
+parses the form): a path, query string or url-encoded body that is not UTF-8, or a path or query
+string holding NUL, answers 400.
 Imported spreadsheet cells are cleaned with :func:`clean_line` (the same rules, made lenient:
 controls become spaces or are dropped, since there is no field to send back).
 """
@@ -111,22 +112,25 @@ def _wsgi_bytes(value: str) -> bytes:
 
 
 def refuse_invalid_utf8() -> None:
-    """400 when the path, the query string or a url-encoded body is not valid UTF-8.
+    """400 when the path, the query string or a url-encoded body is not valid UTF-8, or when the path or
+    the query string holds a NUL character.
 
-    Werkzeug would keep such bytes as literal ``%FF`` text (query strings and url-encoded forms) or
-    as U+FFFD (paths), which then passes for input. The body is read here, at most
-    ``MAX_FORM_MEMORY_SIZE`` (see :class:`eventsapp.security.SizeLimitedRequest`), and cached for the
-    form parser. Multipart bodies are checked field by field by :class:`BaseForm` (U+FFFD).
+    Werkzeug would keep undecodable bytes as literal ``%FF`` text (query strings and url-encoded forms)
+    or as U+FFFD (paths), which then passes for input; and PostgreSQL refuses any text holding NUL.
+    The body is read here, at most ``MAX_FORM_MEMORY_SIZE`` (see
+    :class:`eventsapp.security.SizeLimitedRequest`), and cached for the form parser. A form field's
+    NUL is :class:`BaseForm`'s to refuse or drop; multipart bodies are checked field by field by
+    :class:`BaseForm` (U+FFFD).
     """
     environ = request.environ
-    parts = [_wsgi_bytes(environ.get("PATH_INFO", "")),
-             unquote_to_bytes(_wsgi_bytes(environ.get("QUERY_STRING", "")).replace(b"+", b" "))]
+    path = _wsgi_bytes(environ.get("PATH_INFO", ""))
+    query = unquote_to_bytes(_wsgi_bytes(environ.get("QUERY_STRING", "")).replace(b"+", b" "))
+    parts = [path, query]
     if request.mimetype == "application/x-www-form-urlencoded":
         parts.append(unquote_to_bytes(request.get_data(cache=True).replace(b"+", b" ")))
-    for raw in parts:
-        if not _is_utf8(raw):
-            abort(400, description="The request holds characters that are not valid UTF-8. "
-                                   "Go back, check what you typed or pasted, and try again.")
+    if not all(_is_utf8(raw) for raw in parts) or b"\x00" in path or b"\x00" in query:
+        abort(400, description="The request holds characters that are not valid UTF-8, or a NUL character. "
+                               "Go back, check what you typed or pasted, and try again.")
 
 
 def init_app(app: Flask) -> None:
