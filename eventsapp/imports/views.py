@@ -85,8 +85,8 @@ def _target_from(form: UploadForm) -> ImportTarget | None:
         if programme is None or not coordinates(current_user, programme):
             return None
         return ImportTarget(programme_slug=programme.slug, create_events=form.create_events.data)
-    if kind == "event" and value.isdigit() and int(value) <= MAX_ID:
-        event = db.session.get(Event, int(value))
+    if kind == "event" and (event_id := parse_id(value)) is not None:
+        event = db.session.get(Event, event_id)
         if event is None or not can_manage_event(current_user, event):
             return None
         return ImportTarget(event_id=event.id)
