@@ -48,7 +48,8 @@ def _registration(ctx: Context):
 
 def _report(ctx: Context):
     from bench.generate import make_app
-    from eventsapp.reports.aggregate import ReportScope, build_report
+    from eventsapp.reports.aggregate import ReportScope
+    from eventsapp.reports.build import build_report
 
     url, counts = ctx.dataset(ctx.profile_backend)
     app = make_app(url, CHECK_DATABASE_ON_START=False)

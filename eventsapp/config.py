@@ -26,6 +26,9 @@ ENVIRONMENT_KEYS = {
     "CELERY_BROKER_URL": "CELERY_BROKER_URL",
     "CELERY_RESULT_BACKEND": "CELERY_RESULT_BACKEND",
     "OUTBOX_MAX_ATTEMPTS": "OUTBOX_MAX_ATTEMPTS",
+    "IMPORT_JOB_MAX_AGE_HOURS": "IMPORT_JOB_MAX_AGE_HOURS",
+    "IMPORT_JOB_LEASE_SECONDS": "IMPORT_JOB_LEASE_SECONDS",
+    "IMPORT_JOB_MAX_ATTEMPTS": "IMPORT_JOB_MAX_ATTEMPTS",
 }
 
 
@@ -47,6 +50,12 @@ class DefaultConfig:
     CELERY_RESULT_BACKEND: str | None = None
     #: Delivery attempts before an outbox message is marked failed (backoff 1, 2, 4 … 60 minutes).
     OUTBOX_MAX_ATTEMPTS = 8
+    #: Web import jobs (and their uploads, personal data) are removed this long after their last change.
+    IMPORT_JOB_MAX_AGE_HOURS = 48
+    #: A worker's claim on an import pass without news from it; then beat's sweep starts the pass
+    #: again (a dead worker), up to IMPORT_JOB_MAX_ATTEMPTS passes, then marks the job failed.
+    IMPORT_JOB_LEASE_SECONDS = 300
+    IMPORT_JOB_MAX_ATTEMPTS = 3
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     APP_TIMEZONE = "Europe/London"

@@ -4,11 +4,18 @@ Registration, walk-ins and imports all resolve names through here, so
 "Thames Valley Police", "thames valley police " and "Thames Valley Police."
 are one organisation, and a merged organisation's old name (kept as an
 alias) resolves to the survivor.
+
+Which organisation survives a merge has one owner here: :func:`survivor_id` (SQL, for the
+reports and exports), :func:`survivor_ids` (a batch, for imports) and :func:`survivor_of` (one
+object). They can be one step because merges keep chains one step long: merging B (into which A
+was merged) into C points A at C too (eventsapp.organisations.merge).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
 
 from eventsapp.extensions import db
 from eventsapp.models import (
@@ -35,9 +42,29 @@ def find_organisation(name: str) -> Organisation | None:
         organisation = db.session.scalar(
             select(Organisation).join(OrganisationAlias).where(OrganisationAlias.normalised_key == key)
         )
-    while organisation is not None and organisation.merged_into is not None:
-        organisation = organisation.merged_into
-    return organisation
+    return survivor_of(organisation) if organisation is not None else None
+
+
+def survivor_id(organisation):
+    """SQL: the id an organisation counts as after merges (``organisation`` is the Organisation
+    class, an alias of it, or its table)."""
+    columns = getattr(organisation, "c", organisation)
+    return func.coalesce(columns.merged_into_id, columns.id)
+
+
+def survivor_ids(ids: Iterable[int]) -> dict[int, int]:
+    """Each id's surviving organisation id, in one query (ids that do not exist are left out)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return dict(db.session.execute(
+        select(Organisation.id, survivor_id(Organisation)).where(Organisation.id.in_(wanted))
+    ).all())
+
+
+def survivor_of(organisation: Organisation) -> Organisation:
+    """The live organisation ``organisation`` counts as (itself when it was never merged)."""
+    return organisation.merged_into if organisation.merged_into is not None else organisation
 
 
 def resolve_organisation(name: str, sector: Sector | None = None) -> tuple[Organisation | None, bool]:

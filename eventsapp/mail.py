@@ -1,8 +1,9 @@
 """Outgoing mail: SMTP when MAIL_URL is set, otherwise .eml files in instance/outbox.
 
-Messages are built here and handed to :func:`queue`, which writes them to the
-transactional outbox (:mod:`eventsapp.outbox`) in the caller's transaction; they
-leave only after it commits, through :func:`send` in a Celery task.
+Messages are built here and handed to :func:`eventsapp.outbox.enqueue`, which writes
+them to the transactional outbox in the caller's transaction; they leave only after
+it commits, through :func:`send`, called by the outbox's Celery task. This module
+knows nothing of the outbox.
 """
 
 from __future__ import annotations
@@ -97,13 +98,6 @@ def build_message(
     body["Date"] = formatdate(localtime=False)
     body["Message-ID"] = make_msgid(domain="eventsapp.invalid")
     return body
-
-
-def queue(message: Message) -> None:
-    """Send ``message`` once the current transaction has committed (an outbox row, not committed)."""
-    from eventsapp import outbox
-
-    outbox.enqueue(message)
 
 
 def send(message: Message) -> None:

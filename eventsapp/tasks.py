@@ -40,6 +40,8 @@ TRANSPORT_ALIASES["sqla"] = TRANSPORT_ALIASES["sqlalchemy"] = f"{__name__}:Polle
 BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "eventsapp.outbox.sweep", "schedule": timedelta(minutes=1)},
     "registration-reminders": {"task": "eventsapp.registration.send_reminders", "schedule": timedelta(hours=1)},
+    "import-jobs-sweep": {"task": "eventsapp.imports.sweep", "schedule": timedelta(minutes=1)},
+    "old-import-jobs": {"task": "eventsapp.imports.remove_old_jobs", "schedule": timedelta(hours=1)},
 }
 
 
@@ -79,7 +81,7 @@ def init_celery(app: Flask) -> Celery:
         beat_schedule=BEAT_SCHEDULE,
         beat_schedule_filename=os.path.join(app.instance_path, "celerybeat-schedule"),
         timezone="UTC",
-        imports=("eventsapp.outbox.tasks", "eventsapp.registration.tasks"),
+        imports=("eventsapp.outbox.tasks", "eventsapp.registration.tasks", "eventsapp.imports.jobs"),
     )
     celery.set_default()
     app.extensions["celery"] = celery

@@ -9,7 +9,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message as MessageHandler
 
-from eventsapp import mail
+from eventsapp import mail, outbox
 from eventsapp.extensions import db
 
 
@@ -45,7 +45,7 @@ def test_queued_mail_is_sent_over_smtp_after_commit(app, smtp_server):
             "Łukasz Wójcik <lukasz@example.org>", "Your place at Good relations in Leeds",
             "Hello Łukasz", "<p>Hello Łukasz</p>", [("event.ics", "text/calendar", b"BEGIN:VCALENDAR\r\n")],
         )
-        mail.queue(message)
+        outbox.enqueue(message)
         assert collector.messages == []  # nothing leaves before the commit
         db.session.commit()
     assert len(collector.messages) == 1
@@ -59,7 +59,7 @@ def test_queued_mail_is_sent_over_smtp_after_commit(app, smtp_server):
 
 def test_without_mail_url_messages_are_written_to_the_outbox(app):
     with app.test_request_context():
-        mail.queue(mail.build_message("a@example.org", "Subject line", "Body"))
+        outbox.enqueue(mail.build_message("a@example.org", "Subject line", "Body"))
         db.session.commit()
     files = list((Path(app.instance_path) / "outbox").glob("*.eml"))
     assert len(files) == 1
@@ -72,7 +72,7 @@ def test_line_breaks_never_start_a_new_header(app, smtp_server, line_break):
     controller, collector = smtp_server
     app.config["MAIL_URL"] = f"smtp://127.0.0.1:{controller.port}"
     with app.test_request_context():
-        mail.queue(mail.build_message(
+        outbox.enqueue(mail.build_message(
             f"Ayşe Yılmaz <ayse@example.org>{line_break}Bcc: victim@example.org",
             f"Your place at Bridges{line_break}Bcc: victim@example.org", "Body",
         ))
@@ -96,11 +96,11 @@ def test_unicode_names_and_subjects_survive_smtp_and_the_outbox(app, smtp_server
     app.config["MAIL_FROM"] = "Évènements Network <no-reply@example.org>"
     to = str(Address(display_name=name, addr_spec="person@example.org"))
     with app.test_request_context():
-        mail.queue(mail.build_message(to, subject, "Dear Łukasz,\nsee you there.", "<p>Dear Łukasz</p>",
+        outbox.enqueue(mail.build_message(to, subject, "Dear Łukasz,\nsee you there.", "<p>Dear Łukasz</p>",
                                       [("event.ics", "text/calendar", "SUMMARY:Łódź\r\n".encode())]))
         db.session.commit()  # into instance/outbox
         app.config["MAIL_URL"] = f"smtp://127.0.0.1:{controller.port}"
-        mail.queue(mail.build_message(to, subject, "Dear Łukasz,\nsee you there.", "<p>Dear Łukasz</p>",
+        outbox.enqueue(mail.build_message(to, subject, "Dear Łukasz,\nsee you there.", "<p>Dear Łukasz</p>",
                                       [("event.ics", "text/calendar", "SUMMARY:Łódź\r\n".encode())]))
         db.session.commit()  # over SMTP
     (saved,) = (Path(app.instance_path) / "outbox").glob("*.eml")

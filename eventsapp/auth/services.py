@@ -7,8 +7,9 @@ from sqlalchemy.orm import joinedload
 
 from eventsapp.auth.passwords import make_reset_token
 from eventsapp.extensions import db
-from eventsapp.mail import build_message, queue
+from eventsapp.mail import build_message
 from eventsapp.models import User, utcnow
+from eventsapp.outbox import enqueue
 
 
 def find_user(email: str) -> User | None:
@@ -65,5 +66,5 @@ def send_password_reset(email: str) -> bool:
         return False
     link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
     text = render_template("auth/email/password_reset.txt", user=user, link=link)
-    queue(build_message(user.email, "Choose a new eventsapp password", text))
+    enqueue(build_message(user.email, "Choose a new eventsapp password", text))
     return True

@@ -261,8 +261,9 @@ def _desk_statement(dialect: str, words: int, scan: bool, limit: int, trigram_wo
 def desk_search(event_id: int, query: str, limit: int) -> DeskSearch:
     """The desk's search-as-you-type in one round trip: who may see the event, and its first matches.
 
-    Matches and order are those of :func:`eventsapp.checkin.services.search_registrations`
-    (confirmed and waitlisted registrations whose folded key contains every word, by surname).
+    The desk's one search: confirmed and waitlisted registrations whose folded key contains every
+    word, by surname (:func:`eventsapp.checkin.services.search_registrations` loads these rows as
+    objects for the page without JavaScript).
     The caller must check ``event`` (:func:`eventsapp.permissions.check_event_access`) before
     using ``rows``; each row has ``id``, ``status``, ``access_requirements``, ``first_name``,
     ``last_name``, ``organisation_entered``, ``organisation`` and ``checked_in_at``.

@@ -12,8 +12,9 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
+from eventsapp.checkin.search import desk_search, fold
 from eventsapp.database import begin_immediate, like_pattern
 from eventsapp.extensions import db
 from eventsapp.models import (
@@ -27,6 +28,7 @@ from eventsapp.models import (
     User,
     utcnow,
 )
+from eventsapp.reports.model import no_show_count
 
 #: Outcomes of :func:`check_in` and :func:`undo_check_in`.
 CHECKED_IN = "checked_in"
@@ -185,6 +187,8 @@ class AttendanceCounts:
     waitlisted: int
     walk_ins: int
     finalised: bool
+    #: The event counts as held (eventsapp.models.Event.held_by): only then are there no-shows.
+    held: bool
 
     @property
     def expected(self) -> int:
@@ -193,14 +197,15 @@ class AttendanceCounts:
 
     @property
     def no_shows(self) -> int:
-        """Confirmed and absent, once the organiser has said attendance is final; else 0."""
-        return self.expected if self.finalised else 0
+        """Confirmed and absent (the report's rule, eventsapp.reports.model.no_show_count) once the event
+        is held, whether or not the organiser has said attendance is final; 0 before it starts."""
+        return no_show_count(self.registered, self.checked_in) if self.held else 0
 
     def as_dict(self) -> dict:
         return {
             "registered": self.registered, "checked_in": self.checked_in, "expected": self.expected,
             "waitlisted": self.waitlisted, "walk_ins": self.walk_ins, "no_shows": self.no_shows,
-            "finalised": self.finalised,
+            "finalised": self.finalised, "held": self.held,
         }
 
 
@@ -219,7 +224,7 @@ def attendance_counts(event: Event) -> AttendanceCounts:
         .where(Registration.event_id == event.id)
     ).one()
     finalised = db.session.get(AttendanceFinalisation, event.id) is not None
-    return AttendanceCounts(row[0], row[1], row[2], row[3], finalised)
+    return AttendanceCounts(row[0], row[1], row[2], row[3], finalised, event.held_by(utcnow()))
 
 
 def _matching(statement, query: str):
@@ -227,8 +232,6 @@ def _matching(statement, query: str):
 
     Words are folded like the keys, so "wojcik" finds "Wójcik" and "ŁUKASZ" finds "Łukasz".
     """
-    from eventsapp.checkin.search import fold
-
     for term in query.split()[:6]:
         folded = fold(term[:100])
         if folded:
@@ -251,15 +254,21 @@ def _event_registrations(event: Event, statuses: tuple[str, ...]):
 
 
 def search_registrations(event: Event, query: str, limit: int = SEARCH_LIMIT) -> list[Registration]:
-    """Confirmed and waitlisted registrations whose name, organisation or email contain every word typed.
+    """Confirmed and waitlisted registrations whose name, organisation or email contain every word typed,
+    by surname, as objects (the desk page without JavaScript).
 
-    ``LIKE`` over the event's folded search keys only, walked in surname order
-    along ``(event_id, sort_key)`` so that the first ``limit`` matches end the
-    scan. Call :func:`eventsapp.checkin.search.ensure_search_keys` first. An
-    empty query lists the first ``limit`` by surname.
+    The matching and the order are the desk's one search, :func:`eventsapp.checkin.search.desk_search`;
+    this loads its rows as registrations. Call :func:`eventsapp.checkin.search.ensure_search_keys`
+    first. An empty query lists the first ``limit`` by surname.
     """
-    statement = _matching(_event_registrations(event, ("confirmed", "waitlisted")), query).limit(limit)
-    return list(db.session.scalars(statement))
+    ids = [row.id for row in desk_search(event.id, query, limit).rows]
+    if not ids:
+        return []
+    loaded = {r.id: r for r in db.session.scalars(
+        select(Registration).where(Registration.id.in_(ids))
+        .options(selectinload(Registration.person), selectinload(Registration.organisation),
+                 selectinload(Registration.attendance)))}
+    return [loaded[i] for i in ids if i in loaded]
 
 
 def attendee_list_query(event: Event, query: str = ""):

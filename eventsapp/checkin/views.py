@@ -302,7 +302,7 @@ def attendance(event_id: int):
     return render_template(
         "checkin/attendance.html", event=event, query=query, page=page,
         counts=services.attendance_counts(event), finalisation=services.finalisation(event),
-        no_show_form=NoShowForm(), event_started=event.starts_at <= utcnow(),
+        no_show_form=NoShowForm(), event_started=event.held_by(utcnow()),
     )
 
 
@@ -311,7 +311,7 @@ def attendance(event_id: int):
 def no_shows(event_id: int):
     event = get_event_or_404(event_id, can_manage_event)
     form = NoShowForm()
-    if event.starts_at > utcnow():
+    if not event.held_by(utcnow()):
         flash("No-shows can only be marked once the event has started.", "warning")
     elif not form.validate_on_submit():
         flash("Tick the box to confirm that everyone who came has been marked.", "warning")

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from eventsapp.database import like_pattern
 from eventsapp.extensions import db
 from eventsapp.models import Event, Organisation, Programme, Region, Registration, utcnow
+from eventsapp.models.event import free_places
 from eventsapp.timeutil import to_utc
 
 
@@ -101,6 +102,11 @@ class EventCard:
     @property
     def is_published(self) -> bool:
         return self.status == "published"
+
+    @property
+    def places_left(self) -> int | None:
+        """Places left (the capacity rule), or None: no limit, or no count on this list."""
+        return None if self.confirmed is None else free_places(self.capacity, self.confirmed)
 
 
 class CardPagination(Pagination):

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select, update
 
-from eventsapp.directory import find_organisation
+from eventsapp.directory import find_organisation, survivor_ids
 from eventsapp.extensions import db
 from eventsapp.forms import clean_line
 from eventsapp.imports import parsing
@@ -496,16 +496,9 @@ class ImportPass:
             ).all())
         self.organisations.update(found)
         found.update(by_alias)
+        survivors = survivor_ids(by_alias.values())
         for key, organisation_id in by_alias.items():
-            seen = set()
-            while organisation_id not in seen:
-                seen.add(organisation_id)
-                survivor = db.session.scalar(
-                    select(Organisation.merged_into_id).where(Organisation.id == organisation_id))
-                if survivor is None:
-                    break
-                organisation_id = survivor
-            self.organisations[key] = organisation_id
+            self.organisations[key] = survivors.get(organisation_id, organisation_id)
         self.absent_organisations.update(keys - set(found))
 
     def _insert_new_organisations(self, chunk: list[_Row]) -> None:

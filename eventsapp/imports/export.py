@@ -18,22 +18,26 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from eventsapp.directory import survivor_id
 from eventsapp.extensions import db
 from eventsapp.models import (
     Attendance,
     Event,
+    EventQuestion,
     Organisation,
     OrganisationAlias,
     Person,
     Programme,
     Region,
     Registration,
+    RegistrationAnswer,
     Sector,
     utcnow,
 )
+from eventsapp.reports.model import ReportScope
+from eventsapp.reports.monitoring import equality_tables
+from eventsapp.spreadsheets import safe_cell
 from eventsapp.timeutil import app_zone, to_local
-
-_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 #: file name -> [(column, meaning)]; the README is written from this.
 COLUMNS: dict[str, list[tuple[str, str]]] = {
@@ -119,18 +123,6 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
                    "others rounded to the nearest 5; no breakdown below 10 respondents"),
     ],
 }
-
-
-def safe_cell(value: object) -> str:
-    """Text for a CSV cell that a spreadsheet will not run as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)  # a number (e.g. -1) is data, never a formula
-    text = str(value)
-    if text.startswith(_DANGEROUS_START):
-        return "'" + text
-    return text
 
 
 def _local(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -297,8 +289,8 @@ def _registrations(event_ids):
         .join_from(registration, event, event.c.id == registration.c.event_id)
         .join(person, person.c.id == registration.c.person_id)
         .outerjoin(entered, entered.c.id == registration.c.organisation_id)
-        .outerjoin(survivor, survivor.c.id == entered.c.merged_into_id)
-        .outerjoin(sector, sector.c.id == func.coalesce(survivor.c.sector_id, entered.c.sector_id))
+        .outerjoin(survivor, survivor.c.id == survivor_id(entered))
+        .outerjoin(sector, sector.c.id == survivor.c.sector_id)
         .outerjoin(attendance, attendance.c.registration_id == registration.c.id)
         .where(registration.c.event_id.in_(event_ids))
         .order_by(event.c.starts_at, registration.c.id)
@@ -328,10 +320,6 @@ def _attendances(registration_ids):
 
 
 def _questions(event_ids):
-    try:
-        from eventsapp.models.questions import EventQuestion
-    except ImportError:
-        return
     question = EventQuestion.__table__
     query = (
         select(question.c.id, question.c.event_id, question.c.label, question.c.kind, question.c.choices,
@@ -344,10 +332,6 @@ def _questions(event_ids):
 
 
 def _answers(registration_ids):
-    try:
-        from eventsapp.models.questions import RegistrationAnswer
-    except ImportError:
-        return
     answer = RegistrationAnswer.__table__
     query = (
         select(answer.c.registration_id, answer.c.question_id, answer.c.value)
@@ -364,11 +348,6 @@ def _joined(lines: str | None) -> str:
 
 
 def _equality(programme: Programme):
-    try:
-        from eventsapp.reports.aggregate import ReportScope
-        from eventsapp.reports.monitoring import equality_tables
-    except ImportError:
-        return
     tables, _shown = equality_tables(ReportScope(programme_id=programme.id), utcnow())
     for table in tables:
         yield (table.label, "(respondents)", table.respondents)

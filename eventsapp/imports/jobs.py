@@ -1,144 +1,256 @@
-"""Web imports as jobs: the upload kept under the instance folder, state in a JSON file.
+"""Web imports as jobs: the upload and the job's state are a row (ImportJob); a Celery worker reads it.
 
-A job is checked (preview) and then, once confirmed, written, each in a
-background thread that reports progress into ``state.json``; the browser
-polls ``/imports/<job>/progress``. State lives in files rather than memory so
-that any worker process can answer the poll. With ``TESTING`` (unless
-``IMPORTS_BACKGROUND`` is set) the work runs inside the request instead.
+A job is checked (preview) and then, once confirmed, written, each by the task
+``eventsapp.imports.run_job`` (below) on a worker, which reports
+progress into the row; the browser polls ``/imports/<job>/progress``. Because both the
+upload and the state live in the database, any app server answers the poll and any worker
+can do the work; a worker that dies mid-job leaves it to be redelivered (late
+acknowledgement), and a write either commits together with its "done" state or not at all.
+Unit tests run the task eagerly, inside the request.
+
+A worker claims a pass for ``IMPORT_JOB_LEASE_SECONDS`` and renews the claim as it reports
+progress. If it dies (even by SIGKILL, which a broker cannot always hand back), the claim runs
+out and beat's sweep (:func:`sweep`) starts the pass again, up to ``IMPORT_JOB_MAX_ATTEMPTS``
+passes, then marks the job failed. A write's transaction dies with its worker, so the database
+holds all of an import's rows or none of them.
+
+The views use a job as a dict (:func:`load`), as the templates always have.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import re
 import secrets
-import shutil
-import threading
+import tempfile
 import time
+from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, current_app
+from celery import shared_task
+from flask import current_app
+from sqlalchemy import delete, select, update
 from werkzeug.datastructures import FileStorage
 
 from eventsapp.extensions import db
 from eventsapp.imports.engine import ImportSummary, ImportTarget
 from eventsapp.imports.services import ImportRefused, commit_import, preview_import
+from eventsapp.models import ImportJob, utcnow
 
-JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-#: Jobs older than this are removed when a new one starts.
-MAX_AGE_SECONDS = 2 * 24 * 3600
-_threads: dict[str, threading.Thread] = {}
+#: Fields of a job the views and templates read.
+STATE_FIELDS = ("id", "user_id", "file_name", "target", "source_name", "columns", "phase",
+                "progress", "rows", "summary", "message")
+#: The phases in which a worker owns the job.
+RUNNING = ("checking", "importing")
+#: How often a running pass writes its progress (seconds).
+PROGRESS_INTERVAL = 0.25
+#: How long a worker's claim on a pass lasts without news from it (seconds), and how many passes
+#: (first run and restarts after a worker died) a job may take.
+DEFAULT_LEASE_SECONDS = 300
+DEFAULT_MAX_ATTEMPTS = 3
+#: A write on SQLite cannot report progress (it holds the only write lock), so it is claimed for longer.
+SQLITE_WRITE_LEASE_FACTOR = 6
 
 
 def jobs_folder() -> Path:
+    """A scratch folder under the instance folder (programme exports are built there)."""
     folder = Path(current_app.instance_path) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
-def job_folder(job_id: str) -> Path | None:
-    if not JOB_ID.match(job_id or ""):
-        return None
-    folder = jobs_folder() / job_id
-    return folder if (folder / "state.json").exists() else None
+def _state(job: ImportJob) -> dict:
+    return {name: getattr(job, name) for name in STATE_FIELDS}
 
 
 def load(job_id: str) -> dict | None:
-    folder = job_folder(job_id)
-    if folder is None:
+    """The job as a dict, or None when there is no such job."""
+    if not isinstance(job_id, str) or len(job_id) > 64:
         return None
-    try:
-        return json.loads((folder / "state.json").read_text())
-    except (OSError, ValueError):
-        return None
+    job = db.session.get(ImportJob, job_id, populate_existing=True)
+    return _state(job) if job is not None else None
 
 
 def save(state: dict) -> None:
-    folder = jobs_folder() / state["id"]
-    temporary = folder / "state.json.tmp"
-    temporary.write_text(json.dumps(state))
-    os.replace(temporary, folder / "state.json")
+    """Write back what a caller changed in a job's dict (and commit)."""
+    values = {name: state[name] for name in STATE_FIELDS if name not in ("id", "user_id") and name in state}
+    db.session.execute(update(ImportJob).where(ImportJob.id == state["id"]).values(**values))
+    db.session.commit()
 
 
 def create(upload: FileStorage, user_id: int, target: ImportTarget, source_name: str = "",
            job_id: str | None = None) -> dict:
-    """Store the uploaded file (streamed to disk) and start checking it."""
-    _remove_old_jobs()
-    job_id = job_id or secrets.token_urlsafe(18)
-    folder = jobs_folder() / job_id
-    folder.mkdir(parents=True, exist_ok=True)
+    """Store the uploaded file as a job (the request's size limit bounds it) and queue its check."""
     file_name = Path(upload.filename or "upload").name[:200]
-    suffix = ".xlsx" if file_name.lower().endswith(".xlsx") else ".csv"
-    upload.save(folder / f"upload{suffix}")
     target.file_label = file_name
-    state = {
-        "id": job_id, "user_id": user_id, "file_name": file_name, "path": f"upload{suffix}",
-        "target": target.__dict__, "source_name": source_name, "columns": None,
-        "phase": "checking", "progress": 0.0, "rows": 0, "summary": None, "message": "",
-        "created": time.time(),
-    }
-    save(state)
-    start(state, write=False)
-    return state
+    job_id = job_id or secrets.token_urlsafe(18)
+    job = ImportJob(
+        id=job_id, user_id=user_id, file_name=file_name,
+        suffix=".xlsx" if file_name.lower().endswith(".xlsx") else ".csv",
+        upload=upload.stream.read(), target=asdict(target), source_name=source_name[:200],
+        columns=None, phase="checking", progress=0.0, rows=0, summary=None, message="",
+    )
+    db.session.add(job)
+    db.session.commit()
+    # job_id, not job.id: reading the expired object would start a transaction (and, on SQLite, a
+    # snapshot) before an eager task writes its result.
+    _queue(job_id, write=False)
+    return load(job_id)
 
 
-def start(state: dict, *, write: bool) -> None:
-    state.update(phase="importing" if write else "checking", progress=0.0, rows=0, message="")
-    save(state)
-    app = current_app._get_current_object()
-    background = app.config.get("IMPORTS_BACKGROUND", not app.testing)
-    if not background:
-        _run(app, state["id"], write)
-        return
-    thread = threading.Thread(target=_run, args=(app, state["id"], write), daemon=True,
-                              name=f"import-{state['id'][:8]}")
-    _threads[state["id"]] = thread
-    thread.start()
+def start(state: dict, *, write: bool) -> bool:
+    """Move a previewed job on to its next pass (writing, or checking again with the columns in
+    ``state``) and queue it. Only one request can do so: False when the job was not previewed."""
+    phase = "importing" if write else "checking"
+    moved = db.session.execute(
+        update(ImportJob).where(ImportJob.id == state["id"], ImportJob.phase == "previewed")
+        .values(phase=phase, progress=0.0, rows=0, message="", attempts=0, claimed_until=None,
+                columns=state.get("columns"),
+                source_name=(state.get("source_name") or "")[:200])
+    ).rowcount
+    db.session.commit()
+    if moved:
+        state.update(phase=phase, progress=0.0, rows=0, message="")
+        _queue(state["id"], write=write)
+    return bool(moved)
 
 
-def wait(job_id: str, timeout: float = 60) -> None:
-    """Wait for a job's background work (tests, and a clean shutdown)."""
-    thread = _threads.get(job_id)
-    if thread is not None:
-        thread.join(timeout)
+def _queue(job_id: str, *, write: bool) -> None:
+    try:
+        run_job.delay(job_id, write)
+    except Exception:  # noqa: BLE001 (the broker is down: say so on the job rather than leave it hanging)
+        current_app.logger.exception("could not queue import job %s", job_id)
+        _finish(job_id, "failed", None, "The background worker could not be reached, so nothing was "
+                "read or written. Try again in a few minutes.", expected=("checking", "importing"))
+        db.session.commit()
 
 
-def _run(app: Flask, job_id: str, write: bool) -> None:
-    with app.app_context():
+def wait(job_id: str, timeout: float = 60) -> dict | None:
+    """Wait until no worker owns the job any more (tests, and scripts)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        db.session.rollback()
         state = load(job_id)
-        if state is None:
+        if state is None or state["phase"] not in RUNNING or time.monotonic() > deadline:
+            return state
+        time.sleep(0.1)
+
+
+class _ProgressWriter:
+    """Writes a pass's progress into the job row on a connection of its own, at most every
+    ``PROGRESS_INTERVAL``, so the page can show it while the pass's own transaction is open."""
+
+    def __init__(self, job_id: str, *, live: bool, lease: timedelta):
+        self.job_id, self.live, self.lease, self.last = job_id, live, lease, 0.0
+
+    def __call__(self, rows: int, fraction: float) -> None:
+        now = time.monotonic()
+        if not self.live or now - self.last < PROGRESS_INTERVAL:
             return
-        path = jobs_folder() / job_id / state["path"]
-        target = ImportTarget(**state["target"])
-        last = [0.0]
+        self.last = now
+        table = ImportJob.__table__
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(table).where(table.c.id == self.job_id)
+                .values(progress=min(max(round(fraction, 4), 0.0), 1.0), rows=rows,
+                        claimed_until=utcnow() + self.lease)
+            )
 
-        def progress(rows: int, fraction: float) -> None:
-            now = time.monotonic()
-            if now - last[0] >= 0.25 or fraction >= 1.0:
-                last[0] = now
-                state.update(progress=round(fraction, 4), rows=rows)
-                save(state)
 
+def _finish(job_id: str, phase: str, summary: ImportSummary | None, message: str = "", *,
+            expected: tuple[str, ...]) -> None:
+    """Record the end of a pass in the session's transaction (not committed)."""
+    values = {"phase": phase, "message": message, "progress": 1.0, "claimed_until": None}
+    if summary is not None:
+        values.update(summary=summary.to_dict(), rows=summary.rows)
+    db.session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.phase.in_(expected))
+                       .values(**values))
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=float(current_app.config.get("IMPORT_JOB_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)))
+
+
+def _claim(job_id: str, phase: str, lease: timedelta) -> bool:
+    """Take the pass for this worker, unless another worker holds it; committed."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(ImportJob)
+        .where(ImportJob.id == job_id, ImportJob.phase == phase,
+               (ImportJob.claimed_until.is_(None)) | (ImportJob.claimed_until < now))
+        .values(claimed_until=now + lease, attempts=ImportJob.attempts + 1)
+    ).rowcount
+    db.session.commit()
+    return bool(claimed)
+
+
+def run(job_id: str, write: bool) -> str:
+    """One pass of a job (the Celery task's body): check the file, or write it all or nothing.
+
+    A pass whose job is gone, is not in the expected phase (discarded, or a redelivered task
+    whose pass already ended) or is held by another worker does nothing.
+    """
+    phase = "importing" if write else "checking"
+    # While a write holds SQLite's only write lock, no other connection may write progress.
+    live = not (write and db.engine.dialect.name == "sqlite")
+    lease = _lease() * (1 if live else SQLITE_WRITE_LEASE_FACTOR)
+    if not _claim(job_id, phase, lease):
+        return "skipped"
+    job = db.session.get(ImportJob, job_id)
+    target, columns, source_name = ImportTarget(**job.target), job.columns, job.source_name
+    progress = _ProgressWriter(job_id, live=live, lease=lease)
+    with tempfile.TemporaryDirectory(prefix="import-") as folder:
+        path = Path(folder) / f"upload{job.suffix}"
+        path.write_bytes(job.upload)
+        db.session.rollback()
         try:
             if write:
-                summary = commit_import(path, target, source_name=state["source_name"],
-                                        columns=state["columns"], progress=progress)
-                state.update(phase="done", summary=summary.to_dict(), progress=1.0)
-            else:
-                summary = preview_import(path, target, source_name=state["source_name"],
-                                         columns=state["columns"], progress=progress)
-                state.update(phase="previewed", summary=summary.to_dict(), progress=1.0)
+                commit_import(path, target, source_name=source_name, columns=columns, progress=progress,
+                              before_commit=lambda summary: _finish(job_id, "done", summary, expected=(phase,)))
+                return "done"
+            summary = preview_import(path, target, source_name=source_name, columns=columns,
+                                     progress=progress)
+            db.session.rollback()
+            _finish(job_id, "previewed", summary, expected=(phase,))
         except ImportRefused as refused:
-            state.update(phase="previewed", summary=refused.summary.to_dict(),
-                         message=f"Nothing was imported: {refused}")
-        except Exception:  # noqa: BLE001 (a background job must always end in a state the user sees)
+            db.session.rollback()
+            _finish(job_id, "previewed", refused.summary, f"Nothing was imported: {refused}", expected=(phase,))
+        except Exception:  # noqa: BLE001 (a job must always end in a state the user sees)
             current_app.logger.exception("import job %s failed", job_id)
             db.session.rollback()
-            state.update(phase="failed", message="The import stopped unexpectedly; nothing was written.")
-        finally:
-            db.session.remove()
-        save(state)
+            _finish(job_id, "failed", None, "The import stopped unexpectedly; nothing was written.",
+                    expected=(phase,))
+        db.session.commit()
+        return "previewed"
+
+
+def sweep() -> dict[str, int]:
+    """Start again the passes whose worker died (claim run out) or whose task never reached a worker
+    (never claimed, older than a lease); past ``IMPORT_JOB_MAX_ATTEMPTS`` passes, mark them failed."""
+    now, lease = utcnow(), _lease()
+    max_attempts = int(current_app.config.get("IMPORT_JOB_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+    stale = db.session.execute(
+        select(ImportJob.id, ImportJob.phase, ImportJob.attempts)
+        .where(ImportJob.phase.in_(RUNNING),
+               (ImportJob.claimed_until < now)
+               | (ImportJob.claimed_until.is_(None) & (ImportJob.updated_at < now - lease)))
+    ).all()
+    db.session.rollback()
+    counts = {"restarted": 0, "failed": 0}
+    for job_id, phase, attempts in stale:
+        if attempts >= max_attempts:
+            _finish(job_id, "failed", None, "The worker reading this file stopped before it finished, "
+                    f"{attempts} times; nothing was written. Upload the file again, or ask an "
+                    "administrator to look at the worker's log.", expected=(phase,))
+            db.session.commit()
+            counts["failed"] += 1
+        else:
+            # Touch the row so that a task lost again waits a whole lease before the next restart.
+            db.session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.phase == phase)
+                               .values(claimed_until=None, updated_at=now))
+            db.session.commit()
+            _queue(job_id, write=phase == "importing")
+            counts["restarted"] += 1
+    return counts
 
 
 def summary_of(state: dict) -> ImportSummary | None:
@@ -146,17 +258,35 @@ def summary_of(state: dict) -> ImportSummary | None:
 
 
 def discard(job_id: str) -> None:
-    folder = job_folder(job_id)
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
+    """Remove a job and its upload (committed)."""
+    db.session.execute(delete(ImportJob).where(ImportJob.id == job_id))
+    db.session.commit()
 
 
-def _remove_old_jobs() -> None:
-    cutoff = time.time() - MAX_AGE_SECONDS
-    for folder in jobs_folder().iterdir():
-        state_file = folder / "state.json"
-        try:
-            if state_file.stat().st_mtime < cutoff:
-                shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            continue
+def remove_old_jobs() -> int:
+    """Remove jobs (and their uploads, personal data) older than ``IMPORT_JOB_MAX_AGE_HOURS``."""
+    cutoff = utcnow() - timedelta(hours=float(current_app.config["IMPORT_JOB_MAX_AGE_HOURS"]))
+    removed = db.session.execute(delete(ImportJob).where(ImportJob.updated_at < cutoff)).rowcount
+    db.session.commit()
+    return removed
+
+
+# --- Celery tasks (beat runs the last two: eventsapp.tasks.BEAT_SCHEDULE) ---------------------
+
+
+@shared_task(name="eventsapp.imports.run_job", ignore_result=True)
+def run_job(job_id: str, write: bool) -> str:
+    """Check a job's file, or write it (:func:`run`)."""
+    return run(job_id, write)
+
+
+@shared_task(name="eventsapp.imports.sweep", ignore_result=True)
+def sweep_task() -> dict[str, int]:
+    """Restart import passes whose worker died, or mark them failed (:func:`sweep`)."""
+    return sweep()
+
+
+@shared_task(name="eventsapp.imports.remove_old_jobs", ignore_result=True)
+def remove_old_jobs_task() -> int:
+    """Remove web import jobs older than ``IMPORT_JOB_MAX_AGE_HOURS`` with their uploads."""
+    return remove_old_jobs()

@@ -100,11 +100,13 @@ def preview_import(path: str | Path, target: ImportTarget, *, source_name: str =
 
 
 def commit_import(path: str | Path, target: ImportTarget, *, source_name: str = "",
-                  columns: dict[str, str] | None = None, progress: Progress | None = None) -> ImportSummary:
+                  columns: dict[str, str] | None = None, progress: Progress | None = None,
+                  before_commit: Callable[[ImportSummary], None] | None = None) -> ImportSummary:
     """Import the file in one transaction and commit it, or write nothing at all.
 
     Rows already imported (same event and person) are not added again, so
-    importing a file twice changes nothing the second time.
+    importing a file twice changes nothing the second time. ``before_commit``
+    writes in the same transaction (a web job records that it is done).
 
     :raise ImportRefused: when the file, a column or any row has a problem;
         the transaction has been rolled back.
@@ -121,6 +123,8 @@ def commit_import(path: str | Path, target: ImportTarget, *, source_name: str = 
             raise ImportRefused(summary, problem)
         if columns is not None:
             remember_columns(summary.headers, columns, source_name)
+        if before_commit is not None:
+            before_commit(summary)
         db.session.commit()
     except BaseException:
         db.session.rollback()

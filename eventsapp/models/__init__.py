@@ -9,7 +9,7 @@ from eventsapp.models.checkin import (
 )
 from eventsapp.models.equality import EqualityResponse
 from eventsapp.models.event import EVENT_STATUSES, Event, Programme, event_cohost
-from eventsapp.models.imports import ImportMapping, SectorSynonym
+from eventsapp.models.imports import IMPORT_PHASES, ImportJob, ImportMapping, SectorSynonym
 from eventsapp.models.invitation import Invitation
 from eventsapp.models.merge import OrganisationMerge
 from eventsapp.models.organisation import (
@@ -35,6 +35,7 @@ __all__ = [
     "ATTENDANCE_ACTIONS",
     "ATTENDANCE_METHODS",
     "EVENT_STATUSES",
+    "IMPORT_PHASES",
     "REGISTRATION_SOURCES",
     "REGISTRATION_STATUSES",
     "ROLES",
@@ -46,6 +47,7 @@ __all__ = [
     "EventQuestion",
     "RegistrationAnswer",
     "Event",
+    "ImportJob",
     "ImportMapping",
     "Invitation",
     "Membership",

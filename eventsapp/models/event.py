@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, and_
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsapp.extensions import db
@@ -13,6 +14,15 @@ from eventsapp.models.organisation import Organisation
 from eventsapp.models.reference import Region
 
 EVENT_STATUSES = ("draft", "published", "cancelled")
+
+
+def free_places(capacity: int | None, confirmed: int) -> int | None:
+    """The capacity rule: places left with ``confirmed`` people confirmed, or None for no limit.
+
+    Registering, promoting from the waitlist (eventsapp.registration.services.places_left) and every
+    page that shows places left (the event page, the cards of the public list) count with this.
+    """
+    return None if capacity is None else max(capacity - confirmed, 0)
 
 
 class Programme(db.Model):
@@ -100,6 +110,18 @@ class Event(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == "cancelled"
+
+    @hybrid_method
+    def held_by(self, now: datetime) -> bool:
+        """The counting rule for "events held" (docs/reports.md): published, and started before ``now``.
+
+        One definition for Python (the event's pages) and SQL (every report's scope).
+        """
+        return self.status == "published" and self.starts_at < now
+
+    @held_by.expression
+    def held_by(cls, now: datetime):  # noqa: N805 (the class, for the SQL form)
+        return and_(cls.status == "published", cls.starts_at < now)
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title!r}>"

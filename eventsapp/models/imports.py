@@ -1,11 +1,11 @@
-"""What imports remember: sector synonyms and column mappings per source."""
+"""What imports remember: sector synonyms, column mappings per source, and web import jobs."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsapp.extensions import db
@@ -51,3 +51,50 @@ class ImportMapping(db.Model):
 
     def __repr__(self) -> str:
         return f"<ImportMapping {self.signature}>"
+
+
+IMPORT_PHASES = ("checking", "previewed", "importing", "done", "failed")
+
+
+class ImportJob(db.Model):
+    """A file uploaded on the web, checked and then imported by a Celery worker (eventsapp.imports.jobs).
+
+    The upload and the job's state are rows, so every app server and every worker sees the
+    same job; the upload holds personal data and is removed with the job (after
+    ``IMPORT_JOB_MAX_AGE_HOURS``, or when the user discards it).
+    """
+
+    __tablename__ = "import_job"
+    __table_args__ = (
+        CheckConstraint(f"phase IN {IMPORT_PHASES!r}", name="phase_known"),
+        CheckConstraint("progress >= 0 AND progress <= 1", name="progress_fraction"),
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+    )
+
+    #: A random token (it appears in the job's URLs).
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    file_name: Mapped[str] = mapped_column(String(200))
+    #: ".csv" or ".xlsx": how the upload is read.
+    suffix: Mapped[str] = mapped_column(String(8))
+    upload: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    #: eventsapp.imports.engine.ImportTarget as a dict.
+    target: Mapped[dict] = mapped_column(JSON)
+    source_name: Mapped[str] = mapped_column(String(200), default="")
+    #: The columns the user mapped (header -> field), or None for the remembered/guessed ones.
+    columns: Mapped[dict | None] = mapped_column(JSON)
+    phase: Mapped[str] = mapped_column(String(16), default="checking")
+    progress: Mapped[float] = mapped_column(default=0.0)
+    rows: Mapped[int] = mapped_column(default=0)
+    #: eventsapp.imports.engine.ImportSummary as a dict, once a pass has ended.
+    summary: Mapped[dict | None] = mapped_column(JSON)
+    message: Mapped[str] = mapped_column(Text, default="")
+    #: Passes started (a pass whose worker died is started again, up to IMPORT_JOB_MAX_ATTEMPTS).
+    attempts: Mapped[int] = mapped_column(default=0)
+    #: While a worker runs a pass: until when it holds the job (renewed as it reports progress).
+    claimed_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ImportJob {self.id[:8]} {self.phase}>"

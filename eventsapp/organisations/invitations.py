@@ -25,10 +25,12 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from eventsapp.database import begin_immediate
+from eventsapp.directory import survivor_of
 from eventsapp.extensions import db
-from eventsapp.mail import build_message, queue
+from eventsapp.mail import build_message
 from eventsapp.models import Invitation, Membership, Organisation, User, normalise_email, utcnow
 from eventsapp.organisations.services import ROLE_NAMES, MembershipError, invitable_roles
+from eventsapp.outbox import enqueue
 from eventsapp.permissions import MAX_ID
 
 #: How long a link works, in seconds, unless ``INVITATION_MAX_AGE`` says otherwise.
@@ -85,10 +87,7 @@ def status(invitation: Invitation) -> str:
 
 def organisation_of(invitation: Invitation) -> Organisation:
     """The organisation the invitation leads to: its own, or the survivor of a merge."""
-    organisation = invitation.organisation
-    while organisation.merged_into is not None:
-        organisation = organisation.merged_into
-    return organisation
+    return survivor_of(invitation.organisation)
 
 
 def _family(organisation: Organisation):
@@ -140,7 +139,7 @@ def invite(organisation: Organisation, email: str, role: str, by: User) -> tuple
         inviter=by, link=link, has_account=existing is not None and bool(existing.password_hash),
         expires_at=invitation.expires_at,
     )
-    queue(build_message(email, f"You are invited to {organisation.name} on eventsapp", text))
+    enqueue(build_message(email, f"You are invited to {organisation.name} on eventsapp", text))
     return invitation, link
 
 

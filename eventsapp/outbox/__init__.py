@@ -32,6 +32,7 @@ from flask import current_app
 from sqlalchemy import and_, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from eventsapp import mail
 from eventsapp.extensions import db
 from eventsapp.models import OUTBOX_STATES, OutboxMessage, utcnow
 
@@ -112,8 +113,6 @@ def deliver(message_id: int, *, ignore_backoff: bool = False) -> str | None:
     Runs in its own session and transactions, independent of the caller's.
     Returns None when there was nothing to do (sent already, claimed elsewhere, not due).
     """
-    from eventsapp import mail
-
     now = utcnow()
     due = _claimable(now)
     if ignore_backoff:

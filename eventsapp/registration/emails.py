@@ -38,12 +38,11 @@ def online_link_for(registration: Registration) -> str | None:
 
 
 def event_ics(event: Event, *, include_online: bool = False) -> bytes:
-    """The event as an iCalendar file (the feeds area's generator); the joining link only with
-    ``include_online`` (a confirmed registrant's copy)."""
-    try:
-        from eventsapp.feeds.ical import event_to_ical
-    except ImportError:  # the feeds area is not installed: a minimal VEVENT of our own
-        return _minimal_ical(event)
+    """The event as an iCalendar file (the feeds area's generator, the only one); the joining
+    link only with ``include_online`` (a confirmed registrant's copy)."""
+    # Imported here: importing the feeds package loads its views, which need this area's services.
+    from eventsapp.feeds.ical import event_to_ical
+
     return event_to_ical(event, include_online=include_online)
 
 
@@ -84,29 +83,6 @@ def _event_ics_once(event: Event, include_online: bool) -> bytes:
     else:
         cache.move_to_end(key)
     return ics
-
-
-def _minimal_ical(event: Event) -> bytes:
-    from datetime import UTC
-
-    from icalendar import Calendar
-    from icalendar import Event as VEvent
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//eventsapp//registration//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    vevent = VEvent()
-    vevent.add("uid", f"event-{event.id}@eventsapp")
-    vevent.add("summary", event.title)
-    vevent.add("dtstart", event.starts_at.replace(tzinfo=UTC))
-    vevent.add("dtend", event.ends_at.replace(tzinfo=UTC))
-    vevent.add("sequence", event.sequence or 0)
-    location = ", ".join(part for part in (event.venue, event.address, event.town, event.postcode) if part)
-    if location:
-        vevent.add("location", location)
-    calendar.add_component(vevent)
-    return calendar.to_ical()
 
 
 def recipient(registration: Registration) -> str:

@@ -10,10 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from eventsapp.extensions import db
 from eventsapp.models import Event, EventQuestion, Organisation, Registration, RegistrationAnswer
+from eventsapp.spreadsheets import safe_cell
 from eventsapp.timeutil import format_local
-
-#: A cell starting with one of these is a formula to a spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS = [
     "Status", "First name", "Last name", "Email", "Organisation", "Organisation as entered", "Sector",
@@ -22,14 +20,6 @@ COLUMNS = [
     # "yes": the email was first registered under another name (see Registration.name_differs).
     "Second name on this email",
 ]
-
-
-def safe_cell(value) -> str:
-    """The value as text, with a leading ``'`` where a spreadsheet would read a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def registrations_to_csv(event: Event) -> bytes:

@@ -14,12 +14,10 @@ writes. The lock is held until the caller commits or rolls back.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import func, inspect, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -40,6 +38,7 @@ from eventsapp.models import (
     normalise_organisation_name,
     utcnow,
 )
+from eventsapp.models.event import free_places
 from eventsapp.registration import emails
 
 #: Sources that must respect the event's registration window (opens/closes).
@@ -108,9 +107,14 @@ class RegistrationResult:
 
 
 def locking_enabled() -> bool:
-    #: REGISTRATION_LOCKING=False exists only so the concurrency test can show
-    #: that its harness detects overbooking without the lock.
-    return current_app.config.get("REGISTRATION_LOCKING", True)
+    """Always. (The concurrency test replaces this in its own servers, tests/registration/race_hooks.py,
+    to show that its harness detects overbooking without the lock.)"""
+    return True
+
+
+def between_count_and_insert() -> None:
+    """Nothing. (The concurrency test replaces this in its own servers to widen the window between
+    counting places and inserting, so that a missing lock would show.)"""
 
 
 def lock_event(event_id: int) -> Event:
@@ -154,11 +158,16 @@ def status_counts(event: Event) -> dict[str, int]:
 
 
 def places_left(event: Event, confirmed: int | None = None) -> int | None:
-    """Free places, or None when the event has no capacity limit."""
+    """Free places at ``event`` (eventsapp.models.event.free_places), or None for no limit."""
     if event.capacity is None:
         return None
-    confirmed = confirmed_count(event) if confirmed is None else confirmed
-    return max(event.capacity - confirmed, 0)
+    return free_places(event.capacity, confirmed_count(event) if confirmed is None else confirmed)
+
+
+def has_free_place(event: Event, confirmed: int | None = None) -> bool:
+    """Whether one more person can be confirmed (:func:`places_left`)."""
+    left = places_left(event, confirmed)
+    return left is None or left > 0
 
 
 def panel_state(event: Event) -> dict:
@@ -310,10 +319,8 @@ def _register_once(event_id: int, details: RegistrationDetails, *, source: str, 
             emails.queue_link_resent(existing)
         return RegistrationResult("already_registered", existing)
 
-    delay = current_app.config.get("REGISTRATION_TEST_DELAY")
-    if delay:  # test-only: widen the window between counting and inserting
-        time.sleep(delay)
-    has_place = event.capacity is None or confirmed < event.capacity or override_capacity
+    between_count_and_insert()
+    has_place = override_capacity or has_free_place(event, confirmed)
     registration = Registration(event=event, organisation=organisation, first_name=first_name[:100],
                                 last_name=last_name[:100], status="confirmed" if has_place else "waitlisted",
                                 **fields)
@@ -435,7 +442,7 @@ def promote(registration: Registration, *, override_capacity: bool = False) -> b
     registration = db.session.get(Registration, registration_id, populate_existing=True)
     if registration.status != "waitlisted":
         return False
-    if not override_capacity and event.capacity is not None and confirmed_count(event) >= event.capacity:
+    if not (override_capacity or has_free_place(event)):
         return False
     registration.status = "confirmed"
     db.session.flush()

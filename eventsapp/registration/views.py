@@ -36,16 +36,13 @@ def panel_helpers():
 
 
 def event_link(event) -> str:
-    """The public page of ``event`` (the events area's), or the home page without it."""
-    if "events.detail" in current_app.view_functions:
-        return url_for("events.detail", event_id=event.id)
-    return url_for("main.index")
+    """The public page of ``event``."""
+    return url_for("events.detail", event_id=event.id)
 
 
 def manage_link(event) -> str:
-    if "events.manage" in current_app.view_functions:
-        return url_for("events.manage", event_id=event.id)
-    return url_for("registration.manage", event_id=event.id)
+    """The organiser's page of ``event``."""
+    return url_for("events.manage", event_id=event.id)
 
 
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
@@ -133,11 +130,7 @@ def booking_id(token: str) -> int:
 
 
 def checkin_url(registration: Registration) -> str:
-    token = make_token("checkin", registration.id)
-    if "checkin.scan" in current_app.view_functions:
-        return url_for("checkin.scan", token=token, _external=True)
-    # The check-in area owns GET /checkin/scan/<token>; until it is installed, build it by hand.
-    return request.url_root.rstrip("/") + f"/checkin/scan/{token}"
+    return url_for("checkin.scan", token=make_token("checkin", registration.id), _external=True)
 
 
 @bp.get("/booking/<token>")

@@ -14,8 +14,7 @@ counted", see :data:`METHODOLOGY`):
   registrations without an attendance.
 - **people**: distinct persons with at least one attendance.
 - **organisations**: distinct organisations among attendances, after merges
-  (a merged organisation counts as its survivor; merges keep chains one step
-  long, so ``COALESCE(merged_into_id, id)`` is the survivor). People attending
+  (a merged organisation counts as its survivor: eventsapp.directory.survivor_id). People attending
   as individuals (no organisation, or an organisation in the "individual"
   sector) count as people but not as organisations.
 - **returning**: a person (organisation) is returning when they attended any
@@ -28,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import (
     Integer,
@@ -48,6 +48,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from eventsapp.directory import survivor_id
 from eventsapp.extensions import db
 from eventsapp.models import (
     Attendance,
@@ -73,17 +74,18 @@ from eventsapp.reports.model import (  # re-exported, so callers need only this 
     ReportScope,
     SectorRegionCell,
     SectorRow,
+    no_show_count,
 )
 from eventsapp.timeutil import to_utc
 
-__all__ = ["build_figures", "build_report", "describe_scope", "scope_conditions", "EventRow", "Figures", "HostRow", "INDIVIDUAL_SECTOR", "METHODOLOGY", "NOT_RECORDED", "ProtectedTable", "QuestionSummary", "RegionRow", "Report", "ReportScope", "SectorRegionCell", "SectorRow"]
+__all__ = ["build_figures", "count", "Counted", "describe_scope", "scope_conditions", "EventRow", "Figures", "HostRow", "INDIVIDUAL_SECTOR", "METHODOLOGY", "NOT_RECORDED", "ProtectedTable", "QuestionSummary", "RegionRow", "Report", "ReportScope", "SectorRegionCell", "SectorRow"]
 
 
 # --- the SQL -----------------------------------------------------------------
 
 def held_condition(now: datetime | None = None):
     """Events that count as held: published, and started before ``now``."""
-    return and_(Event.status == "published", Event.starts_at < (now or utcnow()))
+    return Event.held_by(now or utcnow())
 
 
 def scope_conditions(scope: ReportScope, now: datetime | None = None) -> list:
@@ -99,7 +101,7 @@ def scope_conditions(scope: ReportScope, now: datetime | None = None) -> list:
         # A host merged into another counts as the survivor here too.
         conditions.append(
             Event.host_organisation_id.in_(
-                select(host.id).where(or_(host.id == scope.host_id, host.merged_into_id == scope.host_id))
+                select(host.id).where(survivor_id(host) == scope.host_id)
             )
         )
     if scope.date_from is not None:
@@ -126,7 +128,7 @@ def attendance_select(scope: ReportScope, now: datetime | None = None):
             Event.id.label("event_id"),
             Event.region_id.label("region_id"),
             Event.starts_at.label("starts_at"),
-            func.coalesce(host.merged_into_id, host.id).label("host_id"),
+            survivor_id(host).label("host_id"),
             case((is_individual, None), else_=survivor.id).label("organisation_id"),
             case((survivor.id.is_(None), individual), else_=survivor.sector_id).label("sector_id"),
             case((Registration.status == "confirmed", 1), else_=0).label("confirmed"),
@@ -136,7 +138,7 @@ def attendance_select(scope: ReportScope, now: datetime | None = None):
         .join(Event, Event.id == Registration.event_id)
         .join(host, host.id == Event.host_organisation_id)
         .outerjoin(registered_as, registered_as.id == Registration.organisation_id)
-        .outerjoin(survivor, survivor.id == func.coalesce(registered_as.merged_into_id, registered_as.id))
+        .outerjoin(survivor, survivor.id == survivor_id(registered_as))
         .where(*scope_conditions(scope, now))
     )
 
@@ -285,7 +287,7 @@ def _event_bookings(scope: ReportScope, now: datetime, attended: dict[tuple, _Co
     rows = db.session.execute(
         select(
             Event.id, Event.title, Event.starts_at, Event.town, Event.region_id,
-            func.coalesce(host.merged_into_id, host.id),
+            survivor_id(host),
             func.coalesce(bookings.c.confirmed, 0),
             func.coalesce(bookings.c.cancelled, 0),
             func.coalesce(bookings.c.waitlisted, 0),
@@ -295,7 +297,7 @@ def _event_bookings(scope: ReportScope, now: datetime, attended: dict[tuple, _Co
         .where(*scope_conditions(scope, now))
         .order_by(Event.starts_at, Event.id)
     )
-    return [(*row, row[6] - attended.get((row[0],), EMPTY).confirmed) for row in rows]
+    return [(*row, no_show_count(row[6], attended.get((row[0],), EMPTY).confirmed)) for row in rows]
 
 
 def _returning(scope: ReportScope, key: str, last_start: datetime | None, now: datetime) -> int:
@@ -329,7 +331,7 @@ def _returning(scope: ReportScope, key: str, last_start: datetime | None, now: d
         earlier = earlier.where(Registration.person_id == firsts.c.key)
     else:
         earlier = earlier.join(registered_as, registered_as.id == Registration.organisation_id).where(
-            func.coalesce(registered_as.merged_into_id, registered_as.id) == firsts.c.key
+            survivor_id(registered_as) == firsts.c.key
         )
     earlier = earlier.where(outside_earlier, Event.starts_at < firsts.c.first_at)
     return db.session.scalar(select(func.count()).select_from(firsts).where(exists(earlier))) or 0
@@ -455,34 +457,25 @@ def build_figures(scope: ReportScope, now: datetime | None = None) -> Figures:
     return _figures(scope, now, _aggregate(scope, now))
 
 
-def build_report(scope: ReportScope, now: datetime | None = None) -> Report:
-    """Every figure for ``scope``, from SQL aggregates only."""
-    from eventsapp.reports.headline import headline
-    from eventsapp.reports.monitoring import equality_tables, question_summaries
+class Counted(NamedTuple):
+    """What the SQL aggregates give a report (eventsapp.reports.build adds the rest)."""
 
-    now = now or utcnow()
+    figures: Figures
+    sectors: tuple[SectorRow, ...]
+    regions: tuple[RegionRow, ...]
+    events: tuple[EventRow, ...]
+    hosts: tuple[HostRow, ...]
+    sector_region: tuple[SectorRegionCell, ...]
+
+
+def count(scope: ReportScope, now: datetime) -> Counted:
+    """Every counted figure and table for ``scope``, from SQL aggregates only."""
     data = _aggregate(scope, now)
-    figures = _figures(scope, now, data)
-    sectors = _sector_rows(data)
-    equality, respondents = equality_tables(scope, now)
-    themes: tuple[str, ...] = ()
-    if scope.event_id is not None:
-        event = db.session.get(Event, scope.event_id)
-        if event is not None:
-            themes = tuple(line.strip() for line in (event.themes or "").splitlines() if line.strip())
-    return Report(
-        scope=scope,
-        scope_label=describe_scope(scope),
-        generated_at=now,
-        figures=figures,
-        headline=headline(figures, sectors),
-        sectors=sectors,
+    return Counted(
+        figures=_figures(scope, now, data),
+        sectors=_sector_rows(data),
         regions=_region_rows(data),
         events=_event_rows(data),
         hosts=_host_rows(data),
         sector_region=_sector_region_cells(data),
-        questions=question_summaries(scope, now),
-        equality=equality,
-        equality_respondents=respondents,
-        themes=themes,
     )

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from eventsapp.extensions import db
 from eventsapp.models import Event, Organisation, Programme, Region
-from eventsapp.reports.aggregate import ReportScope, build_report
+from eventsapp.reports.aggregate import ReportScope
+from eventsapp.reports.build import build_report
 from eventsapp.reports.csv import render_csv, render_csv_zip
 from eventsapp.reports.json import report_to_dict
 from eventsapp.reports.pdf import render_pdf

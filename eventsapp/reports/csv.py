@@ -10,14 +10,7 @@ import zipfile
 
 from eventsapp.reports.aggregate import Report
 from eventsapp.reports.tables import TABLES, Table, all_tables
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str | int | float:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+from eventsapp.spreadsheets import safe_cell
 
 
 def table_to_csv(table: Table) -> bytes:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-from eventsapp.reports.aggregate import INDIVIDUAL_SECTOR, NOT_RECORDED, Figures, SectorRow
+from eventsapp.reports.model import INDIVIDUAL_SECTOR, NOT_RECORDED, Figures, SectorRow
 
 #: The sectors named cover at least this share of the organisations represented...
 COVERAGE = Fraction(2, 3)

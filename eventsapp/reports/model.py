@@ -57,6 +57,12 @@ class ReportScope:
         return self.event_id is not None
 
 
+def no_show_count(confirmed: int, attended: int) -> int:
+    """The counting rule for no-shows (docs/reports.md): an event's confirmed registrations without an
+    attendance. The report, the desk and the event's manage page all count with this."""
+    return confirmed - attended
+
+
 @dataclass(frozen=True)
 class Figures:
     events: int

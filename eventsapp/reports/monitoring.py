@@ -12,13 +12,17 @@ from datetime import datetime
 from sqlalchemy import case, func, literal, select
 
 from eventsapp.extensions import db
-from eventsapp.models import Attendance, Event, Registration
-from eventsapp.reports.aggregate import (
-    ProtectedTable,
-    QuestionSummary,
-    ReportScope,
-    scope_conditions,
+from eventsapp.models import (
+    Attendance,
+    EqualityResponse,
+    Event,
+    EventQuestion,
+    Registration,
+    RegistrationAnswer,
+    equality,
 )
+from eventsapp.reports.aggregate import scope_conditions
+from eventsapp.reports.model import ProtectedTable, QuestionSummary, ReportScope
 from eventsapp.reports.suppression import MIN_RESPONDENTS, protect_breakdown, round_to_five
 
 CHOICE_KINDS = ("single_choice", "multiple_choice", "yes_no")
@@ -36,10 +40,6 @@ def _attended_in_scope(scope: ReportScope, now: datetime):
 
 def question_summaries(scope: ReportScope, now: datetime) -> tuple[QuestionSummary, ...]:
     """Counts of each answer to each choice question of the events in scope."""
-    try:
-        from eventsapp.models.questions import EventQuestion, RegistrationAnswer
-    except ImportError:  # the registration area's models are not installed
-        return ()
     questions = db.session.execute(
         select(EventQuestion.id, EventQuestion.event_id, Event.title, EventQuestion.label,
                EventQuestion.kind, EventQuestion.choices)
@@ -77,11 +77,7 @@ def equality_tables(scope: ReportScope, now: datetime) -> tuple[tuple[ProtectedT
     Only protected display strings leave this function, so no output can
     print an exact small count.
     """
-    try:
-        from eventsapp.models import equality
-    except ImportError:
-        return (), "0"
-    response = equality.EqualityResponse
+    response = EqualityResponse
     base = (
         select(response)
         .join(Registration, Registration.id == response.registration_id)

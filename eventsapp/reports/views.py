@@ -12,7 +12,8 @@ from werkzeug.datastructures import MultiDict
 
 from eventsapp.permissions import can_manage_event, get_event_or_404
 from eventsapp.reports import api_bp, bp
-from eventsapp.reports.aggregate import METHODOLOGY, ReportScope, build_report
+from eventsapp.reports.aggregate import METHODOLOGY, ReportScope
+from eventsapp.reports.build import build_report
 from eventsapp.reports.charts import region_series, sector_series, svg_bar_chart
 from eventsapp.reports.csv import render_csv, render_csv_zip
 from eventsapp.reports.forms import ReportFilterForm
@@ -200,6 +201,6 @@ def event_report_figures(event):
     from eventsapp.models import utcnow
     from eventsapp.reports.aggregate import build_figures
 
-    if event.status != "published" or event.starts_at >= utcnow():
+    if not event.held_by(utcnow()):
         return None
     return build_figures(ReportScope(event_id=event.id))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from eventsapp.checkin import services
 from eventsapp.extensions import db
-from eventsapp.models import Attendance, AttendanceFinalisation, AttendanceLog, Registration
+from eventsapp.models import Attendance, AttendanceFinalisation, AttendanceLog, Registration, utcnow
 from tests import factories
 
 
@@ -121,7 +122,7 @@ def test_counts_registered_checked_in_expected_waitlisted_walk_ins(event, named_
     counts = services.attendance_counts(event)
     assert counts.as_dict() == {
         "registered": 5, "checked_in": 4, "expected": 1, "waitlisted": 1, "walk_ins": 1,
-        "no_shows": 0, "finalised": False,
+        "no_shows": 0, "finalised": False, "held": False,
     }
 
 
@@ -146,6 +147,7 @@ def test_marking_the_rest_as_no_shows_records_the_decision(event, named_registra
     absent = [named_registration("Did", f"Not Come {n}") for n in range(2)]
     named_registration("Wait", "Listed", status="waitlisted")
     services.check_in(came, door_user, "desk")
+    event.starts_at = utcnow() - timedelta(hours=1)  # the event has started: it is held
     db.session.commit()
     assert services.mark_rest_as_no_shows(event, door_user) == 2
     db.session.commit()

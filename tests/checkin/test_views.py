@@ -86,7 +86,7 @@ def test_check_in_by_fetch_answers_json_with_counts(client, login_as, event, doo
     assert second.get_json()["message"] == f"Ada Lovelace was already checked in at {format_local(at, '%H:%M')}."
     counts = client.get(f"/events/{event.id}/checkin/counts.json").get_json()
     assert counts == {"registered": 2, "checked_in": 1, "expected": 1, "waitlisted": 0, "walk_ins": 0,
-                      "no_shows": 0, "finalised": False}
+                      "no_shows": 0, "finalised": False, "held": False}
 
 
 def test_a_registration_of_another_event_cannot_be_posted_to_this_desk(client, login_as, event, door_user,
@@ -291,12 +291,13 @@ def test_organiser_panel_shows_registration_attendance_and_no_shows(app, event, 
     came = named_registration("Came", "Along")
     named_registration("Stayed", "Home")
     services.check_in(came, door_user, "desk")
+    event.starts_at = utcnow() - timedelta(hours=1)  # the event has started: it is held
     services.mark_rest_as_no_shows(event, door_user)
     db.session.commit()
     with app.test_request_context():
         html = render_template("checkin/_organiser_panel.html", event=event)
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
-    assert "Registered (confirmed) 2 Attended 1 No-shows 1 Waitlisted 0" in text
+    assert "Registered (confirmed) 2 Attended 1 No-shows 1 (final) Waitlisted 0" in text
     assert f"/events/{event.id}/checkin" in html and f"/events/{event.id}/attendance" in html
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from eventsapp.models import Event, Organisation, Programme, Sector
-from eventsapp.reports.aggregate import ReportScope, build_report
+from eventsapp.reports.aggregate import ReportScope
+from eventsapp.reports.build import build_report
 from tests.imports.conftest import attendance_figures, table_counts
 from tests.imports.samples import EVENTS, attendance_file
 

@@ -17,9 +17,8 @@ def _sign_in(page, user):
     page.get_by_role("button", name="Sign in").click()
 
 
-@pytest.mark.parametrize("app", [{"IMPORTS_BACKGROUND": True}], indirect=True)
 def test_coordinator_uploads_previews_and_imports_a_programme(page, db, tmp_path, assert_accessible):
-    """Checking and importing run in a background thread; imports.js polls and shows the result."""
+    """Upload, preview, confirm (the Celery task runs eagerly here; test_worker.py runs a real worker)."""
     network = factories.make_organisation("Good Relations Network")
     _sign_in(page, factories.make_user(role="coordinator", organisation=network))
     page.goto("/imports/")

@@ -16,7 +16,8 @@ from eventsapp.imports.engine import ImportTarget
 from eventsapp.imports.services import commit_import
 from eventsapp.models import Programme
 from eventsapp.reference_data import seed_reference_data
-from eventsapp.reports.aggregate import ReportScope, build_report
+from eventsapp.reports.aggregate import ReportScope
+from eventsapp.reports.build import build_report
 from tests.conftest import base_config
 
 

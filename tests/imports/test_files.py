@@ -211,7 +211,7 @@ def test_sector_synonym_added_by_a_coordinator_is_used(db, make_event, write_fil
 
 
 def test_export_csv_cells_cannot_run_as_formulas():
-    from eventsapp.imports.export import safe_cell
+    from eventsapp.spreadsheets import safe_cell
 
     assert safe_cell("=1+1") == "'=1+1" and safe_cell("@SUM(A1)") == "'@SUM(A1)"
     assert safe_cell("Kent Police") == "Kent Police" and safe_cell(12) == "12"

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from eventsapp.directory import find_organisation
 from eventsapp.models import Organisation, OrganisationAlias, OrganisationMerge
 from eventsapp.organisations.merge import MergeError, likely_duplicates, merge_organisations, undo_merge
-from eventsapp.reports.aggregate import ReportScope, build_report
+from eventsapp.reports.aggregate import ReportScope
+from eventsapp.reports.build import build_report
 from tests.reports.conftest import build_known_world
 
 

@@ -57,7 +57,7 @@ def test_a_committed_message_is_delivered_once(app, db, sink):
     url, collector = sink
     app.config["MAIL_URL"] = url
     with app.test_request_context():
-        mail.queue(mail.build_message("ada@example.org", "Hello", "Body"))
+        outbox.enqueue(mail.build_message("ada@example.org", "Hello", "Body"))
         assert collector.messages == []  # nothing leaves before the commit
         db.session.commit()
     (row,) = rows(db)
@@ -104,7 +104,7 @@ def test_smtp_down_for_100_registrations_then_up_delivers_each_once(app, db, cli
 def test_gives_up_in_a_visible_failed_state_after_the_last_attempt(app, db, closed_smtp_url):
     app.config.update(MAIL_URL=closed_smtp_url, OUTBOX_MAX_ATTEMPTS=3)
     with app.test_request_context():
-        mail.queue(mail.build_message("ada@example.org", "Hello", "Body"))
+        outbox.enqueue(mail.build_message("ada@example.org", "Hello", "Body"))
         db.session.commit()
     (row,) = rows(db)
     assert (row.state, row.attempts) == ("pending", 1)
@@ -188,7 +188,8 @@ def test_beat_schedules_the_sweep_and_the_reminders(app, db, make_event, make_re
     from tests.auth.mailbox import messages
 
     schedule = {entry["task"] for entry in app.extensions["celery"].conf.beat_schedule.values()}
-    assert schedule == {"eventsapp.outbox.sweep", "eventsapp.registration.send_reminders"}
+    assert schedule == {"eventsapp.outbox.sweep", "eventsapp.registration.send_reminders",
+                        "eventsapp.imports.sweep", "eventsapp.imports.remove_old_jobs"}
     soon = make_event(starts_at=utcnow() + timedelta(hours=20))
     make_registration(event=soon)
     with app.app_context():

@@ -9,16 +9,21 @@ loopback port.
 from __future__ import annotations
 
 import http.client
+import http.cookiejar
 import os
 import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
+
+from werkzeug.test import encode_multipart
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
@@ -35,7 +40,8 @@ class Gunicorn:
     """``with Gunicorn(database_url, instance, workers=4, config={...}) as server: server.port``."""
 
     def __init__(self, database_url: str, instance_path: Path, *, workers: int = 4,
-                 config: dict | None = None, mail_url: str | None = None):
+                 config: dict | None = None, mail_url: str | None = None, access_log: bool = False,
+                 race_delay: float = 0.0, locking: bool = True):
         self.port = free_port()
         self.log = instance_path / "gunicorn.log"
         instance_path.mkdir(parents=True, exist_ok=True)
@@ -45,6 +51,9 @@ class Gunicorn:
         self.command = [
             str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
             "--timeout", "120", "--graceful-timeout", "5", "--backlog", "2048",
+            *(["--access-logfile", "-"] if access_log else []),
+            # The registration race seams, replaced in each worker (race_hooks.py).
+            "-c", str(Path(__file__).with_name("race_hooks.py")),
             f"eventsapp:create_app({settings!r})",
         ]
         self.env = {
@@ -56,6 +65,8 @@ class Gunicorn:
         }
         if mail_url:
             self.env["MAIL_URL"] = mail_url
+        self.env["EVENTSAPP_TEST_RACE_DELAY"] = str(race_delay)
+        self.env["EVENTSAPP_TEST_NO_LOCK"] = "0" if locking else "1"
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Gunicorn:
@@ -87,6 +98,72 @@ class Gunicorn:
 
     def errors_logged(self) -> str:
         return self.log.read_text(errors="replace")
+
+
+NGINX = Path("/usr/sbin/nginx")
+
+
+class Nginx:
+    """``with Nginx([port_a, port_b], folder) as balancer: balancer.port``: nginx (Debian's package)
+    as a round-robin load balancer in front of the given app servers, as a deployment has it."""
+
+    def __init__(self, upstream_ports: list[int], folder: Path):
+        self.port = free_port()
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        servers = "".join(f"    server 127.0.0.1:{port};\n" for port in upstream_ports)
+        temp = "".join(f"  {kind}_temp_path {folder / kind};\n"
+                       for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        self.config = folder / "nginx.conf"
+        self.config.write_text(f"""daemon off;
+worker_processes 1;
+pid {folder / 'nginx.pid'};
+error_log {folder / 'error.log'} warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log {folder / 'access.log'};
+{temp}  # Bodies and responses stay in memory (the worker user may not write under a private tmp).
+  client_max_body_size 20m;
+  client_body_buffer_size 20m;
+  proxy_max_temp_file_size 0;
+  upstream app {{
+{servers}  }}
+  server {{
+    listen 127.0.0.1:{self.port};
+    location / {{
+      proxy_pass http://app;
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_read_timeout 120s;
+    }}
+  }}
+}}
+""")
+        self.command = [str(NGINX), "-p", str(folder), "-c", str(self.config)]
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Nginx:
+        self.log_file = open(self.folder / "nginx.out", "wb")  # noqa: SIM115
+        self.process = subprocess.Popen(self.command, stdout=self.log_file, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited: {(self.folder / 'nginx.out').read_text()[-2000:]}")
+            try:
+                if request("GET", self.port, "/healthz")[0] == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError("nginx did not answer")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=15)
+        self.log_file.close()
 
 
 class CeleryWorker:
@@ -139,6 +216,35 @@ def request(method: str, port: int, path: str, form: dict | None = None) -> tupl
         return response.status, response.read().decode("utf-8", "replace")
     finally:
         connection.close()
+
+
+class Browser:
+    """Cookies kept across requests and servers (one signed session cookie, as a browser's)."""
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar),
+                                                  NoRedirect())
+
+    def request(self, port: int, path: str, *, form: dict | None = None, files: dict | None = None):
+        data, headers = None, {}
+        if files is not None:
+            boundary, data = encode_multipart({**(form or {}), **files})
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        elif form is not None:
+            data = urlencode(form, doseq=True).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, headers=headers)
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 @dataclass

@@ -2,12 +2,12 @@
 
 On PostgreSQL (4 workers): 200 simultaneous registrations for 50 places give
 exactly 50 confirmed and 150 waitlisted with no server error; a control run
-with the lock switched off (REGISTRATION_LOCKING=False, a test-only switch)
+with the lock switched off (race_hooks.py replaces the lock in the servers)
 shows that this harness does detect overbooking. On SQLite: 50 requests for
 10 places give exactly 10 confirmed, and no "database is locked" reaches anyone.
 
 Both runs widen the window between counting and inserting with the test-only
-REGISTRATION_TEST_DELAY, so the control run overbooks reliably and the locked
+race_hooks.py's delay, so the control run overbooks reliably and the locked
 run is tested against the same pressure.
 """
 
@@ -50,11 +50,10 @@ def smtp_url():
     controller.stop()
 
 
-def serve(app, tmp_path, mail_url=None, **config):
+def serve(app, tmp_path, mail_url=None, *, race_delay=RACE_DELAY, locking=True):
     assert GUNICORN.exists(), f"gunicorn is required at {GUNICORN}"
     return Gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "gunicorn", workers=4,
-                    config={"REGISTRATION_TEST_DELAY": RACE_DELAY, **config},
-                    mail_url=mail_url)
+                    mail_url=mail_url, race_delay=race_delay, locking=locking)
 
 
 def test_postgresql_run_is_required_when_services_are(backend):
@@ -91,7 +90,7 @@ def test_control_without_the_lock_the_harness_sees_overbooking(app, db, backend,
     event = make_event(capacity=places)
     # A wider count-to-insert window than the locked runs use, so the four workers overlap
     # there even on a loaded machine (without the lock nothing serialises the requests).
-    with serve(app, tmp_path, REGISTRATION_LOCKING=False, REGISTRATION_TEST_DELAY=CONTROL_RACE_DELAY) as server:
+    with serve(app, tmp_path, locking=False, race_delay=CONTROL_RACE_DELAY) as server:
         simultaneous_posts(server.port, f"/events/{event.id}/register",
                            [registration_form(n) for n in range(requests)])
     assert counts(db, event)["confirmed"] > places  # the harness detects what the lock prevents
@@ -104,7 +103,7 @@ def test_control_without_the_lock_the_harness_sees_overbooking(app, db, backend,
 def test_the_same_email_ten_times_at_once_makes_one_registration(app, db, backend, make_event, tmp_path,
                                                                  locking):
     event = make_event(capacity=50)
-    with serve(app, tmp_path, REGISTRATION_LOCKING=locking) as server:
+    with serve(app, tmp_path, locking=locking) as server:
         outcomes = simultaneous_posts(server.port, f"/events/{event.id}/register",
                                       [registration_form(1, email="same.person@example.org")] * 10)
     statuses = sorted(o.status for o in outcomes)

@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from eventsapp.models import Attendance, Person, Registration, utcnow
-from eventsapp.reports.aggregate import build_report
+from eventsapp.reports.build import build_report
 from eventsapp.reports.model import ReportScope
 from eventsapp.tokens import make_token
 from tests.registration.conftest import body, form_data

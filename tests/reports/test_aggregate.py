@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from eventsapp.reports.aggregate import ReportScope, build_report
+from eventsapp.reports.aggregate import ReportScope
+from eventsapp.reports.build import build_report
 from tests.reports.conftest import HEADLINE
 
 

@@ -110,11 +110,12 @@ def test_csv_tables_state_the_figures(client, known, coordinator):
 
 
 def test_csv_cells_cannot_start_a_formula(known, db):
-    from eventsapp.reports.csv import safe_cell, table_to_csv
+    from eventsapp.reports.csv import table_to_csv
     from eventsapp.reports.tables import Table
+    from eventsapp.spreadsheets import safe_cell
 
     assert safe_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
-    assert safe_cell("+44 1234") == "'+44 1234" and safe_cell(12) == 12
+    assert safe_cell("+44 1234") == "'+44 1234" and safe_cell(12) == "12"
     rows = read_csv(table_to_csv(Table("t", "t", ("Name",), (("@SUM(A1)",), ("-2+3",)))))
     assert rows[1:] == [["'@SUM(A1)"], ["'-2+3"]]
 

@@ -20,7 +20,8 @@ from eventsapp.models import (
     Sector,
     utcnow,
 )
-from eventsapp.reports.aggregate import ReportScope, build_report
+from eventsapp.reports.aggregate import ReportScope
+from eventsapp.reports.build import build_report
 
 SECTORS = ["community_voluntary", "police", "faith", "individual"]
 REGIONS = ["TLC", "TLD", "TLJ"]

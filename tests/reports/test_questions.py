@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from eventsapp.models import Attendance, Registration
 from eventsapp.models.questions import EventQuestion, RegistrationAnswer
-from eventsapp.reports.aggregate import ReportScope, build_report
+from eventsapp.reports.aggregate import ReportScope
+from eventsapp.reports.build import build_report
 
 
 def test_choice_answers_are_counted(known, db, client, coordinator):

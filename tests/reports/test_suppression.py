@@ -16,7 +16,8 @@ from sqlalchemy import insert, select
 
 from eventsapp.models import Attendance, Registration
 from eventsapp.models.equality import EqualityResponse
-from eventsapp.reports.aggregate import ReportScope, build_report
+from eventsapp.reports.aggregate import ReportScope
+from eventsapp.reports.build import build_report
 from eventsapp.reports.suppression import SECONDARY, SMALL, protect_breakdown, round_to_five, small_count
 
 
