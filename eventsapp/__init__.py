@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         check_database(app)
     except ConfigurationError as error:
         raise SystemExit(f"eventsapp: {error}") from None
+    register_input_checks(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -165,6 +166,14 @@ def check_database(app: Flask) -> None:
                 f"cannot reach the database at {safe_url} ({reason}). "
                 "Check DATABASE_URL and that the server is running."
             ) from None
+
+
+def register_input_checks(app: Flask) -> None:
+    """Ids in URLs within the database's range; invalid UTF-8 refused before any form is parsed."""
+    from eventsapp import forms, urls
+
+    urls.init_app(app)
+    forms.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -40,9 +40,10 @@ from eventsapp.models import (
     User,
     event_cohost,
 )
+from eventsapp.urls import MAX_DB_INT
 
 #: The largest id an INTEGER primary key can hold on every backend.
-MAX_ID = 2**31 - 1
+MAX_ID = MAX_DB_INT
 
 
 @dataclass(frozen=True)

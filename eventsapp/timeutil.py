@@ -9,6 +9,19 @@ from flask import current_app, has_app_context
 
 DEFAULT_TIMEZONE = "Europe/London"
 
+#: Years a date asked for (a month filter, a report's from/to) may fall in. Others are refused like
+#: any malformed date: the day after 31 December 9999 cannot be computed, year 1 cannot be converted
+#: between time zones, and no event is that far out.
+QUERY_YEARS = range(1900, 3000)
+
+
+def parse_query_date(value: str) -> date:
+    """``YYYY-MM-DD`` as a date in :data:`QUERY_YEARS`. :raise ValueError: otherwise."""
+    parsed = date.fromisoformat(value.strip())
+    if parsed.year not in QUERY_YEARS:
+        raise ValueError(f"year {parsed.year} is out of range")
+    return parsed
+
 
 def app_zone() -> ZoneInfo:
     name = current_app.config["APP_TIMEZONE"] if has_app_context() else DEFAULT_TIMEZONE

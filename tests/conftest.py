@@ -336,3 +336,22 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_sep("-", "eventsapp services")
     for name, (passed, skipped) in counts.items():
         terminalreporter.write_line(f"{name} tests: {passed} passed, {skipped} skipped")
+    hostile_sweep_summary(terminalreporter)
+
+
+def hostile_sweep_summary(terminalreporter) -> None:
+    """"hostile sweep: N requests, K server errors" (tests/hostile/test_sweep.py records both per route;
+    the properties travel from pytest-xdist workers with the reports)."""
+    requests = server_errors = 0
+    seen = False
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if getattr(report, "when", None) != "call":
+                continue
+            properties = dict(getattr(report, "user_properties", []))
+            if "hostile_requests" in properties:
+                seen = True
+                requests += properties["hostile_requests"]
+                server_errors += properties.get("hostile_server_errors", 0)
+    if seen:
+        terminalreporter.write_line(f"hostile sweep: {requests} requests, {server_errors} server errors")

@@ -1,9 +1,10 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from eventsapp.forms import BaseForm
 
-class WalkInForm(FlaskForm):
+
+class WalkInForm(BaseForm):
     """Someone who turns up without a booking: registered and checked in at once."""
 
     first_name = StringField("First name", validators=[DataRequired(), Length(max=100)])
@@ -15,7 +16,7 @@ class WalkInForm(FlaskForm):
     submit = SubmitField("Register and check in")
 
 
-class NoShowForm(FlaskForm):
+class NoShowForm(BaseForm):
     """The organiser's confirmation that everyone not yet marked did not come."""
 
     confirm = BooleanField("I have marked everyone who came; the rest did not attend",

@@ -36,6 +36,7 @@ from eventsapp.models import Event, Registration, Sector, utcnow
 from eventsapp.permissions import can_check_in, can_manage_event, check_event_access, get_event_or_404
 from eventsapp.timeutil import format_local
 from eventsapp.tokens import read_token
+from eventsapp.urls import page_number, parse_id
 
 #: The event whose desk this browser last opened: a QR code for another event is flagged.
 DESK_SESSION_KEY = "checkin_desk_event_id"
@@ -286,7 +287,7 @@ def attendance(event_id: int):
     """The organiser's attendee list: who came, and ticking people off a paper sheet."""
     event = get_event_or_404(event_id, can_manage_event)
     if request.method == "POST":
-        ids = [int(value) for value in request.form.getlist("attended") if value.isdigit()]
+        ids = [found for found in map(parse_id, request.form.getlist("attended")) if found is not None]
         marked = services.mark_attended_from_sheet(event, ids, current_user)
         db.session.commit()
         flash(f"Marked {marked} {'person' if marked == 1 else 'people'} as attended.", "success")
@@ -295,8 +296,8 @@ def attendance(event_id: int):
     ensure_search_keys(event)
     query = request.args.get("q", "").strip()[:200]
     page = db.paginate(
-        services.attendee_list_query(event, query), per_page=TICK_LIST_PER_PAGE, max_per_page=TICK_LIST_PER_PAGE,
-        error_out=False,
+        services.attendee_list_query(event, query), page=page_number(request.args.get("page")),
+        per_page=TICK_LIST_PER_PAGE, max_per_page=TICK_LIST_PER_PAGE, error_out=False,
     )
     return render_template(
         "checkin/attendance.html", event=event, query=query, page=page,

@@ -24,11 +24,11 @@ from eventsapp.events.services import may_schedule_events
 from eventsapp.extensions import db
 from eventsapp.organisations.forms import ConfirmForm
 from eventsapp.permissions import can_check_in, can_manage_event
+from eventsapp.urls import page_number
 
 
 def _page(name: str) -> int:
-    value = request.args.get(name, "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+    return page_number(request.args.get(name))
 
 
 @bp.get("/")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
@@ -27,7 +26,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import html_params
 
 from eventsapp.events.services import local_time_exists, normalise_postcode
-from eventsapp.timeutil import to_utc
+from eventsapp.forms import BaseForm
+from eventsapp.timeutil import QUERY_YEARS, to_utc
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 DATETIME_MESSAGE = "Enter a date and time, for example 2027-03-27 18:30."
@@ -70,7 +70,7 @@ def check_time_exists(form, field) -> None:
         )
 
 
-class EventForm(FlaskForm):
+class EventForm(BaseForm):
     title = StringField("Title", filters=[strip], validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(
         "Summary", filters=[strip], validators=[Optional(), Length(max=500)], render_kw={"rows": 2}
@@ -221,7 +221,7 @@ class EventForm(FlaskForm):
         return fields
 
 
-class CancelForm(FlaskForm):
+class CancelForm(BaseForm):
     reason = TextAreaField(
         "Reason for cancelling", filters=[strip], validators=[DataRequired(), Length(max=2_000)],
         render_kw={"rows": 3},
@@ -229,7 +229,7 @@ class CancelForm(FlaskForm):
     submit = SubmitField("Cancel this event")
 
 
-class DuplicateForm(FlaskForm):
+class DuplicateForm(BaseForm):
     starts_at = local_datetime_field("New start (UK time)", required=True)
     submit = SubmitField("Create a draft copy")
 
@@ -237,7 +237,7 @@ class DuplicateForm(FlaskForm):
         check_time_exists(self, field)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(BaseForm):
     """An empty form: the CSRF token for publish / unpublish buttons."""
 
 
@@ -272,7 +272,7 @@ class PrerenderedSelectField(SelectField):
     options_html = ""
 
 
-class FilterForm(FlaskForm):
+class FilterForm(BaseForm):
     """The public list's filters; read from the query string, so no CSRF token."""
 
     class Meta:
@@ -289,5 +289,7 @@ class FilterForm(FlaskForm):
         try:
             parsed = datetime.strptime(self.month.data or "", "%Y-%m")
         except ValueError:
+            return None
+        if parsed.year not in QUERY_YEARS:
             return None
         return parsed.year, parsed.month

@@ -59,6 +59,7 @@ from eventsapp.models import Event, Programme, Region
 from eventsapp.permissions import MAX_ID, can_manage_event, get_event_or_404, is_admin
 from eventsapp.registration.services import confirmed_count, panel_state, places_left
 from eventsapp.timeutil import to_local, to_utc
+from eventsapp.urls import page_number, parse_id
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +68,7 @@ FILTER_NAMES = ("q", "region", "programme", "host", "month")
 
 
 def _page_number() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    return page_number(request.args.get("page"))
 
 
 def options(blank: str, pairs: list[tuple[str, str]]) -> list[SelectChoice]:
@@ -291,7 +291,7 @@ def new():
     form = _event_form()
     if request.method == "GET":
         # "Schedule an event" on a programme's page starts in that programme.
-        programme_id = request.args.get("programme", type=int)
+        programme_id = parse_id(request.args.get("programme"))
         if programme_id in {choice.value for choice in form.programme.choices}:
             form.programme.data = programme_id
     if form.validate_on_submit():

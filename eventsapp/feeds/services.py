@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from eventsapp.events.queries import filter_events
 from eventsapp.extensions import db
 from eventsapp.models import Event, utcnow
+from eventsapp.urls import parse_id
 
 DEFAULT_PAST_DAYS = 90
 DEFAULT_KEEP_CANCELLED_DAYS = 30
@@ -51,7 +52,7 @@ class FeedFilters:
         host = text("host", 20) or ""
         values = {
             "region": (text("region", 16) or "").upper() or None,
-            "host": int(host) if host.isascii() and host.isdigit() and int(host) < 2**31 else None,
+            "host": parse_id(host),
             "programme": text("programme", 80),
             "text": text("q", 200),
         }

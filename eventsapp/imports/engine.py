@@ -19,6 +19,7 @@ from sqlalchemy import func, select, update
 
 from eventsapp.directory import find_organisation, survivor_ids
 from eventsapp.extensions import db
+from eventsapp.forms import clean_line
 from eventsapp.imports import parsing
 from eventsapp.imports.parsing import FIELDS, RowSource, ValueProblem, cell_text
 from eventsapp.imports.sectors import SectorResolver
@@ -299,7 +300,7 @@ class ImportPass:
         count = len(cells)
         for index, field_name, limit in self._column_limits:
             raw = cells[index] if index < count else None
-            text = " ".join(raw.split()) if type(raw) is str else cell_text(raw)
+            text = clean_line(raw) if type(raw) is str else cell_text(raw)
             if len(text) > limit:
                 self.error(number, field_name, text, f"is too long (at most {limit} characters)")
                 ok = False

@@ -3,12 +3,12 @@ from __future__ import annotations
 import re
 import zipfile
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from eventsapp.forms import BaseForm
 from eventsapp.imports.archives import ArchiveRefused, verify_archive
 from eventsapp.imports.parsing import FIELDS
 
@@ -16,7 +16,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NEW_PROGRAMME = "new"
 
 
-class UploadForm(FlaskForm):
+class UploadForm(BaseForm):
     file = FileField("Attendance list", validators=[
         FileRequired("Choose a CSV or XLSX file."),
         FileAllowed(["csv", "txt", "xlsx"], "Upload a .csv or .xlsx file."),
@@ -52,11 +52,11 @@ class UploadForm(FlaskForm):
                 raise ValidationError("Use lower-case letters, digits and single hyphens only.")
 
 
-def column_form(headers: list[str], chosen: dict[str, str]) -> FlaskForm:
+def column_form(headers: list[str], chosen: dict[str, str]) -> BaseForm:
     """One select per column of the file: which field it holds, or ignore it."""
     choices = [SelectChoice("", "Ignore this column"), *(SelectChoice(key, label) for key, label in FIELDS.items())]
 
-    class ColumnForm(FlaskForm):
+    class ColumnForm(BaseForm):
         pass
 
     # Created in file order, so the form lists the columns as the file does.
@@ -70,15 +70,15 @@ def column_form(headers: list[str], chosen: dict[str, str]) -> FlaskForm:
     return ColumnForm()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     submit = SubmitField("Import these rows")
 
 
-class DiscardForm(FlaskForm):
+class DiscardForm(BaseForm):
     submit = SubmitField("Discard this file")
 
 
-class SynonymForm(FlaskForm):
+class SynonymForm(BaseForm):
     phrase = StringField("Word or phrase", validators=[DataRequired("Enter a word or phrase."), Length(max=120)])
     sector = SelectField("Sector", validators=[DataRequired("Choose a sector.")])
     submit = SubmitField("Add synonym")

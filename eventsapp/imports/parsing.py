@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+from eventsapp.forms import clean_line
 from eventsapp.imports.archives import DAMAGED, ArchiveRefused, BoundedZipFile, is_damage
 
 #: A header row wider than this is not an attendance list.
@@ -255,7 +256,7 @@ def _numbered(reader) -> Iterator[tuple[int, list]]:
 def _read_header(numbered_rows) -> tuple[list[str], int]:
     """The first non-empty row, as header names."""
     for number, cells in numbered_rows:
-        values = ["" if c is None else str(c).strip() for c in cells]
+        values = [clean_line(c) for c in cells]
         while values and not values[-1]:
             values.pop()
         if not values:
@@ -344,7 +345,7 @@ def cell_text(value: object) -> str:
         return str(int(value))
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
-    return " ".join(str(value).split())
+    return clean_line(value)
 
 
 def looks_like_formula(text: str) -> bool:

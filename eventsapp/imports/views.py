@@ -29,10 +29,10 @@ from eventsapp.imports.sectors import DEFAULT_SYNONYMS
 from eventsapp.imports.services import ImportTarget, add_sector_synonym
 from eventsapp.models import Event, Programme, Sector, SectorSynonym
 from eventsapp.permissions import can_manage_event, coordinates, is_coordinator, roles_by_organisation
+from eventsapp.urls import MAX_DB_INT as MAX_ID
+from eventsapp.urls import parse_id
 
 MAX_EVENT_CHOICES = 300
-#: Ids beyond a 32-bit integer cannot exist (and PostgreSQL refuses to compare them).
-MAX_ID = 2**31 - 1
 
 
 def _organisations_with(role: str) -> list[int]:
@@ -83,8 +83,8 @@ def _target_from(form: UploadForm) -> ImportTarget | None:
         if programme is None or not coordinates(current_user, programme):
             return None
         return ImportTarget(programme_slug=programme.slug, create_events=form.create_events.data)
-    if kind == "event" and value.isdigit() and int(value) <= MAX_ID:
-        event = db.session.get(Event, int(value))
+    if kind == "event" and (event_id := parse_id(value)) is not None:
+        event = db.session.get(Event, event_id)
         if event is None or not can_manage_event(current_user, event):
             return None
         return ImportTarget(event_id=event.id)
@@ -115,7 +115,7 @@ def start():
     _importer_or_403()
     form = UploadForm()
     form.destination.choices = [("", "Choose …")] + _destinations()
-    wanted = request.args.get("event", type=int)
+    wanted = parse_id(request.args.get("event"))
     if request.method == "GET" and wanted:
         form.destination.data = f"event:{wanted}"
     if form.validate_on_submit():

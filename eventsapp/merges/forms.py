@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SubmitField
 from wtforms.validators import DataRequired, InputRequired
 
+from eventsapp.forms import BaseForm
 
-class MergeForm(FlaskForm):
+
+class MergeForm(BaseForm):
     """Confirm a merge of two organisations and choose which one's name stays."""
 
     first = HiddenField(validators=[DataRequired()])
@@ -14,7 +15,7 @@ class MergeForm(FlaskForm):
     submit = SubmitField("Merge")
 
 
-class PairForm(FlaskForm):
+class PairForm(BaseForm):
     """Pick any two organisations by number, for pairs the duplicate finder does not suggest."""
 
     class Meta:
@@ -26,5 +27,5 @@ class PairForm(FlaskForm):
     submit = SubmitField("Compare")
 
 
-class UndoForm(FlaskForm):
+class UndoForm(BaseForm):
     submit = SubmitField("Undo merge")

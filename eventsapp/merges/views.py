@@ -20,17 +20,13 @@ from eventsapp.models import Organisation, OrganisationMerge
 from eventsapp.organisations.merge import (
     MergeError,
     likely_duplicates,
+    lock_for_merge,
     merge_organisations,
     registrations_count,
     undo_merge,
 )
-from eventsapp.permissions import (
-    MAX_ID,
-    can_find_for_merge,
-    can_merge,
-    is_coordinator,
-    merge_reach,
-)
+from eventsapp.permissions import can_find_for_merge, can_merge, is_coordinator, merge_reach
+from eventsapp.urls import page_number, parse_id
 
 PER_PAGE = 20
 
@@ -46,10 +42,10 @@ def require_coordinator():
 def index():
     """Likely duplicates (searchable) and the log of merges, newest first (paginated)."""
     search = request.args.get("q", "").strip()[:100]
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number(request.args.get("page"))
     history = db.paginate(
         _history().order_by(OrganisationMerge.merged_at.desc(), OrganisationMerge.id.desc()),
-        page=max(page, 1), per_page=PER_PAGE, error_out=False,
+        page=page, per_page=PER_PAGE, error_out=False,
     )
     return render_template(
         "merges/index.html",
@@ -70,13 +66,8 @@ def _history():
 
 def _live_organisation(value) -> Organisation | None:
     """The organisation with this number, if the current user can find it for a merge."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    if not 0 < number <= MAX_ID:
-        return None
-    organisation = db.session.get(Organisation, number)
+    organisation_id = parse_id(value)
+    organisation = db.session.get(Organisation, organisation_id) if organisation_id is not None else None
     if organisation is None or not can_find_for_merge(current_user, organisation.id):
         return None
     return organisation
@@ -133,8 +124,12 @@ def _confirm(form: MergeForm, first: Organisation, second: Organisation, status:
 def create():
     """Merge: the organisation not chosen as survivor is merged into the chosen one."""
     form = MergeForm()
-    first, second = _live_organisation(form.first.data), _live_organisation(form.second.data)
-    if first is None or second is None:
+    first_id, second_id = parse_id(form.first.data), parse_id(form.second.data)
+    if first_id is None or second_id is None:
+        abort(404)
+    locked = lock_for_merge(first_id, second_id)  # before reading: concurrent merges run one after another
+    first, second = locked.get(first_id), locked.get(second_id)
+    if first is None or second is None or not can_find_for_merge(current_user, first.id, second.id):
         abort(404)
     form.survivor.choices = [(str(first.id), first.name), (str(second.id), second.name)]
     if not form.validate():
@@ -159,12 +154,16 @@ def create():
 @bp.post("/<int:merge_id>/undo")
 def undo(merge_id: int):
     """Undo a merge. :raise 404: for an unknown merge."""
-    record = db.session.get(OrganisationMerge, merge_id) if 0 < merge_id <= MAX_ID else None
-    if record is None or not can_find_for_merge(current_user, record.survivor_id, record.merged_id):
+    survivor_id, merged_id = db.session.execute(
+        select(OrganisationMerge.survivor_id, OrganisationMerge.merged_id).where(OrganisationMerge.id == merge_id)
+    ).first() or (None, None)
+    if survivor_id is None or not can_find_for_merge(current_user, survivor_id, merged_id):
         abort(404)
-    if not can_merge(current_user, record.survivor_id, record.merged_id):
-        flash(NEEDS_ADMINISTRATOR.format(name=record.merged_name), "error")
+    if not can_merge(current_user, survivor_id, merged_id):
+        flash(NEEDS_ADMINISTRATOR.format(name=db.session.get(OrganisationMerge, merge_id).merged_name), "error")
         return redirect(url_for("merges.index"))
+    lock_for_merge(survivor_id, merged_id)  # before reading the record: two undos run one after another
+    record = db.session.get(OrganisationMerge, merge_id, populate_existing=True)
     form = UndoForm()
     if not form.validate():
         abort(400)

@@ -1,4 +1,4 @@
-"""The network's forms; every one derives from the project's CleanForm (no control characters)."""
+"""The network's forms; every one derives from the project's BaseForm (no control characters)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from eventsapp.forms import BaseForm
 from eventsapp.models.network import KINDS_OF_WORK
-from eventsapp.registration.forms import CleanForm, MultiCheckboxField, strip
+from eventsapp.registration.forms import MultiCheckboxField, strip
 
 EMAIL_MESSAGE = "Enter an email address like name@example.org."
 
@@ -40,7 +41,7 @@ def kind_choices(blank: str | None = None) -> list[SelectChoice]:
     return choices(([("", blank)] if blank is not None else []) + list(KINDS_OF_WORK.items()))
 
 
-class FilterForm(CleanForm):
+class FilterForm(BaseForm):
     """The public lists' filters; read from the query string, so no CSRF token."""
 
     class Meta:
@@ -59,7 +60,7 @@ class FilterForm(CleanForm):
         return value if value in {str(c.value) for c in self[name].choices} else ""
 
 
-class ProfileForm(CleanForm):
+class ProfileForm(BaseForm):
     listed = BooleanField("List our organisation in the public network directory")
     about = TextAreaField("What we do", filters=[strip], validators=[Optional(), Length(max=5000)],
                           render_kw={"rows": 8})
@@ -81,7 +82,7 @@ class ProfileForm(CleanForm):
         return valid
 
 
-class ContactForm(CleanForm):
+class ContactForm(BaseForm):
     name = StringField("Your name", filters=[strip], validators=[DataRequired("Enter your name."), Length(max=100)])
     email = EmailField("Your email address", filters=[strip], validators=[
         DataRequired("Enter your email address, so they can reply."), Email(EMAIL_MESSAGE), Length(max=254)])
@@ -91,7 +92,7 @@ class ContactForm(CleanForm):
     submit = SubmitField("Send the message")
 
 
-class PostForm(CleanForm):
+class PostForm(BaseForm):
     organisation = SelectField("On behalf of", coerce=int, validators=[DataRequired("Choose the organisation.")])
     kind = RadioField("This is", choices=choices([("offer", "An offer: something we can do for other hosts"),
                                                   ("ask", "An ask: something we are looking for")]),
@@ -106,7 +107,7 @@ class PostForm(CleanForm):
     submit = SubmitField("Save")
 
 
-class ResourceForm(CleanForm):
+class ResourceForm(BaseForm):
     organisation = SelectField("Shared by", coerce=int, validators=[DataRequired("Choose the organisation.")])
     title = StringField("Title", filters=[strip], validators=[DataRequired("Give the resource a title."),
                                                               Length(max=200)])
@@ -119,20 +120,20 @@ class ResourceForm(CleanForm):
     submit = SubmitField("Share for approval")
 
 
-class ReviewForm(CleanForm):
+class ReviewForm(BaseForm):
     note = TextAreaField("Reason (shown to the organisation if you reject it)", filters=[strip],
                          validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
     approve = SubmitField("Approve")
     reject = SubmitField("Reject")
 
 
-class ActionForm(CleanForm):
+class ActionForm(BaseForm):
     """A button that changes something (close, reopen): only the CSRF token."""
 
     submit = SubmitField("Confirm")
 
 
-class ApproachForm(CleanForm):
+class ApproachForm(BaseForm):
     name = StringField("Name", filters=[strip], validators=[DataRequired("Give the approach a name."),
                                                             Length(max=80)])
     submit = SubmitField("Save")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, select, update
 
+from eventsapp.database import begin_immediate
 from eventsapp.extensions import db
 from eventsapp.models import (
     Organisation,
@@ -137,6 +138,21 @@ def registrations_count(organisation: Organisation) -> int:
     return db.session.scalar(
         select(func.count(Registration.id)).where(Registration.organisation_id == organisation.id)
     ) or 0
+
+
+def lock_for_merge(*organisation_ids: int) -> dict[int, Organisation]:
+    """Take the write lock a merge (or its undo) needs, then load the organisations afresh under it.
+
+    Call first in the unit of work, before anything is read: two merges at once then run one
+    after the other, the second seeing what the first did. SQLite: ``BEGIN IMMEDIATE`` (the
+    database's write lock; the other waits ``busy_timeout``); PostgreSQL: the organisations' rows
+    ``FOR UPDATE``, in id order so that crossing merges (A into B, B into A) cannot deadlock.
+    """
+    begin_immediate(db.session())
+    query = select(Organisation).where(Organisation.id.in_(organisation_ids)).order_by(Organisation.id)
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return {o.id: o for o in db.session.scalars(query.execution_options(populate_existing=True))}
 
 
 def merge_organisations(survivor: Organisation, duplicate: Organisation, by: User | None) -> OrganisationMerge:

@@ -41,6 +41,7 @@ from eventsapp.organisations.services import (
 )
 from eventsapp.permissions import is_coordinator
 from eventsapp.timeutil import format_local as localtime
+from eventsapp.urls import page_number
 
 
 def _sector_choices(form: OrganisationForm) -> None:
@@ -52,9 +53,9 @@ def _sector_choices(form: OrganisationForm) -> None:
 @login_required
 def index():
     search = request.args.get("q", "")[:200]
-    page = request.args.get("page", 1, type=int)
+    page = page_number(request.args.get("page"))
     everyone = request.args.get("all") == "1"
-    pagination = list_organisations(current_user, search=search, page=max(page, 1), everyone=everyone)
+    pagination = list_organisations(current_user, search=search, page=page, everyone=everyone)
     counts = member_counts([o.id for o in pagination.items])
     return render_template(
         "organisations/index.html", pagination=pagination, search=search, counts=counts, everyone=everyone,

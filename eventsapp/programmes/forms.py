@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from eventsapp.forms import BaseForm
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = {"new"}
@@ -14,7 +15,7 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(BaseForm):
     name = StringField("Name", filters=[strip], validators=[DataRequired(), Length(max=200)])
     slug = StringField("Web address", filters=[strip, lambda v: v.lower() if isinstance(v, str) else v],
                        validators=[DataRequired(), Length(max=80)])

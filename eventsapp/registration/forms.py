@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import time
-import unicodedata
-from urllib.parse import unquote_to_bytes
 
-from flask import current_app, has_request_context, request
-from flask_wtf import FlaskForm
+from flask import current_app
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
@@ -26,67 +23,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventsapp.directory import find_organisation
 from eventsapp.extensions import db
+from eventsapp.forms import BaseForm
 from eventsapp.models import QUESTION_KINDS, EventQuestion, Sector
 from eventsapp.models import equality as eq
-
-#: Characters no name or answer contains: NUL and other controls, and the
-#: replacement character that invalid UTF-8 decodes to.
-_LINE_BREAKS = {"\n", "\r", "\t"}
-
-
-def unreadable_characters(value: str, multiline: bool) -> bool:
-    for char in value:
-        if char == "\ufffd":
-            return True
-        if unicodedata.category(char) in ("Cc", "Cs") and not (multiline and char in _LINE_BREAKS):
-            return True
-    return False
-
-
-def undecodable_fields() -> set[str]:
-    """Names of url-encoded form fields whose value is not valid UTF-8.
-
-    Werkzeug keeps such a value as its literal ``%FF`` text, which would pass as
-    a name; so the raw body is read (and cached for the form parser) first.
-    """
-    if not has_request_context() or request.mimetype != "application/x-www-form-urlencoded":
-        return set()
-    names = set()
-    for pair in request.get_data(cache=True).split(b"&"):
-        name, _, value = pair.partition(b"=")
-        try:
-            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
-        except UnicodeDecodeError:
-            names.add(unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace"))
-    return names
 
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-class CleanForm(FlaskForm):
-    """A form that refuses NUL bytes, control characters and undecodable input in any text field."""
-
-    def __init__(self, *args, **kwargs):
-        self.undecodable = undecodable_fields()
-        super().__init__(*args, **kwargs)
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        for name in self.undecodable:
-            if name in self:
-                self[name].errors = [*self[name].errors, "This answer holds unreadable characters: type it again."]
-                valid = False
-        for field in self:
-            values = field.data if isinstance(field.data, list) else [field.data]
-            multiline = isinstance(field, TextAreaField)
-            for value in values:
-                if isinstance(value, str) and unreadable_characters(value, multiline):
-                    field.errors = [*field.errors, "Remove the unreadable or control characters from this answer."]
-                    valid = False
-                    break
-        return valid
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -113,7 +56,7 @@ def sector_choices() -> list[SelectChoice]:
     return list(cached[1])
 
 
-class RegistrationFormBase(CleanForm):
+class RegistrationFormBase(BaseForm):
     first_name = StringField("First name", validators=[DataRequired("Enter your first name."), Length(max=100)],
                              render_kw={"autocomplete": "given-name"})
     last_name = StringField("Last name", validators=[DataRequired("Enter your last name."), Length(max=100)],
@@ -255,7 +198,7 @@ def _with_prefer_not(choices):
             SelectChoice(*eq.PREFER_NOT_TO_SAY)]
 
 
-class EqualityForm(CleanForm):
+class EqualityForm(BaseForm):
     consent = BooleanField(
         "I agree to these answers being kept apart from my registration and used only in anonymous totals",
         validators=[DataRequired("Tick to agree, or skip this step.")])
@@ -272,7 +215,7 @@ class EqualityForm(CleanForm):
     submit = SubmitField("Save my answers")
 
 
-class QuestionForm(CleanForm):
+class QuestionForm(BaseForm):
     label = StringField("Question", validators=[DataRequired("Enter the question."), Length(max=300)])
     kind = SelectField("Kind of answer", choices=[SelectChoice(code, label) for code, label in QUESTION_KINDS])
     choices = TextAreaField("Options (one per line)", validators=[Optional(), Length(max=5000)])
@@ -288,5 +231,5 @@ class QuestionForm(CleanForm):
                 raise ValidationError("Keep each option under 200 characters.")
 
 
-class ConfirmForm(CleanForm):
+class ConfirmForm(BaseForm):
     """A bare form for POST-only actions (cancel, promote, delete), for its CSRF token."""

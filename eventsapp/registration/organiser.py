@@ -30,6 +30,7 @@ from eventsapp.registration.export import registrations_to_csv
 from eventsapp.registration.forms import ConfirmForm, QuestionForm, registration_form
 from eventsapp.registration.services import RegistrationClosed
 from eventsapp.registration.views import prefill
+from eventsapp.urls import page_number
 
 PER_PAGE = 25
 STATUS_FILTERS = ("all", "confirmed", "waitlisted", "cancelled")
@@ -75,7 +76,8 @@ def manage(event_id: int):
             *(func.lower(column).contains(q.lower(), autoescape=True) for column in columns),
         ))
     query = query.order_by(Registration.status.desc(), Registration.created_at, Registration.id)
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False, count=True)
+    page = db.paginate(query, page=page_number(request.args.get("page")), per_page=PER_PAGE, error_out=False,
+                       count=True)
     counts = services.status_counts(event)
     return render_template(
         "registration/manage.html", event=event, page=page, q=q, status=status, counts=counts,

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
-from wtforms import Form, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.fields import DateField
 from wtforms.validators import Optional
 
+from eventsapp.forms import BaseForm
 
-class ReportFilterForm(Form):
+
+class ReportFilterForm(BaseForm):
     """The filters on /reports/ (a GET form: the URL is the report's address)."""
+
+    class Meta:
+        csrf = False
 
     programme = SelectField("Programme", validate_choice=False)
     region = SelectField("Region", validate_choice=False)

@@ -18,6 +18,8 @@ from eventsapp.extensions import db
 from eventsapp.models import Event, Organisation, Programme, Region, User
 from eventsapp.permissions import can_manage_event, coordinates, is_admin, roles_by_organisation
 from eventsapp.reports.aggregate import ReportScope
+from eventsapp.timeutil import parse_query_date
+from eventsapp.urls import parse_id
 
 #: The query-string names of the filters, in the order the page shows them.
 FILTERS = ("programme", "region", "host", "event", "from", "to")
@@ -33,7 +35,7 @@ class ScopeError(ValueError):
 
 
 def _parse_date(value: str) -> date:
-    return date.fromisoformat(value.strip())
+    return parse_query_date(value)
 
 
 def scope_from_args(args) -> ReportScope:
@@ -60,12 +62,13 @@ def scope_from_args(args) -> ReportScope:
         raw = (args.get(name) or "").strip()
         if not raw:
             continue
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):
             errors[name] = f"Choose a{'n' if name == 'event' else ''} {name} from the list."
             continue
-        if db.session.get(model, int(raw)) is None:
+        found = parse_id(raw)
+        if found is None or db.session.get(model, found) is None:
             abort(404, description=f"No such {name}.")
-        values[key] = int(raw)
+        values[key] = found
     for name, key in (("from", "date_from"), ("to", "date_to")):
         raw = (args.get(name) or "").strip()
         if raw:

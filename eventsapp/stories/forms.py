@@ -1,6 +1,6 @@
 """Forms for writing, moderating and finding stories, and for extending the list of approaches.
 
-Every form derives from the project's base form on this branch (:class:`CleanForm`: control
+Every form derives from the project's base form on this branch (:class:`eventsapp.forms.BaseForm`: control
 characters and undecodable input are refused at the field).
 """
 
@@ -21,8 +21,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from eventsapp.forms import BaseForm
 from eventsapp.models import DIFFERENCES, KINDS_OF_WORK
-from eventsapp.registration.forms import CleanForm
 from eventsapp.stories.images import PhotoError, reencode_photo
 from eventsapp.stories.services import StoryInput
 
@@ -48,7 +48,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class StoryForm(CleanForm):
+class StoryForm(BaseForm):
     title = StringField("Title", filters=[strip], validators=[DataRequired(message="Give the story a title."),
                                                                Length(max=200)])
     summary = TextAreaField("Summary", filters=[strip], validators=[
@@ -167,24 +167,24 @@ class StoryForm(CleanForm):
         )
 
 
-class StateForm(CleanForm):
+class StateForm(BaseForm):
     """Submit, withdraw, publish or unpublish, with an optional note for the log."""
 
     note = TextAreaField("Note (optional, kept in the story’s history)", filters=[strip],
                          validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
 
 
-class FeatureForm(CleanForm):
+class FeatureForm(BaseForm):
     featured = HiddenField()
 
 
-class ApproachForm(CleanForm):
+class ApproachForm(BaseForm):
     name = StringField("New approach", filters=[strip], validators=[
         DataRequired(message="Enter the name of the approach."), Length(max=80)])
     submit = SubmitField("Add approach")
 
 
-class FilterForm(CleanForm):
+class FilterForm(BaseForm):
     """The public list's filters (query string; unknown values are ignored, never an error)."""
 
     class Meta:

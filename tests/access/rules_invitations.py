@@ -53,7 +53,7 @@ RULES = [
          expect(404, anonymous=302, door_a=403), note="B's invitation via A"),
     Rule("organisations.revoke_invitation", "POST",
          lambda w: {"organisation_id": w.org_a.id, "invitation_id": 2**64},
-         expect(404, anonymous=302, door_a=403), note="id beyond 64 bits"),
+         expect(404), note="id beyond 64 bits (refused by the URL converter, before sign-in)"),
     # The link is public (it was emailed to the invitee); a signed-in person is told to sign out first.
     Rule("organisations.accept_invitation", "GET", link("invitation_a"), public(200)),
     Rule("organisations.accept_invitation", "POST", link("invitation_a"), signed_in(200, anonymous=302),

@@ -12,7 +12,7 @@ import pytest
         "/events/99999999999999999999/manage",
         "/programmes/" + "x" * 500,
         "/events/?page=99999999999999999999",
-        "/events/?month=9999-99&host=99999999999999999999&region=%00",
+        "/events/?month=9999-99&host=99999999999999999999&region=%01",
         "/events/?q=" + "%25" * 300,
         "/events/past?q=%27%3B--",
         "/dashboard/?page=-1",

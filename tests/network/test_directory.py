@@ -69,7 +69,8 @@ def test_filters_by_region_approach_kind_and_search(client, db):
     assert names("?q=leeds") == ["Alder Arts Collective"]  # the area
     assert names("?q=%25") == []  # a LIKE wildcard is a character, not "anything"
     # A forged or stale filter value is ignored, never an error.
-    assert names("?region=nowhere&approach=%00&page=x") == names("")
+    assert names("?region=nowhere&approach=%07&page=x") == names("")
+    assert client.get("/network/?approach=%00").status_code == 400  # NUL: refused site-wide (eventsapp.forms)
 
 
 def test_the_directory_is_paginated_and_says_so_when_empty(client, db):

@@ -1,0 +1,12 @@
+"""The hostile-input sweep of events, registration, check-in and feeds; see tests/hostile/conftest.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.hostile.conftest import routes, sweep_one_route
+
+
+@pytest.mark.parametrize(("rule_path", "method"), routes("events"))
+def test_hostile_requests(sweeper, record_property, rule_path, method):
+    sweep_one_route(sweeper, record_property, rule_path, method)
