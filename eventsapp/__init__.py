@@ -187,6 +187,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.main import bp as main_bp
     from eventsapp.merges import bp as merges_bp
     from eventsapp.network import bp as network_bp
+    from eventsapp.operator import bp as operator_bp
     from eventsapp.organisations import bp as organisations_bp
     from eventsapp.programmes import bp as programmes_bp
     from eventsapp.registration import bp as registration_bp
@@ -209,6 +210,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(merges_bp)
     app.register_blueprint(stories_bp)
     app.register_blueprint(network_bp)
+    app.register_blueprint(operator_bp)
     app.register_blueprint(errors_bp)
 
 

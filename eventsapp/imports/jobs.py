@@ -130,6 +130,19 @@ def _queue(job_id: str, *, write: bool) -> None:
         db.session.commit()
 
 
+def retry(job_id: str) -> bool:
+    """Check a failed job's file again from the start (the administrator's retry; committed).
+    False when the job has not failed."""
+    moved = db.session.execute(
+        update(ImportJob).where(ImportJob.id == job_id, ImportJob.phase == "failed")
+        .values(phase="checking", progress=0.0, rows=0, message="", attempts=0, claimed_until=None, summary=None)
+    ).rowcount
+    db.session.commit()
+    if moved:
+        _queue(job_id, write=False)
+    return bool(moved)
+
+
 def wait(job_id: str, timeout: float = 60) -> dict | None:
     """Wait until no worker owns the job any more (tests, and scripts)."""
     deadline = time.monotonic() + timeout

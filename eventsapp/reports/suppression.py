@@ -46,6 +46,11 @@ def protect_breakdown(
     if total < MIN_RESPONDENTS:
         return (), f"<{MIN_RESPONDENTS}", f"Fewer than {MIN_RESPONDENTS} respondents: no breakdown is shown."
     hidden = {index for index, (_, count) in enumerate(counts) if 1 <= count <= SMALL_MAX}
+    if hidden and all(count == 0 or index in hidden for index, (_, count) in enumerate(counts)):
+        # Every group is small: the total would bound them (four groups of 7 add up to 28, and
+        # "<8" four times with a total of about 30 leaves only 7 for each), so no breakdown.
+        return (), str(round_to_five(total)), (f"Every group has fewer than {SMALL_MAX + 1} respondents: "
+                                               "no breakdown is shown.")
     secondary: set[int] = set()
     if len(hidden) == 1:
         candidates = sorted(

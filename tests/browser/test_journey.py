@@ -41,8 +41,10 @@ def schedule(page, title: str, day, assert_accessible) -> None:
 
 
 def test_invited_organiser_publishes_events_either_side_of_the_clock_change(app, db, page, assert_accessible):
-    host = factories.make_organisation("Crawley Good Relations Partnership")
-    factories.make_user(role="coordinator", email="cora@example.org")
+    network = factories.make_organisation("Sussex Good Relations Network")
+    # A host the coordinator's network added, so within the coordinator's reach (tenancy).
+    host = factories.make_organisation("Crawley Good Relations Partnership", added_by_organisation_id=network.id)
+    factories.make_user(role="coordinator", organisation=network, email="cora@example.org")
 
     page.goto("/auth/login")
     page.get_by_label("Email").fill("cora@example.org")

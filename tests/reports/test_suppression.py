@@ -66,8 +66,8 @@ def feasible(rows: tuple[tuple[str, str], ...], total: str, index: int, slack: i
 def test_suppressed_cells_cannot_be_reconstructed_from_the_totals(counts):
     total = sum(counts)
     rows, shown_total, _ = protect_breakdown([(str(i), n) for i, n in enumerate(counts)], total)
-    if not rows:
-        assert total < 10
+    if not rows:  # no breakdown: too few respondents, or every group small (the total would bound them)
+        assert total < 10 or all(n <= 7 for n in counts)
         return
     for index, (_, shown) in enumerate(rows):
         assert is_protected(shown)

@@ -1,0 +1,7 @@
+"""The site administrator's view of background work: mail in the outbox and web import jobs."""
+
+from flask import Blueprint
+
+bp = Blueprint("operator", __name__, url_prefix="/operator")
+
+from eventsapp.operator import views  # noqa: E402,F401

@@ -1,0 +1,81 @@
+"""The administrator's operations page: failed mail and failed imports, tried again from the page."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+from werkzeug.datastructures import FileStorage
+
+from eventsapp import mail, outbox
+from eventsapp.imports import jobs
+from eventsapp.imports.engine import ImportTarget
+from eventsapp.models import ImportJob, OutboxMessage, utcnow
+from tests import factories
+from tests.outbox.test_outbox import closed_smtp_url, sink  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.usefixtures("db")
+
+
+def test_only_the_administrator_opens_it(client, login_as):
+    assert client.get("/operator/").status_code == 302  # to the sign-in page
+    login_as("coordinator")
+    assert client.get("/operator/").status_code == 403
+    assert client.post("/operator/outbox/send").status_code == 403
+
+
+def test_a_failed_message_is_listed_and_sent_when_tried_again(app, client, db, login_as, closed_smtp_url, sink):  # noqa: F811
+    app.config.update(MAIL_URL=closed_smtp_url, OUTBOX_MAX_ATTEMPTS=1)
+    outbox.enqueue(mail.build_message("ayesha.khan@example.org", "Your place is confirmed", "See you there."))
+    db.session.commit()  # delivered eagerly: the server refuses, and one attempt is all it gets
+    row = db.session.scalar(select(OutboxMessage))
+    assert row.state == "failed"
+    login_as("admin")
+    page = client.get("/operator/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "no-store" in page.headers["Cache-Control"]
+    assert "ayesha.khan@example.org" in html and "Your place is confirmed" in html and "Try again" in html
+    sink_url, collector = sink
+    app.config["MAIL_URL"] = sink_url
+    assert client.post(f"/operator/outbox/{row.id}/retry").status_code == 302
+    db.session.rollback()
+    assert db.session.get(OutboxMessage, row.id).state == "sent"
+    assert [m["Subject"] for m in collector.parsed()] == ["Your place is confirmed"]
+    assert "No mail is waiting or failed" in client.get("/operator/").get_data(as_text=True)
+    assert client.post("/operator/outbox/999999/retry").status_code == 404
+
+
+def test_a_failed_import_is_checked_again(client, db, login_as):
+    host = factories.make_organisation()
+    event = factories.make_event(host=host, starts_at=utcnow() - timedelta(days=3))
+    owner = factories.make_user(role="organiser", organisation=host)
+    upload = FileStorage(io.BytesIO(b"First name,Last name,Email,Organisation,Attended\nAnn,Jones,ann@example.org,Kent Police,yes\n"),
+                         "paper-list.csv", content_type="text/csv")
+    job_id = jobs.create(upload, owner.id, ImportTarget(event_id=event.id))["id"]
+    # As the sweep leaves a job whose worker died on every pass.
+    db.session.execute(update(ImportJob).where(ImportJob.id == job_id)
+                       .values(phase="failed", attempts=3, message="The worker stopped."))
+    db.session.commit()
+    login_as("admin")
+    html = client.get("/operator/").get_data(as_text=True)
+    assert "paper-list.csv" in html and owner.email in html and "Check again" in html
+    assert client.post(f"/operator/imports/{job_id}/retry").status_code == 302
+    state = jobs.wait(job_id)
+    assert (state["phase"], state["rows"]) == ("previewed", 1)
+    assert client.post("/operator/imports/no-such-job-at-all/retry").status_code == 404
+
+
+@pytest.mark.browser
+def test_the_page_is_accessible(page, db, assert_accessible):
+    admin = factories.make_user(role="organiser", is_admin=True)
+    outbox.enqueue(mail.build_message("ola.nowak@example.org", "Reminder", "Tomorrow."))
+    db.session.commit()
+    page.goto("/auth/login")
+    page.get_by_label("Email").fill(admin.email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/operator/")
+    assert page.get_by_role("heading", name="Operations").is_visible()
+    assert_accessible(page)
