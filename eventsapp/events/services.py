@@ -1,7 +1,7 @@
 """Scheduling rules: who may host, creating, changing, publishing, cancelling and copying events.
 
-Services change the session but never commit: the view (or CLI) commits once
-and then sends any mail queued by the registration services.
+Services change the session but never commit: the view (or CLI) commits once;
+mail the registration services queue is an outbox row in that same transaction.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from datetime import datetime
 
-from sqlalchemy import String, select
+from sqlalchemy import String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventsapp.extensions import db
@@ -47,3 +47,23 @@ def approach_code(name: str) -> str:
     while code in taken:
         code, number = f"{base}_{number}", number + 1
     return code
+
+
+def save_approach(name: str, approach: Approach | None = None) -> Approach:
+    """Add an approach at the end of the list, or rename ``approach`` (its code, which links and
+    filters use, stays); not committed. The one way both the stories and the network pages change
+    the list.
+
+    :raise ValueError: another approach has that name.
+    """
+    name = " ".join(name.split())
+    clash = db.session.scalar(select(Approach).where(func.lower(Approach.name) == name.lower()))
+    if clash is not None and clash is not approach:
+        raise ValueError(f"“{name}” is already in the list.")
+    if approach is None:
+        last = db.session.scalar(select(func.max(Approach.sort_order))) or 0
+        approach = Approach(code=approach_code(name), sort_order=last + 1)
+        db.session.add(approach)
+    approach.name = name
+    db.session.flush()
+    return approach

@@ -40,7 +40,7 @@ from eventsapp.models import (
     User,
     utcnow,
 )
-from eventsapp.models.approach import approach_code
+from eventsapp.models import approach as approach_model
 from eventsapp.models.network import KINDS_OF_WORK, network_profile_approach, support_post_approach
 from eventsapp.outbox import enqueue
 from eventsapp.permissions import can_edit_network_profile, roles_by_organisation
@@ -380,18 +380,8 @@ def profile_summaries(profiles: list[NetworkProfile]) -> dict[int, int]:
 
 
 def save_approach(name: str, approach: Approach | None = None) -> Approach:
-    """Add an approach, or rename one (its code, which links and filters use, stays; not committed).
-
-    :raise NetworkError: another approach has that name.
-    """
-    name = " ".join(name.split())
-    clash = db.session.scalar(select(Approach).where(func.lower(Approach.name) == name.lower()))
-    if clash is not None and clash is not approach:
-        raise NetworkError("There is already an approach with this name.")
-    if approach is None:
-        last = db.session.scalar(select(func.max(Approach.sort_order))) or 0
-        approach = Approach(code=approach_code(name), sort_order=last + 1)
-        db.session.add(approach)
-    approach.name = name
-    db.session.flush()
-    return approach
+    """:func:`eventsapp.models.approach.save_approach`, its refusal as a :class:`NetworkError`."""
+    try:
+        return approach_model.save_approach(name, approach)
+    except ValueError as error:
+        raise NetworkError(str(error)) from None

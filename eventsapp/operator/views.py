@@ -10,7 +10,7 @@ The page holds addresses and file names (personal data): it is never cached.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -45,8 +45,6 @@ def never_cached(response):
 
 @bp.get("/")
 def index():
-    from flask import request
-
     messages = db.paginate(
         select(OutboxMessage).where(OutboxMessage.state.in_(("failed", "pending", "sending")))
         .order_by(OutboxMessage.state, OutboxMessage.created_at.desc(), OutboxMessage.id.desc()),

@@ -25,7 +25,7 @@ from eventsapp.models import (
     User,
     utcnow,
 )
-from eventsapp.models.approach import approach_code
+from eventsapp.models.approach import save_approach
 from eventsapp.outbox import enqueue
 from eventsapp.permissions import STORY_WRITER_ROLES, can_moderate_story, roles_by_organisation
 
@@ -101,16 +101,11 @@ def approaches() -> list[Approach]:
 
 
 def add_approach(name: str) -> Approach:
-    """A new approach at the end of the list. :raise ValueError: when one of that name exists."""
-    name = " ".join(name.split())
-    exists = db.session.scalar(select(Approach.id).where(func.lower(Approach.name) == name.lower()))
-    if exists is not None:
-        raise ValueError(f"“{name}” is already in the list.")
-    last = db.session.scalar(select(func.max(Approach.sort_order))) or 0
-    approach = Approach(code=approach_code(name), name=name, sort_order=last + 1)
-    db.session.add(approach)
-    db.session.flush()
-    return approach
+    """A new approach at the end of the list (:func:`eventsapp.models.approach.save_approach`).
+
+    :raise ValueError: when one of that name exists.
+    """
+    return save_approach(name)
 
 
 # --- writing ------------------------------------------------------------------------------------

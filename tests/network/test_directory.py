@@ -136,7 +136,7 @@ def test_coordinators_add_approaches_the_administrator_renames_and_filters_keep_
     assert client.post("/network/approaches", data={"name": "Storytelling"}).status_code == 302
     duplicate = client.post("/network/approaches", data={"name": "  storytelling "})
     assert duplicate.status_code == 422
-    assert "There is already an approach with this name." in duplicate.get_data(as_text=True)
+    assert "is already in the list." in duplicate.get_data(as_text=True)
     arts = db.session.query(Approach).filter_by(code="arts").one()
     # A new name relabels every network's tags: only the administrator renames.
     assert client.post(f"/network/approaches/{arts.id}", data={"rename-name": "Arts and culture"}).status_code == 403
