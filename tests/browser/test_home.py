@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from eventsapp.models import utcnow
 
@@ -13,13 +14,13 @@ def test_home_page_renders_events_and_is_accessible(page, make_event, assert_acc
     make_event(title="Good relations in Leeds", starts_at=utcnow() + timedelta(days=3))
     page.goto("/")
     assert page.title() == "Upcoming events · eventsapp"
-    assert page.get_by_role("heading", name="Good relations in Leeds").is_visible()
+    expect(page.get_by_role("heading", name="Good relations in Leeds")).to_be_visible()
     assert_accessible(page)
 
 
 def test_empty_home_page_is_accessible_on_a_phone(phone_page, assert_accessible):
     phone_page.goto("/")
-    assert phone_page.get_by_text("No upcoming events yet").is_visible()
+    expect(phone_page.get_by_text("No upcoming events yet")).to_be_visible()
     assert_accessible(phone_page)
 
 

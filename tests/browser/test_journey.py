@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from eventsapp.models import Event
@@ -34,9 +35,9 @@ def schedule(page, title: str, day, assert_accessible) -> None:
     page.fill("#starts_at", f"{day:%Y-%m-%d}T18:30")
     page.fill("#ends_at", f"{day:%Y-%m-%d}T20:30")
     page.get_by_role("button", name="Save event").click()
-    assert page.get_by_role("heading", name=title, level=1).is_visible()
+    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text("The event is published").is_visible()
+    expect(page.get_by_text("The event is published")).to_be_visible()
     assert_accessible(page)
 
 
@@ -55,7 +56,7 @@ def test_invited_organiser_publishes_events_either_side_of_the_clock_change(app,
     page.get_by_label("Their email").fill("olu@example.org")
     page.get_by_label("Role").select_option("organiser")
     page.get_by_role("button", name="Send invitation").click()
-    assert page.get_by_text("We have emailed an invitation to olu@example.org").is_visible()
+    expect(page.get_by_text("We have emailed an invitation to olu@example.org")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
     [message] = messages_to(app, "olu@example.org")
@@ -65,7 +66,7 @@ def test_invited_organiser_publishes_events_either_side_of_the_clock_change(app,
     page.get_by_label("Choose a password").fill(PASSPHRASE)
     page.get_by_label("Repeat the new password").fill(PASSPHRASE)
     page.get_by_role("button", name="Create my account").click()
-    assert page.get_by_text("Welcome! Your account is ready").is_visible()
+    expect(page.get_by_text("Welcome! Your account is ready")).to_be_visible()
 
     before = spring_saturday()  # GMT: 18:30 local is 18:30 UTC
     after = before + timedelta(days=7)  # BST: 18:30 local is 17:30 UTC

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.events.dates import autumn_saturday
@@ -23,7 +24,7 @@ def test_organiser_schedules_and_publishes_an_event_across_the_clock_change(page
     sign_in(page, organiser)
 
     page.goto("/dashboard/")
-    assert page.get_by_role("heading", name="Dashboard", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
     assert_accessible(page)
 
     # The event is on the last Saturday of October (BST, UTC+1); today's clocks may say GMT.
@@ -44,9 +45,9 @@ def test_organiser_schedules_and_publishes_an_event_across_the_clock_change(page
 
     page.fill("#ends_at", f"{day:%Y-%m-%d}T20:30")
     page.get_by_role("button", name="Save event").click()
-    assert page.get_by_role("heading", name="Autumn bridges", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Autumn bridges", level=1)).to_be_visible()
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text("The event is published").is_visible()
+    expect(page.get_by_text("The event is published")).to_be_visible()
     assert_accessible(page)  # the organiser's event page
 
     page.goto("/events/")
@@ -56,21 +57,21 @@ def test_organiser_schedules_and_publishes_an_event_across_the_clock_change(page
     assert_accessible(page)
 
     card.get_by_role("link", name="Autumn bridges").click()
-    assert page.get_by_role("heading", name="Autumn bridges", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Autumn bridges", level=1)).to_be_visible()
     text = page.locator("main").inner_text()
     assert f"Saturday {day.day} October {day.year}" in text and "18:30–20:30" in text and "RH10 6YZ" in text
     assert_accessible(page)
 
     page.goto("/dashboard/")
-    assert page.locator("#upcoming-heading").is_visible()
-    assert page.get_by_role("link", name="Autumn bridges", exact=True).is_visible()
+    expect(page.locator("#upcoming-heading")).to_be_visible()
+    expect(page.get_by_role("link", name="Autumn bridges", exact=True)).to_be_visible()
     assert_accessible(page)
 
 
 def test_empty_public_lists_are_accessible_on_a_phone(phone_page, db, assert_accessible):
     for path in ("/events/", "/events/past", "/programmes/", "/events/?q=nothing"):
         phone_page.goto(path)
-        assert phone_page.locator("h1").is_visible()
+        expect(phone_page.locator("h1")).to_be_visible()
         assert_accessible(phone_page)
 
 
@@ -81,12 +82,12 @@ def test_programme_page_and_cancel_form_are_accessible(page, db, host, make_prog
     make_event(host=host, programme=programme, title="Bridges called off", status="cancelled",
                cancel_reason="Snow.")
     page.goto("/programmes/bridges")
-    assert page.get_by_role("link", name="Bridges in Crawley").is_visible()
+    expect(page.get_by_role("link", name="Bridges in Crawley")).to_be_visible()
     assert_accessible(page)
     sign_in(page, factories.make_user("organiser", host))
     page.goto(f"/events/{event.id}/cancel")
     page.get_by_role("button", name="Cancel this event").click()  # no reason: an error at the field
-    assert page.locator("#reason-error").is_visible()
+    expect(page.locator("#reason-error")).to_be_visible()
     assert_accessible(page)
 
 
@@ -94,7 +95,7 @@ def test_dashboard_fits_a_phone_and_is_accessible(phone_page, db, host, make_eve
     make_event(host=host, title="Phone event", capacity=20)
     sign_in(phone_page, factories.make_user("organiser", host))
     phone_page.goto("/dashboard/")
-    assert phone_page.get_by_role("link", name="Phone event", exact=True).is_visible()
+    expect(phone_page.get_by_role("link", name="Phone event", exact=True)).to_be_visible()
     # No sideways scrolling on a 390 px wide screen.
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     assert_accessible(phone_page)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from eventsapp.feeds.ical import event_uid
 
@@ -28,6 +29,6 @@ def test_add_to_calendar_is_accessible_on_a_phone(phone_page, make_event, make_p
     event = make_event(programme=make_programme(), title="Good relations on a phone")
     phone_page.goto(f"/events/{event.id}")
     section = phone_page.get_by_role("region", name="Add to your calendar")
-    assert section.get_by_role("link", name="Add to Google Calendar").is_visible()
-    assert section.get_by_role("link", name="Subscribe to all events").is_visible()
+    expect(section.get_by_role("link", name="Add to Google Calendar")).to_be_visible()
+    expect(section.get_by_role("link", name="Subscribe to all events")).to_be_visible()
     assert_accessible(phone_page)

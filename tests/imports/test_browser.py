@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.imports.samples import attendance_file
@@ -22,7 +23,7 @@ def test_coordinator_uploads_previews_and_imports_a_programme(page, db, tmp_path
     network = factories.make_organisation("Good Relations Network")
     _sign_in(page, factories.make_user(role="coordinator", organisation=network))
     page.goto("/imports/")
-    assert page.get_by_role("heading", name="Import an attendance list").is_visible()
+    expect(page.get_by_role("heading", name="Import an attendance list")).to_be_visible()
     assert_accessible(page)
     path = tmp_path / "sheet.csv"
     path.write_bytes(attendance_file().data)
@@ -31,7 +32,7 @@ def test_coordinator_uploads_previews_and_imports_a_programme(page, db, tmp_path
     page.get_by_label("Slug of the new programme").fill("gr-2013")
     page.get_by_role("button", name="Check the file").click()
     page.get_by_role("button", name="Import 358 rows").wait_for()
-    assert page.get_by_role("heading", name="New organisations to review").is_visible()
+    expect(page.get_by_role("heading", name="New organisations to review")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Import 358 rows").click()
     page.get_by_text("Imported: 358 registrations and 358 attendances added.").wait_for()
@@ -40,5 +41,5 @@ def test_coordinator_uploads_previews_and_imports_a_programme(page, db, tmp_path
 def test_synonyms_page_is_accessible_on_a_phone(phone_page, db, assert_accessible):
     _sign_in(phone_page, factories.make_user(role="coordinator"))
     phone_page.goto("/imports/synonyms")
-    assert phone_page.get_by_role("heading", name="Sector synonyms").is_visible()
+    expect(phone_page.get_by_role("heading", name="Sector synonyms")).to_be_visible()
     assert_accessible(phone_page)

@@ -4,6 +4,7 @@ signed in (an organiser who is also a coordinator of the programme) and anonymou
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from eventsapp.models import Membership
 from tests import factories
@@ -56,7 +57,7 @@ def test_every_network_page_is_accessible(request, network, assert_accessible, v
     # A form sent back with its mistakes marked.
     tab.goto(public[3])
     tab.get_by_role("button", name="Send the message").click()
-    assert tab.get_by_text("Enter your name.").is_visible()
+    expect(tab.get_by_text("Enter your name.")).to_be_visible()
     assert_accessible(tab)
 
     sign_in(tab, user.email)
@@ -66,5 +67,5 @@ def test_every_network_page_is_accessible(request, network, assert_accessible, v
     tab.goto(private[1])
     tab.get_by_role("textbox", name="What we do").fill("")
     tab.get_by_role("button", name="Save the profile").click()
-    assert tab.get_by_text("Say what your organisation does").is_visible()
+    expect(tab.get_by_text("Say what your organisation does")).to_be_visible()
     assert_accessible(tab)

@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
 
@@ -77,5 +78,5 @@ def test_the_page_is_accessible(page, db, assert_accessible):
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.goto("/operator/")
-    assert page.get_by_role("heading", name="Operations").is_visible()
+    expect(page.get_by_role("heading", name="Operations")).to_be_visible()
     assert_accessible(page)

@@ -7,6 +7,7 @@ open and revoked invitations) and invitation pages, including a revoked link's. 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.auth.mailbox import link_in, messages_to
@@ -31,7 +32,7 @@ def test_coordinator_invites_an_organiser_who_sets_a_password(app, db, page, ass
     page.goto("/auth/login")
     assert_accessible(page)
     sign_in(page, "cora@example.org", factories.PASSWORD)
-    assert page.get_by_text("You are signed in.").is_visible()
+    expect(page.get_by_text("You are signed in.")).to_be_visible()
 
     page.goto("/organisations/")
     assert_accessible(page)
@@ -40,7 +41,7 @@ def test_coordinator_invites_an_organiser_who_sets_a_password(app, db, page, ass
     page.get_by_label("Sector").select_option(label="Community & voluntary")
     page.get_by_label("Website").fill("https://crawley.example.org")
     page.get_by_role("button", name="Save organisation").click()
-    assert page.get_by_role("heading", name="Crawley Good Relations Partnership").is_visible()
+    expect(page.get_by_role("heading", name="Crawley Good Relations Partnership")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Invite someone").click()
@@ -48,48 +49,48 @@ def test_coordinator_invites_an_organiser_who_sets_a_password(app, db, page, ass
     page.get_by_label("Their email").fill("olu.organiser@example.org")
     page.get_by_label("Role").select_option("organiser")
     page.get_by_role("button", name="Send invitation").click()
-    assert page.get_by_text("We have emailed an invitation to olu.organiser@example.org").is_visible()
+    expect(page.get_by_text("We have emailed an invitation to olu.organiser@example.org")).to_be_visible()
     # The members page lists the open invitation, with a button to revoke it.
     invitations = page.get_by_role("table", name="Invitations to Crawley Good Relations Partnership")
-    assert invitations.get_by_role("cell", name="olu.organiser@example.org", exact=True).is_visible()
-    assert invitations.get_by_role("cell", name="Cora Coordinator").is_visible()
+    expect(invitations.get_by_role("cell", name="olu.organiser@example.org", exact=True)).to_be_visible()
+    expect(invitations.get_by_role("cell", name="Cora Coordinator")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Invite someone").click()
     page.get_by_label("Their email").fill("wrong.address@example.org")
     page.get_by_role("button", name="Send invitation").click()
     page.get_by_role("button", name="Revoke the invitation to wrong.address@example.org").click()
-    assert page.get_by_text("The invitation to wrong.address@example.org has been revoked").is_visible()
+    expect(page.get_by_text("The invitation to wrong.address@example.org has been revoked")).to_be_visible()
     assert invitations.get_by_role("cell", name="wrong.address@example.org", exact=True).count() == 0
-    assert page.get_by_text("wrong.address@example.org (organiser): revoked").is_visible()
+    expect(page.get_by_text("wrong.address@example.org (organiser): revoked")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Sign out").click()
     page.goto(link_in(messages_to(app, "wrong.address@example.org")[0]))
-    assert page.get_by_role("heading", name="This invitation has been revoked").is_visible()
+    expect(page.get_by_role("heading", name="This invitation has been revoked")).to_be_visible()
     assert_accessible(page)
 
     [message] = messages_to(app, "olu.organiser@example.org")
     link = link_in(message)
     assert link.startswith("http://127.0.0.1:")
     page.goto(link)
-    assert page.get_by_role("heading", name="Join Crawley Good Relations Partnership").is_visible()
+    expect(page.get_by_role("heading", name="Join Crawley Good Relations Partnership")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Your name").fill("Olu Organiser")
     page.get_by_label("Choose a password").fill("too short")
     page.get_by_label("Repeat the new password").fill("too short")
     page.get_by_role("button", name="Create my account").click()
-    assert page.get_by_text("Use at least 12 characters").is_visible()
+    expect(page.get_by_text("Use at least 12 characters")).to_be_visible()
     assert page.get_by_label("Your name").input_value() == "Olu Organiser"  # input kept
     assert_accessible(page)  # the error state too
     page.get_by_label("Choose a password").fill(PASSPHRASE)
     page.get_by_label("Repeat the new password").fill(PASSPHRASE)
     page.get_by_role("button", name="Create my account").click()
-    assert page.get_by_text("Welcome! Your account is ready").is_visible()
-    assert page.get_by_role("cell", name="olu.organiser@example.org", exact=True).is_visible()
+    expect(page.get_by_text("Welcome! Your account is ready")).to_be_visible()
+    expect(page.get_by_role("cell", name="olu.organiser@example.org", exact=True)).to_be_visible()
 
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, "olu.organiser@example.org", PASSPHRASE)
-    assert page.get_by_text("You are signed in.").is_visible()
-    assert page.get_by_text("Olu Organiser").first.is_visible()
+    expect(page.get_by_text("You are signed in.")).to_be_visible()
+    expect(page.get_by_text("Olu Organiser").first).to_be_visible()
 
 
 def test_account_pages_are_accessible(app, db, page, assert_accessible):
@@ -99,12 +100,12 @@ def test_account_pages_are_accessible(app, db, page, assert_accessible):
     for path in ("/auth/password/forgot", f"/auth/password/reset/{make_reset_token(user)}",
                  "/auth/password/reset/not-a-token"):
         page.goto(path)
-        assert page.get_by_role("heading", level=1).is_visible()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert_accessible(page)
     sign_in(page, "pat@example.org", factories.PASSWORD)
     page.goto("/auth/password/change")
     page.get_by_role("button", name="Change password").click()  # empty: errors at the fields
-    assert page.get_by_text("There are problems with what you entered").is_visible()
+    expect(page.get_by_text("There are problems with what you entered")).to_be_visible()
     assert_accessible(page)
 
 
@@ -113,7 +114,7 @@ def test_invitation_page_fits_a_phone(app, db, phone_page, assert_accessible):
     by = factories.make_user(role="organiser", organisation=host)
     _invitation, token = factories.make_invitation(host, email="phone@example.org", invited_by=by)
     phone_page.goto(f"/organisations/invitation/{token}")
-    assert phone_page.get_by_role("button", name="Create my account").is_visible()
+    expect(phone_page.get_by_role("button", name="Create my account")).to_be_visible()
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways ({width}px)"
     assert_accessible(phone_page)

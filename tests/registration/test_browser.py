@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.registration.conftest import body
 
@@ -27,25 +28,25 @@ def test_register_cancel_and_the_waitlist_is_promoted(page, smtp, make_event, kn
     page.goto(f"/events/{event.id}/register")
     assert_accessible(page)
     fill_registration(page, "Zoë", "Ó Súilleabháin", "zoe@example.org")
-    assert page.get_by_text("Your place is confirmed").is_visible()
-    assert page.get_by_role("img", name="QR code for checking in Zoë Ó Súilleabháin").is_visible()
+    expect(page.get_by_text("Your place is confirmed")).to_be_visible()
+    expect(page.get_by_role("img", name="QR code for checking in Zoë Ó Súilleabháin")).to_be_visible()
 
     page.goto(f"/events/{event.id}/register")
     fill_registration(page, "Łukasz", "Wójcik", "lukasz@example.org")
-    assert page.get_by_text("you are on the waiting list").is_visible()
+    expect(page.get_by_text("you are on the waiting list")).to_be_visible()
 
     (confirmation,) = smtp.to("zoe@example.org")
     assert confirmation["Subject"] == "Your place is confirmed: Good relations in Crawley"
     page.goto(link_in(confirmation))
-    assert page.get_by_role("heading", name="Your booking for Good relations in Crawley").is_visible()
+    expect(page.get_by_role("heading", name="Your booking for Good relations in Crawley")).to_be_visible()
     page.get_by_role("link", name="Cancel my registration").click()
     page.get_by_role("button", name="Yes, cancel my registration").click()
-    assert page.get_by_text("Your registration is cancelled").is_visible()
+    expect(page.get_by_text("Your registration is cancelled")).to_be_visible()
 
     promoted = smtp.to("lukasz@example.org")[-1]
     assert promoted["Subject"] == "A place has come free — you're in: Good relations in Crawley"
     page.goto(link_in(promoted))
-    assert page.get_by_text("Your place is confirmed").is_visible()
+    expect(page.get_by_text("Your place is confirmed")).to_be_visible()
     assert "Łukasz Wójcik" in page.content()
 
 
@@ -55,7 +56,8 @@ def test_the_form_with_errors_is_accessible_and_keeps_the_input(page, make_event
     page.get_by_label("First name").fill("Ayşe")
     page.get_by_role("button", name="Register").click()
     summary = page.get_by_role("alert")
-    assert summary.is_visible() and "Enter your last name" in summary.inner_text()
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Enter your last name")
     assert page.get_by_label("First name").input_value() == "Ayşe"
     assert page.get_by_label("Last name").get_attribute("aria-invalid") == "true"
     assert_accessible(page)

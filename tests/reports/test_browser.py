@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 
@@ -25,7 +26,7 @@ def test_report_page_is_accessible_and_states_the_figures(page, known, assert_ac
     _sign_in(page, user)
     page.goto(f"/reports/?programme={known.programme.slug}")
     assert page.locator('[data-figure="people"]').inner_text() == "346"
-    assert page.get_by_role("img", name="Organisations by sector").is_visible()
+    expect(page.get_by_role("img", name="Organisations by sector")).to_be_visible()
     if SCREENSHOTS:
         page.screenshot(path=os.path.join(SCREENSHOTS, "report.png"), full_page=True)
     assert_accessible(page)
@@ -48,12 +49,12 @@ def test_merge_pages_are_accessible(page, db, assert_accessible, make_organisati
     b = make_organisation("Crawley Comunity Trust", added_by_organisation_id=network)
     _sign_in(page, user)
     page.goto("/organisations/merges/")
-    assert page.get_by_text("Crawley Comunity Trust").first.is_visible()
+    expect(page.get_by_text("Crawley Comunity Trust").first).to_be_visible()
     assert_accessible(page)
     page.goto(f"/organisations/merges/new?first={a.id}&second={b.id}")
     page.get_by_label("Crawley Community Trust").check()
     page.get_by_role("button", name="Merge").click()
-    assert page.get_by_text("Merged “Crawley Comunity Trust” into “Crawley Community Trust”").is_visible()
+    expect(page.get_by_text("Merged “Crawley Comunity Trust” into “Crawley Community Trust”")).to_be_visible()
     if SCREENSHOTS:
         page.screenshot(path=os.path.join(SCREENSHOTS, "merges.png"), full_page=True)
     assert_accessible(page)

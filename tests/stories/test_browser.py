@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.stories.conftest import make_story
@@ -31,10 +32,10 @@ def test_public_pages_are_accessible(request, viewport, some_stories, assert_acc
     page = request.getfixturevalue(viewport)
     published, _ = some_stories
     page.goto("/stories/")
-    assert page.get_by_role("heading", name="The mural of three estates").is_visible()
+    expect(page.get_by_role("heading", name="The mural of three estates")).to_be_visible()
     assert_accessible(page)
     page.goto("/stories/?q=nothing-matches-this")
-    assert page.get_by_text("No stories match these filters").is_visible()
+    expect(page.get_by_text("No stories match these filters")).to_be_visible()
     assert_accessible(page)
     page.goto(f"/stories/{published.id}")
     assert page.get_by_role("heading", level=1).inner_text() == "The mural of three estates"
@@ -50,7 +51,7 @@ def test_writing_a_story_is_accessible_with_errors_at_the_fields(request, viewpo
     assert_accessible(page)
     page.get_by_label("Title").fill("Written in the browser")
     page.get_by_role("button", name="Save and submit for publication").click()
-    assert page.get_by_text("Write a sentence or two that sums the story up.").is_visible()
+    expect(page.get_by_text("Write a sentence or two that sums the story up.")).to_be_visible()
     assert page.get_by_label("Title").input_value() == "Written in the browser"
     assert_accessible(page)
     page.goto("/stories/mine")
@@ -63,11 +64,11 @@ def test_moderation_pages_are_accessible(request, viewport, world, some_stories,
     _, submitted = some_stories
     _sign_in(page, world.coordinator)
     page.goto("/stories/moderation")
-    assert page.get_by_role("link", name="Awaiting review story").is_visible()
+    expect(page.get_by_role("link", name="Awaiting review story")).to_be_visible()
     assert_accessible(page)
     page.goto(f"/stories/{submitted.id}")
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text("Published: the story is now public.").is_visible()
+    expect(page.get_by_text("Published: the story is now public.")).to_be_visible()
     assert_accessible(page)
     page.goto("/stories/approaches")
     assert_accessible(page)
