@@ -11,12 +11,15 @@ report counts exactly what happened. ``.ci/run`` installs nginx; under
 
 from __future__ import annotations
 
+import http.client
 import io
 import json
 import os
 import re
 import threading
+import uuid
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select, update
@@ -175,3 +178,48 @@ def test_a_whole_day_through_a_load_balancer(app, db, backend, tmp_path, smtp_ur
     db.session.rollback()
     assert db.session.scalar(select(func.count(Attendance.id))) == PLACES + IMPORTED
     assert db.session.scalar(select(func.count(Event.id))) == 2
+
+
+def sign_in_from(source: str, port: int, email: str, password: str) -> tuple[int, str]:
+    """POST the sign-in form to the balancer from the loopback address ``source`` (127.0.0.x)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=(source, 0))
+    try:
+        connection.request("POST", "/auth/login", urlencode({"email": email, "password": password}),
+                           {"Content-Type": "application/x-www-form-urlencoded"})
+        response = connection.getresponse()
+        return response.status, response.read().decode(errors="replace")
+    finally:
+        connection.close()
+
+
+def test_the_sign_in_throttle_counts_across_servers_per_client_address(app, db, tmp_path):
+    """Five wrong passwords through nginx, answered by both servers, fill one counter in Redis.
+
+    nginx passes the client's address in X-Forwarded-For and ``PROXY_FIX=1`` makes each server
+    read it, so the guesser's address is held back (even with the right password, which is then
+    not checked) while the owner, from another address, still gets in.
+    """
+    required(NGINX.exists(), "nginx")
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    required(bool(redis_url), "Redis (TEST_REDIS_URL)")
+    owner = factories.make_user(role="organiser", email=f"owner.{uuid.uuid4().hex[:12]}@example.org")
+    db.session.commit()
+    config = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": redis_url, "PROXY_FIX": 1,
+              "RATELIMIT_KEY_PREFIX": f"scaleout-{uuid.uuid4().hex[:8]}"}
+    database_url = app.config["SQLALCHEMY_DATABASE_URI"]
+    with Gunicorn(database_url, tmp_path / "one", workers=1, config=config, access_log=True) as one, \
+            Gunicorn(database_url, tmp_path / "two", workers=1, config=config, access_log=True) as two, \
+            Nginx([one.port, two.port], tmp_path / "nginx") as balancer:
+        guesses = [sign_in_from("127.0.0.2", balancer.port, owner.email, f"wrong-{n}") for n in range(5)]
+        assert [status for status, _ in guesses] == [422] * 5  # the form again, "wrong email or password"
+        for server in (one, two):
+            assert "/auth/login" in served_paths(server), "both servers counted guesses"
+
+        status, body = sign_in_from("127.0.0.2", balancer.port, owner.email, factories.PASSWORD)
+        assert status == 429
+        assert "Too many attempts to sign in to this account from your network" in body
+
+        status, _ = sign_in_from("127.0.0.3", balancer.port, owner.email, factories.PASSWORD)
+        assert status == 302, "the owner, from another address, is not held back"
+        log = one.errors_logged() + two.errors_logged()
+        assert "Traceback" not in log
