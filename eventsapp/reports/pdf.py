@@ -60,7 +60,7 @@ from eventsapp.reports.charts import drawing_bar_chart, sector_series
 from eventsapp.reports.cover import Cover, cover_for
 from eventsapp.reports.pdf_tables import CELL_PADDING, TableLayout, cell_text, layout_table
 from eventsapp.reports.region_map import drawing_region_map, region_map
-from eventsapp.timeutil import format_local
+from eventsapp.timeutil import format_local, plural
 
 MARGIN = 18 * mm
 PORTRAIT = A4
@@ -247,9 +247,7 @@ def _region_map(ctx: Context) -> list:
         drawing_region_map(data, ctx.fonts.regular, ctx.fonts.bold, width=PORTRAIT_WIDTH),
     ]
     if data.elsewhere:
-        outside = "; ".join(f"{name}: {events:,} event{'s' if events != 1 else ''}, "
-                            f"{people:,} people" if isinstance(people, int) else
-                            f"{name}: {events:,} event{'s' if events != 1 else ''}, {people} people"
+        outside = "; ".join(f"{name}: {plural(events, 'event')}, {cell_text(people)} people"
                             for name, events, people in data.elsewhere)
         blocks.append(Paragraph(escape(f"Outside the map: {outside}."), ctx.styles.small))
     return [KeepTogether(blocks), Spacer(1, 6 * mm)]

@@ -17,6 +17,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from eventsapp.reference_data import REGIONS
 from eventsapp.reports.model import Report
 from eventsapp.reports.suppression import small_count
+from eventsapp.timeutil import plural
 
 #: (column, row) of each English region's tile; row 0 is the top (north).
 TILE_POSITIONS: dict[str, tuple[int, int]] = {
@@ -117,9 +118,8 @@ class Tile:
     def lines(self) -> tuple[str, str]:
         if not self.events:
             return ("No events", "")
-        people = f"{self.people:,}" if isinstance(self.people, int) else self.people
-        noun = "person" if self.people == 1 else "people"
-        return (f"{self.events:,} event{'s' if self.events != 1 else ''}", f"{people} {noun}")
+        people = plural(self.people, "person", "people") if isinstance(self.people, int) else f"{self.people} people"
+        return (plural(self.events, "event"), people)
 
 
 @dataclass(frozen=True)
