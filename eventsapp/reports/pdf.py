@@ -92,8 +92,6 @@ class _Styles:
         self.cover_period = ParagraphStyle("cover_period", parent=self.body, fontName=bold, fontSize=14,
                                            leading=18, spaceAfter=4)
         self.figure_label = ParagraphStyle("figure_label", parent=self.body, fontSize=9, leading=11)
-        self.figure_value = ParagraphStyle("figure_value", parent=self.body, fontName=bold, fontSize=12,
-                                           leading=14, alignment=2)
         self.regular, self.bold = regular, bold
         self._cells: dict[tuple[str, float, int], ParagraphStyle] = {}
 
@@ -211,8 +209,7 @@ def _title_block(ctx: Context) -> list:
 def _key_figures(ctx: Context) -> PdfTable:
     """Every summary figure once, two to a row, with no header row."""
     styles = ctx.styles
-    pairs = [(Paragraph(escape(label), styles.figure_label), Paragraph(escape(cell_text(value)),
-                                                                       styles.figure_value))
+    pairs = [(Paragraph(escape(label), styles.figure_label), cell_text(value))
              for label, value in t.summary_table(ctx.report).rows]
     odd = len(pairs) % 2
     if odd:
@@ -221,6 +218,9 @@ def _key_figures(ctx: Context) -> PdfTable:
     table = PdfTable(rows, colWidths=[67 * mm, 17 * mm, 6 * mm, 67 * mm, 17 * mm], hAlign="LEFT")
     table.setStyle(PdfTableStyle([
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("FONTNAME", (0, 0), (-1, -1), styles.bold),
+        ("FONTSIZE", (0, 0), (-1, -1), 12),
+        ("ALIGN", (0, 0), (-1, -1), "RIGHT"),
         ("LINEBELOW", (0, 0), (1, -1), 0.25, colors.HexColor("#cccccc")),
         ("LINEBELOW", (3, 0), (4, -2 if odd else -1), 0.25, colors.HexColor("#cccccc")),
         ("LINEABOVE", (0, 0), (1, 0), 0.8, colors.HexColor(RULE)),
@@ -264,7 +264,7 @@ def _sectors(ctx: Context) -> list:
     """The organisations by sector as a chart, then the sectors table beneath it."""
     series = sector_series(ctx.report)
     chart = [Paragraph(escape("Organisations by sector"), ctx.styles.h3),
-             drawing_bar_chart(series, ctx.fonts.regular)] if series else []
+             drawing_bar_chart(series, ctx.fonts.regular), Spacer(1, 4 * mm)] if series else []
     return _section("Sectors", ctx, *chart, *ctx.table(t.sectors_table(ctx.report)))
 
 

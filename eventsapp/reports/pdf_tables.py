@@ -22,6 +22,8 @@ CELL_PADDING = 3
 FONT_SIZE = 8
 #: Numeric columns are never narrower than this (points), so figures line up across tables.
 MIN_NUMBER_WIDTH = 36
+#: Text columns no wider than this (points, one inch) are kept on one line when there is room.
+SHORT_TEXT = 72
 
 #: Short headers for narrow columns, used only when the full ones do not fit even on a landscape
 #: page; every one used is explained in the key under the table.
@@ -103,14 +105,20 @@ def _widths(headers: Sequence[str], table: t.Table, numeric: Sequence[bool], ava
     if sum(minimum) > available + 0.01:
         return None
     widths = list(minimum)
-    # Numeric columns as wide as the widest of them, when that fits, so figures line up.
+    # Numeric columns as wide as the widest of them, so figures line up, when the text columns
+    # can still have their natural (one-line) widths.
     number_width = max((w for w, n in zip(widths, numeric, strict=True) if n), default=0.0)
     even = [max(w, number_width) if n and (not fixed or fixed[i] is None) else w
             for i, (w, n) in enumerate(zip(widths, numeric, strict=True))]
-    if sum(even) <= available:
+    if sum(even) + sum(natural[i] - minimum[i] for i in range(len(widths)) if not numeric[i]) <= available:
         widths = even
+    # Short text (dates, short names) goes on one line first, when there is room.
+    for i in range(len(widths)):
+        want = natural[i] - widths[i]
+        if not numeric[i] and 0 < natural[i] <= SHORT_TEXT and want <= available - sum(widths):
+            widths[i] = natural[i]
     spare = available - sum(widths)
-    wants = [natural[i] - minimum[i] for i in range(len(widths))]
+    wants = [max(0.0, natural[i] - widths[i]) for i in range(len(widths))]
     if sum(wants) > 0:
         share = min(1.0, spare / sum(wants))
         widths = [w + want * share for w, want in zip(widths, wants, strict=True)]
