@@ -191,3 +191,24 @@ def test_regions_without_events_and_outside_england(known, db):
     text = flat("\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages))
     assert "Outside the map: Wales: 2 events, 20 people." in text
     assert "South East No events" in text
+
+
+def test_question_and_equality_tables_fit_their_fixed_columns(known, db):
+    from dataclasses import replace
+
+    from eventsapp.reports.model import ProtectedTable, QuestionSummary
+
+    report = replace(
+        build_report(ReportScope(programme_id=known.programme.id)),
+        questions=(QuestionSummary(1, "Known event 1", "How did you hear about us?", "choice", 30,
+                                   (("From a colleague", 18), ("Newsletter", 12))),),
+        equality=(ProtectedTable("age", "Age", "30", (("16–24", "10"), ("25–64", "<8"), ("65+", "[c]")),
+                                 "Counts from 1 to 7 are shown as \"<8\"."),),
+    )
+    content, layouts = render_pdf_with_layouts(report, title="Programme report: Known Programme")
+    small = {layout.name: layout for layout in layouts if layout.name.startswith(("question-", "equality-"))}
+    assert set(small) == {"question-1", "equality-age"}
+    assert all(layout.header_words_fit() and not layout.landscape for layout in small.values())
+    text = flat("\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages))
+    assert "How did you hear about us? (Known event 1; 30 answered)" in text
+    assert "From a colleague 18" in text and "65+ [c]" in text
