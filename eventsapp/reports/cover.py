@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from eventsapp.extensions import db
-from eventsapp.models import Programme
+from eventsapp.models import Organisation, Programme
 from eventsapp.reports.model import Report
 from eventsapp.timeutil import format_local
 
@@ -21,7 +21,9 @@ UK_DATE = "%-d %B %Y"
 @dataclass(frozen=True)
 class Cover:
     title: str
-    #: The programme's name, or the report's title when it covers no single programme.
+    #: What kind of report: "Programme report", "Event report", "Report".
+    kicker: str
+    #: The programme's name, or what the report covers ("Events hosted by …").
     heading: str
     scope_label: str
     #: "15 January 2025 to 2 September 2025", one date for one day, or "" with no events held.
@@ -43,9 +45,17 @@ def period_in_words(report: Report) -> str:
 
 
 def cover_for(report: Report, title: str) -> Cover:
+    """The cover of ``report``, whose title is e.g. "Programme report: <name>" (see
+    :func:`eventsapp.reports.services.report_title`)."""
     programme = (db.session.get(Programme, report.scope.programme_id)
                  if report.scope.programme_id is not None else None)
-    coordinator = programme.coordinator_organisation if programme else None
+    host = (db.session.get(Organisation, report.scope.host_id)
+            if report.scope.host_id is not None else None)
+    author_organisation = (programme.coordinator_organisation if programme else None) or host
+    kicker, _, rest = title.partition(": ")
+    if not rest:
+        kicker, rest = "Report", title
+    heading = programme.name if programme else rest[:1].upper() + rest[1:]
     period = period_in_words(report)
     subject = report.scope_label + (f", events from {period}" if period and " to " in period
                                     else f", event on {period}" if period else "")
@@ -55,12 +65,13 @@ def cover_for(report: Report, title: str) -> Cover:
     keywords += [row.name for row in report.regions if row.events]
     return Cover(
         title=title,
-        heading=programme.name if programme else title,
+        kicker=kicker,
+        heading=heading,
         scope_label=report.scope_label,
         period=period,
         hosts=tuple(sorted({host.name for host in report.hosts}, key=str.casefold)),
         generated=format_local(report.generated_at, UK_DATE),
-        author=coordinator.name if coordinator else AUTHOR,
+        author=author_organisation.name if author_organisation else AUTHOR,
         subject=subject,
         keywords=tuple(keywords),
     )

@@ -57,7 +57,7 @@ from eventsapp.pdf_fonts import PdfFonts, pdf_fonts
 from eventsapp.reports import tables as t
 from eventsapp.reports.aggregate import METHODOLOGY, Report
 from eventsapp.reports.charts import drawing_bar_chart, sector_series
-from eventsapp.reports.cover import Cover, cover_for
+from eventsapp.reports.cover import AUTHOR, Cover, cover_for
 from eventsapp.reports.pdf_tables import CELL_PADDING, TableLayout, cell_text, layout_table
 from eventsapp.reports.region_map import drawing_region_map, region_map
 from eventsapp.timeutil import format_local, plural
@@ -123,6 +123,8 @@ class Context:
     def table(self, table: t.Table, fixed: Sequence[float | None] | None = None,
               allow_landscape: bool = True) -> list:
         """``table`` set with measured columns (and, when short headers were needed, their key)."""
+        if not table.rows:
+            return [Paragraph(escape("None in this report's scope."), self.styles.body)]
         layout = layout_table(table, self.fonts.bold, self.fonts.regular, PORTRAIT_WIDTH, LANDSCAPE_WIDTH,
                               allow_landscape=allow_landscape, fixed=fixed)
         self.layouts.append(layout)
@@ -174,14 +176,13 @@ def _empty(text: str, ctx: Context) -> Paragraph:
 def _cover(ctx: Context) -> list:
     cover, styles = ctx.cover, ctx.styles
     assert cover is not None
-    kicker = "Programme report" if ctx.report.scope.programme_id is not None else "Report"
     blocks: list = [
         Spacer(1, 40 * mm),
-        Paragraph(escape(kicker), styles.cover_kicker),
+        Paragraph(escape(cover.kicker), styles.cover_kicker),
         Paragraph(escape(cover.heading), styles.cover_title),
-        Paragraph(escape(cover.period or "No events held yet"), styles.cover_period),
+        Paragraph(escape(cover.period or "No events held in this report's scope"), styles.cover_period),
     ]
-    if cover.scope_label != f"Programme: {cover.heading}":  # say which part of it, when narrowed
+    if " · " in cover.scope_label:  # narrowed (by region, dates…): say to what
         blocks.append(Paragraph(escape(cover.scope_label), styles.body))
     blocks.append(Spacer(1, 14 * mm))
     if cover.hosts:
@@ -195,8 +196,9 @@ def _cover(ctx: Context) -> list:
                                       ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         blocks.append(hosts)
     blocks += [Spacer(1, 14 * mm),
-               Paragraph(escape(f"Generated {cover.generated}"), styles.body),
-               Paragraph(escape(f"Prepared by {cover.author}"), styles.small)]
+               Paragraph(escape(f"Generated {cover.generated}"), styles.body)]
+    if cover.author != AUTHOR:
+        blocks.append(Paragraph(escape(f"Prepared by {cover.author}"), styles.small))
     return [*blocks, NextPageTemplate("portrait"), PageBreak()]
 
 
@@ -238,6 +240,9 @@ def _executive_summary(ctx: Context) -> list:
 
 
 def _region_map(ctx: Context) -> list:
+    if not ctx.report.figures.events:
+        return _section("Where the events took place", ctx, _empty("No events held yet in this report's scope.",
+                                                                   ctx))
     data = region_map(ctx.report)
     blocks: list = [
         Paragraph(escape("Where the events took place"), ctx.styles.h2),
@@ -488,7 +493,7 @@ def _document(buffer: io.BytesIO, ctx: Context) -> BaseDocTemplate:
     cover = ctx.cover
     return BaseDocTemplate(
         buffer, pagesize=PORTRAIT, pageTemplates=templates, title=title,
-        author=cover.author if cover else "eventsapp", subject=cover.subject if cover else ctx.report.scope_label,
+        author=cover.author if cover else AUTHOR, subject=cover.subject if cover else ctx.report.scope_label,
         keywords=list(cover.keywords) if cover else ["good relations", "events report"],
         creator="eventsapp reports", leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm,
         bottomMargin=18 * mm,
