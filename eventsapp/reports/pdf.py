@@ -68,6 +68,8 @@ LANDSCAPE = landscape(A4)
 PORTRAIT_WIDTH = PORTRAIT[0] - 2 * MARGIN
 LANDSCAPE_WIDTH = LANDSCAPE[0] - 2 * MARGIN
 HEADER_FILL = "#e9eef3"
+#: Host organisations named on the cover, so that it stays one page.
+MAX_COVER_HOSTS = 24
 RULE = "#1d4f73"
 
 
@@ -187,8 +189,12 @@ def _cover(ctx: Context) -> list:
     blocks.append(Spacer(1, 14 * mm))
     if cover.hosts:
         blocks.append(Paragraph(escape("Host organisations"), styles.h3))
-        half = (len(cover.hosts) + 1) // 2
-        columns = [cover.hosts[:half], cover.hosts[half:]]
+        names = list(cover.hosts)
+        if len(names) > MAX_COVER_HOSTS:  # the rest are in the hosts table
+            more = len(names) - MAX_COVER_HOSTS + 1
+            names = [*names[:MAX_COVER_HOSTS - 1], f"and {more:,} more (see Host organisations)"]
+        half = (len(names) + 1) // 2
+        columns = [names[:half], names[half:]]
         rows = [[Paragraph(escape(column[i]), styles.body) if i < len(column) else ""
                  for column in columns] for i in range(half)]
         hosts = PdfTable(rows, colWidths=[PORTRAIT_WIDTH / 2] * 2, hAlign="LEFT")

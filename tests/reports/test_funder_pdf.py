@@ -212,3 +212,19 @@ def test_question_and_equality_tables_fit_their_fixed_columns(known, db):
     text = flat("\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages))
     assert "How did you hear about us? (Known event 1; 30 answered)" in text
     assert "From a colleague 18" in text and "65+ [c]" in text
+
+
+def test_a_long_list_of_hosts_keeps_the_cover_to_one_page(known, db):
+    from dataclasses import replace
+
+    from eventsapp.reports.model import HostRow
+    from eventsapp.reports.pdf import MAX_COVER_HOSTS
+
+    report = build_report(ReportScope(programme_id=known.programme.id))
+    hosts = tuple(HostRow(1000 + n, f"Host organisation number {n:03d}", 1, 10, 10, 5) for n in range(60))
+    content, _ = render_pdf_with_layouts(replace(report, hosts=hosts), title="Programme report: Known Programme")
+    pages = pypdf.PdfReader(io.BytesIO(content)).pages
+    cover = flat(pages[0].extract_text())
+    assert f"Host organisation number {MAX_COVER_HOSTS - 2:03d}" in cover
+    assert f"and {60 - MAX_COVER_HOSTS + 1} more (see Host organisations)" in cover
+    assert "Executive summary" in pages[1].extract_text()
