@@ -18,7 +18,9 @@ metadata holds its title, author, subject and keywords. A short variant (``short
 per-event report circulated to attendees (no cover; stories in full).
 
 To add a section, write ``def _my_section(ctx: Context) -> list`` (use :func:`_section` for the
-heading and :meth:`Context.table` for tables) and insert it in :data:`FUNDER_SECTIONS`.
+heading and :meth:`Context.table` for tables, so its columns are measured and the tests see its
+headers) and insert it in :data:`FUNDER_SECTIONS` — e.g. survey outcomes after the map, before
+the stories, as issue 19 orders them.
 """
 
 from __future__ import annotations
