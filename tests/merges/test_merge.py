@@ -24,8 +24,8 @@ def known(db):
 def _pdf_organisations(content: bytes) -> int:
     import re
 
-    first_page = pypdf.PdfReader(io.BytesIO(content)).pages[0].extract_text()
-    return int(re.search(r"^Organisations\s*\n([\d,]+)$", first_page, re.MULTILINE).group(1).replace(",", ""))
+    summary = pypdf.PdfReader(io.BytesIO(content)).pages[1].extract_text()  # after the cover
+    return int(re.search(r"^\s*Organisations\s*\n\s*([\d,]+)$", summary, re.MULTILINE).group(1).replace(",", ""))
 
 
 def _csv_organisations(content: bytes) -> int:

@@ -79,11 +79,14 @@ def test_pdf_states_the_figures_headline_and_metadata(client, known, coordinator
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     reader = pypdf.PdfReader(io.BytesIO(response.data))
     assert reader.metadata.title == "Programme report: Known Programme"
-    assert reader.metadata.author == "eventsapp"
-    first_page = reader.pages[0].extract_text()
-    assert " ".join(HEADLINE.split()) in " ".join(first_page.split())
+    assert reader.metadata.author == "Known Network Coordination"  # the programme's coordinators
+    cover = reader.pages[0].extract_text()
+    assert "Known Programme" in cover and "Host organisations" in cover
+    summary = reader.pages[1].extract_text()  # page 2: the executive summary
+    assert "Executive summary" in summary
+    assert " ".join(HEADLINE.split()) in " ".join(summary.split())
     for label, value in FIGURES.items():
-        assert re.search(rf"^{label}\s*\n{value:,}$", first_page, re.MULTILINE), label
+        assert re.search(rf"^\s*{label}\s*\n\s*{value:,}$", summary, re.MULTILINE), label
     text = pdf_text(response.data)
     for section in ("Events", "Sectors", "Regions", "Organisations by sector and region", "First-time and returning",
                     "Answers to registration questions", "Equality monitoring", "How these figures are counted"):

@@ -48,12 +48,13 @@ def test_programme_report_pdf_has_the_stories_section_after_the_summary(client, 
     assert response.status_code == 200
     reader = pypdf.PdfReader(io.BytesIO(response.data))
     text = flat(pdf_text(response.data))
-    assert "Stories from the programme" not in flat(reader.pages[0].extract_text())  # page 1: the summary
+    assert "Stories from the programme" not in flat(reader.pages[0].extract_text())  # page 1: the cover
     section = text.index("Stories from the programme")
-    assert section < text.index("All figures")
+    assert text.index("Executive summary") < section < text.index("Sectors")
     assert text.index("The mural of three estates") > section
     assert f"The mural of three estates {world.host.name} · South East, Crawley" in text
-    assert "First paragraph of the mural." in text and "• forty young people" in text  # the full text
+    assert "People met across a difference." in text  # each story short: its title and summary
+    assert "First paragraph of the mural." not in text and "forty young people" not in text
     assert "Quiet listening circles Shared anonymously" in text
     for absent in ("A published story not chosen", "A submitted story", "A draft story",
                    "A story of another programme"):
@@ -79,6 +80,7 @@ def test_event_report_carries_the_stories_told_there(client, db, world, stories,
     assert "The mural of three estates" in html and "Quiet listening circles" not in html
     text = flat(pdf_text(client.get(f"/reports/events/{event.id}/report.pdf").data))
     assert "Stories from the programme" in text and "The mural of three estates" in text
+    assert "First paragraph of the mural." in text and "• forty young people" in text  # in full for attendees
     assert "Quiet listening circles" not in text
 
 
