@@ -185,8 +185,8 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.feeds import bp as feeds_bp
     from eventsapp.imports import bp as imports_bp
     from eventsapp.main import bp as main_bp
-    from eventsapp.messages import bp as messages_bp
     from eventsapp.merges import bp as merges_bp
+    from eventsapp.messages import bp as messages_bp
     from eventsapp.network import bp as network_bp
     from eventsapp.operator import bp as operator_bp
     from eventsapp.organisations import bp as organisations_bp

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from eventsapp import mail, outbox
 from eventsapp.events.rich_text import render_rich_text
 from eventsapp.extensions import db
-from eventsapp.messages.services import is_unsubscribed
+from eventsapp.messages.audiences import is_unsubscribed
 from eventsapp.models import Event, Message, Person, Programme
 from eventsapp.tokens import make_token
 

@@ -7,7 +7,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from eventsapp.forms import BaseForm
-from eventsapp.messages.services import AUDIENCE_LABELS, BODY_MAX, SUBJECT_MAX
+from eventsapp.messages.audiences import AUDIENCE_LABELS
+from eventsapp.messages.services import BODY_MAX, SUBJECT_MAX
 
 FORMAT_CHOICES = [SelectChoice("plain", "Plain text"), SelectChoice("markdown", "Markdown (headings, lists, links, bold)")]
 

@@ -20,16 +20,10 @@ from sqlalchemy.exc import IntegrityError
 
 from eventsapp.extensions import csrf, db
 from eventsapp.messages import bp
+from eventsapp.messages.audiences import AUDIENCE_LABELS, Scope, count_recipients
 from eventsapp.messages.emails import about_line, body_html, queue_test
 from eventsapp.messages.forms import MessageForm
-from eventsapp.messages.services import (
-    AUDIENCE_LABELS,
-    Scope,
-    count_recipients,
-    messages_of,
-    send_message,
-    unsubscribe_from_network,
-)
+from eventsapp.messages.services import messages_of, send_message, unsubscribe_from_network
 from eventsapp.models import Message, Person, Programme
 from eventsapp.permissions import MAX_ID, can_manage_event, coordinates, get_event_or_404
 from eventsapp.programmes.services import programme_by_slug

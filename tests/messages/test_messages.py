@@ -10,8 +10,9 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select
 
+from eventsapp.messages.audiences import Scope, count_recipients
 from eventsapp.messages.emails import unsubscribe_token
-from eventsapp.messages.services import Scope, count_recipients, send_message
+from eventsapp.messages.services import send_message
 from eventsapp.models import Message, NetworkUnsubscribe, OutboxMessage, Registration
 from tests import factories
 from tests.registration.conftest import free_port
