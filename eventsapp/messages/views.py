@@ -29,7 +29,8 @@ from eventsapp.permissions import MAX_ID, can_manage_event, coordinates, get_eve
 from eventsapp.programmes.services import programme_by_slug
 from eventsapp.tokens import read_token
 
-ACTIONS = ("preview", "test", "send", "edit")
+#: The buttons of the compose page (anything else previews).
+ACTIONS = ("preview", "test", "send")
 
 
 def _programme_or_404(slug: str) -> Programme:
@@ -64,13 +65,11 @@ def _compose(scope: Scope, back_url: str):
     if not form.validate():
         return render_template("messages/compose.html", **context), 422
     fields = {"subject": form.subject.data.strip(), "body": form.body.data, "body_format": form.body_format.data}
-    if action == "edit":
-        return render_template("messages/compose.html", **context)
     if action == "send":
         if count_recipients(scope, form.audience.data) == 0:
             form.audience.errors = [*form.audience.errors, "Nobody in this audience has an email address yet."]
             return render_template("messages/compose.html", **context), 422
-        message = send_message(scope, form.audience.data, sender=current_user, base_url=request.host_url.rstrip("/"),
+        message = send_message(scope, form.audience.data, sender=current_user._get_current_object(), base_url=request.host_url.rstrip("/"),
                                **fields)
         db.session.commit()
         flash(f"Your message is on its way to {message.recipients_count} "
