@@ -69,8 +69,8 @@ def _compose(scope: Scope, back_url: str):
         if count_recipients(scope, form.audience.data) == 0:
             form.audience.errors = [*form.audience.errors, "Nobody in this audience has an email address yet."]
             return render_template("messages/compose.html", **context), 422
-        message = send_message(scope, form.audience.data, sender=current_user._get_current_object(), base_url=request.host_url.rstrip("/"),
-                               **fields)
+        message = send_message(scope, form.audience.data, sender=current_user._get_current_object(),
+                               base_url=request.host_url.rstrip("/"), **fields)
         db.session.commit()
         flash(f"Your message is on its way to {message.recipients_count} "
               f"{'person' if message.recipients_count == 1 else 'people'}.", "success")
