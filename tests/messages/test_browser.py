@@ -22,7 +22,10 @@ def sign_in(page, email):
     page.wait_for_load_state()
 
 
-def test_write_preview_test_and_send_then_unsubscribe(app, db, page, smtp, programme_world, assert_accessible):
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_write_preview_test_and_send_then_unsubscribe(request, app, db, smtp, programme_world, assert_accessible,
+                                                      viewport):
+    page = request.getfixturevalue("page" if viewport == "desktop" else "phone_page")
     world = programme_world
     organiser = factories.make_user("organiser", world.host)
     coordinator = factories.make_user("coordinator", world.coordinating)
