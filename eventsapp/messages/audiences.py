@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.orm import aliased
 
 from eventsapp.extensions import db
 from eventsapp.models import (
@@ -65,8 +66,11 @@ def network_people(programme_id: int) -> Select:
     in_programme = and_(Registration.event_id == Event.id, Event.programme_id == programme_id)
     attended = select(Registration.person_id).join(Attendance, Attendance.registration_id == Registration.id) \
         .join(Event, in_programme)
-    consented = select(Registration.person_id).join(Event, in_programme) \
-        .where(Registration.consent_contact.is_(True))
+    # Consent given at any of the programme's events (an alias: never correlated with the attendance's row).
+    agreeing, its_event = aliased(Registration), aliased(Event)
+    consented = select(agreeing.person_id).join(its_event, and_(
+        agreeing.event_id == its_event.id, its_event.programme_id == programme_id)) \
+        .where(agreeing.consent_contact.is_(True))
     return attended.where(
         Registration.person_id.in_(consented),
         ~exists().where(NetworkUnsubscribe.person_id == Registration.person_id),
