@@ -356,7 +356,7 @@ DEMO_MESSAGE_BODY = """Thank you for taking part in this year's regional conveni
 **What comes next:**
 
 - the programme report, with the stories you told us, is published in the spring;
-- hosts are offering peer support in the [network directory](/network/).
+- hosts are offering peer support: see the network directory on this site.
 
 Reply to your host if you would like to run an event near you."""
 
