@@ -186,6 +186,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.imports import bp as imports_bp
     from eventsapp.main import bp as main_bp
     from eventsapp.merges import bp as merges_bp
+    from eventsapp.messages import bp as messages_bp
     from eventsapp.network import bp as network_bp
     from eventsapp.operator import bp as operator_bp
     from eventsapp.organisations import bp as organisations_bp
@@ -211,6 +212,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(stories_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(operator_bp)
+    app.register_blueprint(messages_bp)
     app.register_blueprint(errors_bp)
 
 

@@ -16,11 +16,13 @@ from faker import Faker
 from sqlalchemy import select
 
 from eventsapp.extensions import db
+from eventsapp.messages.audiences import Scope, count_recipients
 from eventsapp.models import (
     Approach,
     Attendance,
     Event,
     Membership,
+    Message,
     Organisation,
     Person,
     Programme,
@@ -201,6 +203,7 @@ def seed_demo(today: date | None = None, seed: int = 2013) -> DemoSummary:
     _make_stories(programme, past_events, hosts, users)
     seed_network(hosts)
     db.session.flush()
+    _make_message(programme, users["coordinator"])
     return DemoSummary(True, len(past_events) + len(upcoming), PEOPLE, len(organisations))
 
 
@@ -345,6 +348,29 @@ def _make_users(coordinator_org: Organisation, host: Organisation) -> dict[str, 
         db.session.add(user)
         users[role] = user
     return users
+
+
+DEMO_MESSAGE_SUBJECT = "Thank you, and what comes next for the network"
+DEMO_MESSAGE_BODY = """Thank you for taking part in this year's regional convening events.
+
+**What comes next:**
+
+- the programme report, with the stories you told us, is published in the spring;
+- hosts are offering peer support: see the network directory on this site.
+
+Reply to your host if you would like to run an event near you."""
+
+
+def _make_message(programme: Programme, coordinator: User) -> Message:
+    """One programme-wide message, as sent (its count by the audience rule; no mail is queued, so the
+    demo sends nothing to its invented people)."""
+    message = Message(
+        programme=programme, audience="network", subject=DEMO_MESSAGE_SUBJECT, body=DEMO_MESSAGE_BODY,
+        body_format="markdown", sender=coordinator, sender_name=coordinator.name,
+        recipients_count=count_recipients(Scope(programme=programme), "network"),
+    )
+    db.session.add(message)
+    return message
 
 
 #: (host index, title, summary, body, kind of work, approaches, differences, state, anonymous, featured)

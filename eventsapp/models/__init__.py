@@ -13,6 +13,14 @@ from eventsapp.models.event import EVENT_STATUSES, CohostRequest, Event, Program
 from eventsapp.models.imports import IMPORT_PHASES, ImportJob, ImportMapping, SectorSynonym
 from eventsapp.models.invitation import Invitation
 from eventsapp.models.merge import OrganisationMerge
+from eventsapp.models.message import (
+    BODY_FORMATS,
+    EVENT_AUDIENCES,
+    MESSAGE_AUDIENCES,
+    PROGRAMME_AUDIENCES,
+    Message,
+    NetworkUnsubscribe,
+)
 from eventsapp.models.network import (
     RESOURCE_STATUSES,
     SUPPORT_KINDS,
@@ -48,6 +56,12 @@ from eventsapp.models.story import (
 from eventsapp.models.user import ROLES, Membership, User
 
 __all__ = [
+    "BODY_FORMATS",
+    "EVENT_AUDIENCES",
+    "MESSAGE_AUDIENCES",
+    "PROGRAMME_AUDIENCES",
+    "Message",
+    "NetworkUnsubscribe",
     "KIND_CODES",
     "RESOURCE_STATUSES",
     "SUPPORT_KINDS",
