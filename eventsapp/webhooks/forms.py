@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import SelectMultipleField, StringField, URLField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -32,7 +33,7 @@ class EndpointForm(BaseForm):
         DataRequired(message="Enter the address that should receive the deliveries."),
         Length(max=300, message="Use an address of at most 300 characters.")])
     description = StringField("Description", filters=[strip], validators=[Optional(), Length(max=200)])
-    events = MultiCheckboxField("Send", choices=[(kind, EVENT_LABELS[kind]) for kind in WEBHOOK_EVENTS],
+    events = MultiCheckboxField("Send", choices=[SelectChoice(kind, EVENT_LABELS[kind]) for kind in WEBHOOK_EVENTS],
                                 validators=[DataRequired(message="Choose at least one kind of change to send.")])
 
 
