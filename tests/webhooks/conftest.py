@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -26,12 +27,12 @@ class Receiver:
     plan: list[int] = field(default_factory=list)
 
 
-def verify(secret: str, header: str, body: bytes) -> bool:
-    """The README's recipe, written from it: split ``t=…,v1=…``, HMAC-SHA256 the secret over
-    ``"{t}.{body}"``, compare in constant time."""
+def verify(secret: str, header: str, body: bytes, tolerance: int = 300) -> bool:
+    """The README's recipe ("Webhooks and embedding"), as written there: split ``t=…,v1=…``,
+    HMAC-SHA256 the secret over ``"{t}.{body}"``, compare in constant time, refuse an old timestamp."""
     parts = dict(item.split("=", 1) for item in header.split(","))
     expected = hmac.new(secret.encode(), f"{parts['t']}.".encode() + body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, parts["v1"])
+    return hmac.compare_digest(expected, parts["v1"]) and abs(time.time() - int(parts["t"])) <= tolerance
 
 
 @pytest.fixture
