@@ -25,6 +25,8 @@ class Receiver:
     requests: list[Received] = field(default_factory=list)
     #: Statuses to answer, in order; 200 once they run out.
     plan: list[int] = field(default_factory=list)
+    #: Seconds to wait before answering (a slow receiver).
+    delay: float = 0
 
 
 def verify(secret: str, header: str, body: bytes, tolerance: int = 300) -> bool:
@@ -44,6 +46,7 @@ def receiver():
         def do_POST(self):  # noqa: N802 (http.server's name)
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
+            time.sleep(state.delay)
             with lock:
                 state.requests.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
                 status = state.plan.pop(0) if state.plan else 200

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -158,6 +159,33 @@ def test_running_the_task_again_delivers_nothing_more(app, db, make_event, recei
     db.session.commit()
     assert outbox.deliver(row.id) is None and outbox.deliver(row.id, ignore_backoff=True) is None
     assert len(receiver.requests) == 1
+
+
+def test_two_workers_at_once_deliver_it_once(app, db, make_event, receiver, loopback):
+    from eventsapp.events.services import publish_event
+
+    receiver.plan = [500]
+    event = make_event(status="draft")
+    endpoint_for(db, receiver, organisation_id=event.host_organisation_id)
+    publish_event(event)
+    db.session.commit()
+    (row,) = deliveries(db)
+    row.next_attempt_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    receiver.delay = 0.5  # the first worker is still sending when the second one starts
+    results = []
+
+    def worker():
+        with app.app_context():
+            results.append(outbox.deliver(row.id))
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results, key=str) == [None, "sent"]
+    assert len(receiver.requests) == 2  # the failed first attempt, then exactly one more
 
 
 @pytest.mark.parametrize("url", [
