@@ -201,7 +201,7 @@ def resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
-def check_address(url: str, *, resolve_names: bool = True) -> list[str]:
+def check_address(url: str) -> list[str]:
     """The addresses ``url`` may be called at; raise :class:`AddressRefused` when it may not.
 
     A name that does not resolve (yet) is not refused here (the delivery retries); ``[]``.
@@ -219,7 +219,7 @@ def check_address(url: str, *, resolve_names: bool = True) -> list[str]:
     loopback_allowed = _flag(current_app.config.get("WEBHOOK_ALLOW_LOOPBACK"))
     port = port or (443 if parts.scheme == "https" else 80)
     try:
-        addresses = [host] if _is_ip(host) else (resolve(host, port) if resolve_names else [])
+        addresses = [host] if _is_ip(host) else resolve(host, port)
     except LookupError:
         addresses = []
     for address in addresses:
