@@ -5,6 +5,7 @@ GET/POST /programmes/<slug>/webhooks    the programme's endpoints (its coordinat
 GET      /webhooks/<id>                 an endpoint's delivery log
 POST     /webhooks/<id>/test            queue a ``webhook.test`` delivery
 POST     /webhooks/<id>/delete          remove the endpoint and its log
+POST     /webhooks/<id>/deliveries/<delivery_id>/retry   a failed delivery back in the queue
 
 The secret is shown once, on the page that answers the registration; it is never shown again.
 """
@@ -14,9 +15,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from eventsapp import webhooks
+from eventsapp import outbox, webhooks
 from eventsapp.extensions import db
-from eventsapp.models import Organisation, Programme, WebhookEndpoint
+from eventsapp.models import Organisation, OutboxMessage, Programme, WebhookEndpoint
 from eventsapp.organisations.services import get_organisation_or_404
 from eventsapp.permissions import can_manage_webhooks, coordinates
 from eventsapp.programmes.services import programme_by_slug
@@ -127,3 +128,21 @@ def delete(endpoint_id: int):
     db.session.commit()
     flash("The endpoint was removed; nothing more is sent to it.", "success")
     return redirect(back)
+
+
+@bp.post("/webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/retry")
+@login_required
+def retry(endpoint_id: int, delivery_id: int):
+    """Try a failed delivery again (from the first attempt's backoff), with the same delivery id."""
+    endpoint = _endpoint_or_abort(endpoint_id)
+    delivery = db.session.get(OutboxMessage, delivery_id)
+    if delivery is None or delivery.endpoint_id != endpoint.id:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        if outbox.retry(delivery.id):
+            db.session.commit()
+            outbox.dispatch([delivery_id])
+            flash(f"Delivery {delivery_id} is queued again; its result appears below.", "success")
+        else:
+            flash(f"Delivery {delivery_id} has not failed: there is nothing to try again.", "info")
+    return redirect(url_for("webhooks.show", endpoint_id=endpoint.id))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from eventsapp import webhooks
 from eventsapp.extensions import db
-from eventsapp.models import WebhookEndpoint
+from eventsapp.models import OutboxMessage, WebhookEndpoint
 from tests.access.conftest import snapshot
 from tests.access.matrix import Rule, expect, public
 
@@ -30,6 +30,18 @@ def extend_world(world) -> None:
     world.endpoint_b = endpoint("beta", organisation_id=world.org_b.id)
     world.endpoint_programme = endpoint("programme", programme_id=world.programme.id)
     world.endpoint_programme_b = endpoint("programme-b", programme_id=world.programme_b.id)
+
+    def failed_delivery(attr):
+        row = OutboxMessage(kind="webhook", recipient="https://example.invalid/", subject="event.changed",
+                            payload=b"{}", endpoint_id=getattr(world, attr).id, state="failed", attempts=8,
+                            last_error="HTTP 500")
+        db.session.add(row)
+        db.session.flush()
+        return row.id
+
+    world.delivery_a = failed_delivery("endpoint_a")
+    world.delivery_b = failed_delivery("endpoint_b")
+    world.delivery_programme = failed_delivery("endpoint_programme")
 
 
 def endpoint(attr):
@@ -71,6 +83,13 @@ RULES = [
     Rule("webhooks.delete", "POST", endpoint("endpoint_b"), expect(404, organiser_b=302, anonymous=302, admin=302),
          note="B"),
     Rule("webhooks.delete", "POST", endpoint("endpoint_programme"), PROGRAMME_ACTION, note="programme"),
+    Rule("webhooks.retry", "POST", lambda w: {"endpoint_id": w.endpoint_a.id, "delivery_id": w.delivery_a},
+         ORG_A_ACTION),
+    Rule("webhooks.retry", "POST", lambda w: {"endpoint_id": w.endpoint_a.id, "delivery_id": w.delivery_b},
+         expect(404, door_a=403, coordinator=403, anonymous=302, admin=404), note="another endpoint's delivery"),
+    Rule("webhooks.retry", "POST", lambda w: {"endpoint_id": w.endpoint_programme.id,
+                                             "delivery_id": w.delivery_programme},
+         PROGRAMME_ACTION, note="programme"),
     Rule("embed.organisation_events", "GET", lambda w: {"organisation_id": w.org_a.id}, public()),
     Rule("embed.organisation_events", "GET", lambda w: {"organisation_id": 999_999}, public(404), note="missing"),
     Rule("embed.programme_events", "GET", lambda w: {"programme_id": w.programme.id}, public()),

@@ -256,6 +256,14 @@ def test_send_test_button_and_the_delivery_log(app, db, client, login_as, make_o
     rows = re.findall(r"<tr>\s*<td>(\d+)</td>\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>", html)
     assert [(state) for _id, _kind, state in rows] == ["pending", "sent"]  # newest first
     assert "HTTP 500" in html
+    failed = deliveries(db)[-1]
+    failed.state = "failed"  # as after OUTBOX_MAX_ATTEMPTS attempts
+    db.session.commit()
+    assert "Try again" in client.get(f"/webhooks/{endpoint.id}").get_data(as_text=True)
+    assert client.post(f"/webhooks/{endpoint.id}/deliveries/{failed.id}/retry").status_code == 302
+    assert [r.state for r in deliveries(db)] == ["sent", "sent"]
+    assert len(receiver.requests) == 3
+    assert receiver.requests[2].headers["eventsapp-delivery"] == str(failed.id)
     assert client.post(f"/webhooks/{endpoint.id}/delete").status_code == 302
     assert db.session.scalar(select(WebhookEndpoint)) is None
     assert deliveries(db) == []
