@@ -94,6 +94,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     bootstrap.init_app(app)
     import eventsapp.outbox  # noqa: F401  (its session events deliver mail after each commit)
+    import eventsapp.webhooks  # noqa: F401  (the outbox's sender of webhook deliveries)
     from eventsapp.tasks import init_celery
 
     init_celery(app)
@@ -180,6 +181,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.auth import bp as auth_bp
     from eventsapp.checkin import bp as checkin_bp
     from eventsapp.dashboard import bp as dashboard_bp
+    from eventsapp.embed import bp as embed_bp
     from eventsapp.errors import bp as errors_bp
     from eventsapp.events import bp as events_bp
     from eventsapp.feeds import bp as feeds_bp
@@ -195,6 +197,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.reports import api_bp as reports_api_bp
     from eventsapp.reports import bp as reports_bp
     from eventsapp.stories import bp as stories_bp
+    from eventsapp.webhooks.views import bp as webhooks_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -213,6 +216,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(network_bp)
     app.register_blueprint(operator_bp)
     app.register_blueprint(messages_bp)
+    app.register_blueprint(webhooks_bp)
+    app.register_blueprint(embed_bp)
     app.register_blueprint(errors_bp)
 
 

@@ -37,6 +37,10 @@ ENVIRONMENT_KEYS = {
     "STORY_PHOTO_MAX_BYTES": "STORY_PHOTO_MAX_BYTES",
     "NETWORK_CONTACT_LIMIT": "NETWORK_CONTACT_LIMIT",
     "RESOURCE_MAX_BYTES": "RESOURCE_MAX_BYTES",
+    "WEBHOOK_ALLOWED_HOSTS": "WEBHOOK_ALLOWED_HOSTS",
+    "WEBHOOK_ALLOW_LOOPBACK": "WEBHOOK_ALLOW_LOOPBACK",
+    "WEBHOOK_TIMEOUT_SECONDS": "WEBHOOK_TIMEOUT_SECONDS",
+    "EMBED_FRAME_ANCESTORS": "EMBED_FRAME_ANCESTORS",
 }
 
 
@@ -64,6 +68,14 @@ class DefaultConfig:
     #: again (a dead worker), up to IMPORT_JOB_MAX_ATTEMPTS passes, then marks the job failed.
     IMPORT_JOB_LEASE_SECONDS = 300
     IMPORT_JOB_MAX_ATTEMPTS = 3
+    #: Webhook endpoints may only be public addresses, over HTTPS; these host names or networks
+    #: (comma-separated, e.g. "hooks.internal, 10.20.0.0/16") may be private too (still HTTPS).
+    WEBHOOK_ALLOWED_HOSTS = ""
+    #: Allow loopback endpoints (127.0.0.1, ::1), also over plain HTTP: tests and a local receiver.
+    WEBHOOK_ALLOW_LOOPBACK = False
+    WEBHOOK_TIMEOUT_SECONDS = 10
+    #: Who may frame the embeddable event list: "*" (any site) or origins separated by spaces.
+    EMBED_FRAME_ANCESTORS = "*"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     APP_TIMEZONE = "Europe/London"

@@ -385,3 +385,15 @@ def can_rename_approaches(user: User | None) -> bool:
     """Rename an approach: it relabels every network's stories, profiles and resources, so only the
     site administrator (the national coordination) does."""
     return is_admin(user)
+
+
+def can_manage_webhooks(user: User | None, *, organisation_id: int | None = None,
+                        programme: Programme | None = None) -> bool:
+    """Register and remove webhook endpoints: an organisation's organisers (and coordinators, for their
+    own organisation's events) for its events; a programme's coordinators for the programme's."""
+    if is_admin(user):
+        return True
+    if programme is not None:
+        return coordinates(user, programme)
+    return organisation_id is not None and roles_by_organisation(user).get(organisation_id) in (
+        "organiser", "coordinator")

@@ -1,7 +1,9 @@
 """Security headers on every response, HTTPS-only cookies, and the reverse proxy.
 
 - Every response carries the CSP (no inline scripts or styles), ``nosniff``,
-  ``Referrer-Policy`` and ``frame-ancestors 'none'``.
+  ``Referrer-Policy`` and ``frame-ancestors 'none'`` with ``X-Frame-Options: DENY``;
+  only views marked :func:`frameable` (the embeddable event list) may be framed, by
+  the sites in ``EMBED_FRAME_ANCESTORS`` (default ``*``: any site).
 - Served over HTTPS (the request is secure, or ``PREFERRED_URL_SCHEME=https``):
   HSTS, and every cookie the app sets (session, remember-me) is ``Secure``.
 - Personal data is never stored by a browser or shared cache: every response
@@ -74,12 +76,38 @@ def proxy_count(value) -> int:
     return int(text)
 
 
+def frameable(view: View) -> View:
+    """Mark a view other websites may show in a frame (``frame-ancestors`` from ``EMBED_FRAME_ANCESTORS``,
+    no ``X-Frame-Options``). Every other response refuses to be framed."""
+    view.frameable = True
+    return view
+
+
+def frame_ancestors() -> str:
+    """``EMBED_FRAME_ANCESTORS``: ``*`` (any site) or a space- or comma-separated list of origins."""
+    value = current_app.config.get("EMBED_FRAME_ANCESTORS") or "*"
+    if not isinstance(value, str):
+        value = " ".join(value)
+    sources = [s for s in value.replace(",", " ").split() if s and ";" not in s]
+    return " ".join(sources) or "'none'"
+
+
+def _is_frameable() -> bool:
+    endpoint = request.endpoint
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    return bool(getattr(view, "frameable", False))
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if _is_frameable():
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY.replace(
+            "frame-ancestors 'none'", f"frame-ancestors {frame_ancestors()}"))
+    else:
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
     # Behind a TLS-terminating proxy without PROXY_FIX the request looks like HTTP, but
     # PREFERRED_URL_SCHEME=https says the site is served over HTTPS: browsers honour the

@@ -14,6 +14,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from eventsapp import webhooks
 from eventsapp.checkin.search import desk_search, fold
 from eventsapp.database import begin_immediate, like_pattern
 from eventsapp.extensions import db
@@ -108,6 +109,7 @@ def check_in(
         db.session.expire(registration, ["attendance"])
         return CheckInResult(ALREADY_CHECKED_IN, registration, existing)
     db.session.add(AttendanceLog(registration_id=registration_id, action="check_in", method=method, by_id=by_id))
+    webhooks.emit("attendance.recorded", registration.event, {"registration": {"id": registration_id}, "method": method})
     db.session.expire(registration, ["attendance"])
     return CheckInResult(CHECKED_IN, registration, attendance)
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, select
 
+from eventsapp import webhooks
 from eventsapp.caching import forget
 from eventsapp.extensions import db
 from eventsapp.models import Event, Membership, Organisation, Programme, Registration, User, utcnow
@@ -193,6 +194,8 @@ def update_event(event: Event, fields: dict) -> list[str]:
     changed = [name for name in NOTIFIABLE_FIELDS if getattr(event, name) != before[name]]
     if changed and event.status == "published":
         _notify(event, describe_change(changed))
+    if event.status == "published":
+        webhooks.emit("event.changed", event, {"changed": changed})
     if old_capacity is not None and (event.capacity is None or event.capacity > old_capacity):
         # On SQLite this commits the change above before taking the write lock
         # (begin_immediate); the promotion then runs under the lock.
@@ -221,6 +224,7 @@ def publish_event(event: Event) -> None:
         raise EventStateError("A cancelled event cannot be published again; duplicate it instead.")
     event.status = "published"
     forget_list_caches()
+    webhooks.emit("event.published", event)
 
 
 def unpublish_event(event: Event) -> None:
@@ -251,6 +255,7 @@ def cancel_event(event: Event, reason: str) -> None:
     db.session.flush()
     if was_published:
         _notify(event, "cancelled")
+        webhooks.emit("event.changed", event, {"changed": ["status"]})
 
 
 def duplicate_event(event: Event, starts_at: datetime) -> Event:

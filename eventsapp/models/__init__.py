@@ -35,7 +35,7 @@ from eventsapp.models.organisation import (
     OrganisationAlias,
     normalise_organisation_name,
 )
-from eventsapp.models.outbox import OUTBOX_STATES, OutboxMessage
+from eventsapp.models.outbox import OUTBOX_KINDS, OUTBOX_STATES, OutboxMessage
 from eventsapp.models.questions import QUESTION_KINDS, EventQuestion, RegistrationAnswer
 from eventsapp.models.reference import Region, Sector
 from eventsapp.models.registration import (
@@ -54,6 +54,7 @@ from eventsapp.models.story import (
     StoryChange,
 )
 from eventsapp.models.user import ROLES, Membership, User
+from eventsapp.models.webhook import WEBHOOK_EVENTS, WebhookEndpoint
 
 __all__ = [
     "BODY_FORMATS",
@@ -96,6 +97,7 @@ __all__ = [
     "ImportMapping",
     "Invitation",
     "Membership",
+    "OUTBOX_KINDS",
     "OUTBOX_STATES",
     "Organisation",
     "OutboxMessage",
@@ -109,6 +111,8 @@ __all__ = [
     "Sector",
     "SectorSynonym",
     "User",
+    "WEBHOOK_EVENTS",
+    "WebhookEndpoint",
     "event_cohost",
     "normalise_email",
     "normalise_organisation_name",

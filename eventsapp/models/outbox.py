@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventsapp.extensions import db
 from eventsapp.models.base import utcnow
 
 OUTBOX_STATES = ("pending", "sending", "sent", "failed")
+#: What leaves through the outbox: an email, or a webhook delivery (a signed POST, eventsapp.webhooks).
+OUTBOX_KINDS = ("email", "webhook")
 
 
 class OutboxMessage(db.Model):
-    """An email waiting to leave, delivered after its transaction commits (eventsapp.outbox)."""
+    """An email or a webhook delivery waiting to leave, delivered after its transaction commits
+    (eventsapp.outbox). A webhook row's ``recipient`` is the URL, ``subject`` the event kind,
+    ``payload`` the JSON body, and ``endpoint_id`` the endpoint whose secret signs it."""
 
     __tablename__ = "outbox_message"
     __table_args__ = (
@@ -22,6 +26,8 @@ class OutboxMessage(db.Model):
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         # Either the message itself, or what the worker renders it from.
         CheckConstraint("payload IS NOT NULL OR template IS NOT NULL", name="has_content"),
+        CheckConstraint(f"kind IN {OUTBOX_KINDS!r}", name="kind_known"),
+        CheckConstraint("kind != 'webhook' OR endpoint_id IS NOT NULL", name="webhook_has_endpoint"),
         # The sweep's question: which pending messages are due?
         Index("ix_outbox_message_state_due", "state", "next_attempt_at"),
     )
@@ -45,6 +51,10 @@ class OutboxMessage(db.Model):
     #: While "sending": until when the worker that claimed it holds it (then another may retry).
     claimed_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+    #: A webhook delivery: its endpoint (the delivery log), and the receiver's last HTTP status.
+    endpoint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("webhook_endpoint.id", ondelete="CASCADE"), index=True)
+    response_status: Mapped[int | None]
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.state} to {self.recipient!r}>"

@@ -39,7 +39,7 @@ from eventsapp.organisations.services import (
     remove_member,
     save_organisation,
 )
-from eventsapp.permissions import is_coordinator
+from eventsapp.permissions import can_manage_webhooks, is_coordinator
 from eventsapp.timeutil import format_local as localtime
 from eventsapp.urls import page_number
 
@@ -94,7 +94,7 @@ def show(organisation_id: int):
         "organisations/show.html", organisation=organisation, members=members(organisation),
         role_names=ROLE_NAMES, remove_form=ConfirmForm(), can_invite=bool(roles), revocable_roles=roles,
         invitations=open_invitations(organisation), recent=recent_invitations(organisation),
-        invitation_status=status,
+        invitation_status=status, can_webhooks=can_manage_webhooks(current_user, organisation_id=organisation.id),
     )
 
 

@@ -1,4 +1,4 @@
-"""The transactional outbox: the one place where email leaves the application.
+"""The transactional outbox: the one place where email and webhook deliveries leave the application.
 
 A message is written as an :class:`~eventsapp.models.OutboxMessage` row in the
 *same* transaction as the change that causes it (:func:`enqueue`), so it exists
@@ -17,6 +17,10 @@ the row to be tried again when the claim runs out (at-least-once: the
 Message-ID stays the same, so a mail client shows a duplicate as one message).
 The periodic :func:`sweep` (Celery beat, every minute) re-dispatches whatever is
 due, so a message whose task was lost (broker down at commit) still leaves.
+
+A row's ``kind`` chooses how it leaves: ``email`` through :mod:`eventsapp.mail`, any other
+kind through the function registered with :func:`sender` (``webhook``: eventsapp.webhooks,
+a signed POST). Claim, backoff, retry and sweep are the same for every kind.
 """
 
 from __future__ import annotations
@@ -44,10 +48,26 @@ DEFAULT_CLAIM_SECONDS = 300
 _NEW_IDS = "eventsapp.outbox.new_ids"
 #: Renderers by template name: params -> the message (see :func:`renderer`).
 RENDERERS: dict[str, Callable[[dict], Message]] = {}
+#: How a row of each kind other than email leaves (see :func:`sender`).
+SENDERS: dict[str, Callable[[OutboxMessage], None]] = {}
 
 
 class NothingToSend(Exception):
     """A renderer's subject is gone (e.g. erased): the message is dropped as failed, not retried."""
+
+
+class Refused(Exception):
+    """A sender refuses the row for good (e.g. a webhook address in a private range): failed, not retried."""
+
+
+def sender(kind: str):
+    """Register the function that delivers rows of ``kind`` (called in the worker with the claimed row;
+    it may set the row's columns, e.g. ``response_status``). Raising retries with backoff;
+    :class:`Refused` or :class:`NothingToSend` fails the row at once."""
+    def register(function: Callable[[OutboxMessage], None]):
+        SENDERS[kind] = function
+        return function
+    return register
 
 
 def renderer(name: str):
@@ -131,9 +151,11 @@ def deliver(message_id: int, *, ignore_backoff: bool = False) -> str | None:
             return None
         row = session.get(OutboxMessage, message_id)
         try:
-            mail.send(_message_of(row))
+            _send(row)
         except NothingToSend as gone:
             row.state, row.claimed_until, row.last_error = "failed", None, f"Nothing to send: {gone}"
+        except Refused as refused:
+            row.state, row.claimed_until, row.last_error = "failed", None, f"Refused: {refused}"[:2000]
         except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
             row.last_error = f"{type(error).__name__}: {error}"[:2000]
             row.claimed_until = None
@@ -149,6 +171,17 @@ def deliver(message_id: int, *, ignore_backoff: bool = False) -> str | None:
             row.state, row.sent_at, row.claimed_until, row.last_error = "sent", utcnow(), None, None
         session.commit()
         return row.state
+
+
+def _send(row: OutboxMessage) -> None:
+    if row.kind == "email":
+        mail.send(_message_of(row))
+        return
+    try:
+        send = SENDERS[row.kind]
+    except KeyError:
+        raise NothingToSend(f"no sender for {row.kind!r} in this process") from None
+    send(row)
 
 
 def _message_of(row: OutboxMessage) -> Message:

@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from eventsapp import outbox
 
-outbox_cli = AppGroup("outbox", help="The mail outbox: what waits to leave, and sending it now.")
+outbox_cli = AppGroup("outbox", help="The outbox (mail and webhook deliveries): what waits to leave, and sending it now.")
 
 
 @outbox_cli.command("send")

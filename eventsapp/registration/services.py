@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from eventsapp import webhooks
 from eventsapp.database import begin_immediate
 from eventsapp.directory import find_organisation, resolve_organisation
 from eventsapp.extensions import db
@@ -333,6 +334,7 @@ def _register_once(event_id: int, details: RegistrationDetails, *, source: str, 
             text = "\n".join(value) if isinstance(value, list | tuple) else (value or "")
             session.add(RegistrationAnswer(registration=registration, question_id=question_id, value=text))
     session.flush()  # the registration, its search key, answers
+    webhooks.emit("registration.created", event, {"registration": {"id": registration.id, "status": registration.status}})
     if registration.email_key:
         if registration.status == "confirmed":
             emails.queue_confirmation(registration)
@@ -423,6 +425,7 @@ def cancel_registration(registration: Registration, by=None) -> list[Registratio
     registration.status = "cancelled"
     registration.cancelled_at = utcnow()
     db.session.flush()
+    webhooks.emit("registration.cancelled", event, {"registration": {"id": registration.id, "status": "cancelled"}})
     if registration.email_key:
         emails.queue_cancelled(registration, by_organiser=by is not None)
     if not was_confirmed:
