@@ -194,6 +194,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.reports import api_bp as reports_api_bp
     from eventsapp.reports import bp as reports_bp
     from eventsapp.stories import bp as stories_bp
+    from eventsapp.surveys import bp as surveys_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -209,6 +210,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_api_bp)
     app.register_blueprint(merges_bp)
     app.register_blueprint(stories_bp)
+    app.register_blueprint(surveys_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(operator_bp)
     app.register_blueprint(errors_bp)

@@ -37,6 +37,8 @@ ENVIRONMENT_KEYS = {
     "STORY_PHOTO_MAX_BYTES": "STORY_PHOTO_MAX_BYTES",
     "NETWORK_CONTACT_LIMIT": "NETWORK_CONTACT_LIMIT",
     "RESOURCE_MAX_BYTES": "RESOURCE_MAX_BYTES",
+    "SURVEY_LINK_DAYS": "SURVEY_LINK_DAYS",
+    "SURVEY_LOOKBACK_DAYS": "SURVEY_LOOKBACK_DAYS",
 }
 
 
@@ -64,6 +66,9 @@ class DefaultConfig:
     #: again (a dead worker), up to IMPORT_JOB_MAX_ATTEMPTS passes, then marks the job failed.
     IMPORT_JOB_LEASE_SECONDS = 300
     IMPORT_JOB_MAX_ATTEMPTS = 3
+    #: Feedback survey: a link works this many days; events that ended longer ago than the lookback are not surveyed.
+    SURVEY_LINK_DAYS = 60
+    SURVEY_LOOKBACK_DAYS = 14
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     APP_TIMEZONE = "Europe/London"

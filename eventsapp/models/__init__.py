@@ -45,9 +45,29 @@ from eventsapp.models.story import (
     Story,
     StoryChange,
 )
+from eventsapp.models.survey import (
+    AGREEMENT_SCALE,
+    DEFAULT_SURVEY_QUESTIONS,
+    RATING_SCALE,
+    SURVEY_KINDS,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyLinkUse,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from eventsapp.models.user import ROLES, Membership, User
 
 __all__ = [
+    "AGREEMENT_SCALE",
+    "DEFAULT_SURVEY_QUESTIONS",
+    "RATING_SCALE",
+    "SURVEY_KINDS",
+    "SurveyAnswer",
+    "SurveyInvitation",
+    "SurveyLinkUse",
+    "SurveyQuestion",
+    "SurveyResponse",
     "KIND_CODES",
     "RESOURCE_STATUSES",
     "SUPPORT_KINDS",

@@ -142,6 +142,7 @@ def render_pdf(report: Report, title: str | None = None, short: bool = False) ->
     if short:
         story += _stories(report, styles)
         story += _section("Sectors", styles, _table(t.sectors_table(report), styles))
+        story += outcomes_flowables(report, styles)
         story += _questions(report, styles)
         story += _section("How these figures are counted", styles, *_methodology(styles))
         story.append(Paragraph(escape(f"Generated {generated} for {report.scope_label}."), styles.small))
@@ -168,6 +169,7 @@ def render_pdf(report: Report, title: str | None = None, short: bool = False) ->
         story += _section(matrix.title, styles, _table(matrix, styles, widths=[45 * mm]
                                                          + [width] * (len(matrix.columns) - 1)))
     story += _section("First-time and returning", styles, _table(t.returning_table(report), styles))
+    story += outcomes_flowables(report, styles)
     story += _questions(report, styles)
     story += _equality(report, styles)
     story += _section("How these figures are counted", styles, *_methodology(styles))
@@ -252,6 +254,41 @@ def _stories(report: Report, styles: _Styles) -> list:
         blocks += [Paragraph(escape(paragraph), styles.body) for paragraph in story_paragraphs(item.body)]
         blocks.append(Spacer(1, 4 * mm))
     return _section("Stories from the programme", styles, *blocks)
+
+
+def outcomes_flowables(report: Report, styles: _Styles) -> list:
+    """The feedback survey's outcomes (already protected in ``report.outcomes``) as flowables:
+    totals, each question's answers, responses by event and the published quotes."""
+    o = report.outcomes
+    if not o.events:
+        return _section("Outcomes: the feedback survey", styles,
+                        _empty("No feedback survey has been sent for the events in this scope yet.", styles))
+    totals = t.Table("outcome_totals", "Survey", ("Survey", "Value"),
+                     (("Survey emails sent", o.invited), ("Responses", o.responses), ("Response rate", o.rate)))
+    blocks: list = [_table(totals, styles, widths=[80 * mm, 30 * mm]), Spacer(1, 3 * mm)]
+    if o.note:
+        blocks.append(Paragraph(escape(o.note), styles.body))
+    for question in o.questions:
+        rows = (*question.rows, ("Total", question.respondents))
+        blocks.append(KeepTogether([
+            Paragraph(escape(question.label), styles.body),
+            _table(t.Table("outcome", question.label, ("Answer", "Responses"), rows), styles,
+                   widths=[110 * mm, 25 * mm]),
+            Paragraph(escape(question.note), styles.small),
+            Spacer(1, 3 * mm),
+        ]))
+    if len(o.events) > 1:
+        rows = tuple((e.title, e.invited, e.responses, e.rate) for e in o.events)
+        blocks.append(_table(t.Table("outcome_events", "Responses by event",
+                                     ("Event", "Emails sent", "Responses", "Rate"), rows),
+                             styles, widths=[85 * mm, 25 * mm, 25 * mm, 25 * mm]))
+    if o.quotes:
+        blocks.append(Paragraph(escape("In their own words"), styles.h3))
+        for quote in o.quotes:
+            blocks.append(Paragraph(escape(f"“{quote.text}”"), styles.body))
+            blocks.append(Paragraph(escape(f"An attendee of {quote.event_title}, answering “{quote.question}”"),
+                                    styles.small))
+    return _section("Outcomes: the feedback survey", styles, *blocks)
 
 
 def _methodology(styles: _Styles) -> list:
