@@ -11,6 +11,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from eventsapp.forms import BaseForm
@@ -39,7 +40,7 @@ def survey_form(questions: list[SurveyQuestion], **kwargs) -> SurveyFormBase:
             attributes[name] = TextAreaField(question.label, filters=[_strip],
                                              validators=[Optional(), Length(max=2000)])
         else:
-            attributes[name] = RadioField(question.label, choices=list(scale_of(question.kind)),
+            attributes[name] = RadioField(question.label, choices=[SelectChoice(value, label) for value, label in scale_of(question.kind)],
                                           validators=[Optional()])
         attributes["questions"].append((question, name))
     attributes["submit"] = SubmitField("Send my answers")
@@ -62,7 +63,7 @@ class QuestionForm(BaseForm):
 
 
 class NewQuestionForm(BaseForm):
-    kind = SelectField("Kind of answer", choices=list(SURVEY_KINDS), validators=[DataRequired("Choose a kind.")])
+    kind = SelectField("Kind of answer", choices=[SelectChoice(code, label) for code, label in SURVEY_KINDS], validators=[DataRequired("Choose a kind.")])
     label = StringField("Question", filters=[_strip],
                         validators=[DataRequired("Enter the question."), Length(max=300)])
     submit = SubmitField("Add question")

@@ -3,7 +3,7 @@ what a link is, and recording one anonymous response per link.
 
 The link is a signed token holding the event and a random nonce. The nonce is not stored with the
 attendee: when the link is used, only its SHA-256 goes into :class:`SurveyLinkUse` (the primary key,
-so a link used twice, even at the same moment, records one response), and the response gets a random
+inserted with ``ON CONFLICT DO NOTHING``, so a link used twice, even at the same moment, records one response), and the response gets a random
 id of its own. Nothing in the database leads from a response to a person or a registration.
 """
 
@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import exists, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from eventsapp.extensions import db
 from eventsapp.models import (
@@ -113,23 +114,33 @@ def record_response(event: Event, nonce: str, answers: dict[int, str]) -> bool:
     used already. Only answers to the event's programme's questions are kept. The caller commits.
     """
     allowed = {q.id: q for q in questions_for(event.programme_id)}
-    try:
-        with db.session.begin_nested():
-            db.session.add(SurveyLinkUse(nonce_hash=_nonce_hash(nonce), event_id=event.id))
-            response = SurveyResponse(id=secrets.token_hex(16), event_id=event.id)
-            for question_id, value in answers.items():
-                question = allowed.get(question_id)
-                value = (value or "").strip()
-                if question is None or not value:
-                    continue
-                if question.kind != "text" and value not in dict(scale_of(question.kind)):
-                    continue
-                response.answers.append(SurveyAnswer(question_id=question_id, value=value))
-            db.session.add(response)
-            db.session.flush()
-    except IntegrityError:
+    if not _insert_once(SurveyLinkUse, nonce_hash=_nonce_hash(nonce), event_id=event.id):
         return False
+    response = SurveyResponse(id=secrets.token_hex(16), event_id=event.id)
+    for question_id, value in answers.items():
+        question = allowed.get(question_id)
+        value = (value or "").strip()
+        if question is None or not value:
+            continue
+        if question.kind != "text" and value not in dict(scale_of(question.kind)):
+            continue
+        response.answers.append(SurveyAnswer(question_id=question_id, value=value))
+    db.session.add(response)
+    db.session.flush()
     return True
+
+
+def _insert_once(model, **values) -> bool:
+    """Insert a row unless its primary key exists (``ON CONFLICT DO NOTHING``, on SQLite and
+    PostgreSQL alike): True when this call inserted it. A concurrent transaction inserting the same
+    key waits for the other and then inserts nothing, so exactly one of them wins.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = model.__table__
+    key = table.primary_key.columns.values()[0]
+    inserted = db.session.execute(insert(table).values(**values).on_conflict_do_nothing().returning(key))
+    return inserted.first() is not None
 
 
 # --- sending -----------------------------------------------------------------------------------
@@ -158,8 +169,8 @@ def send_surveys(now: datetime | None = None, lookback_days: int | None = None) 
     """Queue the survey email to every attendee of every recently ended event, once.
 
     Idempotent: each attendance is claimed by inserting its :class:`SurveyInvitation` (the
-    registration is the primary key) in a savepoint; a second or concurrent run finds the row
-    there and sends nothing. No-shows and cancelled or waitlisted registrations have no
+    registration is the primary key) with ``ON CONFLICT DO NOTHING``; a second or concurrent run
+    inserts nothing and sends nothing. No-shows and cancelled or waitlisted registrations have no
     attendance, so they are never sent it. The caller commits (the emails are outbox rows).
     :return: how many emails were queued.
     """
@@ -176,12 +187,7 @@ def send_surveys(now: datetime | None = None, lookback_days: int | None = None) 
         if not questions_for(event.programme_id):
             ensure_questions(event.programme_id)
         for registration in registrations:
-            try:
-                with db.session.begin_nested():
-                    db.session.add(SurveyInvitation(registration_id=registration.id, event_id=event.id,
-                                                    sent_at=now))
-                    db.session.flush()
-            except IntegrityError:
+            if not _insert_once(SurveyInvitation, registration_id=registration.id, event_id=event.id, sent_at=now):
                 continue  # another run claimed it
             emails.queue_survey(registration, make_link_token(event.id))
             sent += 1
