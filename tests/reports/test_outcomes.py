@@ -7,7 +7,14 @@ from html.parser import HTMLParser
 
 from sqlalchemy import func, select
 
-from eventsapp.demo import DEMO_PASSWORD, DEMO_PROGRAMME_SLUG, DEMO_USERS, PAST_EVENTS, SURVEY_SMALL_EVENT, seed_demo
+from eventsapp.demo import (
+    DEMO_PASSWORD,
+    DEMO_PROGRAMME_SLUG,
+    DEMO_USERS,
+    PAST_EVENTS,
+    SURVEY_SMALL_EVENT,
+    seed_demo,
+)
 from eventsapp.models import Attendance, Event, SurveyResponse
 from tests.reports.test_outputs import pdf_text, read_csv
 
