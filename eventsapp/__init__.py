@@ -244,6 +244,7 @@ def register_commands(app: Flask) -> None:
     from eventsapp.outbox.cli import register as register_outbox_commands
     from eventsapp.registration.cli import register as register_registration_commands
     from eventsapp.reports.cli import register as register_report_commands
+    from eventsapp.surveys.cli import register as register_survey_commands
 
     register(app)
     register_feed_commands(app)
@@ -251,3 +252,4 @@ def register_commands(app: Flask) -> None:
     register_outbox_commands(app)
     register_registration_commands(app)
     register_report_commands(app)
+    register_survey_commands(app)
