@@ -216,3 +216,52 @@ def test_coordinators_edit_the_programme_questions(app, db, client, login_as, en
         token = services.make_link_token(ended_event.id)
     html = client.get(f"/surveys/answer/{token}").get_data(as_text=True)
     assert "I feel more confident" in html and "I would not otherwise meet" not in html
+
+
+def _respond(event, count: int, text: str | None = None) -> None:
+    questions = services.ensure_questions(event.programme_id)
+    for index in range(count):
+        event_, nonce = services.read_link(services.make_link_token(event.id))
+        answers = {q.id: {"agreement": "Agree", "rating": "5"}.get(q.kind, f"{text} {index}" if text else "")
+                   for q in questions}
+        assert services.record_response(event_, nonce, answers)
+
+
+def test_free_text_is_quoted_only_when_an_organiser_publishes_it(app, db, client, login_as, ended_event):
+    with app.test_request_context():
+        _respond(ended_event, 10, text="Invite the police")
+    db.session.commit()
+    login_as("organiser", ended_event.host)
+    report = client.get(f"/api/v1/reports?event={ended_event.id}").get_json()["outcomes"]
+    assert report["responses"] == "10" and report["quotes"] == []
+    assert "Invite the police" not in client.get(f"/reports/events/{ended_event.id}").get_data(as_text=True)
+
+    page = client.get(f"/surveys/events/{ended_event.id}").get_data(as_text=True)
+    assert page.count("<blockquote") == 10 and "Invite the police 9" in page  # every written answer
+    response_id, question_id, _, text_value, published = services.text_answers(ended_event.id)[0]
+    assert not published
+    assert client.post(f"/surveys/events/{ended_event.id}/quotes",
+                       data={"response": response_id, "question": question_id, "publish": "1"}).status_code == 302
+    report = client.get(f"/api/v1/reports?event={ended_event.id}").get_json()["outcomes"]
+    assert [q["text"] for q in report["quotes"]] == [text_value]
+    assert client.post(f"/surveys/events/{ended_event.id}/quotes",
+                       data={"response": response_id, "question": question_id, "publish": "0"}).status_code == 302
+    assert client.get(f"/api/v1/reports?event={ended_event.id}").get_json()["outcomes"]["quotes"] == []
+    # A choice answer is not free text: it cannot be published.
+    choice = services.questions_for(ended_event.programme_id)[0]
+    assert client.post(f"/surveys/events/{ended_event.id}/quotes",
+                       data={"response": response_id, "question": choice.id, "publish": "1"}).status_code == 404
+    assert client.post(f"/surveys/events/{ended_event.id}/quotes",
+                       data={"response": response_id, "question": "x", "publish": "1"}).status_code == 400
+
+
+def test_no_quote_and_no_breakdown_from_an_event_with_nine_responses(app, db, client, login_as, ended_event):
+    with app.test_request_context():
+        _respond(ended_event, 9, text="Phone the mosque")
+    db.session.commit()
+    for response_id, question_id, *_ in services.text_answers(ended_event.id):
+        services.set_published(ended_event.id, response_id, question_id, True)
+    db.session.commit()
+    login_as("organiser", ended_event.host)
+    report = client.get(f"/api/v1/reports?event={ended_event.id}").get_json()["outcomes"]
+    assert (report["responses"], report["response_rate"], report["questions"], report["quotes"]) == ("<10", "–", [], [])
