@@ -1,4 +1,8 @@
-"""The survey email: written to the outbox with the attendance it is for, built at delivery."""
+"""The survey email: written to the outbox with the attendance it is for, built at delivery.
+
+The link's token is dropped from the outbox row once the email has been sent
+(:data:`eventsapp.outbox.FORGET_AFTER_SEND`), so no row keeps a recipient beside their link.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ def subject_for(registration: Registration) -> str:
 def queue_survey(registration: Registration, token: str) -> None:
     """Write the survey email for ``registration`` with the link ``token`` (the caller commits)."""
     outbox.enqueue_rendered("survey", recipient(registration), subject_for(registration), {
-        "registration_id": registration.id, "token": token,
+        "registration_id": registration.id, "token": token, outbox.FORGET_AFTER_SEND: ["token"],
         "base_url": request.host_url.rstrip("/") if has_request_context() else base_url(),
     })
 

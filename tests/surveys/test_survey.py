@@ -133,6 +133,12 @@ def test_a_response_cannot_be_joined_to_a_person_or_registration(app, db, client
     assert {c["name"] for c in inspector.get_columns("survey_response")} == {"id", "event_id"}
     assert {c["name"] for c in inspector.get_columns("survey_link_use")} == {"nonce_hash", "event_id"}
 
+    # The sent emails no longer hold the links (the outbox forgets them once sent).
+    from eventsapp.models import OutboxMessage
+
+    sent = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "survey")).all()
+    assert len(sent) == 3 and all(m.state == "sent" and "token" not in m.params for m in sent)
+
     # Try to join: every value of every response row against every value of the rows about people.
     personal = set()
     for table in ("registration", "person", "survey_invitation", "attendance", "outbox_message"):
