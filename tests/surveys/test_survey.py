@@ -271,3 +271,41 @@ def test_no_quote_and_no_breakdown_from_an_event_with_nine_responses(app, db, cl
     login_as("organiser", ended_event.host)
     report = client.get(f"/api/v1/reports?event={ended_event.id}").get_json()["outcomes"]
     assert (report["responses"], report["response_rate"], report["questions"], report["quotes"]) == ("<10", "–", [], [])
+
+
+def test_two_runs_at_once_send_each_survey_once(app, db, smtp, ended_event, backend):
+    """A second run that starts while the first has claimed the attendees but not yet committed waits for
+    it (PostgreSQL: the primary key's lock; SQLite: the write lock) and then sends nobody anything."""
+    import threading
+    import time
+
+    from eventsapp.extensions import db as _db
+
+    people = [attendee(ended_event) for _ in range(3)]
+    db.session.rollback()
+    outcome: dict = {}
+
+    def second_run():
+        with app.app_context():
+            try:
+                outcome["count"] = services.send_surveys()
+                _db.session.commit()
+            except Exception as error:  # noqa: BLE001 - SQLite may refuse the stale write: nothing is sent
+                _db.session.rollback()
+                outcome["error"] = error
+
+    assert services.send_surveys() == 3  # claimed, not committed
+    thread = threading.Thread(target=second_run)
+    thread.start()
+    time.sleep(0.5)
+    db.session.commit()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    if backend == "postgresql":
+        assert outcome == {"count": 0}
+    else:
+        assert outcome.get("count", 0) == 0
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(SurveyInvitation)) == 3
+    for registration in people:
+        assert len(smtp.to(registration.person.email)) == 1
