@@ -279,6 +279,7 @@ def outcomes_flowables(report: Report, styles: _Styles) -> list:
         ]))
     if len(o.events) > 1:
         rows = tuple((e.title, e.invited, e.responses, e.rate) for e in o.events)
+        blocks.append(Paragraph(escape("Responses by event"), styles.body))
         blocks.append(_table(t.Table("outcome_events", "Responses by event",
                                      ("Event", "Emails sent", "Responses", "Rate"), rows),
                              styles, widths=[85 * mm, 25 * mm, 25 * mm, 25 * mm]))
