@@ -197,6 +197,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.reports import api_bp as reports_api_bp
     from eventsapp.reports import bp as reports_bp
     from eventsapp.stories import bp as stories_bp
+    from eventsapp.surveys import bp as surveys_bp
     from eventsapp.webhooks.views import bp as webhooks_bp
 
     app.register_blueprint(main_bp)
@@ -213,6 +214,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_api_bp)
     app.register_blueprint(merges_bp)
     app.register_blueprint(stories_bp)
+    app.register_blueprint(surveys_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(operator_bp)
     app.register_blueprint(messages_bp)
@@ -249,6 +251,7 @@ def register_commands(app: Flask) -> None:
     from eventsapp.outbox.cli import register as register_outbox_commands
     from eventsapp.registration.cli import register as register_registration_commands
     from eventsapp.reports.cli import register as register_report_commands
+    from eventsapp.surveys.cli import register as register_survey_commands
 
     register(app)
     register_feed_commands(app)
@@ -256,3 +259,4 @@ def register_commands(app: Flask) -> None:
     register_outbox_commands(app)
     register_registration_commands(app)
     register_report_commands(app)
+    register_survey_commands(app)

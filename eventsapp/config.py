@@ -41,6 +41,8 @@ ENVIRONMENT_KEYS = {
     "WEBHOOK_ALLOW_LOOPBACK": "WEBHOOK_ALLOW_LOOPBACK",
     "WEBHOOK_TIMEOUT_SECONDS": "WEBHOOK_TIMEOUT_SECONDS",
     "EMBED_FRAME_ANCESTORS": "EMBED_FRAME_ANCESTORS",
+    "SURVEY_LINK_DAYS": "SURVEY_LINK_DAYS",
+    "SURVEY_LOOKBACK_DAYS": "SURVEY_LOOKBACK_DAYS",
 }
 
 
@@ -76,6 +78,9 @@ class DefaultConfig:
     WEBHOOK_TIMEOUT_SECONDS = 10
     #: Who may frame the embeddable event list: "*" (any site) or origins separated by spaces.
     EMBED_FRAME_ANCESTORS = "*"
+    #: Feedback survey: a link works this many days; events that ended longer ago than the lookback are not surveyed.
+    SURVEY_LINK_DAYS = 60
+    SURVEY_LOOKBACK_DAYS = 14
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     APP_TIMEZONE = "Europe/London"

@@ -31,10 +31,15 @@ from eventsapp.models import (
     Sector,
     Story,
     StoryChange,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyResponse,
     User,
     normalise_organisation_name,
     utcnow,
 )
+from eventsapp.models.survey import DEFAULT_SURVEY_QUESTIONS, scale_of
 from eventsapp.network.demo import seed_network
 from eventsapp.timeutil import to_utc
 
@@ -204,6 +209,8 @@ def seed_demo(today: date | None = None, seed: int = 2013) -> DemoSummary:
     seed_network(hosts)
     db.session.flush()
     _make_message(programme, users["coordinator"])
+    _make_survey_responses(programme, past_events, random.Random(seed + 19))
+    db.session.flush()
     return DemoSummary(True, len(past_events) + len(upcoming), PEOPLE, len(organisations))
 
 
@@ -437,3 +444,50 @@ def _make_stories(programme: Programme, events: list[Event], hosts: list[Organis
             story.changes.append(StoryChange(user=users["coordinator"], at=written + timedelta(days=4),
                                              from_state="submitted", to_state="published"))
         db.session.add(story)
+
+
+#: The demo event (by position in PAST_EVENTS) with too few survey responses for a breakdown.
+SURVEY_SMALL_EVENT = 3
+SURVEY_SMALL_RESPONSES = 6
+SURVEY_TEXTS = [
+    "I will invite the youth offending team to our next community meeting.",
+    "Contact the mosque and the gurdwara before planning the summer fun day, not after.",
+    "Use the tension-monitoring approach we heard about with our neighbourhood officers.",
+    "Ask newly arrived families what they need instead of guessing.",
+    "Follow up with the housing association I met about a joint drop-in.",
+    "Share our sports project's evaluation with the council's cohesion lead.",
+]
+
+
+def _make_survey_responses(programme: Programme, events: list[Event], rng: random.Random) -> None:
+    """The feedback survey as sent after each past event: every attendee invited, some answered
+    (one event below the threshold, so its breakdown is suppressed), three answers published as quotes."""
+    questions = [SurveyQuestion(programme_id=programme.id, kind=kind, label=label, position=position)
+                 for position, (kind, label) in enumerate(DEFAULT_SURVEY_QUESTIONS)]
+    db.session.add_all(questions)
+    db.session.flush()
+    quoted = 0
+    for index, event in enumerate(events):
+        attended = db.session.scalars(
+            select(Registration.id).join(Attendance).where(Registration.event_id == event.id)
+            .order_by(Registration.id)).all()
+        db.session.add_all(SurveyInvitation(registration_id=registration_id, event_id=event.id,
+                                            sent_at=event.ends_at + timedelta(minutes=20))
+                           for registration_id in attended)
+        count = SURVEY_SMALL_RESPONSES if index == SURVEY_SMALL_EVENT else rng.randint(11, min(22, len(attended)))
+        for _ in range(count):
+            response = SurveyResponse(id=f"{rng.getrandbits(128):032x}", event_id=event.id)
+            for question in questions:
+                if question.kind == "text":
+                    if rng.random() < 0.35:
+                        publish = index != SURVEY_SMALL_EVENT and quoted < 3 and rng.random() < 0.5
+                        quoted += publish
+                        response.answers.append(SurveyAnswer(question_id=question.id, value=rng.choice(SURVEY_TEXTS),
+                                                             published=publish))
+                    continue
+                if rng.random() < 0.05:
+                    continue  # left blank
+                values = [value for value, _ in scale_of(question.kind)]
+                response.answers.append(SurveyAnswer(question_id=question.id,
+                                                     value=rng.choices(values, weights=[38, 37, 14, 7, 4])[0]))
+            db.session.add(response)

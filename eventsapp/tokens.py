@@ -12,7 +12,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 #: Known purposes; a token is only valid for the purpose it was made for.
-PURPOSES = ("booking", "checkin", "password-reset", "unsubscribe")
+PURPOSES = ("booking", "checkin", "password-reset", "unsubscribe", "survey")
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:

@@ -53,6 +53,17 @@ from eventsapp.models.story import (
     Story,
     StoryChange,
 )
+from eventsapp.models.survey import (
+    AGREEMENT_SCALE,
+    DEFAULT_SURVEY_QUESTIONS,
+    RATING_SCALE,
+    SURVEY_KINDS,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyLinkUse,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from eventsapp.models.user import ROLES, Membership, User
 from eventsapp.models.webhook import WEBHOOK_EVENTS, WebhookEndpoint
 
@@ -63,6 +74,15 @@ __all__ = [
     "PROGRAMME_AUDIENCES",
     "Message",
     "NetworkUnsubscribe",
+    "AGREEMENT_SCALE",
+    "DEFAULT_SURVEY_QUESTIONS",
+    "RATING_SCALE",
+    "SURVEY_KINDS",
+    "SurveyAnswer",
+    "SurveyInvitation",
+    "SurveyLinkUse",
+    "SurveyQuestion",
+    "SurveyResponse",
     "KIND_CODES",
     "RESOURCE_STATUSES",
     "SUPPORT_KINDS",

@@ -169,6 +169,7 @@ def deliver(message_id: int, *, ignore_backoff: bool = False) -> str | None:
                 log.warning("outbox message %s attempt %s failed: %s", row.id, row.attempts, row.last_error)
         else:
             row.state, row.sent_at, row.claimed_until, row.last_error = "sent", utcnow(), None, None
+            row.params = forget_secrets(row.params)
         session.commit()
         return row.state
 
@@ -182,6 +183,17 @@ def _send(row: OutboxMessage) -> None:
     except KeyError:
         raise NothingToSend(f"no sender for {row.kind!r} in this process") from None
     send(row)
+#: A params key listing other params keys to drop once the message has been sent (e.g. a one-time
+#: link that must not stay beside the recipient's address: the feedback survey's).
+FORGET_AFTER_SEND = "forget_after_send"
+
+
+def forget_secrets(params: dict | None) -> dict | None:
+    """``params`` without the keys it names under :data:`FORGET_AFTER_SEND` (a sent message's)."""
+    if not params or FORGET_AFTER_SEND not in params:
+        return params
+    forget = set(params[FORGET_AFTER_SEND]) | {FORGET_AFTER_SEND}
+    return {key: value for key, value in params.items() if key not in forget}
 
 
 def _message_of(row: OutboxMessage) -> Message:

@@ -1,5 +1,6 @@
 """A whole report for a scope: the counted figures (aggregate), the headline sentence (headline),
-question and protected equality tables (monitoring), the event's themes and the chosen stories.
+question and protected equality tables (monitoring), the feedback survey's outcomes (outcomes), the event's
+themes and the chosen stories.
 
 This module sits above the three, so none of them imports another in a circle; every output
 (page, PDF, CSV, JSON, CLI) gets its report from :func:`build_report`.
@@ -15,6 +16,7 @@ from eventsapp.reports.aggregate import count, describe_scope
 from eventsapp.reports.headline import headline
 from eventsapp.reports.model import Report, ReportScope
 from eventsapp.reports.monitoring import equality_tables, question_summaries
+from eventsapp.reports.outcomes import survey_outcomes
 from eventsapp.stories.report import report_stories
 
 
@@ -33,6 +35,7 @@ def build_report(scope: ReportScope, now: datetime | None = None) -> Report:
         equality_respondents=respondents,
         themes=_themes(scope),
         stories=report_stories(scope),
+        outcomes=survey_outcomes(scope, now),
         **counted._asdict(),
     )
 

@@ -77,6 +77,7 @@ def report_to_dict(report: Report) -> dict:
                 for t in report.equality
             ],
         },
+        "outcomes": outcomes_to_dict(report),
         "themes": list(report.themes),
         "stories": [
             {"id": s.id, "title": s.title, "summary": s.summary, "body": s.body, "attribution": s.attribution,
@@ -85,4 +86,26 @@ def report_to_dict(report: Report) -> dict:
              "url": url_for("stories.detail", story_id=s.id, _external=True) if has_request_context() else None}
             for s in report.stories
         ],
+    }
+
+
+def outcomes_to_dict(report: Report) -> dict:
+    """The feedback survey's outcomes (display strings where small numbers are protected)."""
+    o = report.outcomes
+    return {
+        "survey_emails_sent": o.invited,
+        "responses": o.responses,
+        "response_rate": o.rate,
+        "note": o.note,
+        "questions": [
+            {"question": q.label, "kind": q.kind, "respondents": q.respondents, "note": q.note,
+             "answers": [{"answer": a, "count": n} for a, n in q.rows]}
+            for q in o.questions
+        ],
+        "by_event": [
+            {"event_id": e.event_id, "event": e.title, "starts_at": _iso(e.starts_at),
+             "survey_emails_sent": e.invited, "responses": e.responses, "response_rate": e.rate}
+            for e in o.events
+        ],
+        "quotes": [{"event": q.event_title, "question": q.question, "text": q.text} for q in o.quotes],
     }

@@ -31,6 +31,12 @@ METHODOLOGY = [
      "regions, is counted in each, so these columns can add up to more than the total."),
     ("Question answers", "Answers given at registration by the people who attended; a multiple-choice "
      "answer counts once for each option ticked."),
+    ("Feedback survey (outcomes)", "After each event, everyone who attended is emailed a link to a short "
+     "anonymous survey; answers are stored without any link to the person. The response rate is responses as "
+     "a share of survey emails sent. As for equality monitoring, no breakdown is shown for fewer than 10 "
+     "responses (the count is shown as \"<10\"), answer counts from 1 to 7 are shown as \"<8\", others are "
+     "rounded to the nearest 5, and \"[c]\" hides a count that could otherwise be worked out. Free-text answers "
+     "appear only as quotes an organiser chose to publish, from events with at least 10 responses."),
     ("Equality monitoring", "Optional answers from people who attended. To protect people, no breakdown "
      "is shown for fewer than 10 respondents, counts from 1 to 7 are shown as \"<8\", other counts are "
      "rounded to the nearest 5, totals are rounded from the exact figures, and a second count is "
@@ -180,6 +186,51 @@ class ReportStory:
 
 
 @dataclass(frozen=True)
+class OutcomeQuestion:
+    """One survey question's answers in scope, after small-number protection (display strings only)."""
+
+    kind: str
+    label: str
+    respondents: str
+    rows: tuple[tuple[str, str], ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class OutcomeEvent:
+    """One event's survey: emails sent, responses and rate as shown ("<10" and "–" below 10 responses)."""
+
+    event_id: int
+    title: str
+    starts_at: datetime
+    invited: int
+    responses: str
+    rate: str
+
+
+@dataclass(frozen=True)
+class OutcomeQuote:
+    """A free-text answer an organiser published as a quote."""
+
+    event_title: str
+    question: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """The feedback survey's results for a scope (reports/outcomes.py), protected like equality monitoring."""
+
+    invited: int = 0
+    responses: str = "0"
+    rate: str = "–"
+    note: str = ""
+    questions: tuple[OutcomeQuestion, ...] = ()
+    events: tuple[OutcomeEvent, ...] = ()
+    quotes: tuple[OutcomeQuote, ...] = ()
+
+
+@dataclass(frozen=True)
 class Report:
     scope: ReportScope
     scope_label: str
@@ -196,6 +247,7 @@ class Report:
     equality_respondents: str = "0"
     themes: tuple[str, ...] = field(default=())
     stories: tuple[ReportStory, ...] = ()
+    outcomes: Outcomes = field(default=Outcomes())
 
     def cell(self, sector_code: str, region_code: str) -> SectorRegionCell | None:
         for cell in self.sector_region:

@@ -402,11 +402,47 @@ def _stories(ctx: Context) -> list:
             Spacer(1, 6 * mm)]
 
 
+def _outcomes(ctx: Context) -> list:
+    """The feedback survey's outcomes (already protected in ``report.outcomes``): totals, each
+    question's answers, responses by event and the published quotes."""
+    o, styles = ctx.report.outcomes, ctx.styles
+    title = "Outcomes: the feedback survey"
+    if not o.events:
+        return _section(title, ctx, _empty("No feedback survey has been sent for the events in this scope yet.", ctx))
+    totals = t.Table("outcome_totals", "Survey", ("Survey", "Value"),
+                     (("Survey emails sent", o.invited), ("Responses", o.responses), ("Response rate", o.rate)))
+    blocks: list = [*ctx.table(totals, fixed=(80 * mm, None), allow_landscape=False), Spacer(1, 3 * mm)]
+    if o.note:
+        blocks.append(Paragraph(escape(o.note), styles.body))
+    for index, question in enumerate(o.questions):
+        rows = (*question.rows, ("Total", question.respondents))
+        blocks.append(KeepTogether([
+            Paragraph(escape(question.label), styles.body),
+            *ctx.table(t.Table(f"outcome-{index + 1}", question.label, ("Answer", "Responses"), rows),
+                       fixed=(110 * mm, None), allow_landscape=False),
+            Paragraph(escape(question.note), styles.small),
+            Spacer(1, 3 * mm),
+        ]))
+    if len(o.events) > 1:
+        rows = tuple((e.title, e.invited, e.responses, e.rate) for e in o.events)
+        blocks.append(Paragraph(escape("Responses by event"), styles.body))
+        blocks += ctx.table(t.Table("outcome_events", "Responses by event",
+                                    ("Event", "Emails sent", "Responses", "Rate"), rows))
+    if o.quotes:
+        blocks.append(Paragraph(escape("In their own words"), styles.h3))
+        for quote in o.quotes:
+            blocks.append(Paragraph(escape(f"\u201c{quote.text}\u201d"), styles.body))
+            blocks.append(Paragraph(escape(f"An attendee of {quote.event_title}, answering "
+                                           f"\u201c{quote.question}\u201d"), styles.small))
+    return _section(title, ctx, *blocks)
+
+
 #: The funder report, in order. Each section returns its flowables (an empty list to leave itself out).
 FUNDER_SECTIONS: list[Section] = [
     _cover,
     _executive_summary,
     _region_map,
+    _outcomes,
     _themes,
     _stories,
     _sectors,
@@ -428,6 +464,7 @@ SHORT_SECTIONS: list[Section] = [
     _themes,
     _sectors,
     _stories,
+    _outcomes,
     _questions,
     _methodology,
     _generated,

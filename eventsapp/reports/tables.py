@@ -121,6 +121,25 @@ def equality_table(report: Report) -> Table:
                  tuple(rows))
 
 
+def outcomes_table(report: Report) -> Table:
+    """The feedback survey: totals, each question's protected answers, each event's response rate."""
+    o = report.outcomes
+    rows = [("All events", "Survey emails sent", "", o.invited), ("All events", "Responses", "", o.responses),
+            ("All events", "Response rate", "", o.rate)]
+    for question in o.questions:
+        rows += [("Question", question.label, answer, shown) for answer, shown in question.rows]
+    for event in o.events:
+        rows += [(event.title, "Survey emails sent", "", event.invited), (event.title, "Responses", "", event.responses),
+                 (event.title, "Response rate", "", event.rate)]
+    return Table("outcomes", "Outcomes (feedback survey, protected)", ("Scope", "Item", "Answer", "Value"),
+                 tuple(rows))
+
+
+def quotes_table(report: Report) -> Table:
+    rows = tuple((q.event_title, q.question, q.text) for q in report.outcomes.quotes)
+    return Table("quotes", "Quotes from the feedback survey", ("Event", "Question", "Answer"), rows)
+
+
 TABLES = {
     "summary": summary_table,
     "events": events_table,
@@ -131,6 +150,8 @@ TABLES = {
     "returning": returning_table,
     "questions": questions_table,
     "equality": equality_table,
+    "outcomes": outcomes_table,
+    "quotes": quotes_table,
 }
 
 
