@@ -425,9 +425,10 @@ def _outcomes(ctx: Context) -> list:
         ]))
     if len(o.events) > 1:
         rows = tuple((e.title, e.invited, e.responses, e.rate) for e in o.events)
-        blocks.append(Paragraph(escape("Responses by event"), styles.body))
-        blocks += ctx.table(t.Table("outcome_events", "Responses by event",
-                                    ("Event", "Emails sent", "Responses", "Rate"), rows))
+        blocks.append(KeepTogether([  # the heading never left alone at the foot of a page
+            Paragraph(escape("Responses by event"), styles.body),
+            *ctx.table(t.Table("outcome_events", "Responses by event",
+                               ("Event", "Emails sent", "Responses", "Rate"), rows))]))
     if o.quotes:
         blocks.append(Paragraph(escape("In their own words"), styles.h3))
         for quote in o.quotes:
