@@ -1,5 +1,6 @@
 """The domain model; importing this package registers every table."""
 
+from eventsapp.models.api_token import TOKEN_ACCESS, ApiToken
 from eventsapp.models.approach import KIND_CODES, KINDS_OF_WORK, Approach
 from eventsapp.models.base import utcnow
 from eventsapp.models.checkin import (
@@ -48,6 +49,8 @@ from eventsapp.models.story import (
 from eventsapp.models.user import ROLES, Membership, User
 
 __all__ = [
+    "ApiToken",
+    "TOKEN_ACCESS",
     "KIND_CODES",
     "RESOURCE_STATUSES",
     "SUPPORT_KINDS",
