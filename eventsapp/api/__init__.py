@@ -49,6 +49,7 @@ class EventsappApi(Api):
 
 
 api = EventsappApi()
+_LIMITED: set[str] = set()
 bp = Blueprint("api", __name__, url_prefix="/api/v1", description="Events, registrations, attendance, "
                "organisations and stories.")
 #: The description and its reference page (not part of the description itself).
@@ -71,7 +72,9 @@ def init_app(app: Flask, *, report_blueprint) -> None:
                                                    "description": "A personal access token (ea_…)."})
     api.spec.options["security"] = [{"bearer": []}, {}]
     for blueprint in (bp, report_blueprint):
-        limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=auth.rate_limit_key)(blueprint)
+        if blueprint.name not in _LIMITED:  # the limiter is process-wide: one limit, however many apps
+            limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=auth.rate_limit_key)(blueprint)
+            _LIMITED.add(blueprint.name)
         csrf.exempt(blueprint)  # token requests only: auth.authenticate checks a session's CSRF token
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_bp)

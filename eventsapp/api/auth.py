@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from types import SimpleNamespace
 
-from flask import abort, g, request
+from flask import abort, current_app, g, request
 from flask_login import current_user
 from sqlalchemy import ColumnElement, true
 
@@ -90,7 +90,7 @@ def authenticate() -> None:
         g._login_user = ScopedUser(token.user, _scoped_memberships(token))
         db.session.commit()
         return
-    if request.method not in SAFE_METHODS:
+    if request.method not in SAFE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()  # the blueprint is exempt for tokens only
 
 
@@ -135,7 +135,7 @@ def rate_limit_key() -> str:
     from flask_limiter.util import get_remote_address
 
     scheme, _, value = request.headers.get("Authorization", "").partition(" ")
-    parts = value.strip().split("_")
+    parts = value.strip().split("_", 2)
     if scheme.lower() == "bearer" and len(parts) == 3 and parts[1].isalnum():
         return f"api-token:{parts[1][:16]}"
     return f"api-ip:{get_remote_address()}"

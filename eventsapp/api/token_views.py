@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from eventsapp.api import tokens_bp
 from eventsapp.api.forms import RevokeForm, TokenForm
@@ -19,10 +20,11 @@ from eventsapp.models import ApiToken, utcnow
 from eventsapp.security import personal_data
 
 
-def _scope_choices() -> list[tuple[str, str]]:
-    choices = [("", "Choose…")]
-    choices += [(f"org-{o.id}", f"Organisation: {o.name}") for o in organisations_for_tokens(current_user)]
-    choices += [(f"programme-{p.id}", f"Programme: {p.name}") for p in programmes_for_tokens(current_user)]
+def _scope_choices() -> list[SelectChoice]:
+    choices = [SelectChoice("", "Choose…")]
+    choices += [SelectChoice(f"org-{o.id}", f"Organisation: {o.name}") for o in organisations_for_tokens(current_user)]
+    choices += [SelectChoice(f"programme-{p.id}", f"Programme: {p.name}")
+                for p in programmes_for_tokens(current_user)]
     return choices
 
 

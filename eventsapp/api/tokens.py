@@ -18,7 +18,7 @@ from eventsapp.extensions import db
 from eventsapp.models import ApiToken, Organisation, Programme, User, utcnow
 from eventsapp.permissions import coordinating_organisation_ids, is_admin, roles_by_organisation
 
-TOKEN_PREFIX = "ea"
+TOKEN_PREFIX = "ea"  # noqa: S105  (the public marker of a token, not a secret)
 #: Lifetimes offered on the page (days).
 LIFETIMES = (7, 30, 90, 365)
 
@@ -75,7 +75,7 @@ def create_token(user: User, *, name: str, access: str, days: int, organisation_
 
 def find_token(value: str, now: datetime | None = None) -> ApiToken | None:
     """The usable token (not revoked or expired, of an active user) ``value`` is, or None."""
-    parts = value.split("_")
+    parts = value.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1].isalnum() or len(parts[1]) > 16:
         return None
     token = db.session.scalar(select(ApiToken).where(ApiToken.prefix == parts[1]))

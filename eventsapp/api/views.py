@@ -46,6 +46,7 @@ from eventsapp.permissions import (
 from eventsapp.registration.services import RegistrationClosed, confirmed_count, places_left, register
 from eventsapp.stories.services import StoryFilters, published_stories
 
+
 def _visible_events():
     """SQL condition on :class:`Event`: public events, and the drafts the caller's organisations hold."""
     user = current_user

@@ -35,7 +35,6 @@ from eventsapp.reports.services import (
 )
 from eventsapp.reports.tables import TABLES, all_tables
 
-
 API_FILTERS = (
     ("programme", "Programme slug"), ("region", "Region code, e.g. TLJ"), ("host", "Host organisation id"),
     ("event", "Event id"), ("from", "First day, YYYY-MM-DD"), ("to", "Last day, YYYY-MM-DD"),
