@@ -141,6 +141,12 @@ def rate_limit_key() -> str:
     return f"api-ip:{get_remote_address()}"
 
 
+def token_programme_id() -> int | None:
+    """The programme a programme token is limited to (None: no token, or an organisation's)."""
+    token = token_scope()
+    return token.programme_id if token is not None else None
+
+
 def report_scope_for_token(scope):
     """A programme token's report scope stays inside its programme.
 

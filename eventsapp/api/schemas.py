@@ -2,8 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import marshmallow as ma
 from marshmallow import fields, validate
+
+from eventsapp.forms import CONTROL_MESSAGE, has_control_characters
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment, stored as naive UTC, written as RFC 3339 with its offset (``+00:00``)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class Line(fields.String):
+    """A single line of input: control characters (NUL, line breaks, invisible ones) are refused,
+    as every form refuses them (eventsapp.forms.BaseForm)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if has_control_characters(text):
+            raise ma.ValidationError(CONTROL_MESSAGE)
+        return text.strip()
+
 
 #: Most items one page holds (``limit``).
 MAX_LIMIT = 100
@@ -19,10 +44,12 @@ class ProblemSchema(ma.Schema):
     instance = fields.String()
     errors = fields.Dict(metadata={"description": "Messages by parameter or field"})
     fields_ = fields.Dict(data_key="fields", metadata={"description": "Report filters that could not be read"})
+    error = fields.String(metadata={"description": "The title again (kept for clients of the first API)"})
+    message = fields.String(metadata={"description": "The detail again (kept for clients of the first API)"})
 
 
 class PageArgs(ma.Schema):
-    cursor = fields.String(validate=validate.Length(max=200),
+    cursor = Line(validate=validate.Length(max=200),
                            metadata={"description": "The `next_cursor` of the previous page"})
     limit = fields.Integer(load_default=25, validate=validate.Range(1, MAX_LIMIT))
 
@@ -30,13 +57,13 @@ class PageArgs(ma.Schema):
 class EventArgs(PageArgs):
     """The public list's filters (unknown values match nothing, as on the page)."""
 
-    region = fields.String(validate=validate.Length(max=20), metadata={"description": "Region code, e.g. TLJ"})
-    programme = fields.String(validate=validate.Length(max=80), metadata={"description": "Programme slug"})
+    region = Line(validate=validate.Length(max=20), metadata={"description": "Region code, e.g. TLJ"})
+    programme = Line(validate=validate.Length(max=80), metadata={"description": "Programme slug"})
     host = fields.Integer(validate=validate.Range(1, 2**31 - 1), metadata={"description": "Host or co-host id"})
-    month = fields.String(validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"),
+    month = Line(validate=validate.Regexp(r"^(19\d\d|2\d{3})-(0[1-9]|1[0-2])$"),
                           metadata={"description": "Local month, YYYY-MM"})
-    q = fields.String(validate=validate.Length(max=200), metadata={"description": "Words in the event"})
-    when = fields.String(load_default="upcoming", validate=validate.OneOf(("upcoming", "past", "all")))
+    q = Line(validate=validate.Length(max=200), metadata={"description": "Words in the event"})
+    when = Line(load_default="upcoming", validate=validate.OneOf(("upcoming", "past", "all")))
 
 
 class NamedSchema(ma.Schema):
@@ -59,8 +86,8 @@ class EventSchema(ma.Schema):
     title = fields.String(required=True)
     summary = fields.String(required=True)
     status = fields.String(required=True, validate=validate.OneOf(("draft", "published", "cancelled")))
-    starts_at = fields.DateTime(required=True, format="iso")
-    ends_at = fields.DateTime(required=True, format="iso")
+    starts_at = UtcDateTime(required=True, format="iso")
+    ends_at = UtcDateTime(required=True, format="iso")
     venue = fields.String(required=True)
     town = fields.String(required=True)
     online = fields.Boolean(required=True)
@@ -87,7 +114,7 @@ class EventPageSchema(ma.Schema):
 
 
 class AttendanceSchema(ma.Schema):
-    checked_in_at = fields.DateTime(required=True, format="iso")
+    checked_in_at = UtcDateTime(required=True, format="iso")
     method = fields.String(required=True)
 
 
@@ -101,8 +128,8 @@ class RegistrationSchema(ma.Schema):
     organisation = fields.Nested(NamedSchema, required=True, allow_none=True)
     job_title = fields.String(required=True)
     source = fields.String(required=True)
-    created_at = fields.DateTime(required=True, format="iso")
-    cancelled_at = fields.DateTime(required=True, allow_none=True, format="iso")
+    created_at = UtcDateTime(required=True, format="iso")
+    cancelled_at = UtcDateTime(required=True, allow_none=True, format="iso")
     attendance = fields.Nested(AttendanceSchema, required=True, allow_none=True)
 
 
@@ -112,7 +139,7 @@ class RegistrationPageSchema(ma.Schema):
 
 
 class RegistrationArgs(PageArgs):
-    status = fields.String(validate=validate.OneOf(("confirmed", "waitlisted", "cancelled")))
+    status = Line(validate=validate.OneOf(("confirmed", "waitlisted", "cancelled")))
 
 
 class NewRegistrationSchema(ma.Schema):
@@ -121,12 +148,12 @@ class NewRegistrationSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    first_name = fields.String(required=True, validate=validate.Length(1, 100))
-    last_name = fields.String(required=True, validate=validate.Length(1, 100))
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    organisation_name = fields.String(load_default="", validate=validate.Length(max=200))
-    sector_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
-    job_title = fields.String(load_default="", validate=validate.Length(max=200))
+    first_name = Line(required=True, validate=validate.Length(1, 100))
+    last_name = Line(required=True, validate=validate.Length(1, 100))
+    email = Line(required=True, validate=[validate.Length(max=254), validate.Email()])
+    organisation_name = Line(load_default="", validate=validate.Length(max=200))
+    sector_code = Line(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    job_title = Line(load_default="", validate=validate.Length(max=200))
 
 
 class RegistrationResultSchema(ma.Schema):
@@ -153,8 +180,8 @@ class AttendanceCountsSchema(ma.Schema):
 
 
 class DirectoryArgs(PageArgs):
-    q = fields.String(validate=validate.Length(max=200))
-    region = fields.String(validate=validate.Length(max=20))
+    q = Line(validate=validate.Length(max=200))
+    region = Line(validate=validate.Length(max=20))
 
 
 class OrganisationSchema(ma.Schema):
@@ -176,10 +203,10 @@ class OrganisationPageSchema(ma.Schema):
 
 
 class StoryArgs(PageArgs):
-    region = fields.String(validate=validate.Length(max=20))
-    kind = fields.String(validate=validate.Length(max=40))
-    programme = fields.String(validate=validate.Length(max=80))
-    q = fields.String(validate=validate.Length(max=200))
+    region = Line(validate=validate.Length(max=20))
+    kind = Line(validate=validate.Length(max=40))
+    programme = Line(validate=validate.Length(max=80))
+    q = Line(validate=validate.Length(max=200))
 
 
 class StorySchema(ma.Schema):
@@ -193,7 +220,7 @@ class StorySchema(ma.Schema):
     place = fields.String(required=True)
     programme = fields.Nested(ProgrammeRefSchema, required=True)
     event_id = fields.Integer(required=True, allow_none=True)
-    published_at = fields.DateTime(required=True, allow_none=True, format="iso")
+    published_at = UtcDateTime(required=True, allow_none=True, format="iso")
     url = fields.String(required=True)
 
 
@@ -205,12 +232,12 @@ class StoryPageSchema(ma.Schema):
 class ReportArgs(ma.Schema):
     """The report page's filters; without any, the caller's default scope."""
 
-    programme = fields.String(metadata={"description": "Programme slug"})
-    region = fields.String(metadata={"description": "Region code"})
-    host = fields.String(metadata={"description": "Host organisation id"})
-    event = fields.String(metadata={"description": "Event id"})
-    from_ = fields.String(data_key="from", metadata={"description": "First day, YYYY-MM-DD"})
-    to = fields.String(metadata={"description": "Last day, YYYY-MM-DD"})
+    programme = Line(metadata={"description": "Programme slug"})
+    region = Line(metadata={"description": "Region code"})
+    host = Line(metadata={"description": "Host organisation id"})
+    event = Line(metadata={"description": "Event id"})
+    from_ = Line(data_key="from", metadata={"description": "First day, YYYY-MM-DD"})
+    to = Line(metadata={"description": "Last day, YYYY-MM-DD"})
 
 
 class ReportSchema(ma.Schema):

@@ -95,6 +95,7 @@ def _month(value: str | None) -> tuple[int, int] | None:
 @bp.get("/events")
 @bp.arguments(EventArgs, location="query", as_kwargs=True)
 @bp.response(200, EventPageSchema)
+@bp.doc(operationId="listEvents", responses={200: {'links': {'GetEvent': {'operationId': 'getEvent', 'parameters': {'event_id': '$response.body#/items/0/id'}}}}})
 def events(cursor=None, limit=25, when="upcoming", region=None, programme=None, host=None, month=None, q=None):
     """Events, with the public list's filters; signed in (or with a token), also your organisations' drafts.
 
@@ -126,6 +127,7 @@ def events(cursor=None, limit=25, when="upcoming", region=None, programme=None, 
 
 @bp.get("/events/<int:event_id>")
 @bp.response(200, EventDetailSchema)
+@bp.doc(operationId="getEvent", responses={200: {'links': {'ListRegistrations': {'operationId': 'listRegistrations', 'parameters': {'event_id': '$response.body#/id'}}, 'GetAttendance': {'operationId': 'getAttendance', 'parameters': {'event_id': '$response.body#/id'}}, 'CreateRegistration': {'operationId': 'createRegistration', 'parameters': {'event_id': '$response.body#/id'}}}}})
 def event(event_id: int):
     """One event. Drafts only to their host's members and coordinators (others: 404)."""
     return _event(_event_or_404(event_id), detail=True)
@@ -150,6 +152,7 @@ def _registration(registration: Registration) -> dict:
 @bp.get("/events/<int:event_id>/registrations")
 @bp.arguments(RegistrationArgs, location="query", as_kwargs=True)
 @bp.response(200, RegistrationPageSchema)
+@bp.doc(operationId="listRegistrations", responses={200: {'links': {'CheckIn': {'operationId': 'checkIn', 'parameters': {'event_id': '$request.path.event_id', 'registration_id': '$response.body#/items/0/id'}}}}})
 def registrations(event_id: int, cursor=None, limit=25, status=None):
     """Registrations of an event you manage, with attendance; in the order they were made.
 
@@ -174,6 +177,7 @@ def registrations(event_id: int, cursor=None, limit=25, status=None):
 @bp.post("/events/<int:event_id>/registrations")
 @bp.arguments(NewRegistrationSchema)
 @bp.response(201, RegistrationResultSchema)
+@bp.doc(operationId="createRegistration", responses={201: {'links': {'CheckIn': {'operationId': 'checkIn', 'parameters': {'event_id': '$request.path.event_id', 'registration_id': '$response.body#/registration/id'}}, 'ListRegistrations': {'operationId': 'listRegistrations', 'parameters': {'event_id': '$request.path.event_id'}}}}})
 def create_registration(data: dict, event_id: int):
     """Register someone for an event you manage (read-write token): a place while places last,
     else the waitlist; an email already registered answers ``already_registered``.
@@ -195,6 +199,7 @@ def create_registration(data: dict, event_id: int):
 
 @bp.post("/events/<int:event_id>/registrations/<int:registration_id>/check-in")
 @bp.response(200, CheckInResultSchema)
+@bp.doc(operationId="checkIn", responses={200: {'links': {'GetAttendance': {'operationId': 'getAttendance', 'parameters': {'event_id': '$request.path.event_id'}}}}})
 def check_in_registration(event_id: int, registration_id: int):
     """Record that a confirmed registration's person attended (read-write token; the event's
     organisers, coordinators and door volunteers). Checking in twice answers ``already_checked_in``.
@@ -217,6 +222,7 @@ def check_in_registration(event_id: int, registration_id: int):
 
 @bp.get("/events/<int:event_id>/attendance")
 @bp.response(200, AttendanceCountsSchema)
+@bp.doc(operationId="getAttendance")
 def attendance(event_id: int):
     """The desk's figures for an event you can check in at: registered, checked in, waitlisted, no-shows."""
     require_signed_in()
@@ -240,6 +246,7 @@ def _organisation(profile: NetworkProfile) -> dict:
 @bp.get("/organisations")
 @bp.arguments(DirectoryArgs, location="query", as_kwargs=True)
 @bp.response(200, OrganisationPageSchema)
+@bp.doc(operationId="listOrganisations", responses={200: {'links': {'GetOrganisation': {'operationId': 'getOrganisation', 'parameters': {'organisation_id': '$response.body#/items/0/id'}}}}})
 def organisations(cursor=None, limit=25, q=None, region=None):
     """The network directory: organisations that chose to be listed (as the public page shows them)."""
     query = directory_query(DirectoryFilters(q=q or "", region=(region or "").upper()))
@@ -255,6 +262,7 @@ def organisations(cursor=None, limit=25, q=None, region=None):
 
 @bp.get("/organisations/<int:organisation_id>")
 @bp.response(200, OrganisationSchema)
+@bp.doc(operationId="getOrganisation")
 def organisation(organisation_id: int):
     """One listed organisation of the directory (not listed: 404)."""
     profile = db.session.scalar(directory_query(DirectoryFilters()).where(
@@ -278,6 +286,7 @@ def _story(story: Story) -> dict:
 @bp.get("/stories")
 @bp.arguments(StoryArgs, location="query", as_kwargs=True)
 @bp.response(200, StoryPageSchema)
+@bp.doc(operationId="listStories", responses={200: {'links': {'GetStory': {'operationId': 'getStory', 'parameters': {'story_id': '$response.body#/items/0/id'}}}}})
 def stories(cursor=None, limit=25, region=None, kind=None, programme=None, q=None):
     """Published stories, newest first, with the stories page's filters."""
     query = published_stories(StoryFilters(region=(region or "").upper() or None, kind=kind,
@@ -296,6 +305,7 @@ def stories(cursor=None, limit=25, region=None, kind=None, programme=None, q=Non
 
 @bp.get("/stories/<int:story_id>")
 @bp.response(200, StorySchema)
+@bp.doc(operationId="getStory")
 def story(story_id: int):
     """One published story (anything else: 404)."""
     found = db.session.scalar(select(Story).where(Story.id == story_id, Story.state == "published"))

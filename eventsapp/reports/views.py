@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
-from eventsapp.api.auth import report_scope_for_token
+from eventsapp.api.auth import report_scope_for_token, token_programme_id
 from eventsapp.api.schemas import ReportSchema
 from eventsapp.errors.handlers import problem
 from eventsapp.permissions import can_manage_event, get_event_or_404
@@ -187,7 +187,11 @@ def api_report():
     if not current_user.is_authenticated:
         abort(401, description="Sign in or send a token to read reports.")
     try:
-        scope = _scope_or_default()
+        token_programme = token_programme_id()
+        if token_programme is not None and not _has_filters():  # a programme token: its programme
+            scope = authorise(current_user, ReportScope(programme_id=token_programme))
+        else:
+            scope = _scope_or_default()
     except ScopeError as error:
         response = problem(BadRequest("Some filters could not be read."))
         response.set_data(current_app.json.dumps({**response.get_json(), "fields": error.errors}))
