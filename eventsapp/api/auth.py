@@ -89,9 +89,13 @@ def authenticate() -> None:
         g.api_token = TokenScope(token.id, token.access, token.organisation_id, token.programme_id)
         g._login_user = ScopedUser(token.user, _scoped_memberships(token))
         db.session.commit()
+        if request.method not in SAFE_METHODS:
+            require_write()  # before the body is read: a read-only token writes nothing
         return
-    if request.method not in SAFE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True):
-        csrf.protect()  # the blueprint is exempt for tokens only
+    if request.method not in SAFE_METHODS:
+        if current_app.config.get("WTF_CSRF_ENABLED", True):
+            csrf.protect()  # the API blueprints are exempt for tokens only
+        require_write()  # 401: a session never writes through the API
 
 
 def token_scope() -> TokenScope | None:
