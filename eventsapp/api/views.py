@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from flask import abort, url_for
 from flask_login import current_user
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy.orm import selectinload
 
 from eventsapp.api import bp
 from eventsapp.api.auth import allows_event, event_in_scope, require_signed_in, require_write
@@ -33,7 +34,7 @@ from eventsapp.api.schemas import (
 from eventsapp.checkin.services import attendance_counts, check_in, registration_for_event
 from eventsapp.events.queries import EventFilters, filter_events
 from eventsapp.extensions import db
-from eventsapp.models import Event, NetworkProfile, Registration, Story, utcnow
+from eventsapp.models import Event, NetworkProfile, Organisation, Registration, Story, utcnow
 from eventsapp.network.services import DirectoryFilters, directory_query
 from eventsapp.permissions import (
     can_check_in,
@@ -46,31 +47,50 @@ from eventsapp.permissions import (
 from eventsapp.registration.services import RegistrationClosed, confirmed_count, places_left, register
 from eventsapp.stories.services import StoryFilters, published_stories
 
+#: What a page of events shows besides the event's own columns, loaded for the page at once.
+EVENT_LOADS = (selectinload(Event.host), selectinload(Event.region), selectinload(Event.programme))
+
 
 def _visible_events():
     """SQL condition on :class:`Event`: public events, and the drafts the caller's organisations hold."""
     user = current_user
+    public = Event.status.in_(("published", "cancelled"))
     if is_admin(user):
-        return event_in_scope()
+        return true()
     own = list(roles_by_organisation(user))
     drafts = (Event.host_organisation_id.in_(own or [-1])
               | Event.programme_id.in_(coordinated_programme_ids(user)))
-    return (Event.status.in_(("published", "cancelled")) | ((Event.status == "draft") & drafts)) & event_in_scope()
+    return public | ((Event.status == "draft") & drafts & event_in_scope())
 
 
 def _event_or_404(event_id: int, permission=None) -> Event:
+    """The event, if the caller may see it (and, with ``permission``, manage it): a programme token
+    reaches drafts and attendee data of its programme's events only."""
     event = get_event_or_404(event_id, permission) if permission else get_event_or_404(event_id)
-    if not allows_event(event):
+    if (permission is not None or event.status == "draft") and not allows_event(event):
         abort(404)
     return event
 
 
-def _event(event: Event, detail: bool = False) -> dict:
+def _confirmed_counts(events: list[Event]) -> dict[int, int]:
+    """Confirmed registrations per event, for a page of events in one query."""
+    ids = [e.id for e in events if e.status == "published"]
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(Registration.event_id, func.count()).where(Registration.event_id.in_(ids),
+                                                          Registration.status == "confirmed")
+        .group_by(Registration.event_id)).all())
+
+
+def _event(event: Event, detail: bool = False, confirmed: int | None = None) -> dict:
+    if event.status == "published" and confirmed is None:
+        confirmed = confirmed_count(event)
     data = {
         "id": event.id, "title": event.title, "summary": event.summary, "status": event.status,
         "starts_at": event.starts_at, "ends_at": event.ends_at, "venue": event.venue, "town": event.town,
         "online": bool(event.online_url), "capacity": event.capacity,
-        "places_left": places_left(event, confirmed_count(event)) if event.status == "published" else None,
+        "places_left": places_left(event, confirmed) if event.status == "published" else None,
         "host": {"id": event.host.id, "name": event.host.name},
         "region": {"code": event.region.code, "name": event.region.name},
         "programme": ({"slug": event.programme.slug, "name": event.programme.name}
@@ -118,10 +138,11 @@ def events(cursor=None, limit=25, when="upcoming", region=None, programme=None, 
         else:
             query = query.where(or_(Event.starts_at > start, and_(Event.starts_at == start, Event.id > last_id)))
     order = (Event.starts_at.desc(), Event.id.desc()) if descending else (Event.starts_at, Event.id)
-    rows = list(db.session.scalars(query.order_by(*order).limit(limit + 1)))
+    rows = list(db.session.scalars(query.options(*EVENT_LOADS).order_by(*order).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
-    return {"items": [_event(e) for e in rows],
+    confirmed = _confirmed_counts(rows)
+    return {"items": [_event(e, confirmed=confirmed.get(e.id, 0)) for e in rows],
             "next_cursor": encode_cursor(rows[-1].starts_at, rows[-1].id) if more else None}
 
 
@@ -167,7 +188,8 @@ def registrations(event_id: int, cursor=None, limit=25, status=None):
     after = decode_cursor(cursor, ("int",))
     if after:
         query = query.where(Registration.id > after[0])
-    rows = list(db.session.scalars(query.order_by(Registration.id).limit(limit + 1)))
+    rows = list(db.session.scalars(query.options(selectinload(Registration.person), selectinload(
+        Registration.organisation), selectinload(Registration.attendance)).order_by(Registration.id).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     return {"items": [_registration(r) for r in rows],
@@ -253,7 +275,10 @@ def organisations(cursor=None, limit=25, q=None, region=None):
     after = decode_cursor(cursor, ("int",))
     if after:
         query = query.where(NetworkProfile.id > after[0])
-    rows = list(db.session.scalars(query.order_by(NetworkProfile.id).limit(limit + 1)))
+    rows = list(db.session.scalars(query.options(
+        selectinload(NetworkProfile.organisation).selectinload(Organisation.sector),
+        selectinload(NetworkProfile.region), selectinload(NetworkProfile.approaches),
+        selectinload(NetworkProfile.kind_rows)).order_by(NetworkProfile.id).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     return {"items": [_organisation(p) for p in rows],
@@ -296,7 +321,9 @@ def stories(cursor=None, limit=25, region=None, kind=None, programme=None, q=Non
         published, last_id = after
         query = query.where(or_(Story.published_at < published,
                                 and_(Story.published_at == published, Story.id < last_id)))
-    rows = list(db.session.scalars(query.order_by(Story.published_at.desc(), Story.id.desc()).limit(limit + 1)))
+    rows = list(db.session.scalars(query.options(
+        selectinload(Story.region), selectinload(Story.programme), selectinload(Story.approaches))
+        .order_by(Story.published_at.desc(), Story.id.desc()).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     return {"items": [_story(s) for s in rows],
