@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask import g
 from sqlalchemy import select
 
 from eventsapp.models import ApiToken, Registration, utcnow
@@ -199,3 +200,27 @@ def test_validation_errors_are_problem_details(client, db, api_world):
     assert response.status_code == 422
     body = response.get_json()
     assert body["title"] == "Unprocessable Entity" and {"limit", "when"} <= set(body["errors"]["query"])
+
+
+@pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)
+def test_csrf_applies_to_sessions_not_to_tokens(client, db, api_world):
+    """A token request carries no cookie, so it needs no CSRF token; a session's unsafe request does
+    (and, with one, is still refused: sessions do not write through the API)."""
+    created = client.post(f"/api/v1/events/{api_world.event_a.id}/registrations", json=_new_registration(),
+                          headers=bearer(api_world.tokens["a_write"]))
+    assert created.status_code == 201
+    session = client.application.test_client()
+    login = session.get("/auth/login").get_data(as_text=True)
+    csrf_token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login).group(1)
+    assert session.post("/auth/login", data={"email": api_world.both.email, "password": factories.PASSWORD,
+                                             "csrf_token": csrf_token}).status_code == 302
+    g.pop("csrf_token", None)  # the test's app context (and so g) spans requests: no stale token
+    page = session.get("/account/api-tokens/").get_data(as_text=True)
+    csrf_token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    refused = session.post(f"/api/v1/events/{api_world.event_a.id}/registrations",
+                           json=_new_registration("other@example.org"))
+    assert refused.status_code == 400 and refused.mimetype == "application/problem+json"
+    with_token = session.post(f"/api/v1/events/{api_world.event_a.id}/registrations",
+                              json=_new_registration("other@example.org"), headers={"X-CSRFToken": csrf_token})
+    assert with_token.status_code == 401, with_token.get_json()
+    assert db.session.scalar(select(Registration).where(Registration.email_key == "other@example.org")) is None
