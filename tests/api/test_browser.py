@@ -12,7 +12,9 @@ from tests import factories
 pytestmark = pytest.mark.browser
 
 
-def test_make_a_token_and_read_the_reference(page, db, assert_accessible):
+@pytest.mark.parametrize("viewport", ["page", "phone_page"])
+def test_make_a_token_and_read_the_reference(request, viewport, db, assert_accessible):
+    page = request.getfixturevalue(viewport)
     organisation = factories.make_organisation("Alpha Community Trust")
     user = factories.make_user("organiser", organisation, email="browser.organiser@example.org")
     page.goto("/auth/login")
@@ -21,7 +23,7 @@ def test_make_a_token_and_read_the_reference(page, db, assert_accessible):
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("You are signed in.").wait_for()
 
-    page.get_by_role("link", name="API tokens").click()
+    page.goto("/account/api-tokens/")
     expect(page.get_by_role("heading", name="API tokens", level=1)).to_be_visible()
     assert_accessible(page)
     page.get_by_label("What the token is for").fill("Our CRM")
