@@ -10,5 +10,6 @@ def conditional(response: Response) -> Response:
         return response
     if response.status_code != 200 or response.direct_passthrough:
         return response
-    response.add_etag()
+    if "ETag" not in response.headers:  # a view may set its own (the report: its figures only)
+        response.add_etag()
     return response.make_conditional(request)

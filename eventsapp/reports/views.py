@@ -6,6 +6,8 @@ it to an output function that returns bytes or a template.
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
@@ -207,6 +209,9 @@ def api_report():
     response = current_app.response_class(current_app.json.dumps(payload, sort_keys=False) + "\n",
                                           mimetype="application/json")
     response.headers["Cache-Control"] = "private, no-store"
+    # The figures' fingerprint, not the body's: ``generated_at`` changes on every request.
+    figures = {key: value for key, value in payload.items() if key != "generated_at"}
+    response.set_etag(hashlib.sha256(current_app.json.dumps(figures, sort_keys=True).encode()).hexdigest())
     return response
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from eventsapp.api.tokens import create_token
 from eventsapp.demo import DEMO_PASSWORD, DEMO_PROGRAMME_SLUG, DEMO_USERS, seed_demo
-from eventsapp.models import Event, Programme, Region, User
+from eventsapp.models import Event, Programme, Region, User, utcnow
 from tests.api.conftest import bearer
 
 #: The key figures on the page (``data-figure``) and their names in the JSON.
@@ -89,3 +90,17 @@ def test_a_programme_token_reaches_its_programme_only(client, db):
     assert default["scope"]["programme_id"] == other.id and default["events"] == 0
     event_id = db.session.scalar(select(Event.id).where(Event.programme_id == programme.id).limit(1))
     assert client.get(f"/api/v1/events/{event_id}/registrations", headers=bearer(token)).status_code == 404
+
+
+def test_the_report_answers_304_while_its_figures_stay_the_same(client, db, api_world):
+    from tests import factories
+
+    headers = bearer(api_world.tokens["a_read"])
+    url = f"/api/v1/reports?host={api_world.org_a.id}"
+    first = client.get(url, headers=headers)
+    etag = first.headers["ETag"]
+    assert client.get(url, headers={**headers, "If-None-Match": etag}).status_code == 304
+    held = factories.make_event(host=api_world.org_a, starts_at=utcnow().replace(microsecond=0) - timedelta(days=3))
+    factories.make_registration(event=held, organisation=api_world.org_a, attended=True)
+    changed = client.get(url, headers={**headers, "If-None-Match": etag})
+    assert changed.status_code == 200 and changed.get_json()["attendances"] == first.get_json()["attendances"] + 1
