@@ -229,17 +229,6 @@ class StoryPageSchema(ma.Schema):
     next_cursor = fields.String(required=True, allow_none=True)
 
 
-class ReportArgs(ma.Schema):
-    """The report page's filters; without any, the caller's default scope."""
-
-    programme = Line(metadata={"description": "Programme slug"})
-    region = Line(metadata={"description": "Region code"})
-    host = Line(metadata={"description": "Host organisation id"})
-    event = Line(metadata={"description": "Event id"})
-    from_ = Line(data_key="from", metadata={"description": "First day, YYYY-MM-DD"})
-    to = Line(metadata={"description": "Last day, YYYY-MM-DD"})
-
-
 class ReportSchema(ma.Schema):
     """The figures of eventsapp.reports (docs/reports.md has every key); the same as the report page."""
 
