@@ -178,6 +178,7 @@ def register_input_checks(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from eventsapp import api
     from eventsapp.auth import bp as auth_bp
     from eventsapp.checkin import bp as checkin_bp
     from eventsapp.dashboard import bp as dashboard_bp
@@ -211,7 +212,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(reports_bp)
-    app.register_blueprint(reports_api_bp)
+    api.init_app(app, report_blueprint=reports_api_bp)
     app.register_blueprint(merges_bp)
     app.register_blueprint(stories_bp)
     app.register_blueprint(surveys_bp)

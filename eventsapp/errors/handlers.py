@@ -29,10 +29,35 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def problem(error: HTTPException):
+    """RFC 9457 problem details for an API error; ``error`` and ``message`` kept for older clients.
+
+    Validation messages (webargs' ``messages``) are under ``errors``; 401 names the Bearer scheme.
+    """
+    code = error.code or 500
+    body = {"type": "about:blank", "title": error.name, "status": code, "detail": error.description,
+            "instance": request.path, "error": error.name, "message": error.description}
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    if messages:
+        body["errors"] = messages
+        body["detail"] = body["message"] = "Some parameters could not be read."
+    response = jsonify(body)
+    response.status_code = code
+    response.mimetype = "application/problem+json"
+    for name, value in (data.get("headers") or {}).items():
+        response.headers[name] = value
+    if code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="eventsapp"'
+    if code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
 def render_error(error: HTTPException):
     code = error.code or 500
     if wants_json():
-        return jsonify(error=error.name, status=code, message=error.description), code
+        return problem(error)
     template = PAGES.get(code, "errors/generic.html")
     return render_template(template, error=error), code
 

@@ -1,5 +1,6 @@
 """The domain model; importing this package registers every table."""
 
+from eventsapp.models.api_token import TOKEN_ACCESS, ApiToken
 from eventsapp.models.approach import KIND_CODES, KINDS_OF_WORK, Approach
 from eventsapp.models.base import utcnow
 from eventsapp.models.checkin import (
@@ -83,6 +84,8 @@ __all__ = [
     "SurveyLinkUse",
     "SurveyQuestion",
     "SurveyResponse",
+    "ApiToken",
+    "TOKEN_ACCESS",
     "KIND_CODES",
     "RESOURCE_STATUSES",
     "SUPPORT_KINDS",

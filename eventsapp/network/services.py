@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from email.utils import formataddr
 
 from flask import render_template, url_for
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 
 from eventsapp.extensions import db
 from eventsapp.mail import build_message
@@ -174,6 +174,12 @@ def _like(column, text: str):
 
 def directory(filters: DirectoryFilters, page: int = 1, per_page: int = PER_PAGE):
     """The listed profiles matching ``filters``, by organisation name, paginated."""
+    return db.paginate(directory_query(filters).order_by(func.lower(Organisation.name), NetworkProfile.id),
+                       page=page, per_page=per_page, error_out=False)
+
+
+def directory_query(filters: DirectoryFilters) -> Select:
+    """SQL: the listed profiles matching ``filters`` (unordered; the API pages through it by id)."""
     query = _listed()
     if filters.q:
         query = query.where(or_(_like(Organisation.name, filters.q), _like(NetworkProfile.about, filters.q),
@@ -186,8 +192,7 @@ def directory(filters: DirectoryFilters, page: int = 1, per_page: int = PER_PAGE
     if filters.kind:
         query = query.where(NetworkProfile.id.in_(
             select(NetworkProfileKind.profile_id).where(NetworkProfileKind.kind == filters.kind)))
-    return db.paginate(query.order_by(func.lower(Organisation.name), NetworkProfile.id),
-                       page=page, per_page=per_page, error_out=False)
+    return query
 
 
 def listed_profile(key: str) -> NetworkProfile | None:

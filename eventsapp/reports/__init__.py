@@ -5,8 +5,11 @@ serves the JSON at /api/v1/reports. Both take the same filters.
 """
 
 from flask import Blueprint
+from flask_smorest import Blueprint as ApiBlueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-api_bp = Blueprint("reports_api", __name__, url_prefix="/api/v1")
+#: Part of the REST API (eventsapp.api): described in /api/v1/openapi.json.
+api_bp = ApiBlueprint("reports_api", __name__, url_prefix="/api/v1",
+                      description="Report figures, the same as the report page's.")
 
 from eventsapp.reports import views  # noqa: E402,F401

@@ -6,10 +6,16 @@ it to an output function that returns bytes or a template.
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, jsonify, render_template, request, url_for
+import hashlib
+
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest
 
+from eventsapp.api.auth import report_scope_for_token, token_programme_id
+from eventsapp.api.schemas import ReportSchema
+from eventsapp.errors.handlers import problem
 from eventsapp.permissions import can_manage_event, get_event_or_404
 from eventsapp.reports import api_bp, bp
 from eventsapp.reports.aggregate import METHODOLOGY, ReportScope
@@ -30,6 +36,11 @@ from eventsapp.reports.services import (
     scope_from_args,
 )
 from eventsapp.reports.tables import TABLES, all_tables
+
+API_FILTERS = (
+    ("programme", "Programme slug"), ("region", "Region code, e.g. TLJ"), ("host", "Host organisation id"),
+    ("event", "Event id"), ("from", "First day, YYYY-MM-DD"), ("to", "Last day, YYYY-MM-DD"),
+)
 
 
 def _has_filters() -> bool:
@@ -165,19 +176,29 @@ def event_pdf(event_id: int):
 
 
 @api_bp.get("/reports")
+@api_bp.doc(parameters=[{"name": name, "in": "query", "required": False, "schema": {"type": "string"},
+                         "description": description} for name, description in API_FILTERS])
+@api_bp.response(200, ReportSchema)
 def api_report():
-    """The report as JSON (shape in docs/reports.md); errors are JSON too.
+    """The report's figures for a scope (the report page's filters; without any, your default
+    scope): the same figures as the page, PDF and CSV. Shape in docs/reports.md.
 
-    :raise 401: when not signed in. :raise 400: for malformed filters.
-    :raise 404: for a scope the user may not see.
+    :raise 401: without a token or session. :raise 400: for malformed filters (``fields``).
+    :raise 404: for a scope the caller may not see.
     """
     if not current_user.is_authenticated:
-        abort(401, description="Sign in to read reports.")
+        abort(401, description="Sign in or send a token to read reports.")
     try:
-        scope = _scope_or_default()
+        token_programme = token_programme_id()
+        if token_programme is not None and not _has_filters():  # a programme token: its programme
+            scope = authorise(current_user, ReportScope(programme_id=token_programme))
+        else:
+            scope = _scope_or_default()
     except ScopeError as error:
-        return jsonify(error="Bad Request", status=400, message="Some filters could not be read.",
-                       fields=error.errors), 400
+        response = problem(BadRequest("Some filters could not be read."))
+        response.set_data(current_app.json.dumps({**response.get_json(), "fields": error.errors}))
+        return response
+    scope = report_scope_for_token(scope)
     payload = report_to_dict(build_report(scope))
     payload["links"] = {
         "page": url_for("reports.index", **scope_args(scope)),
@@ -188,6 +209,9 @@ def api_report():
     response = current_app.response_class(current_app.json.dumps(payload, sort_keys=False) + "\n",
                                           mimetype="application/json")
     response.headers["Cache-Control"] = "private, no-store"
+    # The figures' fingerprint, not the body's: ``generated_at`` changes on every request.
+    figures = {key: value for key, value in payload.items() if key != "generated_at"}
+    response.set_etag(hashlib.sha256(current_app.json.dumps(figures, sort_keys=True).encode()).hexdigest())
     return response
 
 
