@@ -56,6 +56,11 @@ class ImportTarget:
     #: The coordinating organisation of a programme the import creates.
     coordinator_organisation_id: int | None = None
     file_label: str = ""
+    #: Who attended when no column says: "all" (every row), "none", or "" (a column must say).
+    attendance: str = ""
+    #: What the file does not say about the events it names: [{title, date (ISO), region, host,
+    #: start_time, end_time, town}], from the CLI's --events file or the web preview's form.
+    event_details: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -68,6 +73,18 @@ class ImportSummary:
     headers: list[str] = field(default_factory=list)
     #: header as written -> field ("" when the column is ignored).
     columns: dict[str, str] = field(default_factory=dict)
+    #: header as written -> a few of its values, so the user sees what each column was read as.
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    #: No column says who attended and the user has not chosen: nothing can be written.
+    needs_attendance: bool = False
+    #: How attendance is decided: "column", "all" or "none".
+    attendance: str = ""
+    #: Fields that decide the figures but that no column gives (organisation, sector, email).
+    warnings: list[str] = field(default_factory=list)
+    #: Rows of cancelled, refunded or transferred bookings: neither registrations nor attendances.
+    cancelled_rows: int = 0
+    #: New events the file names without what creating them needs: [{title, date, lacks, rows}].
+    events_incomplete: list[dict] = field(default_factory=list)
     file_error: str | None = None
     missing: list[str] = field(default_factory=list)
     rows: int = 0
@@ -92,7 +109,12 @@ class ImportSummary:
 
     @property
     def ok(self) -> bool:
-        return not self.file_error and not self.missing and not self.error_count and self.rows > 0
+        return (not self.file_error and not self.missing and not self.error_count and self.rows > 0
+                and not self.needs_attendance and not self.events_incomplete)
+
+    @property
+    def ignored(self) -> list[str]:
+        return [header for header, field_name in self.columns.items() if not field_name]
 
     @property
     def people_matched(self) -> int:
@@ -135,15 +157,24 @@ class _Row:
     person_id: int | None = None
 
 
-def column_fields(headers: list[str], remembered: dict[str, str] | None = None) -> dict[int, str]:
-    """Column index -> field: remembered choices first, then recognised header names."""
+def column_fields(headers: list[str], remembered: dict[str, str] | None = None,
+                  sample: list[list[object]] | None = None) -> dict[int, str]:
+    """Column index -> field: the user's (or remembered) choices first, then what each column's
+    header and values mean (see parsing.guess_by_meaning); a field is read from one column only."""
     remembered = remembered or {}
     chosen: dict[int, str] = {}
     taken: set[str] = set()
+    keys = [parsing.normalise_header(header) for header in headers]
+    for index, key in enumerate(keys):
+        field_name = remembered.get(key)
+        if field_name in FIELDS and field_name not in taken:
+            chosen[index] = field_name
+            taken.add(field_name)
     for index, header in enumerate(headers):
-        key = parsing.normalise_header(header)
-        field_name = remembered[key] if key in remembered else parsing.guess_field(header)
-        if field_name and field_name in FIELDS and field_name not in taken:
+        if keys[index] in remembered:
+            continue
+        field_name = parsing.guess_by_meaning(header, parsing.column_values(sample or [], index))
+        if field_name and field_name not in taken:
             chosen[index] = field_name
             taken.add(field_name)
     return chosen
@@ -170,6 +201,10 @@ class ImportPass:
         self.summary = ImportSummary(headers=list(source.headers), kind=source.kind, encoding=source.encoding,
                                      delimiter=source.delimiter)
         self.summary.columns = {h: columns.get(i, "") for i, h in enumerate(source.headers)}
+        self.summary.examples = {h: parsing.examples(source.sample, i) for i, h in enumerate(source.headers)}
+        self.incomplete: dict[tuple, dict] = {}
+        self.details = {(_title_key(d.get("title", "")), str(d.get("date", ""))): d
+                        for d in target.event_details}
         self.sectors = SectorResolver()
         self._column_limits = [(index, name, min(_LIMITS.get(name, 1000), parsing.MAX_CELL_CHARS))
                                for index, name in columns.items()]
@@ -209,7 +244,15 @@ class ImportPass:
         self.registration_watermark = db.session.scalar(select(func.max(Registration.id))) or 0
         fields = set(self.columns.values())
         self.summary.missing = missing_fields(fields, self.target)
-        if self.summary.missing:
+        self._decide_attendance(fields)
+        if "organisation" not in fields:
+            self.summary.warnings.append("No column gives the organisation: every person counts as an individual.")
+        elif "sector" not in fields:
+            self.summary.warnings.append("No column gives the sector: new organisations get the sector their "
+                                         "name suggests, or none.")
+        if "email" not in fields:
+            self.summary.warnings.append("No column gives the email: people are matched by name and organisation.")
+        if self.summary.missing or (self.write and self.summary.needs_attendance):
             return False
         for region in db.session.scalars(select(Region)):
             self.regions[parsing.normalise_header(region.code)] = region.id
@@ -246,6 +289,20 @@ class ImportPass:
             self.events[(_title_key(event.title), to_local(event.starts_at).date())] = (event.id, event.starts_at)
         return True
 
+    def _decide_attendance(self, fields: set[str]) -> None:
+        choice = self.target.attendance
+        if "attended" in fields:
+            if choice in ("all", "none"):
+                header = next(h for h, f in self.summary.columns.items() if f == "attended")
+                self.summary.missing.append(
+                    f"one answer to who attended: the column “{header}” or "
+                    f"{'every row' if choice == 'all' else 'no row'} attended, not both")
+            self.summary.attendance = "column"
+        elif choice in ("all", "none"):
+            self.summary.attendance = choice
+        else:
+            self.summary.needs_attendance = True
+
     # The pass ----------------------------------------------------------------
 
     def run(self) -> ImportSummary:
@@ -278,6 +335,7 @@ class ImportPass:
         self.summary.organisations_new = sorted(self.new_organisations.values(), key=lambda o: o["name"].casefold())[
             :MAX_LISTED]
         self.summary.events_new = sorted(self.event_specs.values(), key=lambda e: (e["date"], e["title"]))
+        self.summary.events_incomplete = sorted(self.incomplete.values(), key=lambda e: (e["date"], e["title"]))
         self.summary.written = self.write
         return self.summary
 
@@ -325,17 +383,23 @@ class ImportPass:
             self.error(number, "email", email, "is not an email address")
             return None
         try:
-            attended = self._memo(parsing.parse_bool, values["attended"]) if "attended" in values else True
+            status, attended = (self._memo(parsing.read_attendance, values["attended"]) if "attended" in values
+                                else ("confirmed", self.summary.attendance == "all"))
         except ValueProblem as problem:
-            self.error(number, "attended", values["attended"], str(problem))
+            self.error(number, "attended", cell_text(values["attended"]), str(problem))
             return None
         try:
-            status = self._memo(parsing.parse_status, values.get("registration_status", ""))
+            booking = self._memo(parsing.parse_status, values.get("registration_status", ""))
         except ValueProblem as problem:
             self.error(number, "registration_status", values["registration_status"], str(problem))
             return None
-        if attended:
-            status = "confirmed"
+        if "cancelled" in (status, booking):
+            # Cancelled, refunded or transferred: kept as a cancelled booking, never a registration that
+            # stands nor an attendance, whatever else the row says.
+            self.summary.cancelled_rows += 1
+            status, attended = "cancelled", False
+        else:
+            status = "confirmed" if attended else (booking if booking != "confirmed" else status)
         registered_at = None
         if values.get("registered_at"):
             try:
@@ -380,24 +444,36 @@ class ImportPass:
             self.error(row.number, "event_title", title,
                        f"is not an event of this programme on {day:%d/%m/%Y} (choose “create events” to add it)")
             return False
-        region_text = values.get("region", "")
+        if key in self.incomplete:
+            self.incomplete[key]["rows"] += 1
+            return True
+        given = self.details.get((key[0], day.isoformat()), {})
+        region_text = given.get("region") or values.get("region", "")
         region_id = self.regions.get(parsing.normalise_header(region_text))
+        host = given.get("host") or values.get("host_organisation", "")
+        lacks = []
         if region_id is None:
-            self.error(row.number, "region", region_text,
-                       "is not a region (use a name such as “South East” or an ITL code such as TLJ)"
-                       if region_text else "is needed to create the event")
-            return False
-        host = values.get("host_organisation", "")
+            lacks.append(f"a region (“{region_text}” is not one: use a name such as “South East” or an ITL code "
+                         "such as TLJ)" if region_text else "a region")
         if not normalise_organisation_name(host):
-            self.error(row.number, "host_organisation", host, "is needed to create the event")
-            return False
+            lacks.append("a host organisation")
+        start, end = DEFAULT_START, None
         try:
-            start = parsing.parse_time(values["start_time"]) if values.get("start_time") else DEFAULT_START
-            end = parsing.parse_time(values["end_time"]) if values.get("end_time") else None
+            start_text = given.get("start_time") or values.get("start_time")
+            end_text = given.get("end_time") or values.get("end_time")
+            start = parsing.parse_time(start_text) if start_text else DEFAULT_START
+            end = parsing.parse_time(end_text) if end_text else None
         except ValueProblem as problem:
-            which = "end_time" if values.get("start_time") and "start" not in str(problem) else "start_time"
-            self.error(row.number, which, cell_text(values.get(which, "")), str(problem))
-            return False
+            lacks.append(f"a start and end time ({problem})")
+        if lacks:
+            self.incomplete[key] = {"title": title, "date": day.isoformat(), "lacks": lacks, "rows": 1,
+                                    "region": region_text if region_id else "", "host": host,
+                                    "start_time": start.strftime("%H:%M"),
+                                    "end_time": end.strftime("%H:%M") if end else ""}
+            if self.write:
+                raise ImportRefused(self.summary, event_lacks(self.incomplete[key]))
+            self.events[key] = (next(self._placeholders), to_utc(datetime.combine(day, start)))
+            return True
         starts_at = to_utc(datetime.combine(day, start))
         ends_at = to_utc(datetime.combine(day, end)) if end else None
         if ends_at is None or ends_at <= starts_at:
@@ -405,7 +481,7 @@ class ImportPass:
                 datetime.combine(day + timedelta(days=1), end))
         host_id = self._organisation_id(host, None, host=True)
         spec = {"title": title, "date": day.isoformat(), "region_id": region_id, "region": region_text,
-                "town": values.get("town", ""), "host": host, "rows": 0}
+                "town": given.get("town") or values.get("town", ""), "host": host, "rows": 0}
         event_id = next(self._placeholders)
         if self.write:
             event = Event(programme_id=self.programme_id, host_organisation_id=host_id, region_id=region_id,
@@ -650,6 +726,8 @@ class ImportPass:
             key = (row.event_id, row.person_id)
             if key in pending:
                 self.summary.repeated_rows += 1
+                if pending[key]["values"]["status"] != "confirmed" and row.status == "confirmed":
+                    pending[key]["values"]["status"] = "confirmed"  # a cancelled ticket and one that stands
                 if row.attended and not pending[key]["attended"]:
                     pending[key]["attended"] = True
                     self.summary.attendances_new += 1
@@ -728,6 +806,12 @@ def insert_returning_ids(table, rows: list[dict]) -> list[int]:
     if after - before != len(rows):
         raise RuntimeError(f"{table.name}: expected {len(rows)} new ids, found {after - before}")
     return list(range(before + 1, after + 1))
+
+
+def event_lacks(spec: dict) -> str:
+    """One line for a new event the file names without what creating it needs."""
+    return (f"The new event “{spec['title']}” on {date.fromisoformat(spec['date']):%d/%m/%Y} "
+            f"({spec['rows']:,} rows) needs " + " and ".join(spec["lacks"]) + ".")
 
 
 def _title_key(title: str) -> str:

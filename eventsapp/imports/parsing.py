@@ -10,10 +10,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -48,25 +49,41 @@ FIELDS: dict[str, str] = {
     "host_organisation": "Host organisation",
 }
 
-#: Header names other tools use for each field, in normalised form (see normalise_header).
+#: Header names other tools use for each field, in normalised form (see normalise_header). Taken from
+#: the published exports of Eventbrite (attendee summary and orders reports), Ticket Tailor (issued
+#: tickets), pretix (order data, check-in lists), Hi.Events (attendees), Google Forms and Microsoft
+#: Forms (responses) and Zoom (registration and attendee reports), and from sign-in sheets.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "first_name": ("first name", "firstname", "forename", "forenames", "given name", "first", "attendee first name"),
-    "last_name": ("last name", "lastname", "surname", "family name", "last", "attendee last name"),
+    "first_name": ("first name", "firstname", "forename", "forenames", "given name", "first", "attendee first name",
+                   "attendee name given name", "ticket holder first name", "your first name"),
+    "last_name": ("last name", "lastname", "surname", "family name", "last", "attendee last name",
+                  "attendee name family name", "ticket holder last name", "your last name", "your surname"),
     "full_name": ("full name", "name", "attendee name", "attendee", "delegate", "delegate name",
-                  "participant", "participant name", "person"),
-    "email": ("email", "e mail", "email address", "e mail address", "attendee email", "emailaddress"),
+                  "participant", "participant name", "person", "your name", "your full name", "ticket holder",
+                  "ticket holder name", "user name original name", "name original name", "guest name",
+                  "respondent name"),
+    "email": ("email", "e mail", "email address", "e mail address", "attendee email", "emailaddress",
+              "attendee email address", "ticket holder email", "your email", "your email address",
+              "user email", "registrant email"),
     "organisation": ("organisation", "organization", "company", "organisation name", "organization name",
-                     "company name", "employer", "agency", "attendee organisation", "org"),
+                     "company name", "employer", "agency", "attendee organisation", "org", "attendee company",
+                     "company organisation", "company organization", "organisation company",
+                     "organization company", "your organisation", "your organization"),
     "sector": ("sector", "organisation type", "organization type", "type of organisation",
-               "organisation sector", "sector code"),
-    "job_title": ("job title", "jobtitle", "role", "position", "job role"),
+               "type of organization", "organisation sector", "organization sector", "sector code", "industry"),
+    "job_title": ("job title", "jobtitle", "role", "position", "job role", "your role", "your job title"),
     "attended": ("attended", "checked in", "check in", "attendance", "attendance status", "attendee status",
-                 "check in status", "status", "present", "did attend"),
-    "registration_status": ("registration status", "booking status", "ticket status"),
+                 "check in status", "present", "did attend", "is checked in", "checked in at", "check in date",
+                 "check in time", "attended yes no"),
+    "registration_status": ("registration status", "booking status", "ticket status", "order status",
+                            "approval status", "registrant status"),
     "registered_at": ("registered at", "registration date", "registered", "date registered", "booking date",
-                      "order date", "registered on", "created"),
-    "event_title": ("event title", "event", "event name"),
-    "event_date": ("event date", "date", "event start date", "date of event"),
+                      "order date", "registered on", "created", "registration time", "timestamp",
+                      "completion time", "created date", "order datetime", "purchase date", "date of registration"),
+    "event_title": ("event title", "event", "event name", "topic", "meeting topic", "webinar topic", "session",
+                    "session name"),
+    "event_date": ("event date", "date", "event start date", "date of event", "event start", "event starts",
+                   "start date", "session date", "event date time", "event start date time"),
     "start_time": ("start time", "event start time", "starts at time"),
     "end_time": ("end time", "event end time"),
     "region": ("region", "event region", "itl region", "region code"),
@@ -76,18 +93,39 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 _ALIAS_TO_FIELD = {alias: field for field, aliases in HEADER_ALIASES.items() for alias in aliases}
+#: Headers whose meaning depends on their values: a "Status" of "Checked In" says who attended,
+#: one of "Paid" or "Cancelled" only whether the booking stands.
+AMBIGUOUS_HEADERS = {"status": "registration_status", "ticket status": "registration_status",
+                     "attendee status": "attended"}
 
-_TRUE = {"yes", "y", "true", "t", "1", "x", "attended", "checked in", "present", "attending", "walk in",
-         "walked in", "tick", "ticked", "arrived"}
-_FALSE = {"no", "n", "false", "f", "0", "no show", "noshow", "did not attend", "not attended", "dna",
-          "absent", "not checked in", "apologies", "registered", "booked", "cancelled", "canceled",
-          "waitlisted", "not attending"}
-_STATUSES = {
-    "confirmed": "confirmed", "registered": "confirmed", "booked": "confirmed", "attending": "confirmed",
-    "attended": "confirmed", "checked in": "confirmed", "no show": "confirmed",
-    "waitlisted": "waitlisted", "waiting list": "waitlisted", "waitlist": "waitlisted",
-    "cancelled": "cancelled", "canceled": "cancelled",
-}
+#: Questions asked on registration forms, read by their words ("Which organisation do you represent?").
+_QUESTION_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("sector", re.compile(r"\b(sector|type of (organi[sz]ation|agency|body)|kind of (organi[sz]ation|agency))\b")),
+    ("organisation", re.compile(r"\b(organi[sz]ation|company|employer|agency|group you represent)\b")),
+    ("email", re.compile(r"\be ?mail\b")),
+    ("job_title", re.compile(r"\b(job title|your role|your position)\b")),
+    ("first_name", re.compile(r"\b(first name|given name|forename)\b")),
+    ("last_name", re.compile(r"\b(last name|surname|family name)\b")),
+    ("full_name", re.compile(r"\b(your name|full name|name of attendee)\b")),
+]
+
+#: Values of an attendance or status column, read by meaning: (registration status, attended).
+_ATTENDED = {"yes", "y", "true", "t", "1", "x", "attended", "checked in", "checkedin", "present", "walk in",
+             "walked in", "walk up", "tick", "ticked", "arrived", "in", "checked in yes", "came", "joined"}
+_NOT_ATTENDED = {"no", "n", "false", "f", "0", "no show", "noshow", "did not attend", "not attended", "dna",
+                 "absent", "not checked in", "apologies", "registered", "booked", "attending", "confirmed",
+                 "approved", "active", "valid", "paid", "completed", "complete", "manual", "offline", "going",
+                 "pending", "not arrived", "didn t attend", "did not show", "unpaid", "free", "issued"}
+_CANCELLED = {"cancelled", "canceled", "refunded", "transferred", "not attending", "declined", "denied", "deleted",
+              "void", "voided", "expired", "refunded canceled", "refunded cancelled", "withdrawn", "rejected",
+              "cancelled by attendee", "cancelled by organiser", "blocked", "denied blocked"}
+_WAITLISTED = {"waitlisted", "waiting list", "waitlist", "on waiting list", "on the waiting list", "wait list"}
+_CHECK_MARKS = {"✓", "✔", "☑", "✅"}
+_CROSS_MARKS = {"✗", "✘", "☐", "❌", "×"}
+_STATUSES = {key: "confirmed" for key in _NOT_ATTENDED - {"no", "n", "false", "f", "0"}}
+_STATUSES.update({key: "confirmed" for key in ("attended", "checked in", "present")})
+_STATUSES.update({key: "cancelled" for key in _CANCELLED})
+_STATUSES.update({key: "waitlisted" for key in _WAITLISTED})
 _NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "del", "la", "le", "du", "bin", "ibn", "al", "st"}
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "rev", "revd", "sir", "dame", "cllr",
                "councillor", "pc", "ps", "insp", "supt", "imam", "rabbi"}
@@ -132,6 +170,50 @@ class RowSource:
     encoding: str = ""
     delimiter: str = ""
     close: callable = lambda: None
+    #: The first rows (also still in ``rows``): columns are read by their values as well as their names.
+    sample: list[list[object]] = field(default_factory=list)
+
+
+def peek(source: RowSource, count: int = 200) -> RowSource:
+    """Read the first ``count`` rows into ``source.sample`` and put them back in front of ``source.rows``."""
+    taken = list(itertools.islice(source.rows, count))
+    source.sample = [cells for _number, cells in taken]
+    source.rows = itertools.chain(taken, source.rows)
+    return source
+
+
+def column_values(sample: list[list[object]], index: int) -> list[object]:
+    return [cells[index] for cells in sample if index < len(cells) and cell_text(cells[index])]
+
+
+def examples(sample: list[list[object]], index: int, count: int = 3) -> list[str]:
+    """A few distinct values of a column, as the preview shows them."""
+    seen: list[str] = []
+    for value in column_values(sample, index):
+        text = value.strftime("%d/%m/%Y %H:%M").removesuffix(" 00:00") if isinstance(value, datetime) else \
+            cell_text(value)
+        text = text if len(text) <= 40 else text[:39] + "…"
+        if text not in seen:
+            seen.append(text)
+            if len(seen) == count:
+                break
+    return seen
+
+
+def guess_by_meaning(header: str, values: list[object]) -> str | None:
+    """The field a column holds, from its header (a known name, or a question's words) and its values."""
+    key = normalise_header(header)
+    if key in AMBIGUOUS_HEADERS:
+        return "attended" if status_gives_attendance(values) else "registration_status"
+    field_name = guess_field(header)
+    if field_name is None:
+        field_name = guess_question(header)
+        if field_name == "email" and values and not any(EMAIL.match(cell_text(v)) for v in values):
+            return None  # "Can we email you about future events?" answered yes or no
+    if field_name in ("start_time", "end_time") and any(
+            isinstance(v, datetime) or re.search(r"\d[/-]\d", cell_text(v)) for v in values):
+        return None  # a form's "Start time" is when the response was begun, a date and time
+    return field_name
 
 
 def open_rows(path: str | Path) -> RowSource:
@@ -353,13 +435,40 @@ def looks_like_formula(text: str) -> bool:
     return bool(_FORMULA.match(text))
 
 
-def parse_bool(text: str) -> bool:
+def read_attendance(value: object) -> tuple[str, bool]:
+    """An attendance cell as (registration status, attended): "Checked In" -> ("confirmed", True),
+    "Attending" -> ("confirmed", False), "Refunded" -> ("cancelled", False); a check-in time is attended.
+
+    :raise ValueProblem: for a value that says neither.
+    """
+    if isinstance(value, datetime | date | time):
+        return "confirmed", True
+    text = cell_text(value).strip()
+    if text in _CHECK_MARKS:
+        return "confirmed", True
+    if text in _CROSS_MARKS:
+        return "confirmed", False
     key = normalise_header(text)
-    if key in _TRUE:
-        return True
-    if key in _FALSE or not key:
-        return False
-    raise ValueProblem("is not a yes/no answer (use yes, no, attended, no-show, checked in …)")
+    if key in _ATTENDED:
+        return "confirmed", True
+    if key in _NOT_ATTENDED or not key:
+        return "confirmed", False
+    if key in _CANCELLED:
+        return "cancelled", False
+    if key in _WAITLISTED:
+        return "waitlisted", False
+    if re.match(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", text):
+        try:
+            parse_datetime(text)  # a check-in time ("2024-03-14 09:12")
+        except ValueProblem:
+            pass
+        else:
+            return "confirmed", True
+    raise ValueProblem("is not an attendance answer (use yes, no, checked in, attending, no-show, cancelled …)")
+
+
+def parse_bool(text: str) -> bool:
+    return read_attendance(text)[1]
 
 
 def parse_status(text: str) -> str:
@@ -368,7 +477,29 @@ def parse_status(text: str) -> str:
         return "confirmed"
     if key in _STATUSES:
         return _STATUSES[key]
-    raise ValueProblem("is not a registration status (confirmed, waitlisted or cancelled)")
+    raise ValueProblem("is not a registration status (confirmed, attending, waitlisted, cancelled, refunded …)")
+
+
+def status_gives_attendance(values: list[object]) -> bool:
+    """Whether a status column's values say who attended ("Checked In") rather than only who booked."""
+    for value in values:
+        try:
+            if read_attendance(value)[1]:
+                return True
+        except ValueProblem:
+            continue
+    return False
+
+
+def guess_question(header: str) -> str | None:
+    """The field a registration question asks for ("What sector is your organisation in?" -> sector)."""
+    key = normalise_header(header)
+    if len(key.split()) < 3:
+        return None
+    for field_name, pattern in _QUESTION_PATTERNS:
+        if pattern.search(key):
+            return field_name
+    return None
 
 
 def _year(text: str) -> int:
@@ -391,11 +522,15 @@ def parse_date(value: object) -> date:
             return date(int(m[1]), int(m[2]), int(m[3]))
         if m := re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?: .*)?", lowered):
             return date(_year(m[3]), int(m[2]), int(m[1]))
-        words = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", lowered).split()
+        words = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", lowered).replace("-", " ").replace("/", " ").split()
         if words and words[0].rstrip(".")[:3] in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"):
             words = words[1:]
         if len(words) >= 3 and words[0].isdigit() and words[1].rstrip(".") in _MONTHS and words[2].isdigit():
             return date(_year(words[2]), _MONTHS[words[1].rstrip(".")], int(words[0]))
+        # "March 14 2013": written out, the month cannot be mistaken for the day.
+        if len(words) >= 3 and words[0].rstrip(".") in _MONTHS and words[1].isdigit() and words[2].isdigit() \
+                and len(words[2]) == 4:
+            return date(int(words[2]), _MONTHS[words[0].rstrip(".")], int(words[1]))
     except ValueError:
         raise ValueProblem("is not a real date (dates are read day first: 14/03/2013)") from None
     raise ValueProblem("is not a date in a form this importer reads (2013-03-14, 14/03/2013 or 14 March 2013)")

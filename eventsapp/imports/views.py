@@ -23,11 +23,13 @@ from eventsapp.imports.forms import (
     SynonymForm,
     UploadForm,
     column_form,
+    event_details_from,
+    events_form,
 )
 from eventsapp.imports.parsing import FIELDS
 from eventsapp.imports.sectors import DEFAULT_SYNONYMS
 from eventsapp.imports.services import ImportTarget, add_sector_synonym
-from eventsapp.models import Event, Programme, Sector, SectorSynonym
+from eventsapp.models import Event, Programme, Region, Sector, SectorSynonym
 from eventsapp.permissions import can_manage_event, coordinates, is_coordinator, roles_by_organisation
 from eventsapp.urls import MAX_DB_INT as MAX_ID
 from eventsapp.urls import parse_id
@@ -141,11 +143,18 @@ def job(job_id: str):
     state = _job_or_404(job_id)
     summary = jobs.summary_of(state)
     columns = None
+    events = None
     if summary is not None and summary.headers and state["phase"] == "previewed":
-        columns = column_form(summary.headers, summary.columns)
+        columns = column_form(summary.headers, summary.columns, state["target"].get("attendance", ""))
         columns.source_name.data = state.get("source_name", "")
-    return render_template("imports/job.html", state=state, summary=summary, columns=columns,
+        if summary.events_incomplete:
+            events = events_form(summary.events_incomplete, _region_choices())
+    return render_template("imports/job.html", state=state, summary=summary, columns=columns, events=events,
                            confirm=ConfirmForm(), discard=DiscardForm(), fields=FIELDS)
+
+
+def _region_choices() -> list[tuple[str, str]]:
+    return [(r.code, r.name) for r in db.session.scalars(select(Region).order_by(Region.name))]
 
 
 @bp.get("/<job_id>/progress")
@@ -171,6 +180,28 @@ def columns(job_id: str):
         return redirect(url_for("imports.job", job_id=job_id))
     state["columns"] = {h: form[f"column_{i}"].data or "" for i, h in enumerate(summary.headers)}
     state["source_name"] = form.source_name.data or ""
+    state["target"]["attendance"] = form.attendance.data or ""
+    jobs.start(state, write=False)
+    return redirect(url_for("imports.job", job_id=job_id))
+
+
+@bp.post("/<job_id>/events")
+@login_required
+def events(job_id: str):
+    """Read the file again with the region, host and times the user gave for its new events."""
+    state = _job_or_404(job_id)
+    summary = jobs.summary_of(state)
+    if state["phase"] != "previewed" or summary is None or not summary.events_incomplete:
+        abort(409)
+    form = events_form(summary.events_incomplete, _region_choices())
+    if not form.validate_on_submit():
+        return render_template("imports/job.html", state=state, summary=summary, events=form,
+                               columns=column_form(summary.headers, summary.columns,
+                                                   state["target"].get("attendance", "")),
+                               confirm=ConfirmForm(), discard=DiscardForm(), fields=FIELDS), 422
+    given = {(d["title"], d["date"]): d for d in state["target"].get("event_details") or []}
+    given.update({(d["title"], d["date"]): d for d in event_details_from(form, summary.events_incomplete)})
+    state["target"]["event_details"] = list(given.values())
     jobs.start(state, write=False)
     return redirect(url_for("imports.job", job_id=job_id))
 

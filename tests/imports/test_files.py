@@ -75,7 +75,7 @@ def test_xlsx_streams_rows_with_full_names_and_real_dates(db, make_programme, wr
 def test_event_dates_are_iso_or_day_first(db, make_programme, write_file, written, expected):
     make_programme(slug="dates")
     path = write_file("d.csv", f"Event title,Event date,Region,Host organisation,Name\nTalk,{written},TLJ,Host,A B\n")
-    commit_import(path, ImportTarget(programme_slug="dates", create_events=True))
+    commit_import(path, ImportTarget(programme_slug="dates", create_events=True, attendance="all"))
     assert db.session.scalar(select(Event)).starts_at.date() == expected
 
 
