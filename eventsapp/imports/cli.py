@@ -47,7 +47,7 @@ def echo_summary(summary: ImportSummary, *, written: bool) -> None:
     verb = "Imported" if written else "Would import"
     click.echo(f"Rows read: {summary.rows:,}")
     if summary.cancelled_rows:
-        click.echo(f"Cancelled, refunded or transferred rows: {summary.cancelled_rows:,} (not imported)")
+        click.echo(f"Cancelled, refunded or transferred rows: {summary.cancelled_rows:,} (kept as cancelled bookings)")
     if summary.programme_created:
         click.echo("Programme: created" if written else "Programme: would be created")
     click.echo(f"Events: {summary.events_matched if summary.events_matched else 0} matched, "

@@ -170,7 +170,10 @@ def column_fields(headers: list[str], remembered: dict[str, str] | None = None,
         if field_name in FIELDS and field_name not in taken:
             chosen[index] = field_name
             taken.add(field_name)
-    for index, header in enumerate(headers):
+    # The attendee's own columns first: pretix has "Email" (the buyer's) and "Attendee email".
+    order = sorted(range(len(headers)), key=lambda i: not keys[i].startswith(("attendee ", "ticket holder ")))
+    for index in order:
+        header = headers[index]
         if keys[index] in remembered:
             continue
         field_name = parsing.guess_by_meaning(header, parsing.column_values(sample or [], index))
@@ -444,9 +447,6 @@ class ImportPass:
             self.error(row.number, "event_title", title,
                        f"is not an event of this programme on {day:%d/%m/%Y} (choose “create events” to add it)")
             return False
-        if key in self.incomplete:
-            self.incomplete[key]["rows"] += 1
-            return True
         given = self.details.get((key[0], day.isoformat()), {})
         region_text = given.get("region") or values.get("region", "")
         region_id = self.regions.get(parsing.normalise_header(region_text))
@@ -466,7 +466,7 @@ class ImportPass:
         except ValueProblem as problem:
             lacks.append(f"a start and end time ({problem})")
         if lacks:
-            self.incomplete[key] = {"title": title, "date": day.isoformat(), "lacks": lacks, "rows": 1,
+            self.incomplete[key] = {"title": title, "date": day.isoformat(), "lacks": lacks, "rows": 0,
                                     "region": region_text if region_id else "", "host": host,
                                     "start_time": start.strftime("%H:%M"),
                                     "end_time": end.strftime("%H:%M") if end else ""}
@@ -610,7 +610,8 @@ class ImportPass:
         for row in chunk:
             if row.event_key is not None:
                 row.event_id = self.events[row.event_key][0]
-                self.event_specs.get(row.event_key, {"rows": 0})["rows"] += 1
+                (self.event_specs.get(row.event_key) or self.incomplete.get(row.event_key) or {"rows": 0})[
+                    "rows"] += 1
             else:
                 row.event_id = self.fixed_event[0]
             row.organisation_id = self._organisation_id(row.organisation, row.sector_code)
@@ -810,8 +811,9 @@ def insert_returning_ids(table, rows: list[dict]) -> list[int]:
 
 def event_lacks(spec: dict) -> str:
     """One line for a new event the file names without what creating it needs."""
-    return (f"The new event “{spec['title']}” on {date.fromisoformat(spec['date']):%d/%m/%Y} "
-            f"({spec['rows']:,} rows) needs " + " and ".join(spec["lacks"]) + ".")
+    rows = f"({spec['rows']:,} row{'' if spec['rows'] == 1 else 's'}) " if spec["rows"] else ""
+    return (f"The new event “{spec['title']}” on {date.fromisoformat(spec['date']):%d/%m/%Y} {rows}needs "
+            + " and ".join(spec["lacks"]) + ".")
 
 
 def _title_key(title: str) -> str:

@@ -200,9 +200,16 @@ def examples(sample: list[list[object]], index: int, count: int = 3) -> list[str
     return seen
 
 
+#: Fields whose values are words: a column of numbers is not one of them.
+_WORD_FIELDS = {"first_name", "last_name", "full_name", "organisation", "sector", "job_title", "event_title",
+                "host_organisation", "town"}
+
+
 def guess_by_meaning(header: str, values: list[object]) -> str | None:
     """The field a column holds, from its header (a known name, or a question's words) and its values."""
     key = normalise_header(header)
+    if values and all(normalise_header(cell_text(v)) == "anonymous" for v in values):
+        return None  # Microsoft Forms' "Email" and "Name" of anonymous responses
     if key in AMBIGUOUS_HEADERS:
         return "attended" if status_gives_attendance(values) else "registration_status"
     field_name = guess_field(header)
@@ -210,6 +217,8 @@ def guess_by_meaning(header: str, values: list[object]) -> str | None:
         field_name = guess_question(header)
         if field_name == "email" and values and not any(EMAIL.match(cell_text(v)) for v in values):
             return None  # "Can we email you about future events?" answered yes or no
+    if field_name in _WORD_FIELDS and values and not any(re.search(r"[^\W\d_]", cell_text(v)) for v in values):
+        return None  # Eventbrite's "Attendee #" holds numbers, not names
     if field_name in ("start_time", "end_time") and any(
             isinstance(v, datetime) or re.search(r"\d[/-]\d", cell_text(v)) for v in values):
         return None  # a form's "Start time" is when the response was begun, a date and time

@@ -4,9 +4,12 @@ and attendance never assumed (issue 17)."""
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
+import pytest
 from sqlalchemy import func, select
 
+from eventsapp.imports.parsing import ValueProblem, guess_by_meaning, parse_date, read_attendance
 from eventsapp.models import Attendance, Registration
 from tests.imports.conftest import table_counts
 
@@ -123,3 +126,107 @@ def test_the_web_preview_asks_who_attended_and_the_choice_is_applied(client, db,
     assert "No column says who attended" not in page and "no row attended (registrations only)" in page
     client.post(f"/imports/{job_id}/confirm")
     assert _counts(db) == (2, 0)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Checked In", ("confirmed", True)), ("attended", ("confirmed", True)), ("Present", ("confirmed", True)),
+    ("yes", ("confirmed", True)), ("✓", ("confirmed", True)), ("2024-03-14 09:12:00", ("confirmed", True)),
+    (datetime(2024, 3, 14, 9, 12), ("confirmed", True)),
+    ("No-show", ("confirmed", False)), ("Attending", ("confirmed", False)), ("", ("confirmed", False)),
+    ("Not Attending", ("cancelled", False)), ("Cancelled", ("cancelled", False)), ("Refunded", ("cancelled", False)),
+    ("Transferred", ("cancelled", False)), ("Waitlisted", ("waitlisted", False)),
+])
+def test_attendance_values_are_read_by_meaning(value, expected):
+    assert read_attendance(value) == expected
+
+
+def test_an_unknown_attendance_value_is_a_problem_not_a_guess():
+    with pytest.raises(ValueProblem):
+        read_attendance("maybe")
+
+
+@pytest.mark.parametrize(("header", "values", "expected"), [
+    ("Which organisation do you represent?", ["Kent Police"], "organisation"),
+    ("What sector is your organisation in?", ["Police"], "sector"),
+    ("What type of organisation do you work for?", ["Charity"], "sector"),
+    ("Can we email you about future events?", ["Yes", "No"], None),
+    ("What is your email address?", ["a@example.org"], "email"),
+    ("Status", ["Checked In", "Attending"], "attended"),
+    ("Status", ["Paid", "Canceled"], "registration_status"),
+    ("Attendee #", ["1001", "1002"], None),
+    ("Start time", [datetime(2024, 2, 1, 9, 0)], None),
+    ("Email", ["anonymous"], None),
+])
+def test_columns_are_recognised_by_header_and_values(header, values, expected):
+    assert guess_by_meaning(header, values) == expected
+
+
+@pytest.mark.parametrize("written", ["2013-03-14", "14/03/2013", "14 March 2013", "Thursday, 14th March 2013",
+                                     "14-Mar-2013", "March 14, 2013", datetime(2013, 3, 14)])
+def test_dates_are_read_in_every_unambiguous_form(written):
+    assert parse_date(written) == date(2013, 3, 14)
+
+
+def test_month_first_numeric_dates_are_refused():
+    with pytest.raises(ValueProblem):
+        parse_date("03/14/2013")
+
+
+def test_cancelled_rows_are_neither_registrations_nor_attendances(runner, db, write_file, make_event):
+    event = make_event()
+    path = write_file("list.csv", "Name,Email,Attendee status,Order status\n"
+                                  "Ann Jones,ann@example.org,Checked In,Completed\n"
+                                  "Bo Li,bo@example.org,Checked In,Refunded\n"
+                                  "Cy Ray,cy@example.org,Transferred,Completed\n"
+                                  "Di Fox,di@example.org,Attending,Completed\n")
+    result = runner.invoke(args=["import-attendance", str(path), "--event", str(event.id)])
+    assert result.exit_code == 0, result.output
+    assert "Cancelled, refunded or transferred rows: 2" in result.output
+    statuses = sorted(db.session.scalars(select(Registration.status)).all())
+    assert statuses == ["cancelled", "cancelled", "confirmed", "confirmed"]
+    assert _counts(db) == (4, 1)
+
+
+def test_the_web_preview_takes_region_host_and_time_for_each_new_event(client, db, login_as, make_organisation,
+                                                                       make_programme):
+    from io import BytesIO
+
+    from eventsapp.models import Event, Programme
+    from eventsapp.timeutil import to_local
+
+    network = make_organisation("Good Relations Network")
+    make_programme(slug="gr", coordinator_organisation_id=network.id)
+    login_as("coordinator", network)
+    data = ("Event,Date,Name,Email,Checked in\nTalk in Leeds,14/03/2013,Ann Jones,ann@example.org,yes\n"
+            "Talk in Leeds,14/03/2013,Bo Li,bo@example.org,no\nWalk in York,15/03/2013,Cy Ray,cy@example.org,yes\n")
+    response = client.post("/imports/", data={"file": (BytesIO(data.encode()), "list.csv"),
+                                              "destination": "programme:gr", "create_events": "y"},
+                           content_type="multipart/form-data")
+    job_id = response.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+    page = client.get(f"/imports/{job_id}").get_data(as_text=True)
+    assert "2 new events named in the file cannot be created yet" in page
+    assert "“Talk in Leeds” on 2013-03-14 (2 rows) needs a region and a host organisation." in page
+    assert page.count("needs a region and a host organisation") == 2
+    client.post(f"/imports/{job_id}/confirm")
+    assert _counts(db) == (0, 0)
+    # A missing host comes back at the field, with what was entered.
+    bad = client.post(f"/imports/{job_id}/events", data={
+        "event_0_region": "TLE", "event_0_host": "", "event_0_start": "18:30", "event_0_end": "20:00",
+        "event_1_region": "TLE", "event_1_host": "York Minster", "event_1_start": "10:00"})
+    assert bad.status_code == 422 and "Name the host organisation." in bad.get_data(as_text=True)
+    answer = {"event_0_region": "TLE", "event_0_host": "Leeds Community Trust", "event_0_start": "18:30",
+              "event_0_end": "20:00", "event_1_region": "TLE", "event_1_host": "York Minster",
+              "event_1_start": "10:00"}
+    assert client.post(f"/imports/{job_id}/events", data=answer).status_code == 302
+    page = client.get(f"/imports/{job_id}").get_data(as_text=True)
+    assert "cannot be created yet" not in page and "Import 3 rows" in page
+    client.post(f"/imports/{job_id}/confirm")
+    db.session.rollback()
+    programme = db.session.scalar(select(Programme).where(Programme.slug == "gr"))
+    events = {e.title: e for e in db.session.scalars(select(Event).where(Event.programme_id == programme.id))}
+    leeds = events["Talk in Leeds"]
+    assert (leeds.region.code, leeds.host.name) == ("TLE", "Leeds Community Trust")
+    assert to_local(leeds.starts_at).strftime("%d/%m/%Y %H:%M") == "14/03/2013 18:30"
+    assert to_local(leeds.ends_at).strftime("%H:%M") == "20:00"
+    assert events["Walk in York"].host.name == "York Minster"
+    assert _counts(db) == (3, 2)
