@@ -14,6 +14,7 @@ from eventsapp.extensions import db
 from eventsapp.imports.engine import ImportSummary, event_lacks
 from eventsapp.imports.export import export_programme
 from eventsapp.imports.parsing import FIELDS, ImportFileError, normalise_header, open_rows
+from eventsapp.imports.restore import RestoreRefused, restore_programme
 from eventsapp.imports.services import (
     ImportRefused,
     ImportTarget,
@@ -188,15 +189,40 @@ def _advance(bar):
 @click.argument("slug")
 @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The ZIP file to write.")
-def export_programme_command(slug: str, output: Path) -> None:
+@click.option("--with-equality-answers", is_flag=True,
+              help="Add each registration's equality-monitoring answers (special-category data), so that "
+                   "import-programme restores the equality tables exactly. Keep such a file as securely as "
+                   "the database.")
+def export_programme_command(slug: str, output: Path, with_equality_answers: bool) -> None:
     """Write a programme's complete data as a ZIP of CSV files with a README."""
     programme = db.session.scalar(select(Programme).where(Programme.slug == slug))
     if programme is None:
         raise click.ClickException(f"No programme has the slug “{slug}”.")
-    counts = export_programme(programme, output)
+    counts = export_programme(programme, output, with_equality_answers=with_equality_answers)
     click.echo(f"Wrote {output}: " + ", ".join(f"{name} {n:,} rows" for name, n in counts.items()))
+
+
+@click.command("import-programme")
+@with_appcontext
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_programme_command(archive: Path) -> None:
+    """Restore a programme from its export-programme ZIP into an empty database, ids kept; all or nothing."""
+    try:
+        summary = restore_programme(archive)
+        db.session.commit()
+    except RestoreRefused as refused:
+        db.session.rollback()
+        raise click.ClickException(f"Nothing was restored: {refused}") from None
+    except BaseException:
+        db.session.rollback()
+        raise
+    click.echo(f"Restored the programme “{summary.slug}”: "
+               + ", ".join(f"{n:,} {label}" for label, n in summary.counts.items()))
+    for name in summary.absent:
+        click.echo(f"Note: the export has no {name}; that part was not restored.")
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(import_attendance_command)
     app.cli.add_command(export_programme_command)
+    app.cli.add_command(import_programme_command)
