@@ -64,6 +64,12 @@ def echo_summary(summary: ImportSummary, *, written: bool) -> None:
         click.echo(f"  + {organisation['name']} (proposed sector: {sector})")
     if summary.organisations_new_count > 50:
         click.echo(f"  … and {summary.organisations_new_count - 50:,} more")
+    for conflict in summary.name_conflicts:
+        click.echo(f"  ! row {conflict['row']}: {conflict['email']} is “{conflict['name']}” here but "
+                   f"“{conflict['other_name']}” in {conflict['other']}: imported as one person (split them "
+                   "afterwards if they are two)")
+    if summary.name_conflict_count > len(summary.name_conflicts):
+        click.echo(f"  … and {summary.name_conflict_count - len(summary.name_conflicts):,} more emails with two names")
     for word, count in summary.unknown_sectors.items():
         click.echo(f"  sector not recognised: “{word}” ({count} rows) — add a synonym in the web app")
     click.echo(f"{verb}: {summary.registrations_new:,} registrations, {summary.attendances_new:,} attendances; "

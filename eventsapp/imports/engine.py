@@ -105,6 +105,10 @@ class ImportSummary:
     attendances_new: int = 0
     repeated_rows: int = 0
     unknown_sectors: dict[str, int] = field(default_factory=dict)
+    #: One email under two different names (in the file, or the file and an existing person):
+    #: [{row, email, name, other_name, other}]; imported as one person, flagged for the organiser.
+    name_conflicts: list[dict] = field(default_factory=list)
+    name_conflict_count: int = 0
     written: bool = False
 
     @property
@@ -222,6 +226,8 @@ class ImportPass:
         self.absent_organisations: set[str] = set()
         self.matched_organisation_ids: set[int] = set()
         self.people_by_email: dict[str, int] = {}
+        #: email key -> the first name given with it ("first last", casefolded) and how it was written.
+        self.names_by_email: dict[str, tuple[str, str]] = {}
         self.people_by_name: dict[tuple, int] = {}
         self.seen_people: set[int] = set()
         #: People this pass created: they cannot have registrations yet.
@@ -623,14 +629,45 @@ class ImportPass:
     def _name_key(self, row: _Row) -> tuple:
         return (row.first_name.casefold(), row.last_name.casefold(), row.organisation_id)
 
+    def _name_conflict(self, row: _Row, other_name: str, other: str) -> None:
+        self.summary.name_conflict_count += 1
+        if len(self.summary.name_conflicts) < 50:
+            self.summary.name_conflicts.append({"row": row.number, "email": row.email or "",
+                                                "name": f"{row.first_name} {row.last_name}".strip(),
+                                                "other_name": other_name, "other": other})
+
+    def _check_names(self, chunk: list[_Row], existing: dict[str, str]) -> None:
+        """Flag an email given with two different names: in the file, or in the file and the database."""
+        for row in chunk:
+            if not row.email_key:
+                continue
+            written = f"{row.first_name} {row.last_name}".strip()
+            key = " ".join(written.casefold().split())
+            known = existing.get(row.email_key)
+            if known is not None and " ".join(known.casefold().split()) != key:
+                self._name_conflict(row, known, "an existing person")
+                existing.pop(row.email_key)  # once per email
+            first = self.names_by_email.get(row.email_key)
+            if first is None:
+                if len(self.names_by_email) < 500_000:
+                    self.names_by_email[row.email_key] = (key, written)
+            elif first[0] != key and first[0] != "":
+                self._name_conflict(row, first[1], "an earlier row")
+                self.names_by_email[row.email_key] = ("", first[1])  # once per email
+
     def _resolve_people(self, chunk: list[_Row]) -> None:
         emails = {r.email_key for r in chunk if r.email_key and r.email_key not in self.people_by_email}
+        existing: dict[str, str] = {}
         if emails:
-            for person_id, key in db.session.execute(
-                select(Person.id, Person.email_key).where(Person.email_key.in_(emails))
+            for person_id, key, first, last in db.session.execute(
+                select(Person.id, Person.email_key, Person.first_name, Person.last_name)
+                .where(Person.email_key.in_(emails))
             ):
                 self.people_by_email[key] = person_id
+                if person_id <= self.person_watermark:
+                    existing[key] = f"{first} {last}".strip()
                 self._note_match(person_id, "email", chunk, key=key)
+        self._check_names(chunk, existing)
         names = {self._name_key(r) for r in chunk if not r.email_key and self._name_key(r) not in self.people_by_name}
         if names:
             firsts = {n[0] for n in names}

@@ -12,7 +12,7 @@ from eventsapp.models.equality import EqualityResponse
 from eventsapp.models.event import EVENT_STATUSES, CohostRequest, Event, Programme, event_cohost
 from eventsapp.models.imports import IMPORT_PHASES, ImportJob, ImportMapping, SectorSynonym
 from eventsapp.models.invitation import Invitation
-from eventsapp.models.merge import OrganisationMerge
+from eventsapp.models.merge import PERSON_CHANGE_KINDS, OrganisationMerge, PersonMerge
 from eventsapp.models.network import (
     RESOURCE_STATUSES,
     SUPPORT_KINDS,
@@ -87,6 +87,8 @@ __all__ = [
     "OutboxMessage",
     "OrganisationAlias",
     "OrganisationMerge",
+    "PERSON_CHANGE_KINDS",
+    "PersonMerge",
     "Person",
     "Programme",
     "Region",

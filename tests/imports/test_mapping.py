@@ -230,3 +230,16 @@ def test_the_web_preview_takes_region_host_and_time_for_each_new_event(client, d
     assert to_local(leeds.ends_at).strftime("%H:%M") == "20:00"
     assert events["Walk in York"].host.name == "York Minster"
     assert _counts(db) == (3, 2)
+
+
+def test_one_email_under_two_names_is_flagged_in_the_preview(runner, db, write_file, make_event, make_person):
+    event = make_event()
+    make_person(first_name="Dana", last_name="Scully", email="dana@example.org")
+    path = write_file("list.csv", "Name,Email,Attended\nAnn Jones,ann@example.org,yes\n"
+                                  "Annie Jonas,ANN@example.org,yes\nann jones,ann@example.org,yes\n"
+                                  "Fox Mulder,dana@example.org,yes\n")
+    result = runner.invoke(args=["import-attendance", str(path), "--event", str(event.id), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert ("! row 3: ANN@example.org is “Annie Jonas” here but “Ann Jones” in an earlier row" in result.output)
+    assert "! row 5: dana@example.org is “Fox Mulder” here but “Dana Scully” in an existing person" in result.output
+    assert result.output.count("! row") == 2  # case and spacing are not another name
