@@ -108,3 +108,44 @@ def test_the_email_goes_to_the_kept_person_when_it_had_none_and_back_on_undo(run
     db.session.expire_all()
     assert db.session.get(Person, ann_id).email == "ann@example.org"
     assert db.session.get(Person, annie_id).email is None
+
+
+def test_a_coordinator_splits_merges_and_undoes_on_the_web(client, db, login_as, make_organisation, make_programme,
+                                                           make_event, make_person, make_registration):
+    network = make_organisation("Good Relations Network")
+    programme = make_programme(slug="web-people", coordinator_organisation_id=network.id)
+    first = make_event(programme=programme, starts_at=datetime(2024, 3, 14, 10, 0))
+    second = make_event(programme=programme, starts_at=datetime(2024, 4, 14, 10, 0))
+    ann = make_person(first_name="Ann", last_name="Jones", email="ann@example.org")
+    own = make_registration(event=first, person=ann, attended=True, first_name="Ann", last_name="Jones")
+    other = make_registration(event=second, person=ann, attended=True, first_name="Bea", last_name="Jones")
+    elsewhere = make_person(first_name="Cy", last_name="Ray")
+    make_registration(event=make_event(starts_at=datetime(2024, 3, 1, 10, 0)), person=elsewhere, attended=True)
+    login_as("coordinator", network)
+
+    page = client.get("/people/").get_data(as_text=True)
+    assert "Ann Jones" in page and "“Bea Jones”" in page and "Cy Ray" not in page
+    assert build_report(ReportScope(programme_id=programme.id)).figures.people == 1
+    assert client.post(f"/people/{elsewhere.id}/split", data={}).status_code == 404  # not in their programmes
+
+    response = client.post(f"/people/{ann.id}/split", data={f"p{ann.id}-registrations": [str(other.id)]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert build_report(ReportScope(programme_id=programme.id)).figures.people == 2
+    bea = db.session.get(Person, db.session.get(Registration, other.id).person_id)
+    assert (bea.first_name, bea.last_name) == ("Bea", "Jones") and bea.id != ann.id
+
+    response = client.post("/people/merge", data={"keep": str(ann.id), "other": str(bea.id)})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert build_report(ReportScope(programme_id=programme.id)).figures.people == 1
+    refused = client.post("/people/merge", data={"keep": str(ann.id), "other": str(ann.id)})
+    assert refused.status_code == 422 and "Choose two different people." in refused.get_data(as_text=True)
+
+    merge = db.session.scalar(select(PersonMerge).where(PersonMerge.kind == "merge"))
+    assert client.post(f"/people/changes/{merge.id}/undo").status_code == 302
+    db.session.expire_all()
+    assert build_report(ReportScope(programme_id=programme.id)).figures.people == 2
+    assert db.session.get(Registration, own.id).person_id == ann.id
+    page = client.get("/people/").get_data(as_text=True)
+    assert "(undone)" in page and "“Bea Jones” merged into “Ann Jones”" in page
