@@ -70,6 +70,11 @@ def echo_summary(summary: ImportSummary, *, written: bool) -> None:
                    "afterwards if they are two)")
     if summary.name_conflict_count > len(summary.name_conflicts):
         click.echo(f"  … and {summary.name_conflict_count - len(summary.name_conflicts):,} more emails with two names")
+    if summary.name_candidate_count:
+        click.echo(f"  {summary.name_candidate_count:,} people without an email have the name and organisation of an "
+                   "existing person: counted as new people unless you confirm with --match-names")
+        for candidate in summary.name_candidates[:20]:
+            click.echo(f"    row {candidate['row']}: {candidate['name']}")
     for word, count in summary.unknown_sectors.items():
         click.echo(f"  sector not recognised: “{word}” ({count} rows) — add a synonym in the web app")
     click.echo(f"{verb}: {summary.registrations_new:,} registrations, {summary.attendances_new:,} attendances; "
@@ -112,12 +117,14 @@ def echo_problems(summary: ImportSummary) -> None:
                    + ", ".join(FIELDS) + ".")
 @click.option("--all-attended", is_flag=True, help="No column says who attended: every row attended.")
 @click.option("--none-attended", is_flag=True, help="No column says who attended: no row did (registrations only).")
+@click.option("--match-names", is_flag=True,
+              help="Rows without an email are the existing person with the same name and organisation.")
 @click.option("--events", "events_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="With --create-events: a CSV of the new events (name, date, region, host; optionally start, "
                    "end, town).")
 def import_attendance_command(file: Path, event_id: int | None, programme_slug: str | None, create_events: bool,
                               dry_run: bool, source_name: str, mappings: tuple[str, ...], all_attended: bool,
-                              none_attended: bool, events_file: Path | None) -> None:
+                              none_attended: bool, match_names: bool, events_file: Path | None) -> None:
     """Import an attendance list (CSV or XLSX): preview first, then write all or nothing."""
     if (event_id is None) == (programme_slug is None):
         raise click.UsageError("Give exactly one of --event ID or --programme SLUG.")
@@ -134,7 +141,7 @@ def import_attendance_command(file: Path, event_id: int | None, programme_slug: 
         raise click.UsageError(f"--events {events_file.name}: {error}") from None
     target = ImportTarget(event_id=event_id, programme_slug=programme_slug, create_events=create_events,
                           file_label=file.name, attendance="all" if all_attended else "none" if none_attended else "",
-                          event_details=details)
+                          event_details=details, match_names=match_names)
     with click.progressbar(length=1000, label="Checking", file=sys.stderr) as bar:
         summary = preview_import(file, target, source_name=source_name, columns=columns, progress=_advance(bar))
     echo_columns(summary)

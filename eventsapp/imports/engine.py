@@ -61,6 +61,9 @@ class ImportTarget:
     #: What the file does not say about the events it names: [{title, date (ISO), region, host,
     #: start_time, end_time, town}], from the CLI's --events file or the web preview's form.
     event_details: list[dict] = field(default_factory=list)
+    #: Rows without an email are the existing person of the same name and organisation only when
+    #: the organiser confirms it; otherwise they are new people (and the preview lists the candidates).
+    match_names: bool = False
 
 
 @dataclass
@@ -109,6 +112,10 @@ class ImportSummary:
     #: [{row, email, name, other_name, other}]; imported as one person, flagged for the organiser.
     name_conflicts: list[dict] = field(default_factory=list)
     name_conflict_count: int = 0
+    #: Rows without an email whose name and organisation match an existing person, not matched
+    #: because the organiser has not confirmed it: [{row, name}].
+    name_candidates: list[dict] = field(default_factory=list)
+    name_candidate_count: int = 0
     written: bool = False
 
     @property
@@ -228,6 +235,7 @@ class ImportPass:
         self.people_by_email: dict[str, int] = {}
         #: email key -> the first name given with it ("first last", casefolded) and how it was written.
         self.names_by_email: dict[str, tuple[str, str]] = {}
+        self.candidate_keys: set[tuple] = set()
         self.people_by_name: dict[tuple, int] = {}
         self.seen_people: set[int] = set()
         #: People this pass created: they cannot have registrations yet.
@@ -673,15 +681,28 @@ class ImportPass:
             firsts = {n[0] for n in names}
             query = (
                 select(Person.id, func.lower(Person.first_name), func.lower(Person.last_name),
-                       Registration.organisation_id)
+                       Registration.organisation_id, Registration.event_id)
                 .join(Registration, Registration.person_id == Person.id)
                 .where(func.lower(Person.first_name).in_(firsts))
             )
-            for person_id, first, last, organisation_id in db.session.execute(query):
+            # A walk-in already registered for the row's event is the same row imported again; anyone
+            # else of that name and organisation is that person only when the organiser confirms it.
+            row_events: dict[tuple, set[int]] = {}
+            for row in chunk:
+                if not row.email_key:
+                    row_events.setdefault(self._name_key(row), set()).add(row.event_id)
+            maybe: set[tuple] = set()
+            for person_id, first, last, organisation_id, event_id in db.session.execute(query):
                 key = (first, last, organisation_id)
                 if key in names and key not in self.people_by_name:
+                    if (person_id <= self.person_watermark and not self.target.match_names
+                            and event_id not in row_events.get(key, ())):
+                        maybe.add(key)
+                        continue
                     self.people_by_name[key] = person_id
                     self._note_match(person_id, "name and organisation", chunk, name_key=key)
+            for key in maybe - set(self.people_by_name):
+                self._name_candidate(key, chunk)
         pending: dict[tuple, list[_Row]] = {}
         for row in chunk:
             if row.email_key:
@@ -713,6 +734,17 @@ class ImportPass:
                 self._remember_person(rows[0], person_id)
                 for row in rows:
                     row.person_id = person_id
+
+    def _name_candidate(self, key: tuple, chunk: list[_Row]) -> None:
+        """A walk-in who may be an existing person: listed once for the organiser, not matched."""
+        if key in self.candidate_keys:
+            return
+        self.candidate_keys.add(key)
+        self.summary.name_candidate_count += 1
+        row = next((r for r in chunk if not r.email_key and self._name_key(r) == key), None)
+        if row is not None and len(self.summary.name_candidates) < 50:
+            self.summary.name_candidates.append({"row": row.number,
+                                                 "name": f"{row.first_name} {row.last_name}".strip()})
 
     def _remember_person(self, row: _Row, person_id: int) -> None:
         if row.email_key:

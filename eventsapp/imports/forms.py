@@ -57,7 +57,7 @@ ATTENDANCE_CHOICES = [("", "A column says who attended (map it to “Attended”
                       ("all", "Every row attended"), ("none", "No row attended: registrations only")]
 
 
-def column_form(headers: list[str], chosen: dict[str, str], attendance: str = "") -> BaseForm:
+def column_form(headers: list[str], chosen: dict[str, str], attendance: str = "", match_names: bool = False) -> BaseForm:
     """One select per column of the file: which field it holds, or ignore it; and who attended
     when no column says."""
     choices = [SelectChoice("", "Ignore this column"), *(SelectChoice(key, label) for key, label in FIELDS.items())]
@@ -72,6 +72,9 @@ def column_form(headers: list[str], chosen: dict[str, str], attendance: str = ""
             validators=[Optional()]))
     ColumnForm.attendance = SelectField("If no column says who attended", choices=ATTENDANCE_CHOICES,
                                         default=attendance, validators=[Optional()])
+    ColumnForm.match_names = BooleanField(
+        "Rows without an email whose name and organisation match an existing person are that person",
+        default=match_names)
     ColumnForm.source_name = StringField("Remember this mapping for files from (optional)",
                                          validators=[Optional(), Length(max=200)])
     ColumnForm.submit = SubmitField("Read the file again with these columns")

@@ -145,7 +145,8 @@ def job(job_id: str):
     columns = None
     events = None
     if summary is not None and summary.headers and state["phase"] == "previewed":
-        columns = column_form(summary.headers, summary.columns, state["target"].get("attendance", ""))
+        columns = column_form(summary.headers, summary.columns, state["target"].get("attendance", ""),
+                              state["target"].get("match_names", False))
         columns.source_name.data = state.get("source_name", "")
         if summary.events_incomplete:
             events = events_form(summary.events_incomplete, _region_choices())
@@ -181,6 +182,7 @@ def columns(job_id: str):
     state["columns"] = {h: form[f"column_{i}"].data or "" for i, h in enumerate(summary.headers)}
     state["source_name"] = form.source_name.data or ""
     state["target"]["attendance"] = form.attendance.data or ""
+    state["target"]["match_names"] = bool(form.match_names.data)
     jobs.start(state, write=False)
     return redirect(url_for("imports.job", job_id=job_id))
 
@@ -197,7 +199,8 @@ def events(job_id: str):
     if not form.validate_on_submit():
         return render_template("imports/job.html", state=state, summary=summary, events=form,
                                columns=column_form(summary.headers, summary.columns,
-                                                   state["target"].get("attendance", "")),
+                                                   state["target"].get("attendance", ""),
+                                                   state["target"].get("match_names", False)),
                                confirm=ConfirmForm(), discard=DiscardForm(), fields=FIELDS), 422
     given = {(d["title"], d["date"]): d for d in state["target"].get("event_details") or []}
     given.update({(d["title"], d["date"]): d for d in event_details_from(form, summary.events_incomplete)})

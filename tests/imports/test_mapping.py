@@ -243,3 +243,23 @@ def test_one_email_under_two_names_is_flagged_in_the_preview(runner, db, write_f
     assert ("! row 3: ANN@example.org is “Annie Jonas” here but “Ann Jones” in an earlier row" in result.output)
     assert "! row 5: dana@example.org is “Fox Mulder” here but “Dana Scully” in an existing person" in result.output
     assert result.output.count("! row") == 2  # case and spacing are not another name
+
+
+def test_walk_ins_match_an_existing_person_only_when_confirmed(runner, db, write_file, make_event, make_person,
+                                                               make_registration, make_organisation):
+    organisation = make_organisation("Kent Police", sector_code="police")
+    known = make_person(first_name="Ann", last_name="Jones", email=None)
+    make_registration(event=make_event(), person=known, organisation=organisation)
+    event = make_event()
+    path = write_file("walk-ins.csv", "Name,Organisation,Attended\nAnn Jones,Kent Police,yes\n"
+                                      "Ann Jones,Kent Police,yes\n")
+    args = ["import-attendance", str(path), "--event", str(event.id)]
+    preview = runner.invoke(args=[*args, "--dry-run"])
+    assert "1 people without an email have the name and organisation of an existing person" in preview.output
+    assert "row 2: Ann Jones" in preview.output and "People: 1 new" in preview.output
+    confirmed = runner.invoke(args=[*args, "--match-names"])
+    assert confirmed.exit_code == 0, confirmed.output
+    assert "People: 0 new, 0 matched by email, 1 matched by name and organisation" in confirmed.output
+    db.session.expire_all()
+    assert db.session.scalars(select(Registration.person_id).where(Registration.event_id == event.id)).all() == [
+        known.id]
