@@ -80,7 +80,12 @@ def restore_programme(path: str | Path) -> RestoreSummary:
             raise RestoreRefused("This is not a programme export made by export-programme: it has no "
                                  + ", ".join(missing) + ".")
         tables = {name: list(_rows(archive, name)) for name in names if name.endswith(".csv")}
-    return _Restore(tables).run()
+    try:
+        return _Restore(tables).run()
+    except KeyError as missing:
+        raise RestoreRefused(f"A file of the export lacks the column {missing}: was it edited?") from None
+    except ValueError as error:
+        raise RestoreRefused(f"A value of the export cannot be read ({error}): was it edited?") from None
 
 
 def _rows(archive: zipfile.ZipFile, name: str) -> Iterator[dict]:

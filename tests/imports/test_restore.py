@@ -134,3 +134,26 @@ def test_a_file_that_is_not_a_programme_export_is_refused(runner, db, tmp_path):
     plain.write_text("a,b\n")
     result = runner.invoke(args=["import-programme", str(plain)])
     assert result.exit_code == 1 and "not a ZIP archive" in result.output
+
+
+def test_an_edited_export_is_refused_and_nothing_is_written(runner, db, tmp_path, make_programme, make_event,
+                                                            make_registration):
+    from tests.imports.conftest import table_counts
+
+    programme = make_programme(slug="edited")
+    make_registration(event=make_event(programme=programme), attended=True)
+    archive = tmp_path / "edited.zip"
+    assert runner.invoke(args=["export-programme", "edited", "--output", str(archive)]).exit_code == 0
+    with zipfile.ZipFile(archive) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["programme.csv"] = parts["programme.csv"].replace(b"edited", b"restored-copy").replace(
+        b"programme id", b"programme")
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(broken, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    before = table_counts(db)
+    result = runner.invoke(args=["import-programme", str(broken)])
+    assert result.exit_code == 1 and "lacks the column 'programme id'" in result.output
+    db.session.expire_all()
+    assert table_counts(db) == before
