@@ -301,7 +301,8 @@ def _open_csv(path: Path, sample: bytes) -> RowSource:
         delimiter = _sniff_delimiter(first_line)
         reader = csv.reader(text, delimiter=delimiter)
         csv.field_size_limit(MAX_CELL_CHARS * 10)
-        headers, header_number = _read_header(_numbered(reader))
+        numbered = _numbered(reader)
+        headers, header_number, pending = _read_header(numbered)
     except UnicodeDecodeError:
         text.close()
         raise ImportFileError(
@@ -315,8 +316,7 @@ def _open_csv(path: Path, sample: bytes) -> RowSource:
     def rows():
         number = header_number
         try:
-            for cells in reader:
-                number += 1
+            for number, cells in itertools.chain(pending, numbered):  # noqa: B007 (number reported below)
                 if cells and (cells[0].strip() or any(cell.strip() for cell in cells)):
                     yield number, cells
         except UnicodeDecodeError:
@@ -344,21 +344,40 @@ def _numbered(reader) -> Iterator[tuple[int, list]]:
     yield from enumerate(reader, start=1)
 
 
-def _read_header(numbered_rows) -> tuple[list[str], int]:
-    """The first non-empty row, as header names."""
+#: Rows read ahead to find the header row below a report's preamble (Zoom's reports begin with one).
+HEADER_LOOKAHEAD = 30
+
+
+def _read_header(numbered_rows) -> tuple[list[str], int, list[tuple[int, list]]]:
+    """The header row, its number, and the rows read ahead after it (to be read next).
+
+    The header is the first non-empty row, unless a later row among the first few names clearly
+    more of the columns an import knows (at least three): the table below a report's preamble.
+    """
+    ahead: list[tuple[int, list, list[str]]] = []
     for number, cells in numbered_rows:
-        values = [clean_line(c) for c in cells]
+        values = [clean_line(c) if isinstance(c, str) else cell_text(c) for c in cells]
         while values and not values[-1]:
             values.pop()
-        if not values:
+        if not values and not ahead:
             continue
-        if len(values) > MAX_COLUMNS:
+        if len(values) > MAX_COLUMNS and not ahead:
             raise ImportFileError(
                 f"The header row has {len(values):,} columns; an attendance list has at most {MAX_COLUMNS}. "
                 "Check that the first row holds the column names."
             )
-        return values, number
-    raise ImportFileError("The file has no header row: every line is empty.")
+        ahead.append((number, cells, values))
+        if len(ahead) >= HEADER_LOOKAHEAD:
+            break
+    if not ahead:
+        raise ImportFileError("The file has no header row: every line is empty.")
+    scores = [sum(1 for v in values if guess_field(v)) if len(values) <= MAX_COLUMNS else 0
+              for _, _, values in ahead]
+    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    if scores[best] <= scores[0] or scores[best] < 3:
+        best = 0
+    number, _cells, values = ahead[best]
+    return values, number, [(n, cells) for n, cells, _ in ahead[best + 1:]]
 
 
 def _open_xlsx(path: Path) -> RowSource:
@@ -399,7 +418,7 @@ def _open_xlsx(path: Path) -> RowSource:
 
     source_rows = numbered()
     try:
-        headers, _ = _read_header(source_rows)
+        headers, _, pending = _read_header(source_rows)
     except ArchiveRefused as refused:
         workbook.close()
         raise ImportFileError(str(refused)) from None
@@ -412,7 +431,7 @@ def _open_xlsx(path: Path) -> RowSource:
 
     def rows():
         try:
-            for number, cells in source_rows:
+            for number, cells in itertools.chain(pending, source_rows):
                 if any(c is not None and str(c).strip() for c in cells):
                     yield number, cells
         except ArchiveRefused as refused:

@@ -228,7 +228,24 @@ def zoom(seed: int = 7) -> ToolExport:
         "Last Name": "last_name", "Email": "email", "Registration Time": "registered_at",
         "Approval Status": "registration_status", "Organization": "organisation", "Job Title": "job_title",
         "Industry": "sector"}
-    return ToolExport("Zoom", "zoom-attendee-report.csv", _csv(headers, rows), mapping, **_figures(people))
+    # Zoom's report opens with a preamble (the report, the webinar, its host) above the attendees' table.
+    preamble = _csv(["Attendee Report"], [
+        ["Report Generated:", "3/14/2024 12:00 PM"],
+        ["Topic", "Webinar ID", "Actual Start Time", "Actual Duration (minutes)", "# Registered", "# Cancelled",
+         "Unique Viewers", "Total Users", "Max Concurrent Views"],
+        ["Good Relations in Leeds", "812 3456 7890", "Mar 14, 2024 10:00:00", "90", str(len(people)), "0", "30",
+         "31", "29"],
+        [],
+        ["Host Details"],
+        ["Attended", "User Name (Original Name)", "Email", "Join Time", "Leave Time", "Time in Session (minutes)",
+         "Is Guest", "Country/Region Name"],
+        ["Yes", "Webinar Host", "host@example.org", "Mar 14, 2024 09:50:00", "Mar 14, 2024 11:35:00", "105", "No",
+         "United Kingdom"],
+        [],
+        ["Attendee Details"],
+    ])
+    data = preamble + _csv(headers, rows).removeprefix(b"\xef\xbb\xbf")
+    return ToolExport("Zoom", "zoom-attendee-report.csv", data, mapping, **_figures(people))
 
 
 TOOLS = {"eventbrite": eventbrite, "ticket_tailor": ticket_tailor, "pretix": pretix, "hi_events": hi_events,
