@@ -136,3 +136,11 @@ def event_details_from(form: BaseForm, specs: list[dict]) -> list[dict]:
                         "start_time": form[f"event_{index}_start"].data.strftime("%H:%M"),
                         "end_time": end.strftime("%H:%M") if end else ""})
     return details
+
+
+class RestoreForm(BaseForm):
+    file = FileField("Programme export (ZIP)", validators=[
+        FileRequired("Choose the ZIP file that export-programme wrote."),
+        FileAllowed(["zip"], "Upload the .zip file of a programme export."),
+    ])
+    submit = SubmitField("Restore the programme")

@@ -20,6 +20,7 @@ from eventsapp.imports.forms import (
     NEW_PROGRAMME,
     ConfirmForm,
     DiscardForm,
+    RestoreForm,
     SynonymForm,
     UploadForm,
     column_form,
@@ -27,10 +28,17 @@ from eventsapp.imports.forms import (
     events_form,
 )
 from eventsapp.imports.parsing import FIELDS
+from eventsapp.imports.restore import RestoreRefused, restore_programme
 from eventsapp.imports.sectors import DEFAULT_SYNONYMS
 from eventsapp.imports.services import ImportTarget, add_sector_synonym
 from eventsapp.models import Event, Programme, Region, Sector, SectorSynonym
-from eventsapp.permissions import can_manage_event, coordinates, is_coordinator, roles_by_organisation
+from eventsapp.permissions import (
+    can_manage_event,
+    coordinates,
+    is_admin,
+    is_coordinator,
+    roles_by_organisation,
+)
 from eventsapp.urls import MAX_DB_INT as MAX_ID
 from eventsapp.urls import parse_id
 
@@ -301,3 +309,30 @@ def export(slug: str):
                          download_name=f"{programme.slug}-export.zip", max_age=0)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/restore", methods=["GET", "POST"])
+@login_required
+def restore():
+    """The site administrator restores a programme from its export ZIP into this (empty) installation,
+    as ``flask import-programme`` does; all or nothing."""
+    if not is_admin(current_user):
+        abort(403)
+    form = RestoreForm()
+    if form.validate_on_submit():
+        with tempfile.NamedTemporaryFile(suffix=".zip") as upload:
+            form.file.data.save(upload)
+            upload.flush()
+            try:
+                summary = restore_programme(upload.name)
+                db.session.commit()
+            except RestoreRefused as refused:
+                db.session.rollback()
+                form.file.errors.append(f"Nothing was restored: {refused}")
+            else:
+                absent = f" Not in the export: {', '.join(summary.absent)}." if summary.absent else ""
+                flash(f"Restored the programme “{summary.slug}”: "
+                      + ", ".join(f"{n:,} {label}" for label, n in summary.counts.items()) + "." + absent,
+                      "success")
+                return redirect(url_for("imports.restore"))
+    return render_template("imports/restore.html", form=form), 422 if form.errors else 200

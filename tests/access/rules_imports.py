@@ -56,6 +56,8 @@ RULES = [
     Rule("imports.events", "POST", JOB, expect(404, organiser_a=409, anonymous=302, admin=404),
          data=lambda w: {"event_0_region": "TLJ", "event_0_host": "Host", "event_0_start": "10:00"},
          note="the job names no new events"),
+    Rule("imports.restore", "GET", NOTHING, expect(403, anonymous=302, admin=200)),
+    Rule("imports.restore", "POST", NOTHING, expect(403, anonymous=302, admin=422), note="no file"),
     Rule("imports.confirm", "POST", JOB, JOB_OWNER_POST),
     Rule("imports.discard", "POST", JOB, JOB_OWNER_POST),
     Rule("imports.synonyms", "GET", NOTHING, COORDINATORS),

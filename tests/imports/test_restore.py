@@ -157,3 +157,44 @@ def test_an_edited_export_is_refused_and_nothing_is_written(runner, db, tmp_path
     assert result.exit_code == 1 and "lacks the column 'programme id'" in result.output
     db.session.expire_all()
     assert table_counts(db) == before
+
+
+def test_the_administrator_restores_an_export_by_upload(client, db, login_as, tmp_path):
+    from io import BytesIO
+
+    from eventsapp.imports.export import export_programme
+    from tests import factories
+
+    other = create_app(base_config(tmp_path / "source", f"sqlite:///{tmp_path / 'source.db'}"))
+    with other.app_context():
+        _db.create_all()
+        seed_reference_data()
+        _db.session.commit()
+        for index in range(50):  # ids above those of this test's own database (its users' organisations)
+            _db.session.add(Organisation(name=f"Padding {index}", normalised_key=f"padding {index}"))
+        programme = factories.make_programme(slug="uploaded")
+        event = factories.make_event(programme=programme, starts_at=datetime_2024())
+        for _ in range(3):
+            factories.make_registration(event=event, attended=True)
+        archive = BytesIO()
+        export_programme(programme, archive)
+        original = _report("uploaded")
+        _db.session.remove()
+        _db.engine.dispose()
+    login_as("admin")
+    assert client.get("/imports/restore").status_code == 200
+    response = client.post("/imports/restore", data={"file": (BytesIO(archive.getvalue()), "uploaded.zip")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    page = client.get("/imports/restore").get_data(as_text=True)
+    assert "Restored the programme “uploaded”" in page and "equality_answers.csv" in page
+    assert _report("uploaded") == original
+    again = client.post("/imports/restore", data={"file": (BytesIO(archive.getvalue()), "uploaded.zip")},
+                        content_type="multipart/form-data")
+    assert again.status_code == 422 and "Nothing was restored" in again.get_data(as_text=True)
+
+
+def datetime_2024():
+    from datetime import datetime
+
+    return datetime(2024, 3, 14, 10, 0)
