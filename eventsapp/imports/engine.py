@@ -21,6 +21,7 @@ from eventsapp.directory import find_organisation, survivor_ids
 from eventsapp.extensions import db
 from eventsapp.forms import clean_line
 from eventsapp.imports import parsing
+from eventsapp.imports.columns import column_values, examples, guess_by_meaning, parse_status, read_attendance
 from eventsapp.imports.parsing import FIELDS, RowSource, ValueProblem, cell_text
 from eventsapp.imports.sectors import SectorResolver
 from eventsapp.models import (
@@ -171,7 +172,7 @@ class _Row:
 def column_fields(headers: list[str], remembered: dict[str, str] | None = None,
                   sample: list[list[object]] | None = None) -> dict[int, str]:
     """Column index -> field: the user's (or remembered) choices first, then what each column's
-    header and values mean (see parsing.guess_by_meaning); a field is read from one column only."""
+    header and values mean (see columns.guess_by_meaning); a field is read from one column only."""
     remembered = remembered or {}
     chosen: dict[int, str] = {}
     taken: set[str] = set()
@@ -187,7 +188,7 @@ def column_fields(headers: list[str], remembered: dict[str, str] | None = None,
         header = headers[index]
         if keys[index] in remembered:
             continue
-        field_name = parsing.guess_by_meaning(header, parsing.column_values(sample or [], index))
+        field_name = guess_by_meaning(header, column_values(sample or [], index))
         if field_name and field_name not in taken:
             chosen[index] = field_name
             taken.add(field_name)
@@ -215,7 +216,7 @@ class ImportPass:
         self.summary = ImportSummary(headers=list(source.headers), kind=source.kind, encoding=source.encoding,
                                      delimiter=source.delimiter)
         self.summary.columns = {h: columns.get(i, "") for i, h in enumerate(source.headers)}
-        self.summary.examples = {h: parsing.examples(source.sample, i) for i, h in enumerate(source.headers)}
+        self.summary.examples = {h: examples(source.sample, i) for i, h in enumerate(source.headers)}
         self.incomplete: dict[tuple, dict] = {}
         self.details = {(_title_key(d.get("title", "")), str(d.get("date", ""))): d
                         for d in target.event_details}
@@ -400,13 +401,13 @@ class ImportPass:
             self.error(number, "email", email, "is not an email address")
             return None
         try:
-            status, attended = (self._memo(parsing.read_attendance, values["attended"]) if "attended" in values
+            status, attended = (self._memo(read_attendance, values["attended"]) if "attended" in values
                                 else ("confirmed", self.summary.attendance == "all"))
         except ValueProblem as problem:
             self.error(number, "attended", cell_text(values["attended"]), str(problem))
             return None
         try:
-            booking = self._memo(parsing.parse_status, values.get("registration_status", ""))
+            booking = self._memo(parse_status, values.get("registration_status", ""))
         except ValueProblem as problem:
             self.error(number, "registration_status", values["registration_status"], str(problem))
             return None

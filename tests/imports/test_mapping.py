@@ -9,7 +9,8 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from eventsapp.imports.parsing import ValueProblem, guess_by_meaning, parse_date, read_attendance
+from eventsapp.imports.columns import guess_by_meaning, read_attendance
+from eventsapp.imports.parsing import ValueProblem, parse_date
 from eventsapp.models import Attendance, Registration
 from tests.imports.conftest import table_counts
 
