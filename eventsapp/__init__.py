@@ -193,6 +193,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.network import bp as network_bp
     from eventsapp.operator import bp as operator_bp
     from eventsapp.organisations import bp as organisations_bp
+    from eventsapp.people import bp as people_bp
     from eventsapp.programmes import bp as programmes_bp
     from eventsapp.registration import bp as registration_bp
     from eventsapp.reports import api_bp as reports_api_bp
@@ -214,6 +215,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     api.init_app(app, report_blueprint=reports_api_bp)
     app.register_blueprint(merges_bp)
+    app.register_blueprint(people_bp)
     app.register_blueprint(stories_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(network_bp)

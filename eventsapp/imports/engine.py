@@ -21,6 +21,7 @@ from eventsapp.directory import find_organisation, survivor_ids
 from eventsapp.extensions import db
 from eventsapp.forms import clean_line
 from eventsapp.imports import parsing
+from eventsapp.imports.columns import column_values, examples, guess_by_meaning, parse_status, read_attendance
 from eventsapp.imports.parsing import FIELDS, RowSource, ValueProblem, cell_text
 from eventsapp.imports.sectors import SectorResolver
 from eventsapp.models import (
@@ -56,6 +57,14 @@ class ImportTarget:
     #: The coordinating organisation of a programme the import creates.
     coordinator_organisation_id: int | None = None
     file_label: str = ""
+    #: Who attended when no column says: "all" (every row), "none", or "" (a column must say).
+    attendance: str = ""
+    #: What the file does not say about the events it names: [{title, date (ISO), region, host,
+    #: start_time, end_time, town}], from the CLI's --events file or the web preview's form.
+    event_details: list[dict] = field(default_factory=list)
+    #: Rows without an email are the existing person of the same name and organisation only when
+    #: the organiser confirms it; otherwise they are new people (and the preview lists the candidates).
+    match_names: bool = False
 
 
 @dataclass
@@ -68,6 +77,18 @@ class ImportSummary:
     headers: list[str] = field(default_factory=list)
     #: header as written -> field ("" when the column is ignored).
     columns: dict[str, str] = field(default_factory=dict)
+    #: header as written -> a few of its values, so the user sees what each column was read as.
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    #: No column says who attended and the user has not chosen: nothing can be written.
+    needs_attendance: bool = False
+    #: How attendance is decided: "column", "all" or "none".
+    attendance: str = ""
+    #: Fields that decide the figures but that no column gives (organisation, sector, email).
+    warnings: list[str] = field(default_factory=list)
+    #: Rows of cancelled, refunded or transferred bookings: neither registrations nor attendances.
+    cancelled_rows: int = 0
+    #: New events the file names without what creating them needs: [{title, date, lacks, rows}].
+    events_incomplete: list[dict] = field(default_factory=list)
     file_error: str | None = None
     missing: list[str] = field(default_factory=list)
     rows: int = 0
@@ -88,11 +109,24 @@ class ImportSummary:
     attendances_new: int = 0
     repeated_rows: int = 0
     unknown_sectors: dict[str, int] = field(default_factory=dict)
+    #: One email under two different names (in the file, or the file and an existing person):
+    #: [{row, email, name, other_name, other}]; imported as one person, flagged for the organiser.
+    name_conflicts: list[dict] = field(default_factory=list)
+    name_conflict_count: int = 0
+    #: Rows without an email whose name and organisation match an existing person, not matched
+    #: because the organiser has not confirmed it: [{row, name}].
+    name_candidates: list[dict] = field(default_factory=list)
+    name_candidate_count: int = 0
     written: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.file_error and not self.missing and not self.error_count and self.rows > 0
+        return (not self.file_error and not self.missing and not self.error_count and self.rows > 0
+                and not self.needs_attendance and not self.events_incomplete)
+
+    @property
+    def ignored(self) -> list[str]:
+        return [header for header, field_name in self.columns.items() if not field_name]
 
     @property
     def people_matched(self) -> int:
@@ -135,15 +169,27 @@ class _Row:
     person_id: int | None = None
 
 
-def column_fields(headers: list[str], remembered: dict[str, str] | None = None) -> dict[int, str]:
-    """Column index -> field: remembered choices first, then recognised header names."""
+def column_fields(headers: list[str], remembered: dict[str, str] | None = None,
+                  sample: list[list[object]] | None = None) -> dict[int, str]:
+    """Column index -> field: the user's (or remembered) choices first, then what each column's
+    header and values mean (see columns.guess_by_meaning); a field is read from one column only."""
     remembered = remembered or {}
     chosen: dict[int, str] = {}
     taken: set[str] = set()
-    for index, header in enumerate(headers):
-        key = parsing.normalise_header(header)
-        field_name = remembered[key] if key in remembered else parsing.guess_field(header)
-        if field_name and field_name in FIELDS and field_name not in taken:
+    keys = [parsing.normalise_header(header) for header in headers]
+    for index, key in enumerate(keys):
+        field_name = remembered.get(key)
+        if field_name in FIELDS and field_name not in taken:
+            chosen[index] = field_name
+            taken.add(field_name)
+    # The attendee's own columns first: pretix has "Email" (the buyer's) and "Attendee email".
+    order = sorted(range(len(headers)), key=lambda i: not keys[i].startswith(("attendee ", "ticket holder ")))
+    for index in order:
+        header = headers[index]
+        if keys[index] in remembered:
+            continue
+        field_name = guess_by_meaning(header, column_values(sample or [], index))
+        if field_name and field_name not in taken:
             chosen[index] = field_name
             taken.add(field_name)
     return chosen
@@ -170,6 +216,10 @@ class ImportPass:
         self.summary = ImportSummary(headers=list(source.headers), kind=source.kind, encoding=source.encoding,
                                      delimiter=source.delimiter)
         self.summary.columns = {h: columns.get(i, "") for i, h in enumerate(source.headers)}
+        self.summary.examples = {h: examples(source.sample, i) for i, h in enumerate(source.headers)}
+        self.incomplete: dict[tuple, dict] = {}
+        self.details = {(_title_key(d.get("title", "")), str(d.get("date", ""))): d
+                        for d in target.event_details}
         self.sectors = SectorResolver()
         self._column_limits = [(index, name, min(_LIMITS.get(name, 1000), parsing.MAX_CELL_CHARS))
                                for index, name in columns.items()]
@@ -184,6 +234,9 @@ class ImportPass:
         self.absent_organisations: set[str] = set()
         self.matched_organisation_ids: set[int] = set()
         self.people_by_email: dict[str, int] = {}
+        #: email key -> the first name given with it ("first last", casefolded) and how it was written.
+        self.names_by_email: dict[str, tuple[str, str]] = {}
+        self.candidate_keys: set[tuple] = set()
         self.people_by_name: dict[tuple, int] = {}
         self.seen_people: set[int] = set()
         #: People this pass created: they cannot have registrations yet.
@@ -209,7 +262,15 @@ class ImportPass:
         self.registration_watermark = db.session.scalar(select(func.max(Registration.id))) or 0
         fields = set(self.columns.values())
         self.summary.missing = missing_fields(fields, self.target)
-        if self.summary.missing:
+        self._decide_attendance(fields)
+        if "organisation" not in fields:
+            self.summary.warnings.append("No column gives the organisation: every person counts as an individual.")
+        elif "sector" not in fields:
+            self.summary.warnings.append("No column gives the sector: new organisations get the sector their "
+                                         "name suggests, or none.")
+        if "email" not in fields:
+            self.summary.warnings.append("No column gives the email: people are matched by name and organisation.")
+        if self.summary.missing or (self.write and self.summary.needs_attendance):
             return False
         for region in db.session.scalars(select(Region)):
             self.regions[parsing.normalise_header(region.code)] = region.id
@@ -246,6 +307,20 @@ class ImportPass:
             self.events[(_title_key(event.title), to_local(event.starts_at).date())] = (event.id, event.starts_at)
         return True
 
+    def _decide_attendance(self, fields: set[str]) -> None:
+        choice = self.target.attendance
+        if "attended" in fields:
+            if choice in ("all", "none"):
+                header = next(h for h, f in self.summary.columns.items() if f == "attended")
+                self.summary.missing.append(
+                    f"one answer to who attended: the column “{header}” or "
+                    f"{'every row' if choice == 'all' else 'no row'} attended, not both")
+            self.summary.attendance = "column"
+        elif choice in ("all", "none"):
+            self.summary.attendance = choice
+        else:
+            self.summary.needs_attendance = True
+
     # The pass ----------------------------------------------------------------
 
     def run(self) -> ImportSummary:
@@ -278,6 +353,7 @@ class ImportPass:
         self.summary.organisations_new = sorted(self.new_organisations.values(), key=lambda o: o["name"].casefold())[
             :MAX_LISTED]
         self.summary.events_new = sorted(self.event_specs.values(), key=lambda e: (e["date"], e["title"]))
+        self.summary.events_incomplete = sorted(self.incomplete.values(), key=lambda e: (e["date"], e["title"]))
         self.summary.written = self.write
         return self.summary
 
@@ -325,17 +401,23 @@ class ImportPass:
             self.error(number, "email", email, "is not an email address")
             return None
         try:
-            attended = self._memo(parsing.parse_bool, values["attended"]) if "attended" in values else True
+            status, attended = (self._memo(read_attendance, values["attended"]) if "attended" in values
+                                else ("confirmed", self.summary.attendance == "all"))
         except ValueProblem as problem:
-            self.error(number, "attended", values["attended"], str(problem))
+            self.error(number, "attended", cell_text(values["attended"]), str(problem))
             return None
         try:
-            status = self._memo(parsing.parse_status, values.get("registration_status", ""))
+            booking = self._memo(parse_status, values.get("registration_status", ""))
         except ValueProblem as problem:
             self.error(number, "registration_status", values["registration_status"], str(problem))
             return None
-        if attended:
-            status = "confirmed"
+        if "cancelled" in (status, booking):
+            # Cancelled, refunded or transferred: kept as a cancelled booking, never a registration that
+            # stands nor an attendance, whatever else the row says.
+            self.summary.cancelled_rows += 1
+            status, attended = "cancelled", False
+        else:
+            status = "confirmed" if attended else (booking if booking != "confirmed" else status)
         registered_at = None
         if values.get("registered_at"):
             try:
@@ -380,24 +462,33 @@ class ImportPass:
             self.error(row.number, "event_title", title,
                        f"is not an event of this programme on {day:%d/%m/%Y} (choose “create events” to add it)")
             return False
-        region_text = values.get("region", "")
+        given = self.details.get((key[0], day.isoformat()), {})
+        region_text = given.get("region") or values.get("region", "")
         region_id = self.regions.get(parsing.normalise_header(region_text))
+        host = given.get("host") or values.get("host_organisation", "")
+        lacks = []
         if region_id is None:
-            self.error(row.number, "region", region_text,
-                       "is not a region (use a name such as “South East” or an ITL code such as TLJ)"
-                       if region_text else "is needed to create the event")
-            return False
-        host = values.get("host_organisation", "")
+            lacks.append(f"a region (“{region_text}” is not one: use a name such as “South East” or an ITL code "
+                         "such as TLJ)" if region_text else "a region")
         if not normalise_organisation_name(host):
-            self.error(row.number, "host_organisation", host, "is needed to create the event")
-            return False
+            lacks.append("a host organisation")
+        start, end = DEFAULT_START, None
         try:
-            start = parsing.parse_time(values["start_time"]) if values.get("start_time") else DEFAULT_START
-            end = parsing.parse_time(values["end_time"]) if values.get("end_time") else None
+            start_text = given.get("start_time") or values.get("start_time")
+            end_text = given.get("end_time") or values.get("end_time")
+            start = parsing.parse_time(start_text) if start_text else DEFAULT_START
+            end = parsing.parse_time(end_text) if end_text else None
         except ValueProblem as problem:
-            which = "end_time" if values.get("start_time") and "start" not in str(problem) else "start_time"
-            self.error(row.number, which, cell_text(values.get(which, "")), str(problem))
-            return False
+            lacks.append(f"a start and end time ({problem})")
+        if lacks:
+            self.incomplete[key] = {"title": title, "date": day.isoformat(), "lacks": lacks, "rows": 0,
+                                    "region": region_text if region_id else "", "host": host,
+                                    "start_time": start.strftime("%H:%M"),
+                                    "end_time": end.strftime("%H:%M") if end else ""}
+            if self.write:
+                raise ImportRefused(self.summary, event_lacks(self.incomplete[key]))
+            self.events[key] = (next(self._placeholders), to_utc(datetime.combine(day, start)))
+            return True
         starts_at = to_utc(datetime.combine(day, start))
         ends_at = to_utc(datetime.combine(day, end)) if end else None
         if ends_at is None or ends_at <= starts_at:
@@ -405,7 +496,7 @@ class ImportPass:
                 datetime.combine(day + timedelta(days=1), end))
         host_id = self._organisation_id(host, None, host=True)
         spec = {"title": title, "date": day.isoformat(), "region_id": region_id, "region": region_text,
-                "town": values.get("town", ""), "host": host, "rows": 0}
+                "town": given.get("town") or values.get("town", ""), "host": host, "rows": 0}
         event_id = next(self._placeholders)
         if self.write:
             event = Event(programme_id=self.programme_id, host_organisation_id=host_id, region_id=region_id,
@@ -534,7 +625,8 @@ class ImportPass:
         for row in chunk:
             if row.event_key is not None:
                 row.event_id = self.events[row.event_key][0]
-                self.event_specs.get(row.event_key, {"rows": 0})["rows"] += 1
+                (self.event_specs.get(row.event_key) or self.incomplete.get(row.event_key) or {"rows": 0})[
+                    "rows"] += 1
             else:
                 row.event_id = self.fixed_event[0]
             row.organisation_id = self._organisation_id(row.organisation, row.sector_code)
@@ -546,28 +638,72 @@ class ImportPass:
     def _name_key(self, row: _Row) -> tuple:
         return (row.first_name.casefold(), row.last_name.casefold(), row.organisation_id)
 
+    def _name_conflict(self, row: _Row, other_name: str, other: str) -> None:
+        self.summary.name_conflict_count += 1
+        if len(self.summary.name_conflicts) < 50:
+            self.summary.name_conflicts.append({"row": row.number, "email": row.email or "",
+                                                "name": f"{row.first_name} {row.last_name}".strip(),
+                                                "other_name": other_name, "other": other})
+
+    def _check_names(self, chunk: list[_Row], existing: dict[str, str]) -> None:
+        """Flag an email given with two different names: in the file, or in the file and the database."""
+        for row in chunk:
+            if not row.email_key:
+                continue
+            written = f"{row.first_name} {row.last_name}".strip()
+            key = " ".join(written.casefold().split())
+            known = existing.get(row.email_key)
+            if known is not None and " ".join(known.casefold().split()) != key:
+                self._name_conflict(row, known, "an existing person")
+                existing.pop(row.email_key)  # once per email
+            first = self.names_by_email.get(row.email_key)
+            if first is None:
+                if len(self.names_by_email) < 500_000:
+                    self.names_by_email[row.email_key] = (key, written)
+            elif first[0] != key and first[0] != "":
+                self._name_conflict(row, first[1], "an earlier row")
+                self.names_by_email[row.email_key] = ("", first[1])  # once per email
+
     def _resolve_people(self, chunk: list[_Row]) -> None:
         emails = {r.email_key for r in chunk if r.email_key and r.email_key not in self.people_by_email}
+        existing: dict[str, str] = {}
         if emails:
-            for person_id, key in db.session.execute(
-                select(Person.id, Person.email_key).where(Person.email_key.in_(emails))
+            for person_id, key, first, last in db.session.execute(
+                select(Person.id, Person.email_key, Person.first_name, Person.last_name)
+                .where(Person.email_key.in_(emails))
             ):
                 self.people_by_email[key] = person_id
+                if person_id <= self.person_watermark:
+                    existing[key] = f"{first} {last}".strip()
                 self._note_match(person_id, "email", chunk, key=key)
+        self._check_names(chunk, existing)
         names = {self._name_key(r) for r in chunk if not r.email_key and self._name_key(r) not in self.people_by_name}
         if names:
             firsts = {n[0] for n in names}
             query = (
                 select(Person.id, func.lower(Person.first_name), func.lower(Person.last_name),
-                       Registration.organisation_id)
+                       Registration.organisation_id, Registration.event_id)
                 .join(Registration, Registration.person_id == Person.id)
                 .where(func.lower(Person.first_name).in_(firsts))
             )
-            for person_id, first, last, organisation_id in db.session.execute(query):
+            # A walk-in already registered for the row's event is the same row imported again; anyone
+            # else of that name and organisation is that person only when the organiser confirms it.
+            row_events: dict[tuple, set[int]] = {}
+            for row in chunk:
+                if not row.email_key:
+                    row_events.setdefault(self._name_key(row), set()).add(row.event_id)
+            maybe: set[tuple] = set()
+            for person_id, first, last, organisation_id, event_id in db.session.execute(query):
                 key = (first, last, organisation_id)
                 if key in names and key not in self.people_by_name:
+                    if (person_id <= self.person_watermark and not self.target.match_names
+                            and event_id not in row_events.get(key, ())):
+                        maybe.add(key)
+                        continue
                     self.people_by_name[key] = person_id
                     self._note_match(person_id, "name and organisation", chunk, name_key=key)
+            for key in maybe - set(self.people_by_name):
+                self._name_candidate(key, chunk)
         pending: dict[tuple, list[_Row]] = {}
         for row in chunk:
             if row.email_key:
@@ -599,6 +735,17 @@ class ImportPass:
                 self._remember_person(rows[0], person_id)
                 for row in rows:
                     row.person_id = person_id
+
+    def _name_candidate(self, key: tuple, chunk: list[_Row]) -> None:
+        """A walk-in who may be an existing person: listed once for the organiser, not matched."""
+        if key in self.candidate_keys:
+            return
+        self.candidate_keys.add(key)
+        self.summary.name_candidate_count += 1
+        row = next((r for r in chunk if not r.email_key and self._name_key(r) == key), None)
+        if row is not None and len(self.summary.name_candidates) < 50:
+            self.summary.name_candidates.append({"row": row.number,
+                                                 "name": f"{row.first_name} {row.last_name}".strip()})
 
     def _remember_person(self, row: _Row, person_id: int) -> None:
         if row.email_key:
@@ -650,6 +797,8 @@ class ImportPass:
             key = (row.event_id, row.person_id)
             if key in pending:
                 self.summary.repeated_rows += 1
+                if pending[key]["values"]["status"] != "confirmed" and row.status == "confirmed":
+                    pending[key]["values"]["status"] = "confirmed"  # a cancelled ticket and one that stands
                 if row.attended and not pending[key]["attended"]:
                     pending[key]["attended"] = True
                     self.summary.attendances_new += 1
@@ -728,6 +877,13 @@ def insert_returning_ids(table, rows: list[dict]) -> list[int]:
     if after - before != len(rows):
         raise RuntimeError(f"{table.name}: expected {len(rows)} new ids, found {after - before}")
     return list(range(before + 1, after + 1))
+
+
+def event_lacks(spec: dict) -> str:
+    """One line for a new event the file names without what creating it needs."""
+    rows = f"({spec['rows']:,} row{'' if spec['rows'] == 1 else 's'}) " if spec["rows"] else ""
+    return (f"The new event “{spec['title']}” on {date.fromisoformat(spec['date']):%d/%m/%Y} {rows}needs "
+            + " and ".join(spec["lacks"]) + ".")
 
 
 def _title_key(title: str) -> str:

@@ -4,7 +4,11 @@
 export of one installation imports into another (events, people,
 organisations, registrations and attendances; the report comes out the same).
 Every CSV is UTF-8 with a BOM (Excel reads it right) and formula-safe.
-Equality-monitoring answers leave only in aggregate, protected as in reports.
+Equality-monitoring answers leave only in aggregate, protected as in reports, unless the site
+administrator asks for a restorable export (``export-programme --with-equality-answers``), which adds
+each answer set with its registration so that ``import-programme`` restores the figures exactly.
+The ``… utc`` columns and ``programme.csv``, ``aliases.csv`` and ``merges.csv`` are what
+``import-programme`` (eventsapp/imports/restore.py) needs to restore the programme whole, ids kept.
 """
 
 from __future__ import annotations
@@ -17,24 +21,29 @@ from datetime import UTC
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
+from sqlalchemy.orm import selectinload
 
 from eventsapp.directory import survivor_id
 from eventsapp.extensions import db
 from eventsapp.models import (
     Attendance,
+    EqualityResponse,
     Event,
     EventQuestion,
     Organisation,
     OrganisationAlias,
+    OrganisationMerge,
     Person,
     Programme,
     Region,
     Registration,
     RegistrationAnswer,
     Sector,
+    Story,
     utcnow,
 )
+from eventsapp.models.story import story_organisation as story_organisation_table
 from eventsapp.reports.model import ReportScope
 from eventsapp.reports.monitoring import equality_tables
 from eventsapp.spreadsheets import safe_cell
@@ -56,6 +65,9 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("host organisation", "name of the hosting organisation"),
         ("host organisation id", "id in organisations.csv"),
         ("capacity", "places available; empty means unlimited"),
+        ("starts at utc", "start, YYYY-MM-DD HH:MM:SS UTC"),
+        ("ends at utc", "end, YYYY-MM-DD HH:MM:SS UTC"),
+        ("cancelled at utc", "when the event was cancelled, UTC"),
     ],
     "organisations.csv": [
         ("organisation id", "id; registrations and events refer to it"),
@@ -94,6 +106,9 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("source", "how the registration was made: web, manual, walk_in, import, demo"),
         ("registered at", "date and time of registration, YYYY-MM-DD HH:MM local"),
         ("attended", "yes when an attendance was recorded, else no"),
+        ("entered organisation id", "id in organisations.csv of the organisation as registered (before merges)"),
+        ("registered at utc", "date and time of registration, YYYY-MM-DD HH:MM:SS UTC"),
+        ("cancelled at utc", "when the registration was cancelled, UTC"),
     ],
     "attendances.csv": [
         ("registration id", "id in registrations.csv"),
@@ -102,6 +117,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("checked in at", "YYYY-MM-DD HH:MM local"),
         ("method", "desk, qr, walk_in, sheet or import"),
         ("note", "note recorded with the attendance"),
+        ("checked in at utc", "YYYY-MM-DD HH:MM:SS UTC"),
     ],
     "questions.csv": [
         ("question id", "id; answers refer to it"),
@@ -117,6 +133,49 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("question id", "id in questions.csv"),
         ("value", "the answer; several choices separated by ' | '"),
     ],
+    "programme.csv": [
+        ("programme id", "the programme's id"),
+        ("slug", "the programme's slug"),
+        ("name", "name"),
+        ("description", "description"),
+        ("starts on", "YYYY-MM-DD"),
+        ("ends on", "YYYY-MM-DD"),
+        ("coordinator organisation id", "id in organisations.csv of the coordinating organisation"),
+    ],
+    "aliases.csv": [
+        ("alias id", "id; merges.csv refers to it"),
+        ("organisation id", "id in organisations.csv"),
+        ("name", "another name that resolves to the organisation"),
+    ],
+    "merges.csv": [
+        ("merge id", "id of the merge record"),
+        ("survivor id", "id in organisations.csv of the organisation kept"),
+        ("merged id", "id in organisations.csv of the organisation merged into it"),
+        ("survivor name", "its name at the time"),
+        ("merged name", "its name at the time"),
+        ("merged at utc", "YYYY-MM-DD HH:MM:SS UTC"),
+        ("aliases added", "alias ids the merge added, separated by spaces"),
+        ("repointed", "organisation ids the merge re-pointed, separated by spaces"),
+        ("undone at utc", "when the merge was undone, UTC; empty while it stands"),
+    ],
+    "stories.csv": [
+        ("story id", "id"),
+        ("title", "title"),
+        ("summary", "summary"),
+        ("body", "the story"),
+        ("region", "ITL1 region code"),
+        ("place", "place"),
+        ("kind of work", "code of the kind of good-relations work"),
+        ("differences", "the differences bridged"),
+        ("event id", "id in events.csv of the event it tells of, if any"),
+        ("attribution", "organisation or anonymous"),
+        ("attributed organisation id", "id in organisations.csv of the organisation credited"),
+        ("organisations involved", "ids in organisations.csv, separated by ' | '"),
+        ("approaches", "approaches used, separated by ' | '"),
+        ("featured in report", "yes when chosen for the programme's reports"),
+        ("published at utc", "YYYY-MM-DD HH:MM:SS UTC"),
+        ("photo alt", "the photo's description (the photo itself is not exported)"),
+    ],
     "equality_summary.csv": [
         ("characteristic", "ethnic group, religion, age, gender, disability …"),
         ("category", "census category or 'Not answered'"),
@@ -124,6 +183,16 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
                    "others rounded to the nearest 5; no breakdown below 10 respondents"),
     ],
 }
+#: Only in a restorable export (``with_equality_answers``): special-category data, for the administrator.
+EQUALITY_ANSWERS = ("equality_answers.csv", [
+    ("registration id", "id in registrations.csv"),
+    ("event id", "id in events.csv"),
+    ("ethnicity", "census code or empty"),
+    ("religion", "census code or empty"),
+    ("age band", "code or empty"),
+    ("gender", "code or empty"),
+    ("disability", "code or empty"),
+])
 
 
 def _local(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -132,11 +201,12 @@ def _local(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def _write_csv(archive: zipfile.ZipFile, name: str, rows: Iterable[Iterable[object]]) -> int:
     count = 0
+    columns = COLUMNS[name] if name in COLUMNS else EQUALITY_ANSWERS[1]
     with archive.open(name, "w", force_zip64=True) as raw, io.TextIOWrapper(
         raw, encoding="utf-8-sig", newline=""
     ) as text:
         writer = csv.writer(text)
-        writer.writerow([column for column, _ in COLUMNS[name]])
+        writer.writerow([column for column, _ in columns])
         writerow = writer.writerow
         for row in rows:
             writerow([safe_cell(v) for v in row])
@@ -159,8 +229,12 @@ def _formatter(fmt: str):
     return local
 
 
-def export_programme(programme: Programme, destination: str | Path | IO[bytes]) -> dict[str, int]:
-    """Write ``programme``'s data as a ZIP to ``destination`` (a path or a binary file); return rows per file."""
+def export_programme(programme: Programme, destination: str | Path | IO[bytes], *,
+                     with_equality_answers: bool = False) -> dict[str, int]:
+    """Write ``programme``'s data as a ZIP to ``destination`` (a path or a binary file); return rows per file.
+
+    ``with_equality_answers`` adds each registration's equality answers (for a restore elsewhere by the
+    site administrator; never offered on the web)."""
     counts: dict[str, int] = {}
     db.session.flush()  # the rows are read with Core selects, which do not autoflush
     event_ids = select(Event.id).where(Event.programme_id == programme.id)
@@ -173,7 +247,16 @@ def export_programme(programme: Programme, destination: str | Path | IO[bytes]) 
         counts["attendances.csv"] = _write_csv(archive, "attendances.csv", _attendances(registration_ids))
         counts["questions.csv"] = _write_csv(archive, "questions.csv", _questions(event_ids))
         counts["answers.csv"] = _write_csv(archive, "answers.csv", _answers(registration_ids))
+        counts["stories.csv"] = _write_csv(archive, "stories.csv", _stories(programme))
         counts["equality_summary.csv"] = _write_csv(archive, "equality_summary.csv", _equality(programme))
+        counts["programme.csv"] = _write_csv(archive, "programme.csv", [(
+            programme.id, programme.slug, programme.name, programme.description,
+            programme.starts_on.isoformat() if programme.starts_on else "",
+            programme.ends_on.isoformat() if programme.ends_on else "", programme.coordinator_organisation_id or "")])
+        counts["aliases.csv"] = _write_csv(archive, "aliases.csv", _aliases(programme))
+        counts["merges.csv"] = _write_csv(archive, "merges.csv", _merges(programme))
+        if with_equality_answers:
+            counts[EQUALITY_ANSWERS[0]] = _write_csv(archive, EQUALITY_ANSWERS[0], _equality_answers(registration_ids))
         archive.writestr("README.txt", readme(programme, counts))
     return counts
 
@@ -191,7 +274,8 @@ def readme(programme: Programme, counts: dict[str, int]) -> str:
         "Equality-monitoring answers are special-category data and are included only in aggregate.",
         "",
     ]
-    for name, columns in COLUMNS.items():
+    files = list(COLUMNS.items()) + ([EQUALITY_ANSWERS] if EQUALITY_ANSWERS[0] in counts else [])
+    for name, columns in files:
         lines.append(f"{name} ({counts.get(name, 0)} rows)")
         lines.extend(f"  {column}: {meaning}" for column, meaning in columns)
         lines.append("")
@@ -204,27 +288,23 @@ def _events(programme: Programme):
     query = (
         select(event.c.id, event.c.title, event.c.starts_at, event.c.ends_at, event.c.status, region.c.code,
                region.c.name, event.c.town, event.c.venue, host.c.name, event.c.host_organisation_id,
-               event.c.capacity)
+               event.c.capacity, event.c.cancelled_at)
         .join_from(event, region, region.c.id == event.c.region_id)
         .join(host, host.c.id == event.c.host_organisation_id)
         .where(event.c.programme_id == programme.id)
         .order_by(event.c.starts_at, event.c.id)
     )
     for (event_id, title, starts_at, ends_at, status, region_code, region_name, town, venue, host_name,
-         host_id, capacity) in _stream(query):
+         host_id, capacity, cancelled_at) in _stream(query):
         yield (event_id, title, day(starts_at), clock(starts_at), clock(ends_at), status, region_code,
-               region_name, town, venue, host_name, host_id, "" if capacity is None else capacity)
+               region_name, town, venue, host_name, host_id, "" if capacity is None else capacity,
+               _utc(starts_at), _utc(ends_at), _utc(cancelled_at))
 
 
 def _organisations(programme: Programme):
-    event, registration = Event.__table__, Registration.__table__
     organisation, alias = Organisation.__table__, OrganisationAlias.__table__
     sector, survivor = Sector.__table__, Organisation.__table__.alias("survivor")
-    event_ids = select(event.c.id).where(event.c.programme_id == programme.id)
-    used = (
-        select(registration.c.organisation_id).where(registration.c.event_id.in_(event_ids))
-        .union(select(event.c.host_organisation_id).where(event.c.programme_id == programme.id))
-    ).subquery()
+    used = _used_organisations(programme).subquery()
     ids = select(used.c[0])
     survivors = select(survivor.c.merged_into_id).where(survivor.c.id.in_(ids))
     query = (
@@ -286,7 +366,8 @@ def _registrations(event_ids):
                registration.c.last_name, person.c.email, func.coalesce(survivor.c.name, entered.c.name),
                registration.c.organisation_name_entered, func.coalesce(survivor.c.id, entered.c.id),
                sector.c.code, registration.c.job_title, registration.c.status, registration.c.source,
-               registration.c.created_at, attendance.c.id)
+               registration.c.created_at, attendance.c.id, registration.c.organisation_id,
+               registration.c.cancelled_at)
         .join_from(registration, event, event.c.id == registration.c.event_id)
         .join(person, person.c.id == registration.c.person_id)
         .outerjoin(entered, entered.c.id == registration.c.organisation_id)
@@ -297,12 +378,13 @@ def _registrations(event_ids):
         .order_by(event.c.starts_at, registration.c.id)
     )
     for (registration_id, event_id, person_id, first_name, last_name, email, organisation_name, entered_name,
-         organisation_id, sector_code, job_title, status, source, created_at, attendance_id) in _stream(query):
+         organisation_id, sector_code, job_title, status, source, created_at, attendance_id, entered_id,
+         cancelled_at) in _stream(query):
         yield (
             registration_id, *events[event_id],
             person_id, first_name, last_name, email or "", organisation_name or "", entered_name,
             organisation_id or "", sector_code or "", job_title, status, source, stamp(created_at),
-            "yes" if attendance_id else "no",
+            "yes" if attendance_id else "no", entered_id or "", _utc(created_at), _utc(cancelled_at),
         )
 
 
@@ -317,7 +399,7 @@ def _attendances(registration_ids):
         .order_by(attendance.c.registration_id)
     )
     for registration_id, event_id, person_id, checked_in_at, method, note in _stream(query):
-        yield registration_id, event_id, person_id, stamp(checked_in_at), method, note
+        yield registration_id, event_id, person_id, stamp(checked_in_at), method, note, _utc(checked_in_at)
 
 
 def _questions(event_ids):
@@ -354,3 +436,65 @@ def _equality(programme: Programme):
         yield (table.label, "(respondents)", table.respondents)
         for label, shown in table.rows:
             yield (table.label, label, shown)
+
+
+def _utc(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f") if value else ""
+
+
+def _organisation_ids(programme: Programme):
+    """Every organisation the export lists (as organisations.csv selects them)."""
+    used = _used_organisations(programme).subquery()
+    ids = select(used.c[0])
+    survivors = select(Organisation.merged_into_id).where(Organisation.id.in_(ids))
+    return select(Organisation.id).where(Organisation.id.in_(ids) | Organisation.id.in_(survivors))
+
+
+def _aliases(programme: Programme):
+    alias = OrganisationAlias.__table__
+    return _stream(select(alias.c.id, alias.c.organisation_id, alias.c.name)
+                   .where(alias.c.organisation_id.in_(_organisation_ids(programme))).order_by(alias.c.id))
+
+
+def _merges(programme: Programme):
+    merge = OrganisationMerge.__table__
+    ids = _organisation_ids(programme)
+    query = (select(merge.c.id, merge.c.survivor_id, merge.c.merged_id, merge.c.survivor_name, merge.c.merged_name,
+                    merge.c.merged_at, merge.c.aliases_added, merge.c.repointed, merge.c.undone_at)
+             .where(merge.c.survivor_id.in_(ids), merge.c.merged_id.in_(ids)).order_by(merge.c.id))
+    for row in _stream(query):
+        yield (*row[:5], _utc(row[5]), row[6], row[7], _utc(row[8]))
+
+
+def _equality_answers(registration_ids):
+    response = EqualityResponse.__table__
+    return _stream(select(response.c.registration_id, response.c.event_id, response.c.ethnicity, response.c.religion,
+                          response.c.age_band, response.c.gender, response.c.disability)
+                   .where(response.c.registration_id.in_(registration_ids)).order_by(response.c.registration_id))
+
+
+def _used_organisations(programme: Programme):
+    """The organisations a programme's data names: as registered, hosting, coordinating, in its stories."""
+    event, registration = Event.__table__, Registration.__table__
+    event_ids = select(event.c.id).where(event.c.programme_id == programme.id)
+    story_ids = select(Story.id).where(Story.programme_id == programme.id, Story.state == "published")
+    return union(
+        select(registration.c.organisation_id).where(registration.c.event_id.in_(event_ids)),
+        select(event.c.host_organisation_id).where(event.c.programme_id == programme.id),
+        select(Programme.coordinator_organisation_id).where(Programme.id == programme.id),
+        select(Story.attributed_organisation_id).where(Story.id.in_(story_ids)),
+        select(story_organisation_table.c.organisation_id).where(story_organisation_table.c.story_id.in_(story_ids)),
+    )
+
+
+def _stories(programme: Programme):
+    """The programme's published stories (already public), without their photos."""
+    stories = db.session.scalars(
+        select(Story).where(Story.programme_id == programme.id, Story.state == "published")
+        .options(selectinload(Story.approaches), selectinload(Story.organisations), selectinload(Story.region))
+        .order_by(Story.id)).all()
+    for story in stories:
+        yield (story.id, story.title, story.summary, story.body, story.region.code, story.place, story.kind_of_work,
+               story.differences, story.event_id or "", story.attribution, story.attributed_organisation_id or "",
+               " | ".join(str(o.id) for o in story.organisations), " | ".join(a.name for a in story.approaches),
+               "yes" if story.featured_in_report else "no", _utc(story.published_at), story.photo_alt or "")

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import re
 import zipfile
+from datetime import time
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -52,8 +53,13 @@ class UploadForm(BaseForm):
                 raise ValidationError("Use lower-case letters, digits and single hyphens only.")
 
 
-def column_form(headers: list[str], chosen: dict[str, str]) -> BaseForm:
-    """One select per column of the file: which field it holds, or ignore it."""
+ATTENDANCE_CHOICES = [("", "A column says who attended (map it to “Attended” above)"),
+                      ("all", "Every row attended"), ("none", "No row attended: registrations only")]
+
+
+def column_form(headers: list[str], chosen: dict[str, str], attendance: str = "", match_names: bool = False) -> BaseForm:
+    """One select per column of the file: which field it holds, or ignore it; and who attended
+    when no column says."""
     choices = [SelectChoice("", "Ignore this column"), *(SelectChoice(key, label) for key, label in FIELDS.items())]
 
     class ColumnForm(BaseForm):
@@ -64,6 +70,11 @@ def column_form(headers: list[str], chosen: dict[str, str]) -> BaseForm:
         setattr(ColumnForm, f"column_{index}", SelectField(
             header or f"Column {index + 1}", choices=choices, default=chosen.get(header, ""),
             validators=[Optional()]))
+    ColumnForm.attendance = SelectField("If no column says who attended", choices=ATTENDANCE_CHOICES,
+                                        default=attendance, validators=[Optional()])
+    ColumnForm.match_names = BooleanField(
+        "Rows without an email whose name and organisation match an existing person are that person",
+        default=match_names)
     ColumnForm.source_name = StringField("Remember this mapping for files from (optional)",
                                          validators=[Optional(), Length(max=200)])
     ColumnForm.submit = SubmitField("Read the file again with these columns")
@@ -82,3 +93,54 @@ class SynonymForm(BaseForm):
     phrase = StringField("Word or phrase", validators=[DataRequired("Enter a word or phrase."), Length(max=120)])
     sector = SelectField("Sector", validators=[DataRequired("Choose a sector.")])
     submit = SubmitField("Add synonym")
+
+
+def events_form(specs: list[dict], regions: list[tuple[str, str]]) -> BaseForm:
+    """What the file does not say about its new events: a region, a host and times for each, in one form."""
+
+    class EventsForm(BaseForm):
+        pass
+
+    for index, spec in enumerate(specs):
+        label = f"{spec['title']} ({spec['date']})"
+        setattr(EventsForm, f"event_{index}_region", SelectField(
+            f"Region of {label}", choices=[("", "Choose …"), *regions], default=spec.get("region") or "",
+            validators=[DataRequired("Choose the event's region.")]))
+        setattr(EventsForm, f"event_{index}_host", StringField(
+            f"Host organisation of {label}", default=spec.get("host") or "",
+            validators=[DataRequired("Name the host organisation."), Length(max=200)]))
+        setattr(EventsForm, f"event_{index}_start", TimeField(
+            f"Start time of {label}", default=_time(spec.get("start_time")) or time(10, 0),
+            validators=[DataRequired("Give a start time, e.g. 10:00.")]))
+        setattr(EventsForm, f"event_{index}_end", TimeField(
+            f"End time of {label}", default=_time(spec.get("end_time")), validators=[Optional()]))
+    EventsForm.submit = SubmitField("Read the file again with these events")
+    return EventsForm()
+
+
+def _time(text: str | None) -> time | None:
+    try:
+        return time.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def event_details_from(form: BaseForm, specs: list[dict]) -> list[dict]:
+    """The events form's answers as ImportTarget.event_details."""
+    details = []
+    for index, spec in enumerate(specs):
+        end = form[f"event_{index}_end"].data
+        details.append({"title": spec["title"], "date": spec["date"],
+                        "region": form[f"event_{index}_region"].data,
+                        "host": form[f"event_{index}_host"].data.strip(),
+                        "start_time": form[f"event_{index}_start"].data.strftime("%H:%M"),
+                        "end_time": end.strftime("%H:%M") if end else ""})
+    return details
+
+
+class RestoreForm(BaseForm):
+    file = FileField("Programme export (ZIP)", validators=[
+        FileRequired("Choose the ZIP file that export-programme wrote."),
+        FileAllowed(["zip"], "Upload the .zip file of a programme export."),
+    ])
+    submit = SubmitField("Restore the programme")

@@ -110,7 +110,7 @@ def start(state: dict, *, write: bool) -> bool:
     moved = db.session.execute(
         update(ImportJob).where(ImportJob.id == state["id"], ImportJob.phase == "previewed")
         .values(phase=phase, progress=0.0, rows=0, message="", attempts=0, claimed_until=None,
-                columns=state.get("columns"),
+                columns=state.get("columns"), target=state["target"],
                 source_name=(state.get("source_name") or "")[:200])
     ).rowcount
     db.session.commit()

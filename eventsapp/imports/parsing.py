@@ -10,10 +10,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -48,25 +49,41 @@ FIELDS: dict[str, str] = {
     "host_organisation": "Host organisation",
 }
 
-#: Header names other tools use for each field, in normalised form (see normalise_header).
+#: Header names other tools use for each field, in normalised form (see normalise_header). Taken from
+#: the published exports of Eventbrite (attendee summary and orders reports), Ticket Tailor (issued
+#: tickets), pretix (order data, check-in lists), Hi.Events (attendees), Google Forms and Microsoft
+#: Forms (responses) and Zoom (registration and attendee reports), and from sign-in sheets.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "first_name": ("first name", "firstname", "forename", "forenames", "given name", "first", "attendee first name"),
-    "last_name": ("last name", "lastname", "surname", "family name", "last", "attendee last name"),
+    "first_name": ("first name", "firstname", "forename", "forenames", "given name", "first", "attendee first name",
+                   "attendee name given name", "ticket holder first name", "your first name"),
+    "last_name": ("last name", "lastname", "surname", "family name", "last", "attendee last name",
+                  "attendee name family name", "ticket holder last name", "your last name", "your surname"),
     "full_name": ("full name", "name", "attendee name", "attendee", "delegate", "delegate name",
-                  "participant", "participant name", "person"),
-    "email": ("email", "e mail", "email address", "e mail address", "attendee email", "emailaddress"),
+                  "participant", "participant name", "person", "your name", "your full name", "ticket holder",
+                  "ticket holder name", "user name original name", "name original name", "guest name",
+                  "respondent name"),
+    "email": ("email", "e mail", "email address", "e mail address", "attendee email", "emailaddress",
+              "attendee email address", "ticket holder email", "your email", "your email address",
+              "user email", "registrant email"),
     "organisation": ("organisation", "organization", "company", "organisation name", "organization name",
-                     "company name", "employer", "agency", "attendee organisation", "org"),
+                     "company name", "employer", "agency", "attendee organisation", "org", "attendee company",
+                     "company organisation", "company organization", "organisation company",
+                     "organization company", "your organisation", "your organization"),
     "sector": ("sector", "organisation type", "organization type", "type of organisation",
-               "organisation sector", "sector code"),
-    "job_title": ("job title", "jobtitle", "role", "position", "job role"),
+               "type of organization", "organisation sector", "organization sector", "sector code", "industry"),
+    "job_title": ("job title", "jobtitle", "role", "position", "job role", "your role", "your job title"),
     "attended": ("attended", "checked in", "check in", "attendance", "attendance status", "attendee status",
-                 "check in status", "status", "present", "did attend"),
-    "registration_status": ("registration status", "booking status", "ticket status"),
+                 "check in status", "present", "did attend", "is checked in", "checked in at", "check in date",
+                 "check in time", "attended yes no"),
+    "registration_status": ("registration status", "booking status", "ticket status", "order status",
+                            "approval status", "registrant status"),
     "registered_at": ("registered at", "registration date", "registered", "date registered", "booking date",
-                      "order date", "registered on", "created"),
-    "event_title": ("event title", "event", "event name"),
-    "event_date": ("event date", "date", "event start date", "date of event"),
+                      "order date", "registered on", "created", "registration time", "timestamp",
+                      "completion time", "created date", "order datetime", "purchase date", "date of registration"),
+    "event_title": ("event title", "event", "event name", "topic", "meeting topic", "webinar topic", "session",
+                    "session name"),
+    "event_date": ("event date", "date", "event start date", "date of event", "event start", "event starts",
+                   "start date", "session date", "event date time", "event start date time"),
     "start_time": ("start time", "event start time", "starts at time"),
     "end_time": ("end time", "event end time"),
     "region": ("region", "event region", "itl region", "region code"),
@@ -76,18 +93,6 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 _ALIAS_TO_FIELD = {alias: field for field, aliases in HEADER_ALIASES.items() for alias in aliases}
-
-_TRUE = {"yes", "y", "true", "t", "1", "x", "attended", "checked in", "present", "attending", "walk in",
-         "walked in", "tick", "ticked", "arrived"}
-_FALSE = {"no", "n", "false", "f", "0", "no show", "noshow", "did not attend", "not attended", "dna",
-          "absent", "not checked in", "apologies", "registered", "booked", "cancelled", "canceled",
-          "waitlisted", "not attending"}
-_STATUSES = {
-    "confirmed": "confirmed", "registered": "confirmed", "booked": "confirmed", "attending": "confirmed",
-    "attended": "confirmed", "checked in": "confirmed", "no show": "confirmed",
-    "waitlisted": "waitlisted", "waiting list": "waitlisted", "waitlist": "waitlisted",
-    "cancelled": "cancelled", "canceled": "cancelled",
-}
 _NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "del", "la", "le", "du", "bin", "ibn", "al", "st"}
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "rev", "revd", "sir", "dame", "cllr",
                "councillor", "pc", "ps", "insp", "supt", "imam", "rabbi"}
@@ -132,6 +137,16 @@ class RowSource:
     encoding: str = ""
     delimiter: str = ""
     close: callable = lambda: None
+    #: The first rows (also still in ``rows``): columns are read by their values as well as their names.
+    sample: list[list[object]] = field(default_factory=list)
+
+
+def peek(source: RowSource, count: int = 200) -> RowSource:
+    """Read the first ``count`` rows into ``source.sample`` and put them back in front of ``source.rows``."""
+    taken = list(itertools.islice(source.rows, count))
+    source.sample = [cells for _number, cells in taken]
+    source.rows = itertools.chain(taken, source.rows)
+    return source
 
 
 def open_rows(path: str | Path) -> RowSource:
@@ -210,7 +225,8 @@ def _open_csv(path: Path, sample: bytes) -> RowSource:
         delimiter = _sniff_delimiter(first_line)
         reader = csv.reader(text, delimiter=delimiter)
         csv.field_size_limit(MAX_CELL_CHARS * 10)
-        headers, header_number = _read_header(_numbered(reader))
+        numbered = _numbered(reader)
+        headers, header_number, pending = _read_header(numbered)
     except UnicodeDecodeError:
         text.close()
         raise ImportFileError(
@@ -224,8 +240,7 @@ def _open_csv(path: Path, sample: bytes) -> RowSource:
     def rows():
         number = header_number
         try:
-            for cells in reader:
-                number += 1
+            for number, cells in itertools.chain(pending, numbered):  # noqa: B007 (number reported below)
                 if cells and (cells[0].strip() or any(cell.strip() for cell in cells)):
                     yield number, cells
         except UnicodeDecodeError:
@@ -253,21 +268,40 @@ def _numbered(reader) -> Iterator[tuple[int, list]]:
     yield from enumerate(reader, start=1)
 
 
-def _read_header(numbered_rows) -> tuple[list[str], int]:
-    """The first non-empty row, as header names."""
+#: Rows read ahead to find the header row below a report's preamble (Zoom's reports begin with one).
+HEADER_LOOKAHEAD = 30
+
+
+def _read_header(numbered_rows) -> tuple[list[str], int, list[tuple[int, list]]]:
+    """The header row, its number, and the rows read ahead after it (to be read next).
+
+    The header is the first non-empty row, unless a later row among the first few names clearly
+    more of the columns an import knows (at least three): the table below a report's preamble.
+    """
+    ahead: list[tuple[int, list, list[str]]] = []
     for number, cells in numbered_rows:
-        values = [clean_line(c) for c in cells]
+        values = [clean_line(c) if isinstance(c, str) else cell_text(c) for c in cells]
         while values and not values[-1]:
             values.pop()
-        if not values:
+        if not values and not ahead:
             continue
-        if len(values) > MAX_COLUMNS:
+        if len(values) > MAX_COLUMNS and not ahead:
             raise ImportFileError(
                 f"The header row has {len(values):,} columns; an attendance list has at most {MAX_COLUMNS}. "
                 "Check that the first row holds the column names."
             )
-        return values, number
-    raise ImportFileError("The file has no header row: every line is empty.")
+        ahead.append((number, cells, values))
+        if len(ahead) >= HEADER_LOOKAHEAD:
+            break
+    if not ahead:
+        raise ImportFileError("The file has no header row: every line is empty.")
+    scores = [sum(1 for v in values if guess_field(v)) if len(values) <= MAX_COLUMNS else 0
+              for _, _, values in ahead]
+    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    if scores[best] <= scores[0] or scores[best] < 3:
+        best = 0
+    number, _cells, values = ahead[best]
+    return values, number, [(n, cells) for n, cells, _ in ahead[best + 1:]]
 
 
 def _open_xlsx(path: Path) -> RowSource:
@@ -308,7 +342,7 @@ def _open_xlsx(path: Path) -> RowSource:
 
     source_rows = numbered()
     try:
-        headers, _ = _read_header(source_rows)
+        headers, _, pending = _read_header(source_rows)
     except ArchiveRefused as refused:
         workbook.close()
         raise ImportFileError(str(refused)) from None
@@ -321,7 +355,7 @@ def _open_xlsx(path: Path) -> RowSource:
 
     def rows():
         try:
-            for number, cells in source_rows:
+            for number, cells in itertools.chain(pending, source_rows):
                 if any(c is not None and str(c).strip() for c in cells):
                     yield number, cells
         except ArchiveRefused as refused:
@@ -353,24 +387,6 @@ def looks_like_formula(text: str) -> bool:
     return bool(_FORMULA.match(text))
 
 
-def parse_bool(text: str) -> bool:
-    key = normalise_header(text)
-    if key in _TRUE:
-        return True
-    if key in _FALSE or not key:
-        return False
-    raise ValueProblem("is not a yes/no answer (use yes, no, attended, no-show, checked in …)")
-
-
-def parse_status(text: str) -> str:
-    key = normalise_header(text)
-    if not key:
-        return "confirmed"
-    if key in _STATUSES:
-        return _STATUSES[key]
-    raise ValueProblem("is not a registration status (confirmed, waitlisted or cancelled)")
-
-
 def _year(text: str) -> int:
     year = int(text)
     if len(text) == 2:
@@ -391,11 +407,15 @@ def parse_date(value: object) -> date:
             return date(int(m[1]), int(m[2]), int(m[3]))
         if m := re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?: .*)?", lowered):
             return date(_year(m[3]), int(m[2]), int(m[1]))
-        words = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", lowered).split()
+        words = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", lowered).replace("-", " ").replace("/", " ").split()
         if words and words[0].rstrip(".")[:3] in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"):
             words = words[1:]
         if len(words) >= 3 and words[0].isdigit() and words[1].rstrip(".") in _MONTHS and words[2].isdigit():
             return date(_year(words[2]), _MONTHS[words[1].rstrip(".")], int(words[0]))
+        # "March 14 2013": written out, the month cannot be mistaken for the day.
+        if len(words) >= 3 and words[0].rstrip(".") in _MONTHS and words[1].isdigit() and words[2].isdigit() \
+                and len(words[2]) == 4:
+            return date(int(words[2]), _MONTHS[words[0].rstrip(".")], int(words[1]))
     except ValueError:
         raise ValueProblem("is not a real date (dates are read day first: 14/03/2013)") from None
     raise ValueProblem("is not a date in a form this importer reads (2013-03-14, 14/03/2013 or 14 March 2013)")

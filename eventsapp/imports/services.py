@@ -21,7 +21,18 @@ from eventsapp.imports.engine import (
     column_fields,
     run_pass,
 )
-from eventsapp.imports.parsing import FIELDS, ImportFileError, normalise_header, open_rows, phrase_key
+from eventsapp.imports.parsing import (
+    FIELDS,
+    ImportFileError,
+    ValueProblem,
+    cell_text,
+    guess_field,
+    normalise_header,
+    open_rows,
+    parse_date,
+    peek,
+    phrase_key,
+)
 from eventsapp.models import ImportMapping, Sector, SectorSynonym
 
 Progress = Callable[[int, float], None]
@@ -34,6 +45,7 @@ __all__ = [
     "commit_import",
     "mapping_signature",
     "preview_import",
+    "read_event_details",
     "remember_columns",
     "remembered_columns",
 ]
@@ -78,9 +90,10 @@ def remember_columns(headers: list[str], chosen: dict[str, str], source_name: st
 
 
 def _open(path: str | Path, source_name: str, columns: dict[str, str] | None):
-    source = open_rows(path)
+    source = peek(open_rows(path))
     chosen = columns if columns is not None else remembered_columns(source.headers, source_name)
-    return source, column_fields(source.headers, {normalise_header(h): f for h, f in chosen.items()})
+    return source, column_fields(source.headers, {normalise_header(h): f for h, f in chosen.items()},
+                                 source.sample)
 
 
 def preview_import(path: str | Path, target: ImportTarget, *, source_name: str = "",
@@ -130,6 +143,47 @@ def commit_import(path: str | Path, target: ImportTarget, *, source_name: str = 
         db.session.rollback()
         raise
     return summary
+
+
+#: Columns of an events file (``--events``): the new events' details, one line per event.
+_EVENT_COLUMNS = {"name": "title", "title": "title", "event": "title", "event name": "title", "event title": "title",
+                  "start": "start_time", "end": "end_time"}
+_EVENT_FIELDS = {"title", "date", "region", "host", "start_time", "end_time", "town"}
+
+
+def read_event_details(path: str | Path) -> list[dict]:
+    """The events a file describes (CSV or XLSX: name, date, region, host; optionally start, end, town),
+    as ImportTarget.event_details.
+
+    :raise ValueError: with a message for people, when a column or a date cannot be read.
+    """
+    try:
+        source = open_rows(path)
+    except ImportFileError as error:
+        raise ValueError(str(error)) from None
+    names = []
+    for header in source.headers:
+        key = normalise_header(header)
+        name = _EVENT_COLUMNS.get(key) or {"event_title": "title", "event_date": "date",
+                                           "host_organisation": "host"}.get(guess_field(header) or "", guess_field(header))
+        names.append(name if name in _EVENT_FIELDS else None)
+    if not {"title", "date"} <= set(names):
+        source.close()
+        raise ValueError("the file needs the columns name and date (and region and host).")
+    details = []
+    try:
+        for number, cells in source.rows:
+            row = {name: cells[i] for i, name in enumerate(names) if name and i < len(cells)}
+            try:
+                day = parse_date(row.get("date"))
+            except ValueProblem as problem:
+                raise ValueError(f"row {number}: “{cell_text(row.get('date'))}” {problem}") from None
+            details.append({name: cell_text(value) for name, value in row.items()} | {"date": day.isoformat()})
+    except ImportFileError as error:
+        raise ValueError(str(error)) from None
+    finally:
+        source.close()
+    return details
 
 
 def add_sector_synonym(phrase: str, sector: Sector) -> SectorSynonym:

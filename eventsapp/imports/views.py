@@ -20,15 +20,25 @@ from eventsapp.imports.forms import (
     NEW_PROGRAMME,
     ConfirmForm,
     DiscardForm,
+    RestoreForm,
     SynonymForm,
     UploadForm,
     column_form,
+    event_details_from,
+    events_form,
 )
 from eventsapp.imports.parsing import FIELDS
+from eventsapp.imports.restore import RestoreRefused, restore_programme
 from eventsapp.imports.sectors import DEFAULT_SYNONYMS
 from eventsapp.imports.services import ImportTarget, add_sector_synonym
-from eventsapp.models import Event, Programme, Sector, SectorSynonym
-from eventsapp.permissions import can_manage_event, coordinates, is_coordinator, roles_by_organisation
+from eventsapp.models import Event, Programme, Region, Sector, SectorSynonym
+from eventsapp.permissions import (
+    can_manage_event,
+    coordinates,
+    is_admin,
+    is_coordinator,
+    roles_by_organisation,
+)
 from eventsapp.urls import MAX_DB_INT as MAX_ID
 from eventsapp.urls import parse_id
 
@@ -141,11 +151,19 @@ def job(job_id: str):
     state = _job_or_404(job_id)
     summary = jobs.summary_of(state)
     columns = None
+    events = None
     if summary is not None and summary.headers and state["phase"] == "previewed":
-        columns = column_form(summary.headers, summary.columns)
+        columns = column_form(summary.headers, summary.columns, state["target"].get("attendance", ""),
+                              state["target"].get("match_names", False))
         columns.source_name.data = state.get("source_name", "")
-    return render_template("imports/job.html", state=state, summary=summary, columns=columns,
+        if summary.events_incomplete:
+            events = events_form(summary.events_incomplete, _region_choices())
+    return render_template("imports/job.html", state=state, summary=summary, columns=columns, events=events,
                            confirm=ConfirmForm(), discard=DiscardForm(), fields=FIELDS)
+
+
+def _region_choices() -> list[tuple[str, str]]:
+    return [(r.code, r.name) for r in db.session.scalars(select(Region).order_by(Region.name))]
 
 
 @bp.get("/<job_id>/progress")
@@ -171,6 +189,30 @@ def columns(job_id: str):
         return redirect(url_for("imports.job", job_id=job_id))
     state["columns"] = {h: form[f"column_{i}"].data or "" for i, h in enumerate(summary.headers)}
     state["source_name"] = form.source_name.data or ""
+    state["target"]["attendance"] = form.attendance.data or ""
+    state["target"]["match_names"] = bool(form.match_names.data)
+    jobs.start(state, write=False)
+    return redirect(url_for("imports.job", job_id=job_id))
+
+
+@bp.post("/<job_id>/events")
+@login_required
+def events(job_id: str):
+    """Read the file again with the region, host and times the user gave for its new events."""
+    state = _job_or_404(job_id)
+    summary = jobs.summary_of(state)
+    if state["phase"] != "previewed" or summary is None or not summary.events_incomplete:
+        abort(409)
+    form = events_form(summary.events_incomplete, _region_choices())
+    if not form.validate_on_submit():
+        return render_template("imports/job.html", state=state, summary=summary, events=form,
+                               columns=column_form(summary.headers, summary.columns,
+                                                   state["target"].get("attendance", ""),
+                                                   state["target"].get("match_names", False)),
+                               confirm=ConfirmForm(), discard=DiscardForm(), fields=FIELDS), 422
+    given = {(d["title"], d["date"]): d for d in state["target"].get("event_details") or []}
+    given.update({(d["title"], d["date"]): d for d in event_details_from(form, summary.events_incomplete)})
+    state["target"]["event_details"] = list(given.values())
     jobs.start(state, write=False)
     return redirect(url_for("imports.job", job_id=job_id))
 
@@ -267,3 +309,30 @@ def export(slug: str):
                          download_name=f"{programme.slug}-export.zip", max_age=0)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/restore", methods=["GET", "POST"])
+@login_required
+def restore():
+    """The site administrator restores a programme from its export ZIP into this (empty) installation,
+    as ``flask import-programme`` does; all or nothing."""
+    if not is_admin(current_user):
+        abort(403)
+    form = RestoreForm()
+    if form.validate_on_submit():
+        with tempfile.NamedTemporaryFile(suffix=".zip") as upload:
+            form.file.data.save(upload)
+            upload.flush()
+            try:
+                summary = restore_programme(upload.name)
+                db.session.commit()
+            except RestoreRefused as refused:
+                db.session.rollback()
+                form.file.errors.append(f"Nothing was restored: {refused}")
+            else:
+                absent = f" Not in the export: {', '.join(summary.absent)}." if summary.absent else ""
+                flash(f"Restored the programme “{summary.slug}”: "
+                      + ", ".join(f"{n:,} {label}" for label, n in summary.counts.items()) + "." + absent,
+                      "success")
+                return redirect(url_for("imports.restore"))
+    return render_template("imports/restore.html", form=form), 422 if form.errors else 200

@@ -13,7 +13,7 @@ from eventsapp.models.equality import EqualityResponse
 from eventsapp.models.event import EVENT_STATUSES, CohostRequest, Event, Programme, event_cohost
 from eventsapp.models.imports import IMPORT_PHASES, ImportJob, ImportMapping, SectorSynonym
 from eventsapp.models.invitation import Invitation
-from eventsapp.models.merge import OrganisationMerge
+from eventsapp.models.merge import PERSON_CHANGE_KINDS, OrganisationMerge, PersonMerge
 from eventsapp.models.message import (
     BODY_FORMATS,
     EVENT_AUDIENCES,
@@ -126,6 +126,8 @@ __all__ = [
     "OutboxMessage",
     "OrganisationAlias",
     "OrganisationMerge",
+    "PERSON_CHANGE_KINDS",
+    "PersonMerge",
     "Person",
     "Programme",
     "Region",

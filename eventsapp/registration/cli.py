@@ -1,4 +1,4 @@
-"""``flask --app eventsapp send-reminders --hours N``."""
+"""``flask --app eventsapp send-reminders --hours N``; people merged, split and changes undone on purpose."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from eventsapp.extensions import db
+from eventsapp.models import Person, PersonMerge
 from eventsapp.registration import services
+from eventsapp.registration.people import PeopleChangeError, merge_people, split_person, undo_person_change
 
 
 @click.command("send-reminders")
@@ -25,5 +27,60 @@ def send_reminders_command(hours: float) -> None:
     click.echo(f"Sent {count} reminder{'s' if count != 1 else ''} for events in the next {hours:g} hours.")
 
 
+def _person(person_id: int) -> Person:
+    person = db.session.get(Person, person_id)
+    if person is None:
+        raise click.ClickException(f"No person has the number {person_id}.")
+    return person
+
+
+def _done(action) -> PersonMerge:
+    try:
+        record = action()
+    except PeopleChangeError as error:
+        db.session.rollback()
+        raise click.ClickException(f"Nothing was changed: {error}") from None
+    db.session.commit()
+    return record
+
+
+@click.command("merge-people")
+@click.argument("keep", type=int)
+@click.argument("duplicate", type=int)
+@with_appcontext
+def merge_people_command(keep: int, duplicate: int) -> None:
+    """Make two people's records one: DUPLICATE's registrations move to KEEP (undo with undo-people-change)."""
+    record = _done(lambda: merge_people(_person(keep), _person(duplicate), None))
+    click.echo(f"Change {record.id}: merged “{record.other_name}” (person {record.other_id}) into "
+               f"“{record.person_name}” (person {record.person_id}); {len(record.registration_ids)} registrations moved.")
+
+
+@click.command("split-person")
+@click.argument("person_id", type=int)
+@click.option("--registration", "registration_ids", type=int, multiple=True, required=True,
+              help="A registration (id) to move to the new person; repeatable.")
+@with_appcontext
+def split_person_command(person_id: int, registration_ids: tuple[int, ...]) -> None:
+    """Make one person's record two: the given registrations move to a new person (undo with undo-people-change)."""
+    record = _done(lambda: split_person(_person(person_id), list(registration_ids), None))
+    click.echo(f"Change {record.id}: split “{record.other_name}” (new person {record.other_id}) from "
+               f"“{record.person_name}” (person {record.person_id}); {len(record.registration_ids)} registrations moved.")
+
+
+@click.command("undo-people-change")
+@click.argument("change_id", type=int)
+@with_appcontext
+def undo_people_change_command(change_id: int) -> None:
+    """Undo a merge-people or split-person change, exactly."""
+    record = db.session.get(PersonMerge, change_id)
+    if record is None:
+        raise click.ClickException(f"No change has the number {change_id}.")
+    _done(lambda: undo_person_change(record, None) or record)
+    click.echo(f"Undid change {change_id} ({record.kind} of “{record.other_name}” and “{record.person_name}”).")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(send_reminders_command)
+    app.cli.add_command(merge_people_command)
+    app.cli.add_command(split_person_command)
+    app.cli.add_command(undo_people_change_command)

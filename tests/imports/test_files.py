@@ -75,7 +75,7 @@ def test_xlsx_streams_rows_with_full_names_and_real_dates(db, make_programme, wr
 def test_event_dates_are_iso_or_day_first(db, make_programme, write_file, written, expected):
     make_programme(slug="dates")
     path = write_file("d.csv", f"Event title,Event date,Region,Host organisation,Name\nTalk,{written},TLJ,Host,A B\n")
-    commit_import(path, ImportTarget(programme_slug="dates", create_events=True))
+    commit_import(path, ImportTarget(programme_slug="dates", create_events=True, attendance="all"))
     assert db.session.scalar(select(Event)).starts_at.date() == expected
 
 
@@ -176,13 +176,17 @@ def test_an_existing_person_is_matched_by_email_and_by_name_and_organisation(
     by_name = make_person(first_name="Ann", last_name="Jones", email=None)
     make_registration(event=make_event(), person=by_name, organisation=organisation)
     data = HEADER + "Zoë,Brown,zoe@example.org,Kent Police,yes\r\nann,JONES,,kent police.,yes\r\n"
-    preview = preview_import(write_file("l.csv", data), ImportTarget(event_id=event.id))
+    # A walk-in is the existing person of that name and organisation only when the organiser confirms it.
+    unconfirmed = preview_import(write_file("l.csv", data), ImportTarget(event_id=event.id))
+    assert (unconfirmed.people_new, unconfirmed.people_matched_name, unconfirmed.name_candidate_count) == (1, 0, 1)
+    assert unconfirmed.name_candidates == [{"row": 3, "name": "ann JONES"}]
+    preview = preview_import(write_file("l.csv", data), ImportTarget(event_id=event.id, match_names=True))
     assert preview.ok
     assert (preview.people_new, preview.people_matched_email, preview.people_matched_name) == (0, 1, 1)
     assert preview.organisations_matched == 1 and preview.organisations_new_count == 0
     assert {m["by"] for m in preview.matched_people} == {"email", "name and organisation"}
     assert db.session.query(Registration).filter_by(event_id=event.id).count() == 0  # preview wrote nothing
-    commit_import(write_file("l.csv", data), ImportTarget(event_id=event.id))
+    commit_import(write_file("l.csv", data), ImportTarget(event_id=event.id, match_names=True))
     assert {r.person_id for r in db.session.query(Registration).filter_by(event_id=event.id)} == {
         by_email.id, by_name.id}
 

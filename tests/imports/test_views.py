@@ -72,11 +72,13 @@ def test_unknown_columns_are_mapped_and_the_mapping_is_remembered(client, db, lo
     host = make_organisation()
     event = make_event(host=host)
     login_as("organiser", host)
-    data = b"Delegate forename,Delegate family name,Mail\nAnn,Jones,ann@example.org\n"
+    data = b"Vorname,Nachname,Mail,Da\nAnn,Jones,ann@example.org,yes\n"
     job_id = _job_id(_upload(client, f"event:{event.id}", data))
     page = client.get(f"/imports/{job_id}").get_data(as_text=True)
-    assert "The file needs a name column" in page
-    mapping = {"column_0": "first_name", "column_1": "last_name", "column_2": "email", "source_name": "Ticketer"}
+    assert "The file needs a name column" in page and "No column says who attended" in page
+    assert "Ignored columns: Vorname, Nachname, Mail, Da." in page
+    mapping = {"column_0": "first_name", "column_1": "last_name", "column_2": "email", "column_3": "attended",
+               "source_name": "Ticketer"}
     assert client.post(f"/imports/{job_id}/columns", data=mapping).status_code == 302
     assert "Import 1 rows" in client.get(f"/imports/{job_id}").get_data(as_text=True)
     client.post(f"/imports/{job_id}/confirm")
@@ -84,7 +86,7 @@ def test_unknown_columns_are_mapped_and_the_mapping_is_remembered(client, db, lo
     assert _count(db, ImportMapping.id) == 2  # by source and by headers
     # The next file with the same columns is read without asking.
     other = _job_id(_upload(client, f"event:{event.id}",
-                            b"Delegate forename,Delegate family name,Mail\nBo,Li,bo@example.org\n"))
+                            b"Vorname,Nachname,Mail,Da\nBo,Li,bo@example.org,yes\n"))
     assert "Import 1 rows" in client.get(f"/imports/{other}").get_data(as_text=True)
 
 

@@ -1,0 +1,289 @@
+"""Restore a programme from its export ZIP (eventsapp/imports/export.py) into an empty database.
+
+Everything keeps its id (events, organisations, people, registrations, questions, aliases and merge
+records), so the restored programme's report, JSON included, is identical to the original's. The
+restore is one transaction: it is written whole or not at all. It refuses a database that already
+holds any of the ids (or the programme's slug): it restores, it does not merge.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select, text, update
+
+from eventsapp.extensions import db
+from eventsapp.imports.archives import ArchiveRefused, BoundedZipFile
+from eventsapp.models import (
+    Approach,
+    Attendance,
+    EqualityResponse,
+    Event,
+    EventQuestion,
+    Organisation,
+    OrganisationAlias,
+    OrganisationMerge,
+    Person,
+    Programme,
+    Region,
+    Registration,
+    RegistrationAnswer,
+    Sector,
+    Story,
+    normalise_email,
+    normalise_organisation_name,
+)
+from eventsapp.models.approach import save_approach
+from eventsapp.models.story import story_organisation
+from eventsapp.spreadsheets import FORMULA_STARTS
+from eventsapp.timeutil import to_utc
+
+REQUIRED = ("programme.csv", "events.csv", "organisations.csv", "people.csv", "registrations.csv",
+            "attendances.csv")
+BATCH = 1000
+
+
+class RestoreRefused(Exception):
+    """The archive cannot be restored here; the message says why, for people. Nothing was written."""
+
+
+@dataclass
+class RestoreSummary:
+    slug: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    #: Parts of a whole restore the archive did not hold (e.g. equality answers of a plain export).
+    absent: list[str] = field(default_factory=list)
+
+
+def restore_programme(path: str | Path) -> RestoreSummary:
+    """Restore the programme exported in the ZIP at ``path`` (not committed: the caller commits).
+
+    :raise RestoreRefused: for an archive that is not a programme export, or a database that
+        already holds the programme or any of its ids.
+    """
+    try:
+        archive = BoundedZipFile(str(path))
+    except ArchiveRefused as refused:
+        raise RestoreRefused(str(refused)) from None
+    except (zipfile.BadZipFile, OSError):
+        raise RestoreRefused("The file is not a ZIP archive (a programme export is one).") from None
+    with archive:
+        names = set(archive.namelist())
+        missing = [name for name in REQUIRED if name not in names]
+        if missing:
+            raise RestoreRefused("This is not a programme export made by export-programme: it has no "
+                                 + ", ".join(missing) + ".")
+        tables = {name: list(_rows(archive, name)) for name in names if name.endswith(".csv")}
+    try:
+        return _Restore(tables).run()
+    except KeyError as missing:
+        raise RestoreRefused(f"A file of the export lacks the column {missing}: was it edited?") from None
+    except ValueError as error:
+        raise RestoreRefused(f"A value of the export cannot be read ({error}): was it edited?") from None
+
+
+def _rows(archive: zipfile.ZipFile, name: str) -> Iterator[dict]:
+    try:
+        with archive.open(name) as raw:
+            reader = csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
+            for row in reader:
+                yield {key: _cell(value) for key, value in row.items() if key is not None}
+    except (UnicodeDecodeError, csv.Error, ArchiveRefused) as error:
+        raise RestoreRefused(f"{name} cannot be read ({error}).") from None
+
+
+def _cell(value: str | None) -> str:
+    """A cell as exported, without the apostrophe that kept a formula-like value from running."""
+    value = value or ""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value not in ("", None) else None
+
+
+def _utc(value: str) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _lines(value: str) -> str:
+    return "\n".join(part.strip() for part in value.split(" | ")) if value else ""
+
+
+class _Restore:
+    def __init__(self, tables: dict[str, list[dict]]):
+        self.tables = tables
+        self.summary = RestoreSummary()
+
+    def rows(self, name: str) -> list[dict]:
+        if name not in self.tables:
+            self.summary.absent.append(name)
+        return self.tables.get(name, [])
+
+    def run(self) -> RestoreSummary:
+        programme = (self.tables["programme.csv"] or [None])[0]
+        if programme is None:
+            raise RestoreRefused("programme.csv names no programme.")
+        self.summary.slug = programme["slug"]
+        if db.session.scalar(select(Programme.id).where(Programme.slug == programme["slug"])):
+            raise RestoreRefused(f"A programme with the slug “{programme['slug']}” exists already: "
+                                 "import-programme restores into an empty database.")
+        self._refuse_taken(Programme, [programme["programme id"]], "programme")
+        self._refuse_taken(Organisation, [r["organisation id"] for r in self.tables["organisations.csv"]],
+                           "organisations")
+        self._refuse_taken(Event, [r["event id"] for r in self.tables["events.csv"]], "events")
+        self._refuse_taken(Person, [r["person id"] for r in self.tables["people.csv"]], "people")
+        self._refuse_taken(Registration, [r["registration id"] for r in self.tables["registrations.csv"]],
+                           "registrations")
+        self._organisations()
+        self._insert(Programme, [{
+            "id": int(programme["programme id"]), "slug": programme["slug"], "name": programme["name"],
+            "description": programme["description"],
+            "starts_on": date.fromisoformat(programme["starts on"]) if programme["starts on"] else None,
+            "ends_on": date.fromisoformat(programme["ends on"]) if programme["ends on"] else None,
+            "coordinator_organisation_id": _int(programme["coordinator organisation id"]),
+        }], "programme")
+        self._events(int(programme["programme id"]))
+        self._insert(Person, [{
+            "id": int(r["person id"]), "first_name": r["first name"], "last_name": r["last name"],
+            "email": r["email"] or None, "email_key": normalise_email(r["email"] or None),
+        } for r in self.tables["people.csv"]], "people")
+        self._registrations()
+        self._insert(Attendance, [{
+            "registration_id": int(r["registration id"]), "method": r["method"], "note": r["note"],
+            "checked_in_at": _utc(r.get("checked in at utc", "")) or to_utc(datetime.fromisoformat(r["checked in at"])),
+        } for r in self.tables["attendances.csv"]], "attendances")
+        self._insert(EventQuestion, [{
+            "id": int(r["question id"]), "event_id": int(r["event id"]), "label": r["label"], "kind": r["kind"],
+            "choices": _lines(r["choices"]), "required": r["required"] == "yes", "position": int(r["position"] or 0),
+        } for r in self.rows("questions.csv")], "questions")
+        self._insert(RegistrationAnswer, [{
+            "registration_id": int(r["registration id"]), "question_id": int(r["question id"]),
+            "value": _lines(r["value"]),
+        } for r in self.rows("answers.csv")], "answers")
+        self._insert(EqualityResponse, [{
+            "registration_id": int(r["registration id"]), "event_id": int(r["event id"]),
+            "ethnicity": r["ethnicity"] or None, "religion": r["religion"] or None, "age_band": r["age band"] or None,
+            "gender": r["gender"] or None, "disability": r["disability"] or None,
+        } for r in self.rows("equality_answers.csv")], "equality answers")
+        self._stories(int(programme["programme id"]))
+        self._reset_sequences()
+        return self.summary
+
+    def _stories(self, programme_id: int) -> None:
+        rows = self.rows("stories.csv")
+        regions = dict(db.session.execute(select(Region.code, Region.id)).all())
+        approaches = {a.name.casefold(): a for a in db.session.scalars(select(Approach))}
+        self._refuse_taken(Story, [r["story id"] for r in rows], "stories")
+        for r in rows:
+            story = Story(
+                id=int(r["story id"]), programme_id=programme_id, title=r["title"], summary=r["summary"],
+                body=r["body"], region_id=regions[r["region"]], place=r["place"], kind_of_work=r["kind of work"],
+                differences=r["differences"], event_id=_int(r["event id"]), attribution=r["attribution"],
+                attributed_organisation_id=_int(r["attributed organisation id"]), state="published",
+                featured_in_report=r["featured in report"] == "yes", published_at=_utc(r["published at utc"]),
+                photo_alt=r["photo alt"] or None, consent_confirmed=True)
+            for name in filter(None, (n.strip() for n in r["approaches"].split(" | "))):
+                if name.casefold() not in approaches:
+                    approaches[name.casefold()] = save_approach(name)
+                story.approaches.append(approaches[name.casefold()])
+            db.session.add(story)
+            db.session.flush()
+            ids = [int(i) for i in r["organisations involved"].split(" | ") if i.strip()]
+            if ids:
+                db.session.execute(story_organisation.insert(),
+                                   [{"story_id": story.id, "organisation_id": i} for i in ids])
+        self.summary.counts["stories"] = len(rows)
+
+    def _refuse_taken(self, model, ids: list[str], what: str) -> None:
+        wanted = [int(i) for i in ids if i]
+        for start in range(0, len(wanted), 500):
+            if db.session.scalar(select(func.count()).select_from(model).where(model.id.in_(wanted[start:start + 500]))):
+                raise RestoreRefused(f"The database already holds some of the export's {what} (the same ids): "
+                                     "import-programme restores into an empty database.")
+
+    def _insert(self, model, rows: list[dict], label: str) -> None:
+        for start in range(0, len(rows), BATCH):
+            db.session.execute(model.__table__.insert(), rows[start:start + BATCH])
+        self.summary.counts[label] = len(rows)
+
+    def _organisations(self) -> None:
+        sectors = dict(db.session.execute(select(Sector.code, Sector.id)).all())
+        rows = self.tables["organisations.csv"]
+        self._insert(Organisation, [{
+            "id": int(r["organisation id"]), "name": r["name"], "normalised_key": normalise_organisation_name(r["name"]),
+            "sector_id": sectors.get(r["sector"]),
+        } for r in rows], "organisations")
+        for r in rows:
+            if r["merged into id"]:
+                db.session.execute(update(Organisation).where(Organisation.id == int(r["organisation id"]))
+                                   .values(merged_into_id=int(r["merged into id"])))
+        if "aliases.csv" in self.tables:
+            aliases = [{"id": int(r["alias id"]), "organisation_id": int(r["organisation id"]), "name": r["name"],
+                        "normalised_key": normalise_organisation_name(r["name"])} for r in self.tables["aliases.csv"]]
+        else:  # an older export: the names alone
+            aliases = [{"organisation_id": int(r["organisation id"]), "name": name.strip(),
+                        "normalised_key": normalise_organisation_name(name)}
+                       for r in rows for name in r["aliases"].split(" | ") if name.strip()]
+        taken = set(db.session.scalars(select(OrganisationAlias.normalised_key).where(
+            OrganisationAlias.normalised_key.in_([a["normalised_key"] for a in aliases][:30000]))))
+        if taken:
+            raise RestoreRefused("The database already knows some of the export's organisation aliases: "
+                                 "import-programme restores into an empty database.")
+        self._insert(OrganisationAlias, aliases, "aliases")
+        self._insert(OrganisationMerge, [{
+            "id": int(r["merge id"]), "survivor_id": int(r["survivor id"]), "merged_id": int(r["merged id"]),
+            "survivor_name": r["survivor name"], "merged_name": r["merged name"],
+            "merged_at": _utc(r["merged at utc"]), "aliases_added": r["aliases added"], "repointed": r["repointed"],
+            "undone_at": _utc(r["undone at utc"]),
+        } for r in self.rows("merges.csv")], "merges")
+
+    def _events(self, programme_id: int) -> None:
+        regions = dict(db.session.execute(select(Region.code, Region.id)).all())
+        rows = []
+        for r in self.tables["events.csv"]:
+            if r["region"] not in regions:
+                raise RestoreRefused(f"events.csv: the region “{r['region']}” is not one of this installation's.")
+            starts_at = _utc(r.get("starts at utc", "")) or to_utc(
+                datetime.fromisoformat(f"{r['event date']} {r['start time']}"))
+            ends_at = _utc(r.get("ends at utc", "")) or to_utc(
+                datetime.fromisoformat(f"{r['event date']} {r['end time']}"))
+            rows.append({
+                "id": int(r["event id"]), "programme_id": programme_id,
+                "host_organisation_id": int(r["host organisation id"]), "region_id": regions[r["region"]],
+                "title": r["event title"], "town": r["town"], "venue": r["venue"], "starts_at": starts_at,
+                "ends_at": ends_at, "capacity": _int(r["capacity"]), "status": r["status"],
+                "cancelled_at": _utc(r.get("cancelled at utc", "")),
+            })
+        self._insert(Event, rows, "events")
+
+    def _registrations(self) -> None:
+        rows = []
+        for r in self.tables["registrations.csv"]:
+            registered = _utc(r.get("registered at utc", "")) or to_utc(datetime.fromisoformat(r["registered at"]))
+            rows.append({
+                "id": int(r["registration id"]), "event_id": int(r["event id"]), "person_id": int(r["person id"]),
+                "organisation_id": _int(r.get("entered organisation id", "")) or _int(r["organisation id"]),
+                "first_name": r["first name"], "last_name": r["last name"],
+                "organisation_name_entered": r["organisation as entered"],
+                "email_key": normalise_email(r["email"] or None), "status": r["registration status"],
+                "source": r["source"], "job_title": r["job title"], "created_at": registered,
+                "updated_at": registered, "cancelled_at": _utc(r.get("cancelled at utc", "")),
+            })
+        self._insert(Registration, rows, "registrations")
+
+    def _reset_sequences(self) -> None:
+        """PostgreSQL numbers new rows from a sequence: move each past the ids restored."""
+        if db.session.get_bind().dialect.name != "postgresql":
+            return
+        for model in (Programme, Organisation, OrganisationAlias, OrganisationMerge, Event, Person, Registration,
+                      Attendance, EventQuestion, RegistrationAnswer, EqualityResponse, Story):
+            table = model.__tablename__  # a model's own name, never input
+            sql = f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), COALESCE((SELECT MAX(id) FROM \"{table}\"), 0) + 1, false)"  # noqa: E501, S608
+            db.session.execute(text(sql))

@@ -1,0 +1,7 @@
+"""People kept apart and merged on purpose, for coordinators: find people, merge two, split one, undo."""
+
+from flask import Blueprint
+
+bp = Blueprint("people", __name__, url_prefix="/people")
+
+from eventsapp.people import views  # noqa: E402,F401
