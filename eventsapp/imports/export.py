@@ -41,6 +41,10 @@ from eventsapp.models import (
     RegistrationAnswer,
     Sector,
     Story,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyResponse,
     utcnow,
 )
 from eventsapp.models.story import story_organisation as story_organisation_table
@@ -176,6 +180,29 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("published at utc", "YYYY-MM-DD HH:MM:SS UTC"),
         ("photo alt", "the photo's description (the photo itself is not exported)"),
     ],
+    "survey_questions.csv": [
+        ("survey question id", "id; survey_answers.csv refers to it"),
+        ("programme id", "the programme's id; empty for the site's default questions (events outside programmes)"),
+        ("kind", "agreement, rating or text"),
+        ("label", "the question as asked"),
+        ("position", "order in the survey"),
+        ("active", "yes while it is asked in surveys sent from now on"),
+    ],
+    "survey_invitations.csv": [
+        ("registration id", "id in registrations.csv of the attendance the survey email was sent for"),
+        ("event id", "id in events.csv"),
+        ("sent at utc", "YYYY-MM-DD HH:MM:SS UTC"),
+    ],
+    "survey_responses.csv": [
+        ("response id", "a random id (anonymous: nothing ties a response to a person or an invitation)"),
+        ("event id", "id in events.csv"),
+    ],
+    "survey_answers.csv": [
+        ("response id", "id in survey_responses.csv"),
+        ("survey question id", "id in survey_questions.csv"),
+        ("value", "the answer"),
+        ("published", "yes when chosen as a quote for reports"),
+    ],
     "equality_summary.csv": [
         ("characteristic", "ethnic group, religion, age, gender, disability …"),
         ("category", "census category or 'Not answered'"),
@@ -249,6 +276,8 @@ def export_programme(programme: Programme, destination: str | Path | IO[bytes], 
         counts["answers.csv"] = _write_csv(archive, "answers.csv", _answers(registration_ids))
         counts["stories.csv"] = _write_csv(archive, "stories.csv", _stories(programme))
         counts["equality_summary.csv"] = _write_csv(archive, "equality_summary.csv", _equality(programme))
+        for name, rows in _survey(programme, event_ids).items():
+            counts[name] = _write_csv(archive, name, rows)
         counts["programme.csv"] = _write_csv(archive, "programme.csv", [(
             programme.id, programme.slug, programme.name, programme.description,
             programme.starts_on.isoformat() if programme.starts_on else "",
@@ -498,3 +527,29 @@ def _stories(programme: Programme):
                story.differences, story.event_id or "", story.attribution, story.attributed_organisation_id or "",
                " | ".join(str(o.id) for o in story.organisations), " | ".join(a.name for a in story.approaches),
                "yes" if story.featured_in_report else "no", _utc(story.published_at), story.photo_alt or "")
+
+
+def _survey(programme: Programme, event_ids) -> dict[str, Iterable[tuple]]:
+    """The feedback survey's questions, invitations and anonymous responses (responses in id order:
+    random ids, so the file's order says nothing about who answered when)."""
+    response_ids = select(SurveyResponse.id).where(SurveyResponse.event_id.in_(event_ids))
+    used = select(SurveyAnswer.question_id).where(SurveyAnswer.response_id.in_(response_ids))
+    questions = (select(SurveyQuestion.id, SurveyQuestion.programme_id, SurveyQuestion.kind, SurveyQuestion.label,
+                        SurveyQuestion.position, SurveyQuestion.active)
+                 .where((SurveyQuestion.programme_id == programme.id) | SurveyQuestion.id.in_(used))
+                 .order_by(SurveyQuestion.id))
+    invitations = (select(SurveyInvitation.registration_id, SurveyInvitation.event_id, SurveyInvitation.sent_at)
+                   .where(SurveyInvitation.event_id.in_(event_ids)).order_by(SurveyInvitation.registration_id))
+    responses = (select(SurveyResponse.id, SurveyResponse.event_id)
+                 .where(SurveyResponse.event_id.in_(event_ids)).order_by(SurveyResponse.id))
+    answers = (select(SurveyAnswer.response_id, SurveyAnswer.question_id, SurveyAnswer.value, SurveyAnswer.published)
+               .where(SurveyAnswer.response_id.in_(response_ids))
+               .order_by(SurveyAnswer.response_id, SurveyAnswer.question_id))
+    return {
+        "survey_questions.csv": ((i, p or "", kind, label, position, "yes" if active else "no")
+                                 for i, p, kind, label, position, active in _stream(questions)),
+        "survey_invitations.csv": ((r, e, _utc(sent)) for r, e, sent in _stream(invitations)),
+        "survey_responses.csv": _stream(responses),
+        "survey_answers.csv": ((r, q, value, "yes" if published else "no")
+                               for r, q, value, published in _stream(answers)),
+    }

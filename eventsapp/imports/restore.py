@@ -36,6 +36,10 @@ from eventsapp.models import (
     RegistrationAnswer,
     Sector,
     Story,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyResponse,
     normalise_email,
     normalise_organisation_name,
 )
@@ -173,6 +177,7 @@ class _Restore:
             "gender": r["gender"] or None, "disability": r["disability"] or None,
         } for r in self.rows("equality_answers.csv")], "equality answers")
         self._stories(int(programme["programme id"]))
+        self._survey()
         self._reset_sequences()
         return self.summary
 
@@ -200,6 +205,24 @@ class _Restore:
                 db.session.execute(story_organisation.insert(),
                                    [{"story_id": story.id, "organisation_id": i} for i in ids])
         self.summary.counts["stories"] = len(rows)
+
+    def _survey(self) -> None:
+        questions = self.rows("survey_questions.csv")
+        self._refuse_taken(SurveyQuestion, [r["survey question id"] for r in questions], "survey questions")
+        self._insert(SurveyQuestion, [{
+            "id": int(r["survey question id"]), "programme_id": _int(r["programme id"]), "kind": r["kind"],
+            "label": r["label"], "position": int(r["position"] or 0), "active": r["active"] == "yes",
+        } for r in questions], "survey questions")
+        self._insert(SurveyInvitation, [{
+            "registration_id": int(r["registration id"]), "event_id": int(r["event id"]),
+            "sent_at": _utc(r["sent at utc"]),
+        } for r in self.rows("survey_invitations.csv")], "survey invitations")
+        self._insert(SurveyResponse, [{"id": r["response id"], "event_id": int(r["event id"])}
+                                      for r in self.rows("survey_responses.csv")], "survey responses")
+        self._insert(SurveyAnswer, [{
+            "response_id": r["response id"], "question_id": int(r["survey question id"]), "value": r["value"],
+            "published": r["published"] == "yes",
+        } for r in self.rows("survey_answers.csv")], "survey answers")
 
     def _refuse_taken(self, model, ids: list[str], what: str) -> None:
         wanted = [int(i) for i in ids if i]

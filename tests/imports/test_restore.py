@@ -93,6 +93,7 @@ def test_export_then_import_programme_into_an_empty_database_gives_the_identical
     _enrich(programme)
     original = _report(DEMO_PROGRAMME_SLUG)
     assert original["questions"] and original["equality_monitoring"]["tables"]
+    assert original["outcomes"]["questions"] and original["outcomes"]["quotes"]  # the demo survey, restored too
     archive = tmp_path / "programme.zip"
     exported = runner.invoke(args=["export-programme", DEMO_PROGRAMME_SLUG, "--output", str(archive),
                                    "--with-equality-answers"])
