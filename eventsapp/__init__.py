@@ -189,6 +189,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.network import bp as network_bp
     from eventsapp.operator import bp as operator_bp
     from eventsapp.organisations import bp as organisations_bp
+    from eventsapp.privacy import bp as privacy_bp
     from eventsapp.programmes import bp as programmes_bp
     from eventsapp.registration import bp as registration_bp
     from eventsapp.reports import api_bp as reports_api_bp
@@ -211,6 +212,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(stories_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(operator_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(errors_bp)
 
 

@@ -109,6 +109,8 @@ class Registration(db.Model):
     access_requirements: Mapped[str] = mapped_column(Text, default="")
     dietary_requirements: Mapped[str] = mapped_column(Text, default="")
     consent_privacy_at: Mapped[datetime | None]
+    #: The privacy notice agreed to (eventsapp.privacy.notice.notice_version), with consent_privacy_at.
+    privacy_notice_version: Mapped[str | None] = mapped_column(String(80))
     consent_contact: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
