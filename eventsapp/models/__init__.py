@@ -28,6 +28,7 @@ from eventsapp.models.organisation import (
     normalise_organisation_name,
 )
 from eventsapp.models.outbox import OUTBOX_STATES, OutboxMessage
+from eventsapp.models.privacy import EqualityUnlinking
 from eventsapp.models.questions import QUESTION_KINDS, EventQuestion, RegistrationAnswer
 from eventsapp.models.reference import Region, Sector
 from eventsapp.models.registration import (
@@ -74,6 +75,7 @@ __all__ = [
     "AttendanceFinalisation",
     "AttendanceLog",
     "EqualityResponse",
+    "EqualityUnlinking",
     "EventQuestion",
     "RegistrationAnswer",
     "CohostRequest",
