@@ -242,6 +242,7 @@ def register_commands(app: Flask) -> None:
     from eventsapp.feeds.cli import register as register_feed_commands
     from eventsapp.imports.cli import register as register_import_commands
     from eventsapp.outbox.cli import register as register_outbox_commands
+    from eventsapp.privacy.cli import register as register_privacy_commands
     from eventsapp.registration.cli import register as register_registration_commands
     from eventsapp.reports.cli import register as register_report_commands
 
@@ -249,5 +250,6 @@ def register_commands(app: Flask) -> None:
     register_feed_commands(app)
     register_import_commands(app)
     register_outbox_commands(app)
+    register_privacy_commands(app)
     register_registration_commands(app)
     register_report_commands(app)

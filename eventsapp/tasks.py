@@ -42,6 +42,7 @@ BEAT_SCHEDULE = {
     "registration-reminders": {"task": "eventsapp.registration.send_reminders", "schedule": timedelta(hours=1)},
     "import-jobs-sweep": {"task": "eventsapp.imports.sweep", "schedule": timedelta(minutes=1)},
     "old-import-jobs": {"task": "eventsapp.imports.remove_old_jobs", "schedule": timedelta(hours=1)},
+    "retention": {"task": "eventsapp.privacy.apply_retention", "schedule": timedelta(hours=24)},
 }
 
 
@@ -81,7 +82,8 @@ def init_celery(app: Flask) -> Celery:
         beat_schedule=BEAT_SCHEDULE,
         beat_schedule_filename=os.path.join(app.instance_path, "celerybeat-schedule"),
         timezone="UTC",
-        imports=("eventsapp.outbox.tasks", "eventsapp.registration.tasks", "eventsapp.imports.jobs"),
+        imports=("eventsapp.outbox.tasks", "eventsapp.registration.tasks", "eventsapp.imports.jobs",
+                 "eventsapp.privacy.tasks"),
     )
     celery.set_default()
     app.extensions["celery"] = celery

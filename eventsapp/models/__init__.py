@@ -28,7 +28,7 @@ from eventsapp.models.organisation import (
     normalise_organisation_name,
 )
 from eventsapp.models.outbox import OUTBOX_STATES, OutboxMessage
-from eventsapp.models.privacy import EqualityUnlinking
+from eventsapp.models.privacy import AccessLogEntry, EqualityUnlinking, ErasureRecord
 from eventsapp.models.questions import QUESTION_KINDS, EventQuestion, RegistrationAnswer
 from eventsapp.models.reference import Region, Sector
 from eventsapp.models.registration import (
@@ -76,6 +76,8 @@ __all__ = [
     "AttendanceLog",
     "EqualityResponse",
     "EqualityUnlinking",
+    "ErasureRecord",
+    "AccessLogEntry",
     "EventQuestion",
     "RegistrationAnswer",
     "CohostRequest",

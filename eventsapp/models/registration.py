@@ -55,6 +55,9 @@ class Person(db.Model):
     #: Case-folded email; None for walk-ins and imports without one.
     email_key: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When the name, email and the registrations' personal fields were removed (retention or erasure,
+    #: eventsapp.privacy.people); the row stays, an opaque id behind the figures.
+    anonymised_at: Mapped[datetime | None]
 
     registrations: Mapped[list[Registration]] = relationship(back_populates="person")
 

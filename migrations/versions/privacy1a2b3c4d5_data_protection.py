@@ -1,4 +1,5 @@
-"""privacy: notice versions, a programme's notice addition, equality answers unlinked
+"""privacy: notice versions, a programme's notice addition, equality answers unlinked, anonymised people,
+the personal-data access log, erasure records
 
 Revision ID: privacy1a2b3c4d5
 Revises: net4d1r8c7a2
@@ -30,9 +31,52 @@ def upgrade():
     sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_equality_unlinking_event_id_event'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('event_id', name=op.f('pk_equality_unlinking'))
     )
+    with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('anonymised_at', sa.DateTime(), nullable=True))
+    op.create_table('access_log_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=16), nullable=False),
+    sa.Column('what', sa.String(length=200), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=True),
+    sa.Column('programme_id', sa.Integer(), nullable=True),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_access_log_entry_event_id_event'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_access_log_entry_person_id_person'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['programme_id'], ['programme.id'], name=op.f('fk_access_log_entry_programme_id_programme'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_access_log_entry_user_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_access_log_entry'))
+    )
+    with op.batch_alter_table('access_log_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_access_log_entry_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_access_log_entry_event_id'), ['event_id'], unique=False)
+        batch_op.create_index('ix_access_log_entry_programme_at', ['programme_id', 'at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_access_log_entry_user_id'), ['user_id'], unique=False)
+    op.create_table('erasure_record',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('by_id', sa.Integer(), nullable=True),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('counts', sa.JSON(), nullable=False),
+    sa.CheckConstraint("kind IN ('erasure', 'retention')", name=op.f('ck_erasure_record_kind_known')),
+    sa.ForeignKeyConstraint(['by_id'], ['user.id'], name=op.f('fk_erasure_record_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_erasure_record_person_id_person'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_erasure_record'))
+    )
 
 
 def downgrade():
+    op.drop_table('erasure_record')
+    with op.batch_alter_table('access_log_entry', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_access_log_entry_user_id'))
+        batch_op.drop_index('ix_access_log_entry_programme_at')
+        batch_op.drop_index(batch_op.f('ix_access_log_entry_event_id'))
+        batch_op.drop_index(batch_op.f('ix_access_log_entry_at'))
+    op.drop_table('access_log_entry')
+    with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.drop_column('anonymised_at')
     op.drop_table('equality_unlinking')
     op.execute("DELETE FROM equality_response WHERE registration_id IS NULL")
     with op.batch_alter_table('equality_response', schema=None) as batch_op:

@@ -1,0 +1,39 @@
+"""``flask --app eventsapp retention run [--dry-run]``, ``erase-person EMAIL``, ``export-person EMAIL``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from eventsapp.extensions import db
+from eventsapp.models import utcnow
+from eventsapp.privacy import retention
+
+retention_cli = AppGroup("retention", help="Retention: remove personal data older than the settings allow.")
+
+
+@retention_cli.command("run")
+@click.option("--dry-run", is_flag=True, help="List what would be removed; change nothing.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+              help="Apply the periods as at this UTC time instead of now (e.g. to plan ahead with --dry-run).")
+def run_command(dry_run: bool, as_of: datetime | None) -> None:
+    """Apply the retention settings now (beat does it daily)."""
+    now = as_of or utcnow()
+    if dry_run:
+        click.echo(f"Retention as at {now.isoformat(timespec='seconds')}Z (dry run: nothing changed)")
+        for line in retention.plan(now).lines():
+            click.echo(f"  would: {line}")
+        return
+    done = retention.apply(now)
+    retention.record(done)
+    db.session.commit()
+    click.echo(f"Retention as at {now.isoformat(timespec='seconds')}Z")
+    for line in done.lines(done=True):
+        click.echo(f"  {line}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(retention_cli)
