@@ -11,6 +11,8 @@ from flask.cli import AppGroup
 from eventsapp.extensions import db
 from eventsapp.models import utcnow
 from eventsapp.privacy import retention
+from eventsapp.privacy.people import after_commit
+from eventsapp.privacy.services import erase_person, find_for
 
 retention_cli = AppGroup("retention", help="Retention: remove personal data older than the settings allow.")
 
@@ -35,5 +37,23 @@ def run_command(dry_run: bool, as_of: datetime | None) -> None:
         click.echo(f"  {line}")
 
 
+@click.command("erase-person")
+@click.argument("address")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase_person_command(address: str, yes: bool) -> None:
+    """Erase every personal field of the person with email ADDRESS, everywhere; figures stay the same."""
+    identity = find_for(None, address)
+    if identity is None:
+        raise click.ClickException("No one with that email address is known.")
+    if not yes:
+        click.confirm("Erase this person's data everywhere? This cannot be undone", abort=True)
+    record = erase_person(identity, None, utcnow())
+    db.session.commit()
+    after_commit()
+    counts = ", ".join(f"{name.replace('_', ' ')} {count}" for name, count in record.counts.items())
+    click.echo(f"Erased (erasure record {record.id}): {counts}.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(retention_cli)
+    app.cli.add_command(erase_person_command)

@@ -229,9 +229,9 @@ class Erased:
 def erase(identity: Identity, now: datetime) -> Erased:
     """Replace or remove every personal field of ``identity`` everywhere. The caller commits."""
     result = Erased()
+    result.mail = remove_mail_to(identity, everywhere=True)
     if identity.person is not None:
         result.registrations = anonymise_person(identity.person, now)
-    result.mail = remove_mail_to(identity, everywhere=True)
     for job_id, upload, summary, message, columns, file_name in db.session.execute(select(
             ImportJob.id, ImportJob.upload, ImportJob.summary, ImportJob.message, ImportJob.columns,
             ImportJob.file_name)).all():
