@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -11,6 +12,7 @@ from flask.cli import AppGroup
 from eventsapp.extensions import db
 from eventsapp.models import utcnow
 from eventsapp.privacy import retention
+from eventsapp.privacy.export import person_data, render_json, render_summary
 from eventsapp.privacy.people import after_commit
 from eventsapp.privacy.services import erase_person, find_for
 
@@ -54,6 +56,25 @@ def erase_person_command(address: str, yes: bool) -> None:
     click.echo(f"Erased (erasure record {record.id}): {counts}.")
 
 
+@click.command("export-person")
+@click.argument("address")
+@click.option("--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The JSON file to write; a readable summary is written beside it (.txt).")
+def export_person_command(address: str, output: str) -> None:
+    """Everything held about the person with email ADDRESS: JSON plus a readable summary."""
+    identity = find_for(None, address)
+    if identity is None:
+        raise click.ClickException("No one with that email address is known.")
+    data = person_data(identity)
+    path = Path(output)
+    path.write_bytes(render_json(data))
+    summary = path.with_suffix(".txt") if path.suffix != ".txt" else path.with_suffix(".summary.txt")
+    summary.write_bytes(render_summary(data))
+    click.echo(f"Wrote {path} and {summary}: {len(data['registrations'])} registrations, "
+               f"{len(data['emails'])} emails.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(retention_cli)
     app.cli.add_command(erase_person_command)
+    app.cli.add_command(export_person_command)
