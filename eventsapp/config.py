@@ -45,6 +45,7 @@ ENVIRONMENT_KEYS = {
     "RETENTION_PERSON_MONTHS": "RETENTION_PERSON_MONTHS",
     "RETENTION_ACCESS_LOG_DAYS": "RETENTION_ACCESS_LOG_DAYS",
     "EQUALITY_FINAL_AFTER_DAYS": "EQUALITY_FINAL_AFTER_DAYS",
+    "TOTP_REQUIRED": "TOTP_REQUIRED",
 }
 
 
@@ -116,6 +117,9 @@ class DefaultConfig:
     #: An event's attendance is final (its equality answers are unlinked from registrations) when an
     #: organiser says so at the desk, or this many days after the event ended.
     EQUALITY_FINAL_AFTER_DAYS = 7
+    #: Require two-step sign-in (TOTP) of every account that can see personal data (any membership,
+    #: or the administrator): until they set it up, such accounts reach only the set-up page.
+    TOTP_REQUIRED = False
 
 
 def from_environment(environ: os._Environ | dict | None = None) -> dict:

@@ -78,6 +78,7 @@ def person_data(identity: Identity, for_user: User | None = None) -> dict:
         if user is not None:
             data["account"] = {"email": user.email, "name": user.name, "created_at": _iso(user.created_at),
                                "last_login_at": _iso(user.last_login_at), "active": user.active,
+                               "two_step_sign_in": bool(user.totp_secret),
                                "memberships": [{"organisation": m.organisation.name, "role": m.role}
                                                for m in user.memberships]}
         data["invitations"] = [

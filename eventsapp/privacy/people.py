@@ -261,6 +261,7 @@ def erase(identity: Identity, now: datetime) -> Erased:
         user.email = f"erased-{user.id}@erased.invalid"
         user.name = ""
         user.password_hash = None
+        user.totp_secret = user.totp_last_step = user.totp_recovery_hashes = None
         user.active = False
         user.session_version += 1
         result.accounts = 1

@@ -1,5 +1,5 @@
 """privacy: notice versions, a programme's notice addition, equality answers unlinked, anonymised people,
-the personal-data access log, erasure records
+the personal-data access log, erasure records, two-step sign-in
 
 Revision ID: privacy1a2b3c4d5
 Revises: net4d1r8c7a2
@@ -65,9 +65,17 @@ def upgrade():
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_erasure_record_person_id_person'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_erasure_record'))
     )
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('totp_recovery_hashes', sa.String(length=1000), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_column('totp_recovery_hashes')
+        batch_op.drop_column('totp_last_step')
+        batch_op.drop_column('totp_secret')
     op.drop_table('erasure_record')
     with op.batch_alter_table('access_log_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_access_log_entry_user_id'))

@@ -7,7 +7,7 @@ network is answered like an unknown address (422 at the field), never told apart
 
 from __future__ import annotations
 
-from tests.access.matrix import Rule, expect, public
+from tests.access.matrix import Rule, expect, public, signed_in
 
 NONE = lambda w: {}  # noqa: E731
 
@@ -37,4 +37,10 @@ RULES = [
     Rule("privacy.erase", "POST", NONE, expect(403, anonymous=302, coordinator=422, coordinator_b=422, admin=422),
          data=email_of("registration_a"), note="not confirmed"),
     Rule("privacy.access_log", "GET", NONE, COORDINATORS),
+    # Two-step sign-in (eventsapp/auth/two_step_views.py): no sign-in waits for a second step here.
+    Rule("auth.two_step_login", "GET", NONE, expect(302)),
+    Rule("auth.two_step_login", "POST", NONE, expect(302), data=lambda w: {"code": "123456"}),
+    Rule("auth.two_step_setup", "GET", NONE, signed_in(200)),
+    Rule("auth.two_step_setup", "POST", NONE, signed_in(422), data=lambda w: {"code": "000000"}),
+    Rule("auth.two_step_disable", "POST", NONE, expect(302), data=lambda w: {"code": "000000"}),
 ]
