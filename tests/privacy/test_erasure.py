@@ -79,6 +79,12 @@ def database_dump(db) -> str:
     return "\n".join(parts)
 
 
+def sqlite_files(db) -> str:
+    """The SQLite database's files as bytes (free pages and the write-ahead log included)."""
+    path = Path(db.engine.url.database)
+    return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in path.parent.glob(path.name + "*"))
+
+
 def instance_files(app) -> str:
     contents = []
     for root, _dirs, files in os.walk(app.instance_path):
@@ -133,6 +139,9 @@ def test_erase_person_removes_the_email_and_name_everywhere_and_keeps_the_report
     now = utcnow()
     before = report_json(world.programme, now=now)
     assert found_in(database_dump(db)) and found_in(instance_files(app)), "the seeding should be found first"
+    on_sqlite = db.engine.dialect.name == "sqlite"
+    if on_sqlite:
+        assert found_in(sqlite_files(db))
 
     result = runner.invoke(args=["erase-person", "  siobhan.oneill-WOJCIK@example.org ", "--yes"])
     assert result.exit_code == 0, result.output
@@ -141,6 +150,8 @@ def test_erase_person_removes_the_email_and_name_everywhere_and_keeps_the_report
     db.session.expire_all()
     assert found_in(database_dump(db)) == []
     assert found_in(instance_files(app)) == []
+    if on_sqlite:  # not even in free pages or the log: secure_delete and a checkpoint
+        assert found_in(sqlite_files(db)) == []
     assert report_json(world.programme, now=now) == before
     # Rows the figures come from are all still there.
     person = db.session.get(Person, world.target.id)
