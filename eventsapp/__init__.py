@@ -194,6 +194,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.operator import bp as operator_bp
     from eventsapp.organisations import bp as organisations_bp
     from eventsapp.people import bp as people_bp
+    from eventsapp.privacy import bp as privacy_bp
     from eventsapp.programmes import bp as programmes_bp
     from eventsapp.registration import bp as registration_bp
     from eventsapp.reports import api_bp as reports_api_bp
@@ -223,6 +224,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(messages_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(embed_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(errors_bp)
 
 
@@ -252,6 +254,7 @@ def register_commands(app: Flask) -> None:
     from eventsapp.feeds.cli import register as register_feed_commands
     from eventsapp.imports.cli import register as register_import_commands
     from eventsapp.outbox.cli import register as register_outbox_commands
+    from eventsapp.privacy.cli import register as register_privacy_commands
     from eventsapp.registration.cli import register as register_registration_commands
     from eventsapp.reports.cli import register as register_report_commands
     from eventsapp.surveys.cli import register as register_survey_commands
@@ -260,6 +263,7 @@ def register_commands(app: Flask) -> None:
     register_feed_commands(app)
     register_import_commands(app)
     register_outbox_commands(app)
+    register_privacy_commands(app)
     register_registration_commands(app)
     register_report_commands(app)
     register_survey_commands(app)

@@ -43,6 +43,15 @@ ENVIRONMENT_KEYS = {
     "EMBED_FRAME_ANCESTORS": "EMBED_FRAME_ANCESTORS",
     "SURVEY_LINK_DAYS": "SURVEY_LINK_DAYS",
     "SURVEY_LOOKBACK_DAYS": "SURVEY_LOOKBACK_DAYS",
+    "PRIVACY_CONTROLLER_NAME": "PRIVACY_CONTROLLER_NAME",
+    "PRIVACY_CONTROLLER_ADDRESS": "PRIVACY_CONTROLLER_ADDRESS",
+    "PRIVACY_CONTACT_EMAIL": "PRIVACY_CONTACT_EMAIL",
+    "PRIVACY_NOTICE_VERSION": "PRIVACY_NOTICE_VERSION",
+    "RETENTION_NEEDS_DAYS": "RETENTION_NEEDS_DAYS",
+    "RETENTION_PERSON_MONTHS": "RETENTION_PERSON_MONTHS",
+    "RETENTION_ACCESS_LOG_DAYS": "RETENTION_ACCESS_LOG_DAYS",
+    "EQUALITY_FINAL_AFTER_DAYS": "EQUALITY_FINAL_AFTER_DAYS",
+    "TOTP_REQUIRED": "TOTP_REQUIRED",
 }
 
 
@@ -110,6 +119,24 @@ class DefaultConfig:
     #: The largest file a host may share in the resource library (below MAX_CONTENT_LENGTH, so the
     #: form can say so at the field instead of the 413 page).
     RESOURCE_MAX_BYTES = 10 * 1024 * 1024
+    #: The data controller named in the privacy notice (/privacy), and how to reach them.
+    PRIVACY_CONTROLLER_NAME = "The organisation that runs this site"
+    PRIVACY_CONTROLLER_ADDRESS = ""
+    PRIVACY_CONTACT_EMAIL = "privacy@eventsapp.invalid"
+    #: Raise this whenever the site notice changes: each registration records the version agreed to.
+    PRIVACY_NOTICE_VERSION = "2026-12-04"
+    #: Retention (eventsapp/privacy/retention.py): access and dietary needs are removed this many days
+    #: after the event; names, emails and job titles are anonymised this many months after a person's
+    #: last event; the personal-data access log is kept this many days.
+    RETENTION_NEEDS_DAYS = 30
+    RETENTION_PERSON_MONTHS = 24
+    RETENTION_ACCESS_LOG_DAYS = 365
+    #: An event's attendance is final (its equality answers are unlinked from registrations) when an
+    #: organiser says so at the desk, or this many days after the event ended.
+    EQUALITY_FINAL_AFTER_DAYS = 7
+    #: Require two-step sign-in (TOTP) of every account that can see personal data (any membership,
+    #: or the administrator): until they set it up, such accounts reach only the set-up page.
+    TOTP_REQUIRED = False
 
 
 def from_environment(environ: os._Environ | dict | None = None) -> dict:

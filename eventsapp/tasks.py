@@ -43,6 +43,7 @@ BEAT_SCHEDULE = {
     "import-jobs-sweep": {"task": "eventsapp.imports.sweep", "schedule": timedelta(minutes=1)},
     "old-import-jobs": {"task": "eventsapp.imports.remove_old_jobs", "schedule": timedelta(hours=1)},
     "feedback-surveys": {"task": "eventsapp.surveys.send_surveys", "schedule": timedelta(minutes=15)},
+    "retention": {"task": "eventsapp.privacy.apply_retention", "schedule": timedelta(hours=24)},
 }
 
 
@@ -83,7 +84,7 @@ def init_celery(app: Flask) -> Celery:
         beat_schedule_filename=os.path.join(app.instance_path, "celerybeat-schedule"),
         timezone="UTC",
         imports=("eventsapp.outbox.tasks", "eventsapp.registration.tasks", "eventsapp.imports.jobs",
-                 "eventsapp.surveys.tasks"),
+                 "eventsapp.surveys.tasks", "eventsapp.privacy.tasks"),
     )
     celery.set_default()
     app.extensions["celery"] = celery

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
-from eventsapp.auth import views  # noqa: E402,F401
+from eventsapp.auth import two_step_views, views  # noqa: E402,F401

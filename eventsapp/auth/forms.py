@@ -65,3 +65,10 @@ class SetPasswordForm(BaseForm):
     name = StringField("Your name", validators=[Optional(), Length(max=200)])
     password, confirm = new_password_fields("Choose a password")
     submit = SubmitField("Create my account")
+
+
+class TwoStepCodeForm(BaseForm):
+    code = StringField("Code from your authenticator app, or a recovery code",
+                       validators=[DataRequired("Enter the code."), Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text"})
+    submit = SubmitField("Continue")

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, logout_user
 
-from eventsapp.auth import bp, throttle
+from eventsapp.auth import bp, throttle, two_step
 from eventsapp.auth.forms import (
     NEW_PASSWORD_HINT,
     ChangePasswordForm,
@@ -30,6 +31,10 @@ login_manager.login_message = "Please sign in to see that page."
 login_manager.login_message_category = "info"
 login_manager.session_protection = "strong"
 login_manager.user_loader(load_user)
+
+#: The session key holding a sign-in that waits for its second step, and how long it waits (seconds).
+TWO_STEP_KEY = "two_step_pending"
+TWO_STEP_SECONDS = 300
 
 #: Default; override with PASSWORD_RESET_LIMIT (sign-in has its own throttle: eventsapp.auth.throttle).
 PASSWORD_RESET_LIMIT = "5 per hour"  # noqa: S105 (a rate, not a password)
@@ -89,6 +94,13 @@ def login():
         else:
             db.session.commit()
             throttle.signed_in(form.email.data, address)
+            if two_step.is_enabled(user):
+                # The password is right; the session is not signed in until the second step.
+                session.clear()
+                session[TWO_STEP_KEY] = {"user": user.id, "version": user.session_version,
+                                         "remember": bool(form.remember.data), "at": time.time(),
+                                         "next": safe_next(request.args.get("next"))}
+                return redirect(url_for("auth.two_step_login"))
             start_session(user, remember=form.remember.data)
             flash("You are signed in.", "success")
             return redirect(safe_next(request.args.get("next")))

@@ -34,6 +34,7 @@ from eventsapp.checkin.search import (
 from eventsapp.extensions import db
 from eventsapp.models import Event, Registration, Sector, utcnow
 from eventsapp.permissions import can_check_in, can_manage_event, check_event_access, get_event_or_404
+from eventsapp.privacy.equality import unlink_if_final
 from eventsapp.timeutil import format_local
 from eventsapp.tokens import read_token
 from eventsapp.urls import page_number, parse_id
@@ -317,6 +318,7 @@ def no_shows(event_id: int):
         flash("Tick the box to confirm that everyone who came has been marked.", "warning")
     else:
         count = services.mark_rest_as_no_shows(event, current_user)
+        unlink_if_final(event, utcnow())
         db.session.commit()
         flash(f"Attendance is final: {count} {'no-show' if count == 1 else 'no-shows'} recorded.", "success")
     return redirect(url_for("checkin.attendance", event_id=event.id))

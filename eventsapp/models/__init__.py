@@ -37,6 +37,7 @@ from eventsapp.models.organisation import (
     normalise_organisation_name,
 )
 from eventsapp.models.outbox import OUTBOX_KINDS, OUTBOX_STATES, OutboxMessage
+from eventsapp.models.privacy import AccessLogEntry, EqualityUnlinking, ErasureRecord
 from eventsapp.models.questions import QUESTION_KINDS, EventQuestion, RegistrationAnswer
 from eventsapp.models.reference import Region, Sector
 from eventsapp.models.registration import (
@@ -112,6 +113,9 @@ __all__ = [
     "AttendanceFinalisation",
     "AttendanceLog",
     "EqualityResponse",
+    "EqualityUnlinking",
+    "ErasureRecord",
+    "AccessLogEntry",
     "EventQuestion",
     "RegistrationAnswer",
     "CohostRequest",

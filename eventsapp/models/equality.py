@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventsapp.extensions import db
@@ -99,17 +99,31 @@ DISABILITY_LABELS = labels(DISABILITY)
 
 
 class EqualityResponse(db.Model):
-    """One registrant's optional, separately consented equality-monitoring answers."""
+    """One registrant's optional, separately consented equality-monitoring answers.
+
+    Linked to the registration only until the event's attendance is final
+    (eventsapp.privacy.equality): then the row is written again, in a shuffled order, as
+    event + attended + answers, with no registration and the event's date as its only time.
+    """
+
+    __table_args__ = (
+        CheckConstraint("registration_id IS NOT NULL OR attended IS NOT NULL", name="linked_or_attendance_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    registration_id: Mapped[int] = mapped_column(
+    #: None once unlinked.
+    registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registration.id", ondelete="CASCADE"), unique=True
     )
+    #: Whether the respondent attended, recorded when the answer is unlinked (None while linked:
+    #: then the registration's attendance says).
+    attended: Mapped[bool | None]
     #: Codes from the lists above; None when the question was left blank.
     ethnicity: Mapped[str | None] = mapped_column(String(40))
     religion: Mapped[str | None] = mapped_column(String(40))
     age_band: Mapped[str | None] = mapped_column(String(40))
     gender: Mapped[str | None] = mapped_column(String(40))
     disability: Mapped[str | None] = mapped_column(String(40))
+    #: When answered; once unlinked, midnight of the event's day (nothing to line up with a registration).
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

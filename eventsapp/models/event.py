@@ -32,6 +32,8 @@ class Programme(db.Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    #: The programme's addition to the site privacy notice (Markdown, sanitised when shown).
+    privacy_notice: Mapped[str] = mapped_column(Text, default="", server_default="")
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
     coordinator_organisation_id: Mapped[int | None] = mapped_column(

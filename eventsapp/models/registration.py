@@ -55,6 +55,9 @@ class Person(db.Model):
     #: Case-folded email; None for walk-ins and imports without one.
     email_key: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When the name, email and the registrations' personal fields were removed (retention or erasure,
+    #: eventsapp.privacy.people); the row stays, an opaque id behind the figures.
+    anonymised_at: Mapped[datetime | None]
 
     registrations: Mapped[list[Registration]] = relationship(back_populates="person")
 
@@ -109,6 +112,8 @@ class Registration(db.Model):
     access_requirements: Mapped[str] = mapped_column(Text, default="")
     dietary_requirements: Mapped[str] = mapped_column(Text, default="")
     consent_privacy_at: Mapped[datetime | None]
+    #: The privacy notice agreed to (eventsapp.privacy.notice.notice_version), with consent_privacy_at.
+    privacy_notice_version: Mapped[str | None] = mapped_column(String(80))
     consent_contact: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

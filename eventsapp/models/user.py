@@ -43,6 +43,12 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    #: Two-step sign-in (eventsapp.auth.two_step): the TOTP secret (base32), set when enrolment is
+    #: confirmed with a code; the last time step accepted (a code is never accepted twice).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None]
+    #: Hashes (SHA-256) of unused recovery codes, one per line.
+    totp_recovery_hashes: Mapped[str | None] = mapped_column(String(1000))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

@@ -21,6 +21,8 @@ class ProgrammeForm(BaseForm):
                        validators=[DataRequired(), Length(max=80)])
     description = TextAreaField("Description", filters=[strip], validators=[Optional(), Length(max=20_000)],
                                 render_kw={"rows": 6})
+    privacy_notice = TextAreaField("Addition to the privacy notice", filters=[strip],
+                                   validators=[Optional(), Length(max=20_000)], render_kw={"rows": 5})
     starts_on = DateField("Starts on", validators=[Optional()])
     ends_on = DateField("Ends on", validators=[Optional()])
     coordinator_organisation = SelectField("Coordinating organisation", coerce=int, validators=[InputRequired()])
@@ -29,6 +31,8 @@ class ProgrammeForm(BaseForm):
     HINTS = {
         "slug": "Lower-case letters, digits and hyphens, e.g. good-relations-2027: the page will be /programmes/good-relations-2027.",
         "description": "Plain paragraphs, or Markdown.",
+        "privacy_notice": "Optional. Shown after the site's privacy notice to people registering for this "
+                          "programme's events (plain paragraphs, or Markdown).",
     }
 
     def __init__(self, *args, slug_taken=None, **kwargs):

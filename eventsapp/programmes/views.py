@@ -65,6 +65,7 @@ def _fields(form: ProgrammeForm) -> dict:
         "name": form.name.data,
         "slug": form.slug.data,
         "description": form.description.data or "",
+        "privacy_notice": form.privacy_notice.data or "",
         "starts_on": form.starts_on.data,
         "ends_on": form.ends_on.data,
         "coordinator_organisation_id": form.coordinator_organisation.data,

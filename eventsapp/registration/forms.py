@@ -26,6 +26,7 @@ from eventsapp.extensions import db
 from eventsapp.forms import BaseForm
 from eventsapp.models import QUESTION_KINDS, EventQuestion, Sector
 from eventsapp.models import equality as eq
+from eventsapp.privacy.notice import notice_url
 
 
 def strip(value):
@@ -164,7 +165,7 @@ def registration_form(event, purpose: str = "public", **kwargs) -> RegistrationF
         select(EventQuestion).where(EventQuestion.event_id == event.id)
         .order_by(EventQuestion.position, EventQuestion.id)
     ).all()
-    attributes: dict = {"questions": []}
+    attributes: dict = {"questions": [], "privacy_url": notice_url(event.programme)}
     for question in questions:
         name = f"question_{question.id}"
         attributes[name] = question_field(question)

@@ -40,6 +40,7 @@ from eventsapp.models import (
     utcnow,
 )
 from eventsapp.models.event import free_places
+from eventsapp.privacy.notice import notice_version
 from eventsapp.registration import emails
 
 #: Sources that must respect the event's registration window (opens/closes).
@@ -280,6 +281,8 @@ def _register_once(event_id: int, details: RegistrationDetails, *, source: str, 
         "access_requirements": (details.access_requirements or "").strip(),
         "dietary_requirements": (details.dietary_requirements or "").strip(),
         "consent_privacy_at": utcnow() if details.consent_privacy else None,
+        "privacy_notice_version": (notice_version(session.get(Event, event_id).programme)
+                                   if details.consent_privacy else None),
         "consent_contact": bool(details.consent_contact),
     }
     questions = set()

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import segno
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 
 from eventsapp.extensions import db, limiter
 from eventsapp.models import EqualityResponse, Event, Organisation, Registration, normalise_organisation_name
 from eventsapp.permissions import MAX_ID, get_event_or_404
+from eventsapp.privacy.equality import is_unlinked, unlinked_condition
 from eventsapp.registration import bp, emails, services
 from eventsapp.registration.forms import ConfirmForm, EqualityForm, registration_form
 from eventsapp.registration.services import RegistrationClosed, closed_reason
@@ -139,8 +140,9 @@ def booking(token: str):
     """The attendee's own booking page (no account: the signed link is the key)."""
     # One query for the registration, everything the page shows of it, and the equality step.
     row = db.session.execute(
-        select(Registration, select(EqualityResponse.id)
-               .where(EqualityResponse.registration_id == Registration.id).exists())
+        select(Registration, or_(select(EqualityResponse.id)
+               .where(EqualityResponse.registration_id == Registration.id).exists(),
+               unlinked_condition(Registration.event_id)))
         .where(Registration.id == booking_id(token))
         .options(joinedload(Registration.event).joinedload(Event.host), joinedload(Registration.person),
                  joinedload(Registration.organisation))
@@ -257,6 +259,9 @@ def equality(token: str):
         select(EqualityResponse).where(EqualityResponse.registration_id == registration.id))
     if existing is not None or registration.status == "cancelled":
         flash("Thank you — your equality monitoring answers are already recorded.", "info")
+        return redirect(url_for(".booking", token=token))
+    if is_unlinked(registration.event_id):
+        flash("This event's attendance is final: equality monitoring answers are no longer taken.", "info")
         return redirect(url_for(".booking", token=token))
     form = EqualityForm()
     if form.validate_on_submit():

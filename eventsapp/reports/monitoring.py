@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import case, exists, func, literal, or_, select
 
 from eventsapp.extensions import db
 from eventsapp.models import (
@@ -78,12 +78,16 @@ def equality_tables(scope: ReportScope, now: datetime) -> tuple[tuple[ProtectedT
     print an exact small count.
     """
     response = EqualityResponse
+    # An answer counts when its respondent attended: through the registration while linked, by the
+    # ``attended`` kept when it was unlinked after (eventsapp.privacy.equality).
+    attended = or_(
+        response.attended.is_(True),
+        exists(select(Attendance.id).where(Attendance.registration_id == response.registration_id)),
+    )
     base = (
         select(response)
-        .join(Registration, Registration.id == response.registration_id)
-        .join(Attendance, Attendance.registration_id == Registration.id)
-        .join(Event, Event.id == Registration.event_id)
-        .where(*scope_conditions(scope, now))
+        .join(Event, Event.id == response.event_id)
+        .where(attended, *scope_conditions(scope, now))
         .subquery("responses")
     )
     respondents = db.session.scalar(select(func.count()).select_from(base)) or 0

@@ -19,7 +19,8 @@ SUCCESS = range(200, 400)
 
 #: Forms with no object in their address that name A's organisation in a field (a new event
 #: hosted by A, a new programme for A's coordinating organisation): refused at that field (422).
-REFUSED_AT_THE_FIELD = {"events.new", "programmes.new"}
+#: The privacy pages answer a person of another network like an unknown address: 422 at the field.
+REFUSED_AT_THE_FIELD = {"events.new", "programmes.new", "privacy.people", "privacy.export_person", "privacy.erase"}
 
 #: Actions on stories: on a published one (public, so seeing it is no leak) a plain 403, on a
 #: draft or submitted one 404.

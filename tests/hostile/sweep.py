@@ -28,6 +28,9 @@ HOSTILE_PATH_STRINGS = ("%00", "x" * 2000, "..%2F..%2Fetc%2Fpasswd", "%20", "%E2
 SAMPLE_PATH_STRINGS = ("%00", "x" * 2000)
 INVALID_UTF8_PATH = b"\xff\xfe\xed\xa0\x80".decode("latin-1")
 
+#: Audit tables that views write on purpose, GETs included (eventsapp.privacy.access_log): not a "write".
+AUDIT_TABLES = {"access_log_entry"}
+
 #: Query-string names any view reads (grep ``request.args`` and the filter forms).
 QUERY_NAMES = ("page", "q", "month", "from", "to", "host", "event", "programme", "region", "status", "table",
                "next", "blank", "upcoming", "past", "drafts", "new", "done", "all", "first", "second", "sector")
@@ -136,6 +139,9 @@ class WriteTracker:
         if self.paused:
             return
         verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
+        written = _WRITTEN_TABLE.match(" ".join(statement.split()))
+        if written and written.group(1).strip('"`') in AUDIT_TABLES:
+            return  # the record of who saw personal data is written by every such view, GETs too
         if verb in ("INSERT", "UPDATE", "DELETE"):
             self.pending = True
             self.statements.append(" ".join(statement.split())[:160])
@@ -178,6 +184,8 @@ def database_digest() -> str:
     digest = hashlib.sha256()
     with db.engine.connect() as connection:
         for table in db.metadata.sorted_tables:
+            if table.name in AUDIT_TABLES:
+                continue
             query = select(table).order_by(*table.primary_key.columns)
             for row in connection.execute(query):
                 digest.update(repr(tuple(row)).encode())

@@ -1,0 +1,96 @@
+"""Two-step sign-in: a time-based one-time code (TOTP, RFC 6238) after the password, or a recovery code.
+
+Optional for every account; with ``TOTP_REQUIRED`` every account that can see personal
+data (a member of an organisation, or the administrator) must set it up before doing anything
+else. A code is accepted once (``totp_last_step``); recovery codes are single-use and stored
+hashed. Services change the user and flush nothing; the caller commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+
+import pyotp
+from flask import current_app
+
+from eventsapp.models import User
+
+ISSUER = "eventsapp"
+RECOVERY_CODES = 10
+
+
+def new_secret() -> str:
+    return pyotp.random_base32()
+
+
+def provisioning_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+
+
+def is_enabled(user: User | None) -> bool:
+    return bool(user is not None and getattr(user, "totp_secret", None))
+
+
+def required_for(user: User) -> bool:
+    """``TOTP_REQUIRED`` applies to ``user`` (they can see personal data)."""
+    return bool(str(current_app.config.get("TOTP_REQUIRED", False)).lower() in ("1", "true", "yes", "on")
+                and (user.is_admin or user.memberships))
+
+
+def _matching_step(secret: str, code: str, at: float | None = None) -> int | None:
+    code = "".join(code.split())
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    now = time.time() if at is None else at
+    for drift in (0, -1, 1):
+        moment = now + drift * totp.interval
+        if hmac.compare_digest(totp.at(moment), code):
+            return int(moment // totp.interval)
+    return None
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256("".join(code.split()).lower().encode()).hexdigest()
+
+
+def enable(user: User, secret: str, code: str) -> list[str] | None:
+    """Turn two-step sign-in on if ``code`` fits ``secret``; returns the new recovery codes (shown once)."""
+    step = _matching_step(secret, code)
+    if step is None:
+        return None
+    codes = [f"{secrets.token_hex(2)}-{secrets.token_hex(2)}-{secrets.token_hex(2)}" for _ in range(RECOVERY_CODES)]
+    user.totp_secret, user.totp_last_step = secret, step
+    user.totp_recovery_hashes = "\n".join(_hash(c) for c in codes)
+    return codes
+
+
+def disable(user: User) -> None:
+    user.totp_secret = user.totp_last_step = user.totp_recovery_hashes = None
+
+
+def verify(user: User, code: str) -> bool:
+    """A current code not used before, or an unused recovery code (then spent)."""
+    if not is_enabled(user):
+        return False
+    step = _matching_step(user.totp_secret, code)
+    if step is not None:
+        if user.totp_last_step is not None and step <= user.totp_last_step:
+            return False
+        user.totp_last_step = step
+        return True
+    hashes = (user.totp_recovery_hashes or "").split("\n")
+    given = _hash(code)
+    for stored in hashes:
+        if stored and hmac.compare_digest(stored, given):
+            hashes.remove(stored)
+            user.totp_recovery_hashes = "\n".join(hashes)
+            return True
+    return False
+
+
+def recovery_codes_left(user: User) -> int:
+    return len([h for h in (user.totp_recovery_hashes or "").split("\n") if h])

@@ -1,0 +1,192 @@
+"""Subject access: everything held about one person, as JSON and as a readable summary.
+
+:func:`person_data` gathers it (for a coordinator: the registrations at their network's
+events only); :func:`render_json`, :func:`render_summary` and :func:`render_zip` return bytes
+for the command line and the coordinator's page alike.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from eventsapp.extensions import db
+from eventsapp.models import (
+    Attendance,
+    AttendanceLog,
+    EqualityResponse,
+    Event,
+    Invitation,
+    NetworkProfile,
+    NetworkUnsubscribe,
+    OutboxMessage,
+    PersonMerge,
+    Registration,
+    RegistrationAnswer,
+    User,
+    utcnow,
+)
+from eventsapp.models import equality as eq
+from eventsapp.permissions import is_admin
+from eventsapp.privacy.equality import ANSWER_COLUMNS
+from eventsapp.privacy.people import Identity
+from eventsapp.privacy.services import network_events
+
+LABELS = {"ethnicity": eq.ETHNICITY_LABELS, "religion": eq.RELIGION_LABELS, "age_band": eq.AGE_BAND_LABELS,
+          "gender": eq.GENDER_LABELS, "disability": eq.DISABILITY_LABELS}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat(timespec="seconds") + "Z"
+
+
+def person_data(identity: Identity, for_user: User | None = None) -> dict:
+    """Everything held about ``identity``; for a coordinator (``for_user`` not the administrator) only
+    what concerns their network's events."""
+    whole = for_user is None or is_admin(for_user)
+    person = identity.person
+    data: dict = {
+        "exported_at": _iso(utcnow()),
+        "email": identity.email_key,
+        "scope": "everything held" if whole else "registrations at events of your network",
+        "person": None, "registrations": [], "emails": [], "account": None, "invitations": [],
+        "network_profiles": [],
+    }
+    if person is not None:
+        data["person"] = {"id": person.id, "first_name": person.first_name, "last_name": person.last_name,
+                          "email": person.email, "first_registered_at": _iso(person.created_at),
+                          "anonymised_at": _iso(person.anonymised_at)}
+        query = (select(Registration).join(Event, Event.id == Registration.event_id)
+                 .where(Registration.person_id == person.id)
+                 .options(joinedload(Registration.event).joinedload(Event.host), joinedload(Registration.organisation),
+                          selectinload(Registration.attendance))
+                 .order_by(Event.starts_at, Registration.id))
+        if not whole:
+            query = query.where(network_events(for_user))
+        for registration in db.session.scalars(query):
+            data["registrations"].append(_registration(registration))
+        unsubscribed = db.session.scalar(select(NetworkUnsubscribe).where(NetworkUnsubscribe.person_id == person.id))
+        data["network_messages"] = ("unsubscribed " + _iso(unsubscribed.created_at) if unsubscribed is not None
+                                    else "not unsubscribed")
+        if whole:
+            data["people_merged_or_split"] = [
+                {"change": m.kind, "at": _iso(m.at), "undone_at": _iso(m.undone_at),
+                 "names": [m.person_name, m.other_name]}
+                for m in db.session.scalars(select(PersonMerge).where(
+                    (PersonMerge.person_id == person.id) | (PersonMerge.other_id == person.id)).order_by(PersonMerge.id))]
+    if whole:
+        data["emails"] = [
+            {"subject": row.subject, "to": row.recipient, "state": row.state, "written_at": _iso(row.created_at),
+             "sent_at": _iso(row.sent_at)}
+            for row in db.session.scalars(select(OutboxMessage).where(
+                func.lower(OutboxMessage.recipient).contains(identity.email_key)).order_by(OutboxMessage.id))]
+        user = db.session.scalar(select(User).where(func.lower(User.email) == identity.email_key))
+        if user is not None:
+            data["account"] = {"email": user.email, "name": user.name, "created_at": _iso(user.created_at),
+                               "last_login_at": _iso(user.last_login_at), "active": user.active,
+                               "two_step_sign_in": bool(user.totp_secret),
+                               "memberships": [{"organisation": m.organisation.name, "role": m.role}
+                                               for m in user.memberships]}
+        data["invitations"] = [
+            {"organisation": i.organisation.name, "role": i.role, "invited_at": _iso(i.created_at),
+             "accepted_at": _iso(i.accepted_at), "revoked_at": _iso(i.revoked_at)}
+            for i in db.session.scalars(select(Invitation).where(Invitation.email_key == identity.email_key))]
+        data["network_profiles"] = [
+            {"organisation": p.organisation.name, "contact_email": p.contact_email}
+            for p in db.session.scalars(select(NetworkProfile).where(
+                func.lower(NetworkProfile.contact_email) == identity.email_key))]
+    return data
+
+
+def _registration(registration: Registration) -> dict:
+    event = registration.event
+    attendance: Attendance | None = registration.attendance
+    log = db.session.scalars(select(AttendanceLog).where(AttendanceLog.registration_id == registration.id)
+                             .order_by(AttendanceLog.at, AttendanceLog.id))
+    answers = db.session.scalars(select(RegistrationAnswer).where(RegistrationAnswer.registration_id == registration.id)
+                                 .options(joinedload(RegistrationAnswer.question)).order_by(RegistrationAnswer.id))
+    equality = db.session.scalar(select(EqualityResponse).where(EqualityResponse.registration_id == registration.id))
+    return {
+        "id": registration.id,
+        "event": {"id": event.id, "title": event.title, "starts_at": _iso(event.starts_at),
+                  "ends_at": _iso(event.ends_at), "town": event.town, "venue": event.venue, "host": event.host.name},
+        "status": registration.status, "source": registration.source,
+        "first_name": registration.first_name, "last_name": registration.last_name,
+        "organisation": registration.organisation.name if registration.organisation else None,
+        "organisation_as_entered": registration.organisation_name_entered,
+        "job_title": registration.job_title,
+        "access_requirements": registration.access_requirements,
+        "dietary_requirements": registration.dietary_requirements,
+        "consents": {"privacy_notice_agreed_at": _iso(registration.consent_privacy_at),
+                     "privacy_notice_version": registration.privacy_notice_version,
+                     "may_email_about_future_events": registration.consent_contact},
+        "registered_at": _iso(registration.created_at), "updated_at": _iso(registration.updated_at),
+        "cancelled_at": _iso(registration.cancelled_at), "reminder_sent_at": _iso(registration.reminder_sent_at),
+        "attendance": None if attendance is None else {
+            "checked_in_at": _iso(attendance.checked_in_at), "method": attendance.method, "note": attendance.note},
+        "attendance_log": [{"action": line.action, "method": line.method, "at": _iso(line.at)} for line in log],
+        "answers": [{"question": a.question.label, "answer": a.value} for a in answers],
+        "equality_monitoring": None if equality is None else {
+            column: LABELS[column].get(getattr(equality, column)) for column in ANSWER_COLUMNS},
+    }
+
+
+def render_json(data: dict) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def render_summary(data: dict) -> bytes:
+    """The same, in sentences a person can read."""
+    lines = ["What we hold about you", "======================", "",
+             f"Email address: {data['email']}", f"Exported: {data['exported_at']} ({data['scope']})", ""]
+    person = data["person"]
+    if person is None:
+        lines.append("You have no registrations.")
+    else:
+        lines.append(f"Name on record: {person['first_name']} {person['last_name']}".rstrip())
+        if person["anonymised_at"]:
+            lines.append(f"Your details were anonymised on {person['anonymised_at']}.")
+        lines += ["", f"Registrations ({len(data['registrations'])})", "-" * 20]
+    for r in data["registrations"]:
+        event = r["event"]
+        lines += ["", f"{event['title']} — {event['starts_at']}, {event['venue']}, {event['town']} (host: {event['host']})",
+                  f"  Status: {r['status']}; registered {r['registered_at']} as {r['first_name']} {r['last_name']}"
+                  + (f", {r['job_title']}" if r["job_title"] else "")
+                  + (f", from {r['organisation']}" if r["organisation"] else ", as an individual"),
+                  "  Attended: " + (f"yes, checked in {r['attendance']['checked_in_at']} ({r['attendance']['method']})"
+                                    if r["attendance"] else "no")]
+        consents = r["consents"]
+        lines.append(f"  Privacy notice agreed: {consents['privacy_notice_agreed_at'] or 'not recorded'}"
+                     + (f" (version {consents['privacy_notice_version']})" if consents["privacy_notice_version"] else "")
+                     + f"; may email about future events: {'yes' if consents['may_email_about_future_events'] else 'no'}")
+        if r["access_requirements"]:
+            lines.append(f"  Access needs: {r['access_requirements']}")
+        if r["dietary_requirements"]:
+            lines.append(f"  Dietary needs: {r['dietary_requirements']}")
+        for answer in r["answers"]:
+            lines.append(f"  {answer['question']}: {answer['answer']}")
+        if r["equality_monitoring"]:
+            given = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in r["equality_monitoring"].items() if v)
+            lines.append(f"  Equality monitoring answers (kept apart, counted only in totals): {given or 'none'}")
+    if data["emails"]:
+        lines += ["", f"Emails sent to you ({len(data['emails'])})", "-" * 20]
+        lines += [f"  {m['written_at']}: {m['subject']} ({m['state']})" for m in data["emails"]]
+    if data["account"]:
+        account = data["account"]
+        lines += ["", "Your account", "-" * 20, f"  {account['email']} ({account['name']}), created {account['created_at']}"]
+    lines += ["", "Equality monitoring answers given for events whose attendance is final are no longer linked to",
+              "you, so they cannot be listed here.", ""]
+    return "\n".join(lines).encode()
+
+
+def render_zip(data: dict) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("person.json", render_json(data))
+        archive.writestr("summary.txt", render_summary(data))
+    return buffer.getvalue()

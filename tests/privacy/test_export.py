@@ -1,0 +1,51 @@
+"""Subject access: export-person lists every registration, answer, consent and email of the fixture."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from eventsapp.mail import build_message
+from eventsapp.outbox import enqueue
+from tests.privacy.conftest import World
+
+EMAIL = "Siobhan.ONeill-Wojcik@Example.org"
+
+
+def test_export_person_lists_everything_held(app, db, world: World, runner, tmp_path):
+    enqueue(build_message(f"Siobhán <{EMAIL}>", "Your place is confirmed", "Booked."))
+    enqueue(build_message(EMAIL.lower(), "Reminder: tomorrow", "See you."))
+    enqueue(build_message("someone.else@example.org", "Not theirs", "x"))
+    db.session.commit()
+    output = tmp_path / "siobhan.json"
+    result = runner.invoke(args=["export-person", EMAIL.upper(), "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(output.read_text())
+    assert data["person"]["first_name"] == "Siobhán" and data["person"]["email"] == EMAIL
+    registrations = data["registrations"]
+    assert [r["event"]["id"] for r in registrations] == [e.id for e in world.events]
+    assert [r["event"]["title"] for r in registrations] == [e.title for e in world.events]
+    assert [r["attendance"] is not None for r in registrations] == [True, True, False]
+    assert all(r["access_requirements"] == "Step-free access for Siobhán" for r in registrations)
+    assert all(r["job_title"] == "Neighbourhood Sergeant" and r["organisation"] == "Northshire Police"
+               for r in registrations)
+    consents = registrations[0]["consents"]
+    assert consents["privacy_notice_version"] == "v1" and consents["may_email_about_future_events"] is True
+    assert consents["privacy_notice_agreed_at"] == world.target_registrations[0].consent_privacy_at.isoformat() + "Z"
+    assert registrations[0]["answers"] == [{"question": "How did you hear about us?", "answer": "Colleague"}]
+    assert [r["answers"] for r in registrations[1:]] == [[], []]
+    assert registrations[0]["equality_monitoring"]["ethnicity"] == "Any other ethnic group"
+    assert registrations[0]["equality_monitoring"]["gender"] == "Woman"
+    assert registrations[1]["equality_monitoring"] is None
+    assert sorted(m["subject"] for m in data["emails"]) == ["Reminder: tomorrow", "Your place is confirmed"]
+    summary = output.with_suffix(".txt").read_text()
+    for event in world.events:
+        assert event.title in summary
+    assert "Step-free access for Siobhán" in summary and "Your place is confirmed" in summary
+    assert "How did you hear about us?: Colleague" in summary
+    assert "Attended: no" in summary and summary.count("Attended: yes") == 2
+
+
+def test_export_person_for_an_unknown_address_fails(runner, db, tmp_path):
+    result = runner.invoke(args=["export-person", "nobody@example.org", "--output", str(tmp_path / "x.json")])
+    assert result.exit_code != 0 and not Path(tmp_path / "x.json").exists()
