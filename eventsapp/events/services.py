@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
 from eventsapp.caching import forget
 from eventsapp.extensions import db
-from eventsapp.models import Event, Membership, Organisation, Programme, Registration, User, utcnow
+from eventsapp.models import Event, Membership, Organisation, Programme, User, utcnow
 from eventsapp.permissions import is_admin, network_organisation_ids, roles_by_organisation
 from eventsapp.timeutil import to_local, to_utc
 
@@ -132,14 +132,8 @@ def registration_counts(event_ids: list[int]) -> dict[int, RegistrationCounts]:
     """Confirmed and waitlisted registrations per event, in one grouped query."""
     if not event_ids:
         return {}
-    rows = db.session.execute(
-        select(
-            Registration.event_id,
-            func.sum(case((Registration.status == "confirmed", 1), else_=0)),
-            func.sum(case((Registration.status == "waitlisted", 1), else_=0)),
-        )
-        .where(Registration.event_id.in_(event_ids))
-        .group_by(Registration.event_id)
+    rows = db.session.execute(  # the counters on the event rows (eventsapp.models.counters)
+        select(Event.id, Event.confirmed_count, Event.waitlisted_count).where(Event.id.in_(event_ids))
     )
     return {event_id: RegistrationCounts(int(c or 0), int(w or 0)) for event_id, c, w in rows}
 

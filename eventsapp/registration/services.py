@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from eventsapp.database import begin_immediate
+from eventsapp.database import WROTE, begin_immediate
 from eventsapp.directory import find_organisation, resolve_organisation
 from eventsapp.extensions import db
 from eventsapp.models import (
@@ -136,25 +136,37 @@ def _load_locked_event(event_id: int) -> Event:
     return db.session.execute(query).scalar_one()
 
 
+def _counters(event: Event) -> tuple[int, int, int]:
+    """(confirmed, waitlisted, cancelled) of ``event``, from the counters on its row
+    (kept by database triggers, eventsapp.models.counters): no count over its registrations.
+
+    The values loaded with ``event`` are used when nothing has been written in this transaction
+    since (an expired or stale object is read again: one primary-key lookup).
+    """
+    session = db.session
+    state = inspect(event)
+    names = ("confirmed_count", "waitlisted_count", "cancelled_count")
+    clean = not (session.info.get(WROTE) or session.new or session.dirty or session.deleted)
+    if clean and state.persistent and not (state.unloaded & set(names)):
+        return event.confirmed_count, event.waitlisted_count, event.cancelled_count
+    row = session.execute(
+        select(Event.confirmed_count, Event.waitlisted_count, Event.cancelled_count).where(Event.id == event.id)
+    ).one()
+    if state.persistent:
+        for name, value in zip(names, row, strict=True):
+            set_committed_value(event, name, value)
+    return tuple(row)
+
+
 def confirmed_count(event: Event) -> int:
-    """How many confirmed places ``event`` has given."""
-    return db.session.scalar(
-        select(func.count(Registration.id)).where(
-            Registration.event_id == event.id, Registration.status == "confirmed"
-        )
-    ) or 0
+    """How many confirmed places ``event`` has given (its row's counter)."""
+    return _counters(event)[0]
 
 
 def status_counts(event: Event) -> dict[str, int]:
     """Registrations of ``event`` by status, with every status present (0 when none)."""
-    rows = db.session.execute(
-        select(Registration.status, func.count(Registration.id))
-        .where(Registration.event_id == event.id)
-        .group_by(Registration.status)
-    ).all()
-    counts = {"confirmed": 0, "waitlisted": 0, "cancelled": 0}
-    counts.update({status: count for status, count in rows})
-    return counts
+    confirmed, waitlisted, cancelled = _counters(event)
+    return {"confirmed": confirmed, "waitlisted": waitlisted, "cancelled": cancelled}
 
 
 def places_left(event: Event, confirmed: int | None = None) -> int | None:
@@ -368,12 +380,14 @@ def _reattach(event: Event, related: dict) -> None:
 def _confirmed_and_active(event_id: int, email_key: str | None) -> tuple[int, int | None]:
     """(confirmed places, id of the active registration for ``email_key`` or None), in one query."""
     active = (
-        func.max(Registration.id).filter(Registration.email_key == email_key, Registration.status != "cancelled")
+        select(func.max(Registration.id)).where(
+            Registration.event_id == event_id, Registration.email_key == email_key,
+            Registration.status != "cancelled",
+        ).scalar_subquery()
         if email_key else literal(None)
     )
     confirmed, existing_id = db.session.execute(
-        select(func.count(Registration.id).filter(Registration.status == "confirmed"), active)
-        .where(Registration.event_id == event_id)
+        select(Event.confirmed_count, active).where(Event.id == event_id)
     ).one()
     return confirmed or 0, existing_id
 
