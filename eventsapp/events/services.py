@@ -36,11 +36,13 @@ COPIED_FIELDS = (
 #: Names of the public lists' cached filter choices and rendered pages (eventsapp.caching, events.views).
 FILTER_CHOICES_CACHE = "events.filter_choices"
 LIST_PAGE_CACHE = "events.list_pages"
+#: The event pages rendered for anonymous visitors (events.views.detail).
+DETAIL_PAGE_CACHE = "events.detail_pages"
 
 
 def forget_list_caches() -> None:
-    """Drop this process's cached filter choices and list pages (an event changed)."""
-    forget(FILTER_CHOICES_CACHE, LIST_PAGE_CACHE)
+    """Drop this process's cached filter choices, list pages and event pages (an event changed)."""
+    forget(FILTER_CHOICES_CACHE, LIST_PAGE_CACHE, DETAIL_PAGE_CACHE)
 
 
 def normalise_postcode(value: str | None) -> str | None:
