@@ -130,10 +130,15 @@ def lock_event(event_id: int) -> Event:
 
 def _load_locked_event(event_id: int) -> Event:
     """The event reloaded under its row lock (PostgreSQL); SQLite's lock is the transaction's."""
-    query = select(Event).where(Event.id == event_id).execution_options(populate_existing=True)
+    return _lock_and_read(event_id)[0]
+
+
+def _lock_and_read(event_id: int, *columns) -> tuple:
+    """(the event reloaded under its row lock, then ``columns``) in one statement."""
+    query = select(Event, *columns).where(Event.id == event_id).execution_options(populate_existing=True)
     if locking_enabled() and db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    return db.session.execute(query).scalar_one()
+        query = query.with_for_update(of=Event)
+    return tuple(db.session.execute(query).one())
 
 
 def _counters(event: Event) -> tuple[int, int, int]:
@@ -313,14 +318,14 @@ def _register_once(event_id: int, details: RegistrationDetails, *, source: str, 
     if person_created or created:
         session.flush()
 
-    event = _load_locked_event(event_id)
+    # One statement under the lock: the event (with its confirmed places, the counter on its row)
+    # and this email's active registration, if any.
+    event, existing_id = _lock_and_read(event_id, _active_registration_id(event_id, email_key))
+    confirmed = event.confirmed_count
     _reattach(event, related)
     reason = closed_reason(event, source)
     if reason:
         raise RegistrationClosed(reason)
-
-    # One query under the lock: confirmed places and this email's active registration.
-    confirmed, existing_id = _confirmed_and_active(event_id, email_key)
     if existing_id is not None:
         # Nothing new is kept: not the person nor the organisation written above for it.
         for new, made in ((person, person_created), (organisation, created)):
@@ -377,19 +382,14 @@ def _reattach(event: Event, related: dict) -> None:
             set_committed_value(event, name, value)
 
 
-def _confirmed_and_active(event_id: int, email_key: str | None) -> tuple[int, int | None]:
-    """(confirmed places, id of the active registration for ``email_key`` or None), in one query."""
-    active = (
-        select(func.max(Registration.id)).where(
-            Registration.event_id == event_id, Registration.email_key == email_key,
-            Registration.status != "cancelled",
-        ).scalar_subquery()
-        if email_key else literal(None)
-    )
-    confirmed, existing_id = db.session.execute(
-        select(Event.confirmed_count, active).where(Event.id == event_id)
-    ).one()
-    return confirmed or 0, existing_id
+def _active_registration_id(event_id: int, email_key: str | None):
+    """The id of the active registration of ``email_key`` at the event (None when none), as a column."""
+    if not email_key:
+        return literal(None).label("existing_id")
+    return select(func.max(Registration.id)).where(
+        Registration.event_id == event_id, Registration.email_key == email_key,
+        Registration.status != "cancelled",
+    ).scalar_subquery().label("existing_id")
 
 
 def save_answers(registration: Registration, answers: Mapping[int, str | list[str]]) -> None:
