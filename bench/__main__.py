@@ -31,6 +31,7 @@ BENCHMARKS = {
     "B6": "bench.benchmarks.b6_export",
     "B7": "bench.benchmarks.b7_checkin_search",
     "B8": "bench.benchmarks.b8_ical",
+    "B9": "bench.benchmarks.b9_event_size",
 }
 RESULTS = Path(__file__).resolve().parent / "results.json"
 README = Path(__file__).resolve().parent / "README.md"

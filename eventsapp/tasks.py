@@ -40,6 +40,7 @@ TRANSPORT_ALIASES["sqla"] = TRANSPORT_ALIASES["sqlalchemy"] = f"{__name__}:Polle
 BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "eventsapp.outbox.sweep", "schedule": timedelta(minutes=1)},
     "registration-reminders": {"task": "eventsapp.registration.send_reminders", "schedule": timedelta(hours=1)},
+    "registration-counters": {"task": "eventsapp.registration.check_counters", "schedule": timedelta(hours=1)},
     "import-jobs-sweep": {"task": "eventsapp.imports.sweep", "schedule": timedelta(minutes=1)},
     "old-import-jobs": {"task": "eventsapp.imports.remove_old_jobs", "schedule": timedelta(hours=1)},
     "feedback-surveys": {"task": "eventsapp.surveys.send_surveys", "schedule": timedelta(minutes=15)},

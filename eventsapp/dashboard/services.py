@@ -8,7 +8,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import joinedload
 
-from eventsapp.events.services import RegistrationCounts, coordinated_programmes, registration_counts
+from eventsapp.events.services import RegistrationCounts, coordinated_programmes
 from eventsapp.extensions import db
 from eventsapp.models import Event, User, utcnow
 from eventsapp.permissions import roles_by_organisation
@@ -40,7 +40,7 @@ def my_events(user: User) -> Select:
 
 
 def dashboard_for(user: User, pages: dict[str, int] | None = None, per_page: int = 25) -> Dashboard:
-    """Upcoming, draft and past events (each paginated), with counts from one grouped query."""
+    """Upcoming, draft and past events (each paginated), with their registration counters."""
     pages = pages or {}
     now = utcnow()
     events = my_events(user)
@@ -56,6 +56,6 @@ def dashboard_for(user: User, pages: dict[str, int] | None = None, per_page: int
         for group, query in queries.items()
     }
     shown = [event for pagination in paginated.values() for event in pagination.items]
-    found = registration_counts([event.id for event in shown])
-    counts = {event.id: found.get(event.id, RegistrationCounts()) for event in shown}
+    # the counters on the event rows just loaded (eventsapp.models.counters): no further query
+    counts = {event.id: RegistrationCounts(event.confirmed_count, event.waitlisted_count) for event in shown}
     return Dashboard(**paginated, counts=counts)

@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, or_, select
 
 from eventsapp.database import like_pattern
 from eventsapp.extensions import db
-from eventsapp.models import Event, Organisation, Programme, Region, Registration, utcnow
+from eventsapp.models import Event, Organisation, Programme, Region, utcnow
 from eventsapp.models.event import free_places
 from eventsapp.timeutil import to_utc
 
@@ -129,11 +129,7 @@ class CardPagination(Pagination):
             Event.online_url, Event.capacity, Event.status, Organisation.name, Region.name, page.c.total,
         ]
         if self._query_args["with_places"]:
-            columns.append(
-                select(func.count())
-                .where(Registration.event_id == Event.id, Registration.status == "confirmed")
-                .scalar_subquery()
-            )
+            columns.append(Event.confirmed_count)  # kept by triggers (eventsapp.models.counters)
         rows = db.session.execute(
             select(*columns)
             .select_from(page)

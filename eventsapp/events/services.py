@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
 from eventsapp import webhooks
 from eventsapp.caching import forget
 from eventsapp.extensions import db
-from eventsapp.models import Event, Membership, Organisation, Programme, Registration, User, utcnow
+from eventsapp.models import Event, Membership, Organisation, Programme, User, utcnow
 from eventsapp.permissions import is_admin, network_organisation_ids, roles_by_organisation
 from eventsapp.timeutil import to_local, to_utc
 
@@ -37,11 +37,13 @@ COPIED_FIELDS = (
 #: Names of the public lists' cached filter choices and rendered pages (eventsapp.caching, events.views).
 FILTER_CHOICES_CACHE = "events.filter_choices"
 LIST_PAGE_CACHE = "events.list_pages"
+#: The event pages rendered for anonymous visitors (events.views.detail).
+DETAIL_PAGE_CACHE = "events.detail_pages"
 
 
 def forget_list_caches() -> None:
-    """Drop this process's cached filter choices and list pages (an event changed)."""
-    forget(FILTER_CHOICES_CACHE, LIST_PAGE_CACHE)
+    """Drop this process's cached filter choices, list pages and event pages (an event changed)."""
+    forget(FILTER_CHOICES_CACHE, LIST_PAGE_CACHE, DETAIL_PAGE_CACHE)
 
 
 def normalise_postcode(value: str | None) -> str | None:
@@ -133,14 +135,8 @@ def registration_counts(event_ids: list[int]) -> dict[int, RegistrationCounts]:
     """Confirmed and waitlisted registrations per event, in one grouped query."""
     if not event_ids:
         return {}
-    rows = db.session.execute(
-        select(
-            Registration.event_id,
-            func.sum(case((Registration.status == "confirmed", 1), else_=0)),
-            func.sum(case((Registration.status == "waitlisted", 1), else_=0)),
-        )
-        .where(Registration.event_id.in_(event_ids))
-        .group_by(Registration.event_id)
+    rows = db.session.execute(  # the counters on the event rows (eventsapp.models.counters)
+        select(Event.id, Event.confirmed_count, Event.waitlisted_count).where(Event.id.in_(event_ids))
     )
     return {event_id: RegistrationCounts(int(c or 0), int(w or 0)) for event_id, c, w in rows}
 

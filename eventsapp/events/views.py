@@ -37,6 +37,7 @@ from eventsapp.events.forms import (
 from eventsapp.events.queries import EventFilters, filter_choices, past_events, upcoming_events
 from eventsapp.events.rich_text import render_rich_text
 from eventsapp.events.services import (
+    DETAIL_PAGE_CACHE,
     FILTER_CHOICES_CACHE,
     LIST_PAGE_CACHE,
     EventStateError,
@@ -141,6 +142,8 @@ def _filters_from_request() -> tuple[FilterForm, EventFilters]:
 PAGE_CACHE = LIST_PAGE_CACHE
 #: At most this many rendered list pages per process (query strings come from anyone).
 PAGE_CACHE_SIZE = 64
+#: At most this many rendered event pages per process (one per event, the most visited kept).
+DETAIL_CACHE_SIZE = 256
 
 
 def _page_cache_key(template: str) -> tuple | None:
@@ -151,20 +154,26 @@ def _page_cache_key(template: str) -> tuple | None:
     """
     if current_user.is_authenticated or session.get("_flashes"):
         return None
-    return template, request.host_url, tuple(sorted(request.args.items(multi=True)))
+    return template, request.host_url, request.path, tuple(sorted(request.args.items(multi=True)))
 
 
-def _cached_page(template: str, render) -> str:
-    """``render()``, or the same page rendered less than ``EVENT_LIST_CACHE_SECONDS`` ago (5; 0 when testing).
+def _list_cache_seconds() -> float:
+    return current_app.config.get("EVENT_LIST_CACHE_SECONDS", 0 if current_app.testing else 5)
+
+
+def _cached_page(template: str, render, *, ttl: float | None = None, cache: str = PAGE_CACHE,
+                 size: int = PAGE_CACHE_SIZE) -> str:
+    """``render()``, or the same page rendered less than ``ttl`` seconds ago
+    (default ``EVENT_LIST_CACHE_SECONDS``: 5; 0 when testing), for anonymous visitors only.
 
     Anonymous visitors may see "places left" and new events up to that many seconds late;
     an event change in this process (services) empties this worker's cache at once.
     """
-    ttl = current_app.config.get("EVENT_LIST_CACHE_SECONDS", 0 if current_app.testing else 5)
+    ttl = _list_cache_seconds() if ttl is None else ttl
     key = _page_cache_key(template) if ttl > 0 else None
     if key is None:
         return render()
-    pages = process_cache(PAGE_CACHE, max_entries=PAGE_CACHE_SIZE, ttl=ttl)
+    pages = process_cache(cache, max_entries=size, ttl=ttl)
     body = pages.get(key)
     if body is None:
         body = render()
@@ -199,8 +208,19 @@ def past():
 def detail(event_id: int):
     """An event's public page.
 
+    Anonymous visitors share a page rendered less than ``EVENT_PAGE_CACHE_SECONDS`` ago (default:
+    the list's ``EVENT_LIST_CACHE_SECONDS``, 5 s; per worker), so "places left" there is at most
+    that old; registering always decides on the locked counts (registration.services). Signed-in
+    visitors (organisers see the manage link, drafts) always get a live page.
+
     :raise 404: for a draft, unless the user is of the host or coordinates its programme.
     """
+    ttl = current_app.config.get("EVENT_PAGE_CACHE_SECONDS", _list_cache_seconds())
+    return _cached_page("events/detail.html", lambda: _render_detail(event_id), ttl=ttl,
+                        cache=DETAIL_PAGE_CACHE, size=DETAIL_CACHE_SIZE)
+
+
+def _render_detail(event_id: int) -> str:
     loaded = None
     if 0 < event_id <= MAX_ID:
         # One query for what the page shows, instead of a lazy load per relationship from the template;

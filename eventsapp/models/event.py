@@ -63,6 +63,8 @@ class Event(db.Model):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
         CheckConstraint(f"status IN {EVENT_STATUSES!r}", name="status_known"),
+        CheckConstraint("confirmed_count >= 0 AND waitlisted_count >= 0 AND cancelled_count >= 0",
+                        name="registration_counts_not_negative"),
         Index("ix_event_status_starts_at", "status", "starts_at"),
     )
 
@@ -104,6 +106,13 @@ class Event(db.Model):
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    #: Registrations of this event by status, kept by the database itself: triggers on the
+    #: registration table (eventsapp.models.counters) change them in the statement, and so the
+    #: transaction, that inserts, updates or deletes a registration. Never written by the app;
+    #: ``flask counters check`` (and a periodic task) proves they equal COUNT(*).
+    confirmed_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    waitlisted_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    cancelled_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     programme: Mapped[Programme | None] = relationship(back_populates="events", foreign_keys=[programme_id])
     proposed_programme: Mapped[Programme | None] = relationship(foreign_keys=[proposed_programme_id])

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsapp.extensions import db
 from eventsapp.models.base import utcnow
+from eventsapp.models.counters import install as install_counter_triggers
 from eventsapp.models.event import Event
 from eventsapp.models.organisation import Organisation
 
@@ -171,3 +172,7 @@ class Attendance(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
 
     registration: Mapped[Registration] = relationship(back_populates="attendance")
+
+
+# The event's registration counters follow every insert, status change and delete (models/counters.py).
+install_counter_triggers(Registration.__table__)

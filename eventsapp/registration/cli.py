@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 
 from eventsapp.extensions import db
 from eventsapp.models import Person, PersonMerge
-from eventsapp.registration import services
+from eventsapp.registration import counters, services
 from eventsapp.registration.people import PeopleChangeError, merge_people, split_person, undo_person_change
 
 
@@ -77,6 +77,40 @@ def undo_people_change_command(change_id: int) -> None:
         raise click.ClickException(f"No change has the number {change_id}.")
     _done(lambda: undo_person_change(record, None) or record)
     click.echo(f"Undid change {change_id} ({record.kind} of “{record.other_name}” and “{record.person_name}”).")
+@click.group("counters")
+def counters_group() -> None:
+    """The registration counters on each event row (kept by database triggers)."""
+
+
+def _report(result: counters.CheckResult) -> None:
+    for mismatch in result.mismatches:
+        click.echo(f"event {mismatch.event_id}: stored confirmed/waitlisted/cancelled {mismatch.stored}, "
+                   f"counted {mismatch.counted}")
+    if result.missing_triggers:
+        click.echo(f"missing triggers: {', '.join(result.missing_triggers)}")
+
+
+@counters_group.command("check")
+@with_appcontext
+def counters_check_command() -> None:
+    """Compare every event's counters with COUNT(*); exit status 1 when any differ."""
+    result = counters.check()
+    db.session.rollback()
+    _report(result)
+    if not result.ok:
+        raise click.ClickException(f"{len(result.mismatches)} of {result.events} events differ from COUNT(*).")
+    click.echo(f"All {result.events} events' counters equal COUNT(*).")
+
+
+@counters_group.command("repair")
+@with_appcontext
+def counters_repair_command() -> None:
+    """Recount every event whose counters differ (each under its registration lock)."""
+    result = counters.repair()
+    db.session.commit()
+    _report(result)
+    click.echo(f"Repaired {len(result.mismatches)} of {result.events} events."
+               + (" Triggers re-created." if result.missing_triggers else ""))
 
 
 def register(app: Flask) -> None:
@@ -84,3 +118,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(merge_people_command)
     app.cli.add_command(split_person_command)
     app.cli.add_command(undo_people_change_command)
+    app.cli.add_command(counters_group)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from eventsapp import webhooks
-from eventsapp.database import begin_immediate
+from eventsapp.database import WROTE, begin_immediate
 from eventsapp.directory import find_organisation, resolve_organisation
 from eventsapp.extensions import db
 from eventsapp.models import (
@@ -132,31 +132,48 @@ def lock_event(event_id: int) -> Event:
 
 def _load_locked_event(event_id: int) -> Event:
     """The event reloaded under its row lock (PostgreSQL); SQLite's lock is the transaction's."""
-    query = select(Event).where(Event.id == event_id).execution_options(populate_existing=True)
+    return _lock_and_read(event_id)[0]
+
+
+def _lock_and_read(event_id: int, *columns) -> tuple:
+    """(the event reloaded under its row lock, then ``columns``) in one statement."""
+    query = select(Event, *columns).where(Event.id == event_id).execution_options(populate_existing=True)
     if locking_enabled() and db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    return db.session.execute(query).scalar_one()
+        query = query.with_for_update(of=Event)
+    return tuple(db.session.execute(query).one())
+
+
+def _counters(event: Event) -> tuple[int, int, int]:
+    """(confirmed, waitlisted, cancelled) of ``event``, from the counters on its row
+    (kept by database triggers, eventsapp.models.counters): no count over its registrations.
+
+    The values loaded with ``event`` are used when nothing has been written in this transaction
+    since (an expired or stale object is read again: one primary-key lookup).
+    """
+    session = db.session
+    state = inspect(event)
+    names = ("confirmed_count", "waitlisted_count", "cancelled_count")
+    clean = not (session.info.get(WROTE) or session.new or session.dirty or session.deleted)
+    if clean and state.persistent and not (state.unloaded & set(names)):
+        return event.confirmed_count, event.waitlisted_count, event.cancelled_count
+    row = session.execute(
+        select(Event.confirmed_count, Event.waitlisted_count, Event.cancelled_count).where(Event.id == event.id)
+    ).one()
+    if state.persistent:
+        for name, value in zip(names, row, strict=True):
+            set_committed_value(event, name, value)
+    return tuple(row)
 
 
 def confirmed_count(event: Event) -> int:
-    """How many confirmed places ``event`` has given."""
-    return db.session.scalar(
-        select(func.count(Registration.id)).where(
-            Registration.event_id == event.id, Registration.status == "confirmed"
-        )
-    ) or 0
+    """How many confirmed places ``event`` has given (its row's counter)."""
+    return _counters(event)[0]
 
 
 def status_counts(event: Event) -> dict[str, int]:
     """Registrations of ``event`` by status, with every status present (0 when none)."""
-    rows = db.session.execute(
-        select(Registration.status, func.count(Registration.id))
-        .where(Registration.event_id == event.id)
-        .group_by(Registration.status)
-    ).all()
-    counts = {"confirmed": 0, "waitlisted": 0, "cancelled": 0}
-    counts.update({status: count for status, count in rows})
-    return counts
+    confirmed, waitlisted, cancelled = _counters(event)
+    return {"confirmed": confirmed, "waitlisted": waitlisted, "cancelled": cancelled}
 
 
 def places_left(event: Event, confirmed: int | None = None) -> int | None:
@@ -305,14 +322,14 @@ def _register_once(event_id: int, details: RegistrationDetails, *, source: str, 
     if person_created or created:
         session.flush()
 
-    event = _load_locked_event(event_id)
+    # One statement under the lock: the event (with its confirmed places, the counter on its row)
+    # and this email's active registration, if any.
+    event, existing_id = _lock_and_read(event_id, _active_registration_id(event_id, email_key))
+    confirmed = event.confirmed_count
     _reattach(event, related)
     reason = closed_reason(event, source)
     if reason:
         raise RegistrationClosed(reason)
-
-    # One query under the lock: confirmed places and this email's active registration.
-    confirmed, existing_id = _confirmed_and_active(event_id, email_key)
     if existing_id is not None:
         # Nothing new is kept: not the person nor the organisation written above for it.
         for new, made in ((person, person_created), (organisation, created)):
@@ -370,17 +387,14 @@ def _reattach(event: Event, related: dict) -> None:
             set_committed_value(event, name, value)
 
 
-def _confirmed_and_active(event_id: int, email_key: str | None) -> tuple[int, int | None]:
-    """(confirmed places, id of the active registration for ``email_key`` or None), in one query."""
-    active = (
-        func.max(Registration.id).filter(Registration.email_key == email_key, Registration.status != "cancelled")
-        if email_key else literal(None)
-    )
-    confirmed, existing_id = db.session.execute(
-        select(func.count(Registration.id).filter(Registration.status == "confirmed"), active)
-        .where(Registration.event_id == event_id)
-    ).one()
-    return confirmed or 0, existing_id
+def _active_registration_id(event_id: int, email_key: str | None):
+    """The id of the active registration of ``email_key`` at the event (None when none), as a column."""
+    if not email_key:
+        return literal(None).label("existing_id")
+    return select(func.max(Registration.id)).where(
+        Registration.event_id == event_id, Registration.email_key == email_key,
+        Registration.status != "cancelled",
+    ).scalar_subquery().label("existing_id")
 
 
 def save_answers(registration: Registration, answers: Mapping[int, str | list[str]]) -> None:

@@ -6,7 +6,7 @@ from celery import shared_task
 from flask import current_app
 
 from eventsapp.extensions import db
-from eventsapp.registration import services
+from eventsapp.registration import counters, services
 
 
 @shared_task(name="eventsapp.registration.send_reminders", ignore_result=True)
@@ -15,3 +15,14 @@ def send_reminders() -> int:
     count = services.send_reminders(float(current_app.config.get("REMINDER_HOURS", 48)))
     db.session.commit()
     return count
+
+
+@shared_task(name="eventsapp.registration.check_counters", ignore_result=True)
+def check_counters() -> int:
+    """Prove the events' registration counters equal COUNT(*); repair (and log) any that do not.
+
+    :return: how many events differed.
+    """
+    result = counters.repair()
+    db.session.commit()
+    return len(result.mismatches)

@@ -64,6 +64,7 @@ def register(event_id: int):
     if form.validate_on_submit():
         try:
             result = services.register(event, form.details(), source="web")
+            registration_id = result.registration.id  # read before the commit expires it (no reload after)
             db.session.commit()
         except RegistrationClosed as closed:
             db.session.rollback()
@@ -80,7 +81,7 @@ def register(event_id: int):
             # The address is someone's already; whoever typed it may not be them: the link to the
             # booking goes to that mailbox only.
             return render_template("registration/check_email.html", event=event, status=result.status)
-        return redirect(url_for(".booking", token=make_token("booking", result.registration.id), new=1))
+        return redirect(url_for(".booking", token=make_token("booking", registration_id), new=1))
     state = services.panel_state(event)
     return render_template("registration/register.html", event=event, form=form, **state), (
         422 if form.errors else 200)

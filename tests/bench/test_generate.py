@@ -149,3 +149,21 @@ def test_the_same_seed_gives_the_same_data(generated, tmp_path):
     other = create_engine(again)
     assert digest(other) == digest(engine)
     other.dispose()
+
+
+def test_the_event_counters_equal_count_and_their_triggers_are_on(generated):
+    """The generator loads with the counter triggers off, then backfills and turns them back on."""
+    from eventsapp.models import counters
+
+    _counts, engine, _url = generated
+    wrong = scalar(engine, """
+        SELECT COUNT(*) FROM event e WHERE e.confirmed_count !=
+            (SELECT COUNT(*) FROM registration r WHERE r.event_id = e.id AND r.status = 'confirmed')
+          OR e.waitlisted_count !=
+            (SELECT COUNT(*) FROM registration r WHERE r.event_id = e.id AND r.status = 'waitlisted')
+          OR e.cancelled_count !=
+            (SELECT COUNT(*) FROM registration r WHERE r.event_id = e.id AND r.status = 'cancelled')""")
+    assert wrong == 0
+    assert scalar(engine, "SELECT SUM(confirmed_count) FROM event") > 0
+    with engine.connect() as connection:
+        assert counters.missing_triggers(connection) == []
