@@ -19,10 +19,26 @@ MAX_DB_INT = 2**31 - 1
 MAX_PAGE = 100_000
 
 
+def up_to(limit: int) -> str:
+    """A regular expression matching exactly the numbers 1 to ``limit``, without leading zeros.
+
+    So an id out of range matches no route at all (a 404), rather than failing the converter of one
+    route while another route of the same path for another method matches (a misleading 405).
+    """
+    digits = str(limit)
+    parts = [rf"[1-9][0-9]{{0,{len(digits) - 2}}}"] if len(digits) > 1 else []
+    for i, digit in enumerate(digits):
+        low = 1 if i == 0 else 0
+        if int(digit) > low:
+            parts.append(f"{digits[:i]}[{low}-{int(digit) - 1}][0-9]{{{len(digits) - i - 1}}}")
+    parts.append(digits)
+    return "(?:" + "|".join(parts) + ")"
+
+
 class DatabaseIdConverter(IntegerConverter):
     """``<int:...>``: a positive id the database can hold, written in ASCII digits."""
 
-    regex = r"[0-9]{1,10}"
+    regex = up_to(MAX_DB_INT)
 
     def __init__(self, map, fixed_digits: int = 0, min: int | None = 1, max: int | None = MAX_DB_INT,  # noqa: A002
                  signed: bool = False) -> None:

@@ -117,3 +117,18 @@ def test_ticking_attendance_ignores_ids_the_database_cannot_hold(client, login_a
     response = client.post(f"/events/{event.id}/attendance",
                            data={"attended": [str(10**30), str(2**64), "-1", str(registration.id)]})
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("limit", [1, 9, 10, 57, 100, 305, 999, 2**31 - 1])
+def test_the_id_pattern_matches_exactly_the_numbers_from_one_to_its_limit(limit):
+    import random
+    import re
+
+    from eventsapp.urls import up_to
+
+    pattern = re.compile(up_to(limit) + r"\Z")
+    numbers = [*range(0, 1200), limit - 1, limit, limit + 1, 10 * limit, 2**31, 10**20]
+    numbers += [random.Random(limit).randint(0, 3 * limit) for _ in range(2000)]
+    for number in numbers:
+        assert bool(pattern.match(str(number))) == (1 <= number <= limit), number
+    assert not pattern.match("007") and not pattern.match("\u0661")
