@@ -19,6 +19,23 @@ from celery import Celery, Task
 from flask import Flask, current_app, has_app_context
 from kombu.transport import TRANSPORT_ALIASES
 from kombu.transport import sqlalchemy as kombu_sqlalchemy
+from sqlalchemy.exc import IntegrityError
+
+
+class PolledSQLChannel(kombu_sqlalchemy.Channel):
+    """kombu's channel, which survives another process creating the same queue at the same moment.
+
+    kombu guards the check-then-insert of a queue's row with a lock of its own process only, so
+    when several gunicorn workers send their first task at once, all but one insert fails on the
+    queue name's unique constraint; the row is there all the same, so it is read again.
+    """
+
+    def _get_or_create(self, queue):
+        try:
+            return super()._get_or_create(queue)
+        except IntegrityError:
+            self.session.rollback()
+            return self.session.query(self.queue_cls).filter(self.queue_cls.name == queue).one()
 
 
 class PolledSQLTransport(kombu_sqlalchemy.Transport):
@@ -32,6 +49,7 @@ class PolledSQLTransport(kombu_sqlalchemy.Transport):
     """
 
     polling_interval = 0.1
+    Channel = PolledSQLChannel
 
 
 TRANSPORT_ALIASES["sqla"] = TRANSPORT_ALIASES["sqlalchemy"] = f"{__name__}:PolledSQLTransport"

@@ -34,10 +34,14 @@ def is_enabled(user: User | None) -> bool:
     return bool(user is not None and getattr(user, "totp_secret", None))
 
 
+def required_setting() -> bool:
+    """``TOTP_REQUIRED`` is on."""
+    return str(current_app.config.get("TOTP_REQUIRED", False)).lower() in ("1", "true", "yes", "on")
+
+
 def required_for(user: User) -> bool:
     """``TOTP_REQUIRED`` applies to ``user`` (they can see personal data)."""
-    return bool(str(current_app.config.get("TOTP_REQUIRED", False)).lower() in ("1", "true", "yes", "on")
-                and (user.is_admin or user.memberships))
+    return bool(required_setting() and (user.is_admin or user.memberships))
 
 
 def _matching_step(secret: str, code: str, at: float | None = None) -> int | None:

@@ -27,7 +27,13 @@ OPEN_WHILE_REQUIRED = {"auth.two_step_setup", "auth.logout", "static", "bootstra
 
 @bp.before_app_request
 def require_two_step():
-    """With ``TOTP_REQUIRED``: an account that can see personal data sets up two-step sign-in first."""
+    """With ``TOTP_REQUIRED``: an account that can see personal data sets up two-step sign-in first.
+
+    Without the setting nothing is read here: the user is loaded when a view first asks (the desk's
+    search reads it on an autocommit connection, eventsapp.checkin.views).
+    """
+    if not two_step.required_setting():
+        return None
     if not current_user.is_authenticated or request.endpoint in OPEN_WHILE_REQUIRED:
         return None
     if two_step.required_for(current_user) and not two_step.is_enabled(current_user):
