@@ -131,6 +131,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("choices", "the options, separated by ' | '"),
         ("required", "yes or no"),
         ("position", "order on the form"),
+        ("sensitive", "yes when reports protect its small numbers as for equality monitoring"),
     ],
     "answers.csv": [
         ("registration id", "id in registrations.csv"),
@@ -435,12 +436,13 @@ def _questions(event_ids):
     question = EventQuestion.__table__
     query = (
         select(question.c.id, question.c.event_id, question.c.label, question.c.kind, question.c.choices,
-               question.c.required, question.c.position)
+               question.c.required, question.c.position, question.c.sensitive)
         .where(question.c.event_id.in_(event_ids))
         .order_by(question.c.event_id, question.c.position, question.c.id)
     )
-    for question_id, event_id, label, kind, choices, required, position in _stream(query):
-        yield (question_id, event_id, label, kind, _joined(choices), "yes" if required else "no", position)
+    for question_id, event_id, label, kind, choices, required, position, sensitive in _stream(query):
+        yield (question_id, event_id, label, kind, _joined(choices), "yes" if required else "no", position,
+               "yes" if sensitive else "no")
 
 
 def _answers(registration_ids):

@@ -166,6 +166,7 @@ class _Restore:
         self._insert(EventQuestion, [{
             "id": int(r["question id"]), "event_id": int(r["event id"]), "label": r["label"], "kind": r["kind"],
             "choices": _lines(r["choices"]), "required": r["required"] == "yes", "position": int(r["position"] or 0),
+            "sensitive": r.get("sensitive") == "yes",
         } for r in self.rows("questions.csv")], "questions")
         self._insert(RegistrationAnswer, [{
             "registration_id": int(r["registration id"]), "question_id": int(r["question id"]),

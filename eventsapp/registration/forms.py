@@ -221,6 +221,8 @@ class QuestionForm(BaseForm):
     kind = SelectField("Kind of answer", choices=[SelectChoice(code, label) for code, label in QUESTION_KINDS])
     choices = TextAreaField("Options (one per line)", validators=[Optional(), Length(max=5000)])
     required = BooleanField("People must answer this question")
+    sensitive = BooleanField("Sensitive: in reports, protect small numbers as for equality monitoring "
+                             "(no breakdown below 10 answers, no count from 1 to 7)")
     submit = SubmitField("Save question")
 
     def validate_choices(self, field):

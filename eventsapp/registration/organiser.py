@@ -220,6 +220,7 @@ def _fill_question(question: EventQuestion, form: QuestionForm) -> None:
     question.label = form.label.data.strip()
     question.kind = form.kind.data
     question.required = bool(form.required.data)
+    question.sensitive = bool(form.sensitive.data)
     options = [line.strip() for line in (form.choices.data or "").splitlines() if line.strip()]
     question.choices = "\n".join(options) if question.kind in ("single_choice", "multiple_choice") else ""
 

@@ -66,7 +66,8 @@ def report_to_dict(report: Report) -> dict:
         ],
         "questions": [
             {"event_id": q.event_id, "event": q.event_title, "question": q.label, "kind": q.kind,
-             "respondents": q.respondents, "answers": [{"answer": a, "count": n} for a, n in q.counts]}
+             "respondents": q.respondents, "answers": [{"answer": a, "count": n} for a, n in q.counts],
+             "note": q.note}
             for q in report.questions
         ],
         "equality_monitoring": {

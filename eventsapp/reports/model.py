@@ -148,12 +148,15 @@ class SectorRegionCell:
 
 @dataclass(frozen=True)
 class QuestionSummary:
+    """Each answer's count; for a sensitive question, protected display strings (and a note)."""
+
     event_id: int
     event_title: str
     label: str
     kind: str
-    respondents: int
-    counts: tuple[tuple[str, int], ...]
+    respondents: int | str
+    counts: tuple[tuple[str, int | str], ...]
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -42,14 +42,14 @@ def question_summaries(scope: ReportScope, now: datetime) -> tuple[QuestionSumma
     """Counts of each answer to each choice question of the events in scope."""
     questions = db.session.execute(
         select(EventQuestion.id, EventQuestion.event_id, Event.title, EventQuestion.label,
-               EventQuestion.kind, EventQuestion.choices)
+               EventQuestion.kind, EventQuestion.choices, EventQuestion.sensitive)
         .join(Event, Event.id == EventQuestion.event_id)
         .where(EventQuestion.kind.in_(CHOICE_KINDS), *scope_conditions(scope, now))
         .order_by(Event.starts_at, Event.id, EventQuestion.position, EventQuestion.id)
     ).all()
     attended = _attended_in_scope(scope, now)
     summaries = []
-    for question_id, event_id, title, label, kind, choices in questions:
+    for question_id, event_id, title, label, kind, choices, sensitive in questions:
         answers = select(RegistrationAnswer.value).where(
             RegistrationAnswer.question_id == question_id,
             RegistrationAnswer.registration_id.in_(attended),
@@ -67,7 +67,11 @@ def question_summaries(scope: ReportScope, now: datetime) -> tuple[QuestionSumma
         respondents, *counts = db.session.execute(select(*columns).select_from(answers)).one()
         shown = [(option.capitalize() if kind == "yes_no" else option, count)
                  for option, count in zip(options, counts, strict=True)]
-        summaries.append(QuestionSummary(event_id, title, label, kind, respondents, tuple(shown)))
+        if sensitive:  # only protected display strings leave this function, as for equality monitoring
+            rows, total, note = protect_breakdown(shown, respondents)
+            summaries.append(QuestionSummary(event_id, title, label, kind, total, rows, note))
+        else:
+            summaries.append(QuestionSummary(event_id, title, label, kind, respondents, tuple(shown)))
     return tuple(summaries)
 
 

@@ -317,8 +317,9 @@ def _questions(ctx: Context) -> list:
         table = t.Table(f"question-{index + 1}", question.label, ("Answer", "Count"), rows)
         blocks.append(KeepTogether([
             Paragraph(escape(f"{question.label} ({question.event_title}; "
-                             f"{question.respondents:,} answered)"), ctx.styles.body),
-            *ctx.table(table, fixed=(90 * mm, None), allow_landscape=False),
+                             f"{cell_text(question.respondents)} answered)"), ctx.styles.body),
+            *(ctx.table(table, fixed=(90 * mm, None), allow_landscape=False) if table.rows else []),
+            *([Paragraph(escape(question.note), ctx.styles.small)] if question.note else []),
             Spacer(1, 3 * mm),
         ]))
     return _section("Answers to registration questions", ctx, *blocks)
