@@ -167,6 +167,7 @@ def test_export_edge_cases_merges_formulas_clock_change_questions(
     assert attendance["note"] == "'+late"
     assert files["questions.csv"] == [{
         "question id": str(question.id), "event id": str(first.id), "label": "Dietary?",
-        "kind": "multiple_choice", "choices": "vegan | =halal", "required": "yes", "position": "-1"}]
+        "kind": "multiple_choice", "choices": "vegan | =halal", "required": "yes", "position": "-1",
+        "sensitive": "no"}]
     assert files["answers.csv"] == [
         {"registration id": str(registration.id), "question id": str(question.id), "value": "vegan | =halal"}]
