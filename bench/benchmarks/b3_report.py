@@ -60,7 +60,7 @@ def worker(url: str, programme_id: int, kind: str, repeats: int) -> dict:
     app = make_app(url, CHECK_DATABASE_ON_START=False)
     with app.app_context():
         if kind == "report":
-            build_report = feature("eventsapp.reports.aggregate", "build_report")
+            build_report = feature("eventsapp.reports.build", "build_report")
             scope_class = feature("eventsapp.reports.aggregate", "ReportScope")
             seconds, report = best_of(repeats, build_report, scope_class(programme_id=programme_id))
             figures = report.figures
@@ -73,7 +73,7 @@ def worker(url: str, programme_id: int, kind: str, repeats: int) -> dict:
 
 
 def run(ctx: Context) -> list[Row]:
-    feature("eventsapp.reports.aggregate", "build_report")
+    feature("eventsapp.reports.build", "build_report")
     rows: list[Row] = []
     backends = ["sqlite"] + (["postgresql"] if ctx.pg_url else [])
     repeats = 2 if ctx.scale >= 0.5 else 3
