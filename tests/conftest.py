@@ -286,6 +286,8 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     """Run axe-core on the page; return violations of the given impacts."""
     if not AXE_SCRIPT.exists():
         pytest.fail(f"axe-core is missing at {AXE_SCRIPT}; run `npm ci` (make test does)")
+    # A click that navigates returns before the new document has loaded: check the page it leads to.
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE_SCRIPT))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in impacts]

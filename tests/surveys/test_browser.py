@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 def axe_serious(page) -> list:
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE_SCRIPT))
     return page.evaluate(AXE_RUN)
 
