@@ -38,6 +38,7 @@ from eventsapp.models import (
     EventQuestion,
     ImportJob,
     Invitation,
+    Message,
     NetworkProfile,
     OutboxMessage,
     Person,
@@ -281,6 +282,9 @@ def erase(identity: Identity, now: datetime) -> Erased:
         user.active = False
         user.session_version += 1
         result.accounts = 1
+        # Messages they sent to registrants keep the sender's name as it was when sent.
+        db.session.execute(update(Message).where(Message.sender_id == user.id).values(sender_name=ANONYMISED),
+                           execution_options={"synchronize_session": False})
     db.session.flush()
     forget_caches()
     return result

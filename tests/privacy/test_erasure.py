@@ -202,3 +202,23 @@ def test_erasing_keeps_the_report_when_equality_answers_are_still_linked(db, wor
 
 def test_pg_dump_is_used_when_present():
     assert shutil.which("pg_dump") or not Path("/usr/bin/pg_dump").exists()
+
+
+def test_erasing_an_account_clears_its_name_on_the_messages_it_sent(db, world, runner):
+    from eventsapp.models import Message, User
+
+    sender = factories.make_user(role="organiser", organisation=world.host, email="rhian.probert@example.org",
+                                 name="Rhian Probert")
+    db.session.flush()
+    db.session.add(Message(event_id=world.events[0].id, audience="confirmed", subject="Parking",
+                           body="Use the rear car park.", sender_id=sender.id, sender_name="Rhian Probert",
+                           recipients_count=3))
+    db.session.commit()
+
+    result = runner.invoke(args=["erase-person", "rhian.probert@example.org", "--yes"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    message = db.session.scalar(select(Message).where(Message.subject == "Parking"))
+    assert message.sender_name == ANONYMISED and message.recipients_count == 3
+    assert "probert" not in database_dump(db).casefold()
+    assert db.session.get(User, sender.id).email.endswith("@erased.invalid")
