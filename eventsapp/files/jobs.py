@@ -175,8 +175,11 @@ def run(job_id: str) -> str:
         outcome = WORK[kind](job, _ProgressWriter(job_id, live=live, lease=lease))
         values = {"programme_id": outcome.programme_id} if outcome.programme_id is not None else {}
         if kind == "programme_restore":
-            values["upload"] = None  # restored: the rows are the data now
+            values["upload"] = None  # restored: the rows are the data now (committed with them)
         else:
+            # Only read: end the reading transaction (on SQLite, a snapshot older than the progress
+            # written meanwhile could not write).
+            db.session.rollback()
             values.update(result=outcome.result, filename=outcome.filename, mimetype=outcome.mimetype)
         _finish(job_id, "done", message=outcome.message, **values)
         db.session.commit()
