@@ -28,7 +28,7 @@ from eventsapp.extensions import db
 from eventsapp.files.work import WORK, JobRefused, report_scope
 from eventsapp.models import FileJob, Programme, User, utcnow
 from eventsapp.permissions import coordinates, is_admin
-from eventsapp.reports.services import may_view
+from eventsapp.reports.services import ScopeError, may_view
 
 #: The states in which a worker owns (or should soon own) the job.
 UNFINISHED = ("pending", "running")
@@ -102,7 +102,7 @@ def may_see(user: User, job: FileJob) -> bool:
         return is_admin(user)
     try:
         return may_view(user, report_scope(job))
-    except HTTPException:  # a programme, region, host or event of the scope is gone
+    except (HTTPException, ScopeError):  # a programme, region, host or event of the scope is gone
         return False
 
 
