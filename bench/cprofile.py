@@ -26,6 +26,8 @@ from bench.generate import default_sqlite_url
 
 #: Frames a share this close to the whole are the request's envelope, not where its time goes.
 ENVELOPE = 0.9
+#: A frame within this share of the one listed before it, called as often, is the same time (a wrapper).
+SAME = 0.015
 
 
 @dataclass(frozen=True)
@@ -63,10 +65,15 @@ def hotspots(stats: pstats.Stats, requests: int, top: int = 15, total: float | N
     if not total:
         return []
     ranked = sorted(entries.items(), key=lambda item: item[1][3], reverse=True)
-    out = []
+    out: list[Hotspot] = []
+    previous: tuple[float, int] | None = None
     for key, (_primitive, calls, _tottime, cumtime, _callers) in ranked:
         if cumtime >= total * ENVELOPE or key[2] in ("<module>", "work"):
             continue
+        # a chain of wrappers (execute -> _execute_on_connection -> ...) is one line: its outermost
+        if previous and calls == previous[1] and previous[0] - cumtime < total * SAME:
+            continue
+        previous = (cumtime, calls)
         out.append(Hotspot(short_name(key), cumtime * 1000 / requests, cumtime / total, calls / requests))
         if len(out) == top:
             break
