@@ -8,8 +8,8 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from eventsapp.imports.engine import ImportTarget
 from eventsapp.imports.services import ImportRefused, commit_import, preview_import
+from eventsapp.imports.summary import ImportTarget
 from eventsapp.models import Attendance, Event, Person, Registration
 from tests.imports.conftest import table_counts
 
@@ -294,3 +294,4 @@ def test_names_resolve_through_aliases_and_merges_to_the_survivor(db, make_event
     summary = commit_import(path, ImportTarget(event_id=event.id))
     assert summary.organisations_new_count == 0 and summary.organisations_matched == 1
     assert {r.organisation_id for r in db.session.query(Registration)} == {survivor.id}
+
