@@ -3,11 +3,14 @@ person of the same name and organisation only when the organiser confirms it (el
 and the preview lists the candidates).
 
 An email given with two different names (in the file, or in the file and the database) is one
-person, and the rows are flagged for the organiser.
+person, and the rows are flagged for the organiser. To keep memory flat however long the file,
+the pass remembers only an 8-byte fingerprint of each email's first name; the earlier name is
+looked up only for the conflicts the summary lists.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 
 from sqlalchemy import func, select
@@ -19,6 +22,17 @@ from eventsapp.imports.summary import ImportSummary
 from eventsapp.models import Person, Registration
 
 MAX_LISTED = 50
+#: Emails whose first name is remembered (fingerprints: about 100 bytes each).
+MAX_REMEMBERED = 500_000
+#: An email already flagged as given with two names (flagged once).
+_FLAGGED = 0
+
+
+def fingerprint(text: str) -> int:
+    """8 bytes of BLAKE2b of ``text``, never 0 (0 marks an email already flagged). Two different
+    texts share one with a chance of about 1 in 10^19 per pair: at most a conflict not flagged."""
+    value = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+    return value or 1
 
 
 def _name_key(row: Row) -> tuple:
@@ -39,8 +53,12 @@ class People:
         self.watermark = 0
         self.by_email: dict[str, int] = {}
         self.by_name: dict[tuple, int] = {}
-        #: email key -> the first name given with it ("first last", casefolded) and how it was written.
-        self.names_by_email: dict[str, tuple[str, str]] = {}
+        #: fingerprint of an email key -> fingerprint of the first name given with it (or _FLAGGED).
+        self.first_names: dict[int, int] = {}
+        #: email key -> the first name given with it, as written, where neither the database nor the
+        #: current chunk will hold it: an existing person's email given with another name, and
+        #: (in a preview, which writes nothing) every new person's email.
+        self.first_written: dict[str, str] = {}
         self.candidate_keys: set[tuple] = set()
         #: Existing people matched (counted once).
         self.seen: set[int] = set()
@@ -163,23 +181,43 @@ class People:
                 continue
             written = row.name
             key = _compared(written)
-            known = existing.get(row.email_key)
+            email = fingerprint(row.email_key)
+            first = self.first_names.get(email)
+            # An existing person's name is compared with the first row that gives their email only
+            # (a write pass, which forgets people between chunks, meets them again in later chunks).
+            known = existing.get(row.email_key) if first is None else None
             if known is not None and _compared(known) != key:
-                self._name_conflict(row, known, "an existing person")
+                self._name_conflict(row, lambda known=known: known, "an existing person")
                 existing.pop(row.email_key)  # once per email
-            first = self.names_by_email.get(row.email_key)
             if first is None:
-                if len(self.names_by_email) < 500_000:
-                    self.names_by_email[row.email_key] = (key, written)
-            elif first[0] != key and first[0] != "":
-                self._name_conflict(row, first[1], "an earlier row")
-                self.names_by_email[row.email_key] = ("", first[1])  # once per email
+                if len(self.first_names) < MAX_REMEMBERED:
+                    self.first_names[email] = fingerprint(key)
+                    if (known is not None and known != written) or (known is None and not self.write):
+                        self.first_written[row.email_key] = written
+            elif first != fingerprint(key) and first != _FLAGGED:
+                self._name_conflict(row, lambda row=row: self._first_written(row, chunk), "an earlier row")
+                self.first_names[email] = _FLAGGED  # once per email
 
-    def _name_conflict(self, row: Row, other_name: str, other: str) -> None:
+    def _first_written(self, row: Row, chunk: list[Row]) -> str:
+        """The name the first row with ``row``'s email gave, as written: remembered where nothing
+        else holds it, else the person's name in the database (created from that row, or equal to
+        it), else the first such row of this chunk (the person is created at the chunk's end)."""
+        written = self.first_written.get(row.email_key)
+        if written is not None:
+            return written
+        person = db.session.execute(
+            select(Person.first_name, Person.last_name).where(Person.email_key == row.email_key)
+        ).first()
+        if person is not None:
+            return f"{person.first_name} {person.last_name}".strip()
+        return next(r.name for r in chunk if r.email_key == row.email_key)
+
+    def _name_conflict(self, row: Row, other_name, other: str) -> None:
+        """Count a conflict; the first MAX_LISTED are listed (``other_name()`` is asked only then)."""
         self.summary.name_conflict_count += 1
         if len(self.summary.name_conflicts) < MAX_LISTED:
             self.summary.name_conflicts.append({"row": row.number, "email": row.email or "", "name": row.name,
-                                                "other_name": other_name, "other": other})
+                                                "other_name": other_name(), "other": other})
 
     # What the preview lists ---------------------------------------------------
 
