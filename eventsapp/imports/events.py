@@ -97,6 +97,11 @@ class Events:
             self.error(row.number, "event_title", title,
                        f"is not an event of this programme on {day:%d/%m/%Y} (choose “create events” to add it)")
             return False
+        return self._new_event(key, title, day, values)
+
+    def _new_event(self, key: tuple, title: str, day, values: dict) -> bool:
+        """An event the programme does not have yet: created (or given a placeholder in a preview)
+        from what the events file or the row says; listed as incomplete when that is not enough."""
         given = self.details.get((key[0], day.isoformat()), {})
         region_text = given.get("region") or values.get("region", "")
         region_id = self.regions.get(parsing.normalise_header(region_text))
