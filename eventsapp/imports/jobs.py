@@ -34,8 +34,8 @@ from werkzeug.datastructures import FileStorage
 
 from eventsapp import leases
 from eventsapp.extensions import db
-from eventsapp.imports.engine import ImportSummary, ImportTarget
 from eventsapp.imports.services import ImportRefused, commit_import, preview_import
+from eventsapp.imports.summary import ImportSummary, ImportTarget
 from eventsapp.models import ImportJob, utcnow
 
 #: Fields of a job the views and templates read.

@@ -14,13 +14,7 @@ from sqlalchemy import select
 
 from eventsapp.database import begin_immediate
 from eventsapp.extensions import db
-from eventsapp.imports.engine import (
-    ImportRefused,
-    ImportSummary,
-    ImportTarget,
-    column_fields,
-    run_pass,
-)
+from eventsapp.imports.engine import run_pass
 from eventsapp.imports.parsing import (
     FIELDS,
     ImportFileError,
@@ -33,6 +27,8 @@ from eventsapp.imports.parsing import (
     peek,
     phrase_key,
 )
+from eventsapp.imports.rows import column_fields
+from eventsapp.imports.summary import ImportRefused, ImportSummary, ImportTarget
 from eventsapp.models import ImportMapping, Sector, SectorSynonym
 
 Progress = Callable[[int, float], None]

@@ -33,8 +33,8 @@ def extend_world(world) -> None:
 
     from eventsapp.extensions import db
     from eventsapp.imports import jobs
-    from eventsapp.imports.engine import ImportTarget
     from eventsapp.imports.services import add_sector_synonym
+    from eventsapp.imports.summary import ImportTarget
     from tests import factories
 
     db.session.commit()
