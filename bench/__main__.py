@@ -32,6 +32,7 @@ BENCHMARKS = {
     "B7": "bench.benchmarks.b7_checkin_search",
     "B8": "bench.benchmarks.b8_ical",
     "B9": "bench.benchmarks.b9_event_size",
+    "B10": "bench.benchmarks.b10_peer",
 }
 RESULTS = Path(__file__).resolve().parent / "results.json"
 README = Path(__file__).resolve().parent / "README.md"
@@ -91,7 +92,7 @@ def update_readme(sources: list[Path], readmes: tuple[Path, ...] = (README, PROJ
         where = "PostgreSQL and SQLite" if results["postgresql"] else "SQLite only"
         runs.append(f"{', '.join(sorted(fresh))}: run at {results['run_at']} (UTC), scale {results['scale']:g}, "
                     f"{where}, Python {results['python']}, {results['seconds'] / 60:.0f} minutes.")
-    rows = [row for key in sorted(by_benchmark) for row in by_benchmark[key]]
+    rows = [row for key in sorted(by_benchmark, key=lambda b: int(b[1:])) for row in by_benchmark[key]]
     table = render_table(rows, markdown=True)
     notes = [f"- **{row.benchmark}** {row.measurement}: {row.note}" for row in rows if row.note]
     block = "\n\n".join(part for part in ("\n".join(f"- {run}" for run in runs), table, "\n".join(notes)) if part)
@@ -105,7 +106,7 @@ def update_readme(sources: list[Path], readmes: tuple[Path, ...] = (README, PROJ
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("benchmarks", nargs="*", metavar="B1..B8", help="which to run (default: all)")
+    parser.add_argument("benchmarks", nargs="*", metavar="B1..B10", help="which to run (default: all)")
     parser.add_argument("--scale", type=float, default=1.0,
                         help="fraction of the issue's data sizes and load durations (default 1)")
     parser.add_argument("--no-postgres", action="store_true", help="skip PostgreSQL measurements")

@@ -81,8 +81,8 @@ def _pdf(ctx: Context):
 def _import(ctx: Context):
     from bench.benchmarks.b5_import import copy_database, write_csv
     from bench.generate import Sizes, ensure_dataset, make_app
-    from eventsapp.imports.engine import ImportTarget
     from eventsapp.imports.services import commit_import
+    from eventsapp.imports.summary import ImportTarget
 
     base = ctx.sqlite_path("b5-base")
     counts = ensure_dataset(base, Sizes(organisations=2000, people=2000, events=4, attendances=2000,

@@ -186,6 +186,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.errors import bp as errors_bp
     from eventsapp.events import bp as events_bp
     from eventsapp.feeds import bp as feeds_bp
+    from eventsapp.files import bp as files_bp
     from eventsapp.imports import bp as imports_bp
     from eventsapp.main import bp as main_bp
     from eventsapp.merges import bp as merges_bp
@@ -213,6 +214,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(files_bp)
     app.register_blueprint(reports_bp)
     api.init_app(app, report_blueprint=reports_api_bp)
     app.register_blueprint(merges_bp)

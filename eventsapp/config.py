@@ -30,6 +30,10 @@ ENVIRONMENT_KEYS = {
     "IMPORT_JOB_MAX_AGE_HOURS": "IMPORT_JOB_MAX_AGE_HOURS",
     "IMPORT_JOB_LEASE_SECONDS": "IMPORT_JOB_LEASE_SECONDS",
     "IMPORT_JOB_MAX_ATTEMPTS": "IMPORT_JOB_MAX_ATTEMPTS",
+    "FILE_JOB_KEEP_HOURS": "FILE_JOB_KEEP_HOURS",
+    "FILE_JOB_LEASE_SECONDS": "FILE_JOB_LEASE_SECONDS",
+    "FILE_JOB_MAX_ATTEMPTS": "FILE_JOB_MAX_ATTEMPTS",
+    "REPORT_PDF_INLINE_MAX_ATTENDANCES": "REPORT_PDF_INLINE_MAX_ATTENDANCES",
     "IMPORT_MAX_UNCOMPRESSED_MB": "IMPORT_MAX_UNCOMPRESSED_MB",
     "IMPORT_MAX_PART_MB": "IMPORT_MAX_PART_MB",
     "IMPORT_MAX_RATIO": "IMPORT_MAX_RATIO",
@@ -79,6 +83,13 @@ class DefaultConfig:
     #: again (a dead worker), up to IMPORT_JOB_MAX_ATTEMPTS passes, then marks the job failed.
     IMPORT_JOB_LEASE_SECONDS = 300
     IMPORT_JOB_MAX_ATTEMPTS = 3
+    #: Files prepared in the background (programme exports, large report PDFs, web restores): the
+    #: results are removed this long after the job ended; a worker's claim and passes as for imports.
+    FILE_JOB_KEEP_HOURS = 24
+    FILE_JOB_LEASE_SECONDS = 300
+    FILE_JOB_MAX_ATTEMPTS = 3
+    #: A report PDF covering more attendances than this is made by a worker (one event's: always inline).
+    REPORT_PDF_INLINE_MAX_ATTENDANCES = 2000
     #: Webhook endpoints may only be public addresses, over HTTPS; these host names or networks
     #: (comma-separated, e.g. "hooks.internal, 10.20.0.0/16") may be private too (still HTTPS).
     WEBHOOK_ALLOWED_HOSTS = ""

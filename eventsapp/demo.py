@@ -124,7 +124,8 @@ class DemoSummary:
 def seed_demo(today: date | None = None, seed: int = 2013) -> DemoSummary:
     """Load the demo programme, users and upcoming events, once.
 
-    Idempotent: when the demo programme exists, nothing is written.
+    Idempotent: when the demo programme exists, nothing is written. Every part draws from the
+    same seeded generators in a fixed order, so the data is the same on every run.
     """
     existing = db.session.scalar(select(Programme).where(Programme.slug == DEMO_PROGRAMME_SLUG))
     if existing is not None:
@@ -137,6 +138,24 @@ def seed_demo(today: date | None = None, seed: int = 2013) -> DemoSummary:
     sectors = {s.code: s for s in db.session.scalars(select(Sector))}
     regions = {r.code: r for r in db.session.scalars(select(Region))}
 
+    coordinator_org, programme = _make_programme(sectors)
+    hosts, organisations = _make_hosts_and_organisations(rng, fake, sectors)
+    past_events = _make_past_events(programme, hosts, regions, today, rng, fake)
+    _make_attendances(past_events, organisations, rng, fake)
+    _make_no_shows_and_cancellations(past_events, organisations, rng, fake)
+    upcoming = _make_upcoming(programme, hosts, regions, today, rng, fake, organisations)
+    users = _make_users(coordinator_org, hosts[7])
+    _make_stories(programme, past_events, hosts, users)
+    seed_network(hosts)
+    db.session.flush()
+    _make_message(programme, users["coordinator"])
+    _make_survey_responses(programme, past_events, random.Random(seed + 19))
+    db.session.flush()
+    return DemoSummary(True, len(past_events) + len(upcoming), PEOPLE, len(organisations))
+
+
+def _make_programme(sectors: dict) -> tuple[Organisation, Programme]:
+    """The coordinating network and its programme."""
     coordinator_org = Organisation(
         name="Good Relations Network", sector=sectors["community_voluntary"]
     )
@@ -153,16 +172,24 @@ def seed_demo(today: date | None = None, seed: int = 2013) -> DemoSummary:
         coordinator_organisation=coordinator_org,
     )
     db.session.add(programme)
+    return coordinator_org, programme
 
+
+def _make_hosts_and_organisations(rng: random.Random, fake: Faker,
+                                  sectors: dict) -> tuple[list[Organisation], list[Organisation]]:
+    """(the past events' hosts, the ORGANISATIONS represented): hosts' staff attend too, so the
+    hosts are among the organisations represented."""
     organisations = _make_organisations(rng, fake, sectors)
-    hosts = []
-    for _code, _town, host_name, host_sector, _venue in PAST_EVENTS:
-        host = Organisation(name=host_name, sector=sectors[host_sector])
-        hosts.append(host)
-    # Hosts' staff attend too, so hosts are among the organisations represented.
+    hosts = [Organisation(name=host_name, sector=sectors[host_sector])
+             for _code, _town, host_name, host_sector, _venue in PAST_EVENTS]
     organisations = hosts + organisations[: ORGANISATIONS - len(hosts)]
     db.session.add_all(organisations)
+    return hosts, organisations
 
+
+def _make_past_events(programme: Programme, hosts: list[Organisation], regions: dict, today: date,
+                      rng: random.Random, fake: Faker) -> list[Event]:
+    """The programme's PAST_EVENTS, three weeks or so apart from early last year."""
     first_event_day = date(today.year - 1, 1, 1) + timedelta(days=14)
     past_events = []
     for index, (code, town, _host_name, _sector, venue) in enumerate(PAST_EVENTS):
@@ -174,10 +201,15 @@ def seed_demo(today: date | None = None, seed: int = 2013) -> DemoSummary:
     programme.starts_on = past_events[0].starts_at.date()
     programme.ends_on = past_events[-1].starts_at.date()
     db.session.add_all(past_events)
+    return past_events
 
+
+def _make_attendances(past_events: list[Event], organisations: list[Organisation], rng: random.Random,
+                      fake: Faker) -> None:
+    """PEOPLE who attended, one event each, RETURNING_PEOPLE of them a second one: every
+    organisation sends at least one person, the rest are spread by weight, INDIVIDUALS come alone."""
     people = [_make_person(fake) for _ in range(PEOPLE)]
     db.session.add_all(people)
-    # Every organisation sends at least one person; the rest are spread by weight.
     affiliation: list[Organisation | None] = list(organisations)
     remaining = PEOPLE - len(organisations) - INDIVIDUALS
     affiliation += rng.choices(organisations, k=remaining)
@@ -193,7 +225,10 @@ def seed_demo(today: date | None = None, seed: int = 2013) -> DemoSummary:
         second = (first + 1 + rng.randrange(len(past_events) - 1)) % len(past_events)
         _attend(past_events[second], people[position], affiliation[position], rng, fake)
 
-    # Registered but did not come, and cancelled: they must not count as people.
+
+def _make_no_shows_and_cancellations(past_events: list[Event], organisations: list[Organisation],
+                                     rng: random.Random, fake: Faker) -> None:
+    """Registered but did not come, and cancelled, at every past event: they must not count as people."""
     for event in past_events:
         for status in ["confirmed"] * 3 + ["cancelled"] * 2:
             person = _make_person(fake)
@@ -202,16 +237,6 @@ def seed_demo(today: date | None = None, seed: int = 2013) -> DemoSummary:
             db.session.add(
                 _registration(event, person, organisation, status, rng, fake)
             )
-
-    upcoming = _make_upcoming(programme, hosts, regions, today, rng, fake, organisations)
-    users = _make_users(coordinator_org, hosts[7])
-    _make_stories(programme, past_events, hosts, users)
-    seed_network(hosts)
-    db.session.flush()
-    _make_message(programme, users["coordinator"])
-    _make_survey_responses(programme, past_events, random.Random(seed + 19))
-    db.session.flush()
-    return DemoSummary(True, len(past_events) + len(upcoming), PEOPLE, len(organisations))
 
 
 def _make_organisations(rng: random.Random, fake: Faker, sectors: dict) -> list[Organisation]:

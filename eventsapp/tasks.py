@@ -61,6 +61,8 @@ BEAT_SCHEDULE = {
     "registration-counters": {"task": "eventsapp.registration.check_counters", "schedule": timedelta(hours=1)},
     "import-jobs-sweep": {"task": "eventsapp.imports.sweep", "schedule": timedelta(minutes=1)},
     "old-import-jobs": {"task": "eventsapp.imports.remove_old_jobs", "schedule": timedelta(hours=1)},
+    "file-jobs-sweep": {"task": "eventsapp.files.sweep", "schedule": timedelta(minutes=1)},
+    "expired-file-jobs": {"task": "eventsapp.files.remove_expired", "schedule": timedelta(hours=1)},
     "feedback-surveys": {"task": "eventsapp.surveys.send_surveys", "schedule": timedelta(minutes=15)},
     "retention": {"task": "eventsapp.privacy.apply_retention", "schedule": timedelta(hours=24)},
 }
@@ -103,7 +105,7 @@ def init_celery(app: Flask) -> Celery:
         beat_schedule_filename=os.path.join(app.instance_path, "celerybeat-schedule"),
         timezone="UTC",
         imports=("eventsapp.outbox.tasks", "eventsapp.registration.tasks", "eventsapp.imports.jobs",
-                 "eventsapp.surveys.tasks", "eventsapp.privacy.tasks"),
+                 "eventsapp.files.jobs", "eventsapp.surveys.tasks", "eventsapp.privacy.tasks"),
     )
     celery.set_default()
     app.extensions["celery"] = celery

@@ -8,6 +8,7 @@ POST and no more confirmed places than the capacity.
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlencode
 
 from bench.core import Context, Row, ratio
@@ -20,6 +21,14 @@ CLIENTS = 50
 #: Rounds of (baseline, burst), alternating.
 ROUNDS = 3
 ROUTE = "/events/<int:event_id>/register"
+#: Where the served app queues its after-commit tasks (the outbox's delivery of the confirmation):
+#: Redis, as in production. Without it the app's fallback broker is a SQLite file (kombu's SQL
+#: transport), which writes and fsyncs a row per task, one worker at a time: a development
+#: convenience that would dominate the burst. The bench deletes the queued messages afterwards,
+#: so never point it at a Redis database that holds anything else.
+BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/15")
+#: Registration POSTs profiled in-process (cProfile) for the "where the time goes" row.
+PROFILED_POSTS = 60
 
 
 def make_burst_event(url: str, capacity: int, source_event_id: int) -> int:
@@ -67,6 +76,30 @@ def hide_event(url: str, event_id: int) -> None:
     engine.dispose()
 
 
+def usable_broker(url: str = BROKER_URL) -> str | None:
+    """``url`` if that Redis answers, else None (the app's SQLite fallback broker is used)."""
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        client.ping()
+        client.close()
+    except Exception:  # noqa: BLE001  (any failure means: no Redis for this run)
+        return None
+    return url
+
+
+def forget_queued_tasks(url: str) -> None:
+    """Delete the delivery tasks the bursts queued (no worker runs during the bench)."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    for key in client.scan_iter("celery*"):
+        if client.type(key) == b"list":
+            client.delete(key)
+    client.close()
+
+
 def form(index: int, run_tag: str) -> bytes:
     return urlencode({
         "first_name": "Burst", "last_name": f"Client{index}",
@@ -86,7 +119,9 @@ def run(ctx: Context) -> list[Row]:
     total = CLIENTS * per_client
     capacity = total // 2
     trivial_runs, burst_runs, stored_runs = [], [], []
-    with Gunicorn(url, workers=4) as server:
+    broker = usable_broker()
+    app_config = {"CELERY_BROKER_URL": broker} if broker else {}
+    with Gunicorn(url, workers=4, app_config=app_config) as server:
         # warm-up: every worker has served a page before the burst
         load(server.port, lambda _i: ("GET", "/bench/hello", None, {}), concurrency=8, duration=2,
              max_requests=40)
@@ -104,6 +139,8 @@ def run(ctx: Context) -> list[Row]:
                                    ok=lambda s: s in (302, 303)))
             stored_runs.append((registration_counts(url, event_id), burst_runs[-1]))
             hide_event(url, event_id)
+    if broker:
+        forget_queued_tasks(broker)
     trivial = max(trivial_runs, key=lambda run: run.throughput)
     burst = max(burst_runs, key=lambda run: run.throughput)
     capacity_kept = all(stored.get("confirmed", 0) <= capacity for stored, _run in stored_runs)
@@ -114,7 +151,8 @@ def run(ctx: Context) -> list[Row]:
     confirmed = stored.get("confirmed", 0)
     r = ratio(burst.throughput, trivial.throughput)
     notes = [f"best of {ROUNDS} alternating rounds; ratios per round "
-             + ", ".join(f"{ratio(b.throughput, t.throughput):.2f}" for b, t in zip(burst_runs, trivial_runs, strict=True))]
+             + ", ".join(f"{ratio(b.throughput, t.throughput):.2f}" for b, t in zip(burst_runs, trivial_runs, strict=True)),
+             f"tasks queued on {'Redis' if broker else 'the SQLite fallback broker (no Redis at ' + BROKER_URL + ')'}"]
     if errors:
         samples = [sample for run in burst_runs for sample in run.error_samples]
         notes.append(f"{errors} errors, e.g. {samples[:1]}")
@@ -122,7 +160,7 @@ def run(ctx: Context) -> list[Row]:
         notes.append("a round stored a different number of registrations than successful POSTs")
     if any(run.errors for run in trivial_runs):
         notes.append("the trivial POST had errors")
-    return [
+    rows = [
         Row("B2", f"{total} registrations from {CLIENTS} clients, 4 workers", f"{burst.throughput:,.0f} req/s",
             f"{trivial.throughput:,.0f} req/s trivial POST", r, f">= {THROUGHPUT_TARGET} x trivial",
             r is not None and r >= THROUGHPUT_TARGET, "; ".join(notes),
@@ -137,3 +175,30 @@ def run(ctx: Context) -> list[Row]:
             "", None, "0 errors, confirmed <= capacity", errors == 0 and capacity_kept and complete,
             data={"stored": stored, "capacity": capacity}),
     ]
+    rows[1:1] = registration_profile_rows(ctx, url, counts.upcoming_event_ids[0], broker, r)
+    return rows
+
+
+def registration_profile_rows(ctx: Context, url: str, source_event_id: int, broker: str | None,
+                              burst_ratio: float | None) -> list[Row]:
+    """Where a registration POST's time goes (cProfile, in-process), printed next to the ratio.
+
+    The whole list goes to the log and results.json; the table's note names the top functions.
+    """
+    from bench.cprofile import registration_profile
+
+    posts = max(20, round(PROFILED_POSTS * min(1.0, ctx.scale * 4)))
+    config = {"CELERY_BROKER_URL": broker} if broker else {}
+    spots, per_post = registration_profile(url, source_event_id, posts=posts, top=12, app_config=config)
+    if broker:
+        forget_queued_tasks(broker)
+    ratio_text = "n/a" if burst_ratio is None else f"{burst_ratio:.2f}"
+    ctx.log(f"B2 ratio {ratio_text} (goal {THROUGHPUT_TARGET}); a registration POST under cProfile, "
+            f"{posts} POSTs in-process, {per_post:.1f} ms each (top functions by cumulative time):")
+    for spot in spots:
+        ctx.log("    " + spot.line())
+    top = "; ".join(f"{spot.function} {spot.share * 100:.0f} %" for spot in spots[:8])
+    return [Row("B2", f"where a registration POST's time goes (cProfile, {posts} POSTs in-process)",
+                f"{per_post:.1f} ms per POST (profiled)", "", None, "(no target: the profile behind the ratio)",
+                None, f"ratio {ratio_text} against the goal {THROUGHPUT_TARGET}; top by cumulative time: {top}",
+                data={"ms_per_post_profiled": per_post, "hotspots": [spot.__dict__ for spot in spots]})]

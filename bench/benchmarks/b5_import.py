@@ -112,7 +112,7 @@ def worker(url: str, csv_path: str, event_id: int, kind: str) -> dict:
     with app.app_context():
         if kind == "product":
             commit_import = feature("eventsapp.imports.services", "commit_import")
-            target_class = feature("eventsapp.imports.engine", "ImportTarget")
+            target_class = feature("eventsapp.imports.summary", "ImportTarget")
             seconds, summary = timed(commit_import, csv_path, target_class(event_id=event_id))
             rows = summary.rows
             extra = {"registrations_new": summary.registrations_new, "attendances_new": summary.attendances_new}

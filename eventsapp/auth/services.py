@@ -6,10 +6,12 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from eventsapp.auth.passwords import make_reset_token
+from eventsapp.auth.session_user import SessionUser, current_view_needs_only_facts, load_session_user
 from eventsapp.extensions import db
 from eventsapp.mail import build_message
 from eventsapp.models import User, utcnow
 from eventsapp.outbox import enqueue
+from eventsapp.urls import MAX_DB_INT
 
 
 def find_user(email: str) -> User | None:
@@ -31,13 +33,19 @@ def authenticate(email: str, password: str) -> User | None:
 _USER_WITH_MEMBERSHIPS = select(User).options(joinedload(User.memberships)).where(User.id == bindparam("user_id"))
 
 
-def load_user(user_id: str) -> User | None:
-    """Resolve a session's ``"<id>:<session_version>"``; stale versions resolve to None."""
+def load_user(user_id: str) -> User | SessionUser | None:
+    """Resolve a session's ``"<id>:<session_version>"``; stale versions and deactivated accounts resolve to None.
+
+    A view marked :func:`~eventsapp.auth.session_user.user_facts_suffice` gets a
+    :class:`~eventsapp.auth.session_user.SessionUser` (no ORM objects); every other view the ORM user.
+    """
     user_pk, _, version = user_id.partition(":")
-    if not user_pk.isdigit() or not version.isdigit():
+    if not user_pk.isdigit() or not version.isdigit() or int(user_pk) > MAX_DB_INT:
         return None
+    if current_view_needs_only_facts():
+        return load_session_user(int(user_pk), int(version))
     user = db.session.execute(_USER_WITH_MEMBERSHIPS, {"user_id": int(user_pk)}).unique().scalar_one_or_none()
-    if user is None or user.session_version != int(version):
+    if user is None or user.session_version != int(version) or not user.active:
         return None
     return user
 

@@ -23,6 +23,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from eventsapp.auth.session_user import user_facts_suffice
 from eventsapp.checkin import bp, services
 from eventsapp.checkin.forms import NoShowForm, WalkInForm
 from eventsapp.checkin.search import desk_search
@@ -104,12 +105,14 @@ def _reads_outside_a_transaction(view):
 @bp.get("/events/<int:event_id>/checkin/search.json")
 @_reads_outside_a_transaction
 @login_required
+@user_facts_suffice
 def search(event_id: int):
     """Search-as-you-type: at most 25 registrations, as data (``checkin.js`` renders the list).
 
     The door types a letter at a time, so this is the desk's hot path: the event's access facts
     and the matches come in one query, judged by the same rules as every other event page
-    before anything of the rows is used.
+    before anything of the rows is used. The signed-in user is read without ORM objects
+    (:func:`~eventsapp.auth.session_user.user_facts_suffice`).
     """
     query = request.args.get("q", "").strip()[:200]
     found = desk_search(event_id, query, services.SEARCH_LIMIT)
@@ -134,6 +137,7 @@ def search(event_id: int):
 
 @bp.get("/events/<int:event_id>/checkin/counts.json")
 @login_required
+@user_facts_suffice
 def counts(event_id: int):
     event = get_event_or_404(event_id, can_check_in)
     return jsonify(services.attendance_counts(event).as_dict())

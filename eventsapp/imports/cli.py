@@ -11,7 +11,6 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from eventsapp.extensions import db
-from eventsapp.imports.engine import ImportSummary, event_lacks
 from eventsapp.imports.export import export_programme
 from eventsapp.imports.parsing import FIELDS, ImportFileError, normalise_header, open_rows
 from eventsapp.imports.restore import RestoreRefused, restore_programme
@@ -22,6 +21,7 @@ from eventsapp.imports.services import (
     preview_import,
     read_event_details,
 )
+from eventsapp.imports.summary import ImportSummary, event_lacks
 from eventsapp.models import Programme
 
 

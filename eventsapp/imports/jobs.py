@@ -29,12 +29,13 @@ from pathlib import Path
 
 from celery import shared_task
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from werkzeug.datastructures import FileStorage
 
+from eventsapp import leases
 from eventsapp.extensions import db
-from eventsapp.imports.engine import ImportSummary, ImportTarget
 from eventsapp.imports.services import ImportRefused, commit_import, preview_import
+from eventsapp.imports.summary import ImportSummary, ImportTarget
 from eventsapp.models import ImportJob, utcnow
 
 #: Fields of a job the views and templates read.
@@ -191,15 +192,7 @@ def _lease() -> timedelta:
 
 def _claim(job_id: str, phase: str, lease: timedelta) -> bool:
     """Take the pass for this worker, unless another worker holds it; committed."""
-    now = utcnow()
-    claimed = db.session.execute(
-        update(ImportJob)
-        .where(ImportJob.id == job_id, ImportJob.phase == phase,
-               (ImportJob.claimed_until.is_(None)) | (ImportJob.claimed_until < now))
-        .values(claimed_until=now + lease, attempts=ImportJob.attempts + 1)
-    ).rowcount
-    db.session.commit()
-    return bool(claimed)
+    return leases.claim(ImportJob, job_id, ImportJob.phase, phase, lease)
 
 
 def run(job_id: str, write: bool) -> str:
@@ -245,15 +238,8 @@ def run(job_id: str, write: bool) -> str:
 def sweep() -> dict[str, int]:
     """Start again the passes whose worker died (claim run out) or whose task never reached a worker
     (never claimed, older than a lease); past ``IMPORT_JOB_MAX_ATTEMPTS`` passes, mark them failed."""
-    now, lease = utcnow(), _lease()
     max_attempts = int(current_app.config.get("IMPORT_JOB_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
-    stale = db.session.execute(
-        select(ImportJob.id, ImportJob.phase, ImportJob.attempts)
-        .where(ImportJob.phase.in_(RUNNING),
-               (ImportJob.claimed_until < now)
-               | (ImportJob.claimed_until.is_(None) & (ImportJob.updated_at < now - lease)))
-    ).all()
-    db.session.rollback()
+    stale = leases.stale(ImportJob, ImportJob.phase, RUNNING, _lease())
     counts = {"restarted": 0, "failed": 0}
     for job_id, phase, attempts in stale:
         if attempts >= max_attempts:
@@ -263,10 +249,7 @@ def sweep() -> dict[str, int]:
             db.session.commit()
             counts["failed"] += 1
         else:
-            # Touch the row so that a task lost again waits a whole lease before the next restart.
-            db.session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.phase == phase)
-                               .values(claimed_until=None, updated_at=now))
-            db.session.commit()
+            leases.release(ImportJob, job_id, ImportJob.phase, phase)
             _queue(job_id, write=phase == "importing")
             counts["restarted"] += 1
     return counts

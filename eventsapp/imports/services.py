@@ -15,13 +15,7 @@ from sqlalchemy import func, select
 from eventsapp.checkin.search import add_missing_search_keys
 from eventsapp.database import begin_immediate
 from eventsapp.extensions import db
-from eventsapp.imports.engine import (
-    ImportRefused,
-    ImportSummary,
-    ImportTarget,
-    column_fields,
-    run_pass,
-)
+from eventsapp.imports.engine import run_pass
 from eventsapp.imports.parsing import (
     FIELDS,
     ImportFileError,
@@ -34,6 +28,8 @@ from eventsapp.imports.parsing import (
     peek,
     phrase_key,
 )
+from eventsapp.imports.rows import column_fields
+from eventsapp.imports.summary import ImportRefused, ImportSummary, ImportTarget
 from eventsapp.models import ImportMapping, Registration, Sector, SectorSynonym
 
 Progress = Callable[[int, float], None]

@@ -1,4 +1,5 @@
-"""Import pages: upload, preview (with column mapping), confirm; sector synonyms; programme export.
+"""Import pages: upload, preview (with column mapping), confirm; sector synonyms; programme export and
+restore (both made by a worker as file jobs, eventsapp.files).
 
 Who may do what: organisers import into their organisation's events;
 coordinators into their programmes' events, or into a new programme. A job
@@ -7,15 +8,15 @@ belongs to the user who uploaded it; anybody else gets a 404.
 
 from __future__ import annotations
 
-import tempfile
+from pathlib import Path
 
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
 from eventsapp.extensions import db
+from eventsapp.files import jobs as file_jobs
 from eventsapp.imports import bp, jobs
-from eventsapp.imports.export import export_programme
 from eventsapp.imports.forms import (
     NEW_PROGRAMME,
     ConfirmForm,
@@ -28,7 +29,6 @@ from eventsapp.imports.forms import (
     events_form,
 )
 from eventsapp.imports.parsing import FIELDS
-from eventsapp.imports.restore import RestoreRefused, restore_programme
 from eventsapp.imports.sectors import DEFAULT_SYNONYMS
 from eventsapp.imports.services import ImportTarget, add_sector_synonym
 from eventsapp.models import Event, Programme, Region, Sector, SectorSynonym
@@ -286,53 +286,34 @@ def delete_synonym(synonym_id: int):
     return redirect(url_for("imports.synonyms"))
 
 
-@bp.get("/programmes/<slug>/export")
+@bp.post("/programmes/<slug>/export")
 @login_required
 def export(slug: str):
-    """The programme's complete data as a ZIP of CSV files (its coordinators only).
+    """Start making the programme's complete data as a ZIP of CSV files (its coordinators only), on a
+    worker; the job's page shows its progress and then the download.
 
     :raise 404: for a programme the user does not coordinate.
     """
     programme = db.session.scalar(select(Programme).where(Programme.slug == slug))
     if programme is None or not coordinates(current_user, programme):
         abort(404)
-    # A file with no name (unlinked as it is created): nothing of it can stay behind on the
-    # server, however the download ends; the space is freed when the response closes it.
-    archive = tempfile.TemporaryFile()  # noqa: SIM115 (send_file closes it)
-    try:
-        export_programme(programme, archive)
-        archive.seek(0)
-    except BaseException:
-        archive.close()
-        raise
-    response = send_file(archive, mimetype="application/zip", as_attachment=True,
-                         download_name=f"{programme.slug}-export.zip", max_age=0)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    job_id = file_jobs.create("programme_export", current_user, programme_id=programme.id,
+                              title=f"Export of {programme.name}")
+    return redirect(url_for("files.job", job_id=job_id))
 
 
 @bp.route("/restore", methods=["GET", "POST"])
 @login_required
 def restore():
     """The site administrator restores a programme from its export ZIP into this (empty) installation,
-    as ``flask import-programme`` does; all or nothing."""
+    as ``flask import-programme`` does, on a worker; all or nothing. The upload is kept in the job's
+    row (every server and worker sees it) until it is restored."""
     if not is_admin(current_user):
         abort(403)
     form = RestoreForm()
     if form.validate_on_submit():
-        with tempfile.NamedTemporaryFile(suffix=".zip") as upload:
-            form.file.data.save(upload)
-            upload.flush()
-            try:
-                summary = restore_programme(upload.name)
-                db.session.commit()
-            except RestoreRefused as refused:
-                db.session.rollback()
-                form.file.errors.append(f"Nothing was restored: {refused}")
-            else:
-                absent = f" Not in the export: {', '.join(summary.absent)}." if summary.absent else ""
-                flash(f"Restored the programme “{summary.slug}”: "
-                      + ", ".join(f"{n:,} {label}" for label, n in summary.counts.items()) + "." + absent,
-                      "success")
-                return redirect(url_for("imports.restore"))
+        upload = form.file.data
+        job_id = file_jobs.create("programme_restore", current_user, upload=upload.stream.read(),
+                                  title=f"Restore from {Path(upload.filename or 'upload.zip').name[:200]}")
+        return redirect(url_for("files.job", job_id=job_id))
     return render_template("imports/restore.html", form=form), 422 if form.errors else 200

@@ -11,6 +11,7 @@ from eventsapp.models.checkin import (
 )
 from eventsapp.models.equality import EqualityResponse
 from eventsapp.models.event import EVENT_STATUSES, CohostRequest, Event, Programme, event_cohost
+from eventsapp.models.files import FILE_JOB_KINDS, FILE_JOB_STATUSES, FileJob
 from eventsapp.models.imports import IMPORT_PHASES, ImportJob, ImportMapping, SectorSynonym
 from eventsapp.models.invitation import Invitation
 from eventsapp.models.merge import PERSON_CHANGE_KINDS, OrganisationMerge, PersonMerge
@@ -120,6 +121,9 @@ __all__ = [
     "RegistrationAnswer",
     "CohostRequest",
     "Event",
+    "FILE_JOB_KINDS",
+    "FILE_JOB_STATUSES",
+    "FileJob",
     "ImportJob",
     "ImportMapping",
     "Invitation",

@@ -78,7 +78,7 @@ class ImportJob(db.Model):
     #: ".csv" or ".xlsx": how the upload is read.
     suffix: Mapped[str] = mapped_column(String(8))
     upload: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    #: eventsapp.imports.engine.ImportTarget as a dict.
+    #: eventsapp.imports.summary.ImportTarget as a dict.
     target: Mapped[dict] = mapped_column(JSON)
     source_name: Mapped[str] = mapped_column(String(200), default="")
     #: The columns the user mapped (header -> field), or None for the remembered/guessed ones.
@@ -86,7 +86,7 @@ class ImportJob(db.Model):
     phase: Mapped[str] = mapped_column(String(16), default="checking")
     progress: Mapped[float] = mapped_column(default=0.0)
     rows: Mapped[int] = mapped_column(default=0)
-    #: eventsapp.imports.engine.ImportSummary as a dict, once a pass has ended.
+    #: eventsapp.imports.summary.ImportSummary as a dict, once a pass has ended.
     summary: Mapped[dict | None] = mapped_column(JSON)
     message: Mapped[str] = mapped_column(Text, default="")
     #: Passes started (a pass whose worker died is started again, up to IMPORT_JOB_MAX_ATTEMPTS).

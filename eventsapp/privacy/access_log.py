@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 from flask_login import current_user
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -28,7 +28,7 @@ LOGGED_ENDPOINTS = {
     "checkin.attendance": ("view", "attendance list"),
     "checkin.sign_in_sheet": ("download", "sign-in sheet PDF"),
     "checkin.badges": ("download", "badges PDF"),
-    "imports.export": ("download", "programme export ZIP"),
+    "files.download": ("download", "file prepared in the background"),
 }
 
 
@@ -47,6 +47,10 @@ def log_personal_data_response(response: Response) -> Response:
     elif "slug" in args:
         programme_id = db.session.scalar(select(Programme.id).where(Programme.slug == args["slug"]))
     action, what = logged
+    # A view that knows better names what it served and its programme (a file job's download).
+    subject = g.pop("access_log_subject", None)
+    if subject is not None:
+        what, programme_id = subject
     try:
         db.session.add(AccessLogEntry(at=utcnow(), user_id=current_user.id, action=action, what=what,
                                       event_id=event_id, programme_id=programme_id))

@@ -21,6 +21,7 @@ from eventsapp.models import (
     AttendanceLog,
     EqualityResponse,
     Event,
+    FileJob,
     Invitation,
     NetworkProfile,
     NetworkUnsubscribe,
@@ -91,7 +92,13 @@ def person_data(identity: Identity, for_user: User | None = None) -> dict:
                                "last_login_at": _iso(user.last_login_at), "active": user.active,
                                "two_step_sign_in": bool(user.totp_secret),
                                "memberships": [{"organisation": m.organisation.name, "role": m.role}
-                                               for m in user.memberships]}
+                                               for m in user.memberships],
+                               # Files they asked to be prepared (their contents are other people's data).
+                               "files_prepared": [
+                                   {"what": j.title or j.kind, "asked_at": _iso(j.created_at), "state": j.status,
+                                    "kept_until": _iso(j.expires_at)}
+                                   for j in db.session.scalars(select(FileJob).where(FileJob.user_id == user.id)
+                                                               .order_by(FileJob.created_at))]}
         data["invitations"] = [
             {"organisation": i.organisation.name, "role": i.role, "invited_at": _iso(i.created_at),
              "accepted_at": _iso(i.accepted_at), "revoked_at": _iso(i.revoked_at)}
@@ -179,6 +186,8 @@ def render_summary(data: dict) -> bytes:
     if data["account"]:
         account = data["account"]
         lines += ["", "Your account", "-" * 20, f"  {account['email']} ({account['name']}), created {account['created_at']}"]
+        lines += [f"  You asked for {f['what']} on {f['asked_at']} ({f['state']}; kept until {f['kept_until']})"
+                  for f in account.get("files_prepared", [])]
     lines += ["", "Equality monitoring answers given for events whose attendance is final are no longer linked to",
               "you, so they cannot be listed here.", ""]
     return "\n".join(lines).encode()

@@ -36,6 +36,7 @@ from eventsapp.models import (
     Attendance,
     EqualityResponse,
     EventQuestion,
+    FileJob,
     ImportJob,
     Invitation,
     Message,
@@ -234,6 +235,7 @@ class Erased:
     registrations: int = 0
     mail: int = 0
     import_jobs: int = 0
+    file_jobs: int = 0
     invitations: int = 0
     stories: int = 0
     profiles: int = 0
@@ -256,6 +258,9 @@ def erase(identity: Identity, now: datetime) -> Erased:
                                                     file_name)):
             db.session.execute(delete(ImportJob).where(ImportJob.id == job_id))
             result.import_jobs += 1
+    # Exports, report PDFs and restore uploads are compressed or rendered, so a search could miss the
+    # person in them: every one is removed (the people who asked for them can ask again).
+    result.file_jobs = db.session.execute(delete(FileJob)).rowcount
     result.invitations = db.session.execute(
         delete(Invitation).where(Invitation.email_key == identity.email_key)).rowcount
     for story in db.session.scalars(select(Story)):

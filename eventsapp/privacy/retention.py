@@ -7,7 +7,9 @@ The periods are settings (eventsapp/config.py; the privacy notice states them):
   (eventsapp.privacy.people.anonymise_person: name, email, job title gone; the opaque id,
   organisation, sector and attendance stay, so every report figure is unchanged);
 - ``EQUALITY_FINAL_AFTER_DAYS`` (7): equality answers are unlinked (eventsapp.privacy.equality);
-- ``RETENTION_ACCESS_LOG_DAYS`` (365): the personal-data access log is pruned.
+- ``RETENTION_ACCESS_LOG_DAYS`` (365): the personal-data access log is pruned;
+- ``FILE_JOB_KEEP_HOURS`` (24): files prepared in the background (exports, report PDFs, restore
+  uploads) are removed (beat also removes them hourly: eventsapp.files.jobs).
 
 :func:`plan` says what :func:`apply` would do, without changing anything (``--dry-run``).
 """
@@ -20,6 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 
 from eventsapp.extensions import db
+from eventsapp.files import jobs as file_jobs
 from eventsapp.models import ErasureRecord, Event, Person, Registration
 from eventsapp.privacy import equality
 from eventsapp.privacy.access_log import expired_entries_count, prune
@@ -48,6 +51,7 @@ class RetentionPlan:
     people: list[int] = field(default_factory=list)
     equality_events: list[int] = field(default_factory=list)
     access_log_entries: int = 0
+    file_jobs: int = 0
 
     def lines(self, done: bool = False) -> list[str]:
         """One line per kind of removal: what would be done, or (``done``) what was."""
@@ -63,6 +67,8 @@ class RetentionPlan:
             line("events whose equality answers to unlink", "events whose equality answers were unlinked",
                  self.equality_events),
             line("access log entries to remove", "access log entries removed", self.access_log_entries),
+            line("expired exports, report PDFs and restore uploads to remove",
+                 "expired exports, report PDFs and restore uploads removed", self.file_jobs),
         ]
 
 
@@ -93,6 +99,7 @@ def plan(now: datetime, periods: RetentionPeriods | None = None) -> RetentionPla
         people=list(db.session.scalars(_people_query(months_before(now, periods.person_months)))),
         equality_events=equality.due_events(now, periods.equality_final_days),
         access_log_entries=expired_entries_count(now - timedelta(days=periods.access_log_days)),
+        file_jobs=file_jobs.expired_count(now),
     )
 
 
@@ -109,13 +116,16 @@ def apply(now: datetime, periods: RetentionPeriods | None = None) -> RetentionPl
     for person_id in done.people:
         anonymise_person(db.session.get(Person, person_id), now)
     prune(now - timedelta(days=periods.access_log_days))
+    file_jobs.remove_expired(now)
     db.session.flush()
     return done
 
 
 def record(done: RetentionPlan) -> None:
     """The audit record of a retention run that changed something (counts only)."""
-    if done.needs_registrations or done.people or done.equality_events or done.access_log_entries:
+    if done.needs_registrations or done.people or done.equality_events or done.access_log_entries \
+            or done.file_jobs:
         db.session.add(ErasureRecord(kind="retention", at=done.now, counts={
             "needs_removed": len(done.needs_registrations), "people_anonymised": len(done.people),
-            "equality_events_unlinked": len(done.equality_events), "access_log_removed": done.access_log_entries}))
+            "equality_events_unlinked": len(done.equality_events), "access_log_removed": done.access_log_entries,
+            "file_jobs_removed": done.file_jobs}))

@@ -18,13 +18,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
-from sqlalchemy import func, inspect, literal, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from eventsapp import webhooks
-from eventsapp.database import WROTE, begin_immediate
+from eventsapp.database import begin_immediate
 from eventsapp.directory import find_organisation, resolve_organisation
 from eventsapp.extensions import db
 from eventsapp.models import (
@@ -41,7 +40,7 @@ from eventsapp.models import (
 )
 from eventsapp.models.event import free_places
 from eventsapp.privacy.notice import notice_version
-from eventsapp.registration import emails
+from eventsapp.registration import emails, queries
 
 #: Sources that must respect the event's registration window (opens/closes).
 SELF_SERVICE_SOURCES = ("web",)
@@ -132,47 +131,17 @@ def lock_event(event_id: int) -> Event:
 
 def _load_locked_event(event_id: int) -> Event:
     """The event reloaded under its row lock (PostgreSQL); SQLite's lock is the transaction's."""
-    return _lock_and_read(event_id)[0]
-
-
-def _lock_and_read(event_id: int, *columns) -> tuple:
-    """(the event reloaded under its row lock, then ``columns``) in one statement."""
-    query = select(Event, *columns).where(Event.id == event_id).execution_options(populate_existing=True)
-    if locking_enabled() and db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=Event)
-    return tuple(db.session.execute(query).one())
-
-
-def _counters(event: Event) -> tuple[int, int, int]:
-    """(confirmed, waitlisted, cancelled) of ``event``, from the counters on its row
-    (kept by database triggers, eventsapp.models.counters): no count over its registrations.
-
-    The values loaded with ``event`` are used when nothing has been written in this transaction
-    since (an expired or stale object is read again: one primary-key lookup).
-    """
-    session = db.session
-    state = inspect(event)
-    names = ("confirmed_count", "waitlisted_count", "cancelled_count")
-    clean = not (session.info.get(WROTE) or session.new or session.dirty or session.deleted)
-    if clean and state.persistent and not (state.unloaded & set(names)):
-        return event.confirmed_count, event.waitlisted_count, event.cancelled_count
-    row = session.execute(
-        select(Event.confirmed_count, Event.waitlisted_count, Event.cancelled_count).where(Event.id == event.id)
-    ).one()
-    if state.persistent:
-        for name, value in zip(names, row, strict=True):
-            set_committed_value(event, name, value)
-    return tuple(row)
+    return queries.lock_and_read(event_id, for_update=locking_enabled())[0]
 
 
 def confirmed_count(event: Event) -> int:
     """How many confirmed places ``event`` has given (its row's counter)."""
-    return _counters(event)[0]
+    return queries.event_counters(event)[0]
 
 
 def status_counts(event: Event) -> dict[str, int]:
     """Registrations of ``event`` by status, with every status present (0 when none)."""
-    confirmed, waitlisted, cancelled = _counters(event)
+    confirmed, waitlisted, cancelled = queries.event_counters(event)
     return {"confirmed": confirmed, "waitlisted": waitlisted, "cancelled": cancelled}
 
 
@@ -269,28 +238,73 @@ def register(
     raise AssertionError("unreachable")
 
 
-def _register_once(event_id: int, details: RegistrationDetails, *, source: str, override_capacity: bool):
-    session = db.session()
+def _register_once(event_id: int, details: RegistrationDetails, *, source: str,
+                   override_capacity: bool) -> RegistrationResult:
+    """One attempt: what does not depend on the event's places is read and written first, so that
+    the locked section is just lock, count, insert."""
     if locking_enabled():
         # SQLite: the write lock for the whole unit of work, taken first (it
         # commits any open read transaction). PostgreSQL: nothing; the event
         # row is locked below, only around counting and inserting.
-        begin_immediate(session)
+        begin_immediate(db.session())
     email_key = normalise_email(details.email)
-
-    # Before the lock: read everything that does not depend on the event's
-    # places, so the locked section is just lock, count, insert.
-    related = _preload_event_relations(event_id)
+    related = queries.preload_event_relations(event_id)
     organisation_name = " ".join((details.organisation_name or "").split())
+    organisation = _known_organisation(details, organisation_name)
+    person = queries.person_by_email(email_key)
+    fields = _registration_fields(event_id, details, organisation_name, email_key, source)
+    questions = queries.question_ids(event_id) if details.answers else set()
+    # A new person or organisation does not depend on the places either: written now, so the
+    # locked section below writes only the registration (and its search key).
+    person_created = person is None
+    if person_created:
+        person = _new_person(details)
+    organisation_created = organisation is None and bool(normalise_organisation_name(organisation_name))
+    if organisation_created:
+        organisation = _new_organisation(organisation_name, details.sector_code)
+    if person_created or organisation_created:
+        db.session.flush()
+
+    # Under the lock: the event (with its confirmed places, the counter on its row) and this
+    # email's active registration, if any, in one statement.
+    event, existing_id = queries.lock_and_read(event_id, queries.active_registration_id(event_id, email_key),
+                                               for_update=locking_enabled())
+    confirmed = event.confirmed_count
+    queries.reattach(event, related)
+    reason = closed_reason(event, source)
+    if reason:
+        raise RegistrationClosed(reason)
+    if existing_id is not None:
+        # Nothing new is kept: not the person nor the organisation written above for it.
+        for new, made in ((person, person_created), (organisation, organisation_created)):
+            if made:
+                db.session.delete(new)
+        return _already_registered(existing_id, source)
+
+    between_count_and_insert()
+    has_place = override_capacity or has_free_place(event, confirmed)
+    registration = _add_registration(event, person, organisation, details, fields, questions,
+                                     status="confirmed" if has_place else "waitlisted")
+    _announce(event, registration)
+    return RegistrationResult(registration.status, registration, organisation_created=organisation_created,
+                              known_person=not person_created)
+
+
+def _known_organisation(details: RegistrationDetails, organisation_name: str) -> Organisation | None:
+    """The existing organisation the registration names: the one the form found (unless merged
+    since), else found by name; None for an individual or a new organisation."""
     organisation = None
     if details.organisation_id is not None:
-        organisation = session.get(Organisation, details.organisation_id)  # in the session already: no query
-        if organisation is not None and organisation.merged_into_id is not None:
-            organisation = None  # merged since: look the name up again
+        organisation = queries.organisation_in_session(details.organisation_id)
     if organisation is None and normalise_organisation_name(organisation_name):
         organisation = find_organisation(organisation_name)
-    person = session.scalar(select(Person).where(Person.email_key == email_key)) if email_key else None
-    fields = {
+    return organisation
+
+
+def _registration_fields(event_id: int, details: RegistrationDetails, organisation_name: str,
+                         email_key: str | None, source: str) -> dict:
+    """The registration's columns that come from the details as given (consent dated and versioned)."""
+    return {
         "organisation_name_entered": organisation_name[:200],
         "email_key": email_key,
         "source": source,
@@ -298,103 +312,61 @@ def _register_once(event_id: int, details: RegistrationDetails, *, source: str, 
         "access_requirements": (details.access_requirements or "").strip(),
         "dietary_requirements": (details.dietary_requirements or "").strip(),
         "consent_privacy_at": utcnow() if details.consent_privacy else None,
-        "privacy_notice_version": (notice_version(session.get(Event, event_id).programme)
+        "privacy_notice_version": (notice_version(db.session.get(Event, event_id).programme)
                                    if details.consent_privacy else None),
         "consent_contact": bool(details.consent_contact),
     }
-    questions = set()
-    if details.answers:
-        questions = set(session.scalars(select(EventQuestion.id).where(EventQuestion.event_id == event_id)))
-    # A new person or organisation does not depend on the places either: written now, so the
-    # locked section below writes only the registration (and its search key).
-    first_name, last_name = details.first_name.strip(), details.last_name.strip()
-    person_created = person is None
-    if person_created:
-        person = Person(first_name=first_name, last_name=last_name, email=(details.email or "").strip() or None)
-        session.add(person)
-    created = False
-    if organisation is None and normalise_organisation_name(organisation_name):
-        sector = None
-        if details.sector_code:
-            sector = session.scalar(select(Sector).where(Sector.code == details.sector_code))
-        organisation, created = Organisation(name=organisation_name, sector=sector), True
-        session.add(organisation)
-    if person_created or created:
-        session.flush()
 
-    # One statement under the lock: the event (with its confirmed places, the counter on its row)
-    # and this email's active registration, if any.
-    event, existing_id = _lock_and_read(event_id, _active_registration_id(event_id, email_key))
-    confirmed = event.confirmed_count
-    _reattach(event, related)
-    reason = closed_reason(event, source)
-    if reason:
-        raise RegistrationClosed(reason)
-    if existing_id is not None:
-        # Nothing new is kept: not the person nor the organisation written above for it.
-        for new, made in ((person, person_created), (organisation, created)):
-            if made:
-                session.delete(new)
-        existing = session.get(Registration, existing_id)
-        if source in SELF_SERVICE_SOURCES:  # not for an organiser's entry or a walk-in at the door
-            emails.queue_link_resent(existing)
-        return RegistrationResult("already_registered", existing)
 
-    between_count_and_insert()
-    has_place = override_capacity or has_free_place(event, confirmed)
-    registration = Registration(event=event, organisation=organisation, first_name=first_name[:100],
-                                last_name=last_name[:100], status="confirmed" if has_place else "waitlisted",
-                                **fields)
+def _new_person(details: RegistrationDetails) -> Person:
+    person = Person(first_name=details.first_name.strip(), last_name=details.last_name.strip(),
+                    email=(details.email or "").strip() or None)
+    db.session.add(person)
+    return person
+
+
+def _new_organisation(name: str, sector_code: str | None) -> Organisation:
+    organisation = Organisation(name=name, sector=queries.sector_by_code(sector_code))
+    db.session.add(organisation)
+    return organisation
+
+
+def _already_registered(registration_id: int, source: str) -> RegistrationResult:
+    """The email's active registration stands; a self-service registrant gets its link again
+    (not an organiser's entry or a walk-in at the door)."""
+    existing = db.session.get(Registration, registration_id)
+    if source in SELF_SERVICE_SOURCES:
+        emails.queue_link_resent(existing)
+    return RegistrationResult("already_registered", existing)
+
+
+def _add_registration(event: Event, person: Person, organisation: Organisation | None,
+                      details: RegistrationDetails, fields: dict, questions: set[int], *,
+                      status: str) -> Registration:
+    """Add and flush the registration (keeping the name it was made with) and its answers."""
+    registration = Registration(event=event, organisation=organisation, first_name=details.first_name.strip()[:100],
+                                last_name=details.last_name.strip()[:100], status=status, **fields)
     # Attach without the backref, so the person's registrations are not loaded (under the lock).
     registration.person_id = person.id
     set_committed_value(registration, "person", person)
-    session.add(registration)
+    db.session.add(registration)
     for question_id, value in (details.answers or {}).items():
         if question_id in questions:
             text = "\n".join(value) if isinstance(value, list | tuple) else (value or "")
-            session.add(RegistrationAnswer(registration=registration, question_id=question_id, value=text))
-    session.flush()  # the registration, its search key, answers
-    webhooks.emit("registration.created", event, {"registration": {"id": registration.id, "status": registration.status}})
+            db.session.add(RegistrationAnswer(registration=registration, question_id=question_id, value=text))
+    db.session.flush()  # the registration, its search key, answers
+    return registration
+
+
+def _announce(event: Event, registration: Registration) -> None:
+    """The webhook, and the email saying whether a place is confirmed or waitlisted."""
+    webhooks.emit("registration.created", event,
+                  {"registration": {"id": registration.id, "status": registration.status}})
     if registration.email_key:
         if registration.status == "confirmed":
             emails.queue_confirmation(registration)
         else:
             emails.queue_waitlisted(registration)
-    return RegistrationResult(registration.status, registration, organisation_created=created,
-                              known_person=not person_created)
-
-
-_EVENT_RELATIONS = (("host", "host_organisation_id"), ("region", "region_id"), ("programme", "programme_id"))
-#: Loader options for an event with the relations the emails and .ics read (for views that register).
-EVENT_WITH_RELATIONS = tuple(joinedload(getattr(Event, name)) for name, _ in _EVENT_RELATIONS)
-
-
-def _preload_event_relations(event_id: int) -> dict:
-    """Load the event's host, region and programme (the emails and .ics use them) in one query,
-    so that nothing is lazily loaded while the event is locked (see :func:`_reattach`)."""
-    event = db.session.get(Event, event_id, options=EVENT_WITH_RELATIONS)
-    if event is not None and any(name in inspect(event).unloaded for name, _ in _EVENT_RELATIONS):
-        event = db.session.scalar(select(Event).where(Event.id == event_id).options(*EVENT_WITH_RELATIONS))
-    return {} if event is None else {name: getattr(event, name) for name, _ in _EVENT_RELATIONS}
-
-
-def _reattach(event: Event, related: dict) -> None:
-    """Give the event reloaded under the lock its preloaded host, region and programme again
-    (the reload resets them), where its row still points at the same ones."""
-    for name, key in _EVENT_RELATIONS:
-        value = related.get(name)
-        if name in related and getattr(event, key) == (value.id if value is not None else None):
-            set_committed_value(event, name, value)
-
-
-def _active_registration_id(event_id: int, email_key: str | None):
-    """The id of the active registration of ``email_key`` at the event (None when none), as a column."""
-    if not email_key:
-        return literal(None).label("existing_id")
-    return select(func.max(Registration.id)).where(
-        Registration.event_id == event_id, Registration.email_key == email_key,
-        Registration.status != "cancelled",
-    ).scalar_subquery().label("existing_id")
 
 
 def save_answers(registration: Registration, answers: Mapping[int, str | list[str]]) -> None:

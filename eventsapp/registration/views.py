@@ -24,7 +24,7 @@ from eventsapp.extensions import db, limiter
 from eventsapp.models import EqualityResponse, Event, Organisation, Registration, normalise_organisation_name
 from eventsapp.permissions import MAX_ID, get_event_or_404
 from eventsapp.privacy.equality import is_unlinked, unlinked_condition
-from eventsapp.registration import bp, emails, services
+from eventsapp.registration import bp, emails, queries, services
 from eventsapp.registration.forms import ConfirmForm, EqualityForm, registration_form
 from eventsapp.registration.services import RegistrationClosed, closed_reason
 from eventsapp.security import personal_data
@@ -55,7 +55,7 @@ def register(event_id: int):
     """
     # The event with what the emails read, in one query; get_event_or_404 (the access rules) then
     # finds it in the session, held there by this reference.
-    event = db.session.get(Event, event_id, options=services.EVENT_WITH_RELATIONS) if 0 < event_id <= MAX_ID else None
+    event = db.session.get(Event, event_id, options=queries.EVENT_WITH_RELATIONS) if 0 < event_id <= MAX_ID else None
     event = get_event_or_404(event_id)
     reason = closed_reason(event)
     if reason:

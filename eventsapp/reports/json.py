@@ -20,8 +20,23 @@ def _iso(value: date | datetime | None) -> str | None:
 
 
 def report_to_dict(report: Report) -> dict:
+    """Every figure of ``report``, in the documented order; protected counts as display strings."""
+    return {
+        **_figures(report),
+        "scope": _scope(report),
+        "generated_at": _iso(report.generated_at),
+        **_breakdowns(report),
+        "questions": _questions(report),
+        "equality_monitoring": _equality(report),
+        "outcomes": outcomes_to_dict(report),
+        "themes": list(report.themes),
+        "stories": _stories(report),
+    }
+
+
+def _figures(report: Report) -> dict:
+    """The headline figures and the headline sentence."""
     f = report.figures
-    scope = report.scope
     return {
         "events": f.events,
         "regions": f.regions,
@@ -37,16 +52,25 @@ def report_to_dict(report: Report) -> dict:
         "repeat_people": f.repeat_people,
         "first_time": {"people": f.first_time_people, "organisations": f.first_time_organisations},
         "returning": {"people": f.returning_people, "organisations": f.returning_organisations},
-        "scope": {
-            "description": report.scope_label,
-            "programme_id": scope.programme_id,
-            "event_id": scope.event_id,
-            "host_id": scope.host_id,
-            "region_id": scope.region_id,
-            "from": _iso(scope.date_from),
-            "to": _iso(scope.date_to),
-        },
-        "generated_at": _iso(report.generated_at),
+    }
+
+
+def _scope(report: Report) -> dict:
+    scope = report.scope
+    return {
+        "description": report.scope_label,
+        "programme_id": scope.programme_id,
+        "event_id": scope.event_id,
+        "host_id": scope.host_id,
+        "region_id": scope.region_id,
+        "from": _iso(scope.date_from),
+        "to": _iso(scope.date_to),
+    }
+
+
+def _breakdowns(report: Report) -> dict:
+    """By sector, region, event and host, and sector by region (small numbers protected)."""
+    return {
         "by_sector": [
             {"code": s.code, "name": s.name, "organisations": small_count(s.organisations),
              "people": small_count(s.people), "attendances": small_count(s.attendances)}
@@ -64,30 +88,40 @@ def report_to_dict(report: Report) -> dict:
              "organisations": small_count(c.organisations)}
             for c in report.sector_region
         ],
-        "questions": [
-            {"event_id": q.event_id, "event": q.event_title, "question": q.label, "kind": q.kind,
-             "respondents": q.respondents, "answers": [{"answer": a, "count": n} for a, n in q.counts],
-             "note": q.note}
-            for q in report.questions
-        ],
-        "equality_monitoring": {
-            "respondents": report.equality_respondents,
-            "tables": [
-                {"characteristic": t.characteristic, "label": t.label, "respondents": t.respondents,
-                 "note": t.note, "rows": [{"answer": a, "count": n} for a, n in t.rows]}
-                for t in report.equality
-            ],
-        },
-        "outcomes": outcomes_to_dict(report),
-        "themes": list(report.themes),
-        "stories": [
-            {"id": s.id, "title": s.title, "summary": s.summary, "body": s.body, "attribution": s.attribution,
-             "kind_of_work": s.kind_of_work, "approaches": list(s.approaches), "region": s.region,
-             "place": s.place, "event_id": s.event_id, "published_at": _iso(s.published_at),
-             "url": url_for("stories.detail", story_id=s.id, _external=True) if has_request_context() else None}
-            for s in report.stories
+    }
+
+
+def _questions(report: Report) -> list[dict]:
+    """The events' own registration questions, answers counted."""
+    return [
+        {"event_id": q.event_id, "event": q.event_title, "question": q.label, "kind": q.kind,
+         "respondents": q.respondents, "answers": [{"answer": a, "count": n} for a, n in q.counts],
+         "note": q.note}
+        for q in report.questions
+    ]
+
+
+def _equality(report: Report) -> dict:
+    """The protected equality monitoring tables."""
+    return {
+        "respondents": report.equality_respondents,
+        "tables": [
+            {"characteristic": t.characteristic, "label": t.label, "respondents": t.respondents,
+             "note": t.note, "rows": [{"answer": a, "count": n} for a, n in t.rows]}
+            for t in report.equality
         ],
     }
+
+
+def _stories(report: Report) -> list[dict]:
+    """The published stories in scope, with their public address when answering a request."""
+    return [
+        {"id": s.id, "title": s.title, "summary": s.summary, "body": s.body, "attribution": s.attribution,
+         "kind_of_work": s.kind_of_work, "approaches": list(s.approaches), "region": s.region,
+         "place": s.place, "event_id": s.event_id, "published_at": _iso(s.published_at),
+         "url": url_for("stories.detail", story_id=s.id, _external=True) if has_request_context() else None}
+        for s in report.stories
+    ]
 
 
 def outcomes_to_dict(report: Report) -> dict:

@@ -487,7 +487,15 @@ def render_pdf_with_layouts(report: Report, title: str | None = None, short: boo
     ctx = Context(report=report, title=title, fonts=fonts, styles=_Styles(fonts.regular, fonts.bold),
                   short=short, cover=None if short else cover_for(report, title))
     sections = sections if sections is not None else (SHORT_SECTIONS if short else FUNDER_SECTIONS)
+    story = _story(sections, ctx)
+    buffer = io.BytesIO()
+    _document(buffer, ctx).build(story)
+    return buffer.getvalue(), tuple(ctx.layouts)
 
+
+def _story(sections: Sequence[Section], ctx: Context) -> list:
+    """Every section's flowables in order, each section on pages of the orientation its tables
+    need (a page break only where the orientation changes); empty sections are left out."""
     story: list = []
     orientation = "portrait"
     for section in sections:
@@ -500,11 +508,7 @@ def render_pdf_with_layouts(report: Report, title: str | None = None, short: boo
             story += [NextPageTemplate(wanted), PageBreak()]
             orientation = wanted
         story += flowables
-
-    buffer = io.BytesIO()
-    document = _document(buffer, ctx)
-    document.build(story)
-    return buffer.getvalue(), tuple(ctx.layouts)
+    return story
 
 
 def _document(buffer: io.BytesIO, ctx: Context) -> BaseDocTemplate:

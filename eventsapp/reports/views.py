@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
@@ -16,6 +16,8 @@ from werkzeug.exceptions import BadRequest
 from eventsapp.api.auth import token_programme_id
 from eventsapp.api.schemas import ReportSchema
 from eventsapp.errors.handlers import problem
+from eventsapp.files import jobs as file_jobs
+from eventsapp.files import work as file_work
 from eventsapp.permissions import can_manage_event, get_event_or_404
 from eventsapp.reports import api_bp, bp
 from eventsapp.reports.build import build_report
@@ -117,14 +119,24 @@ def _fill_choices(form: ReportFilterForm, scope: ReportScope) -> None:
         form[name].choices = options
 
 
-@bp.get("/report.pdf")
+@bp.route("/report.pdf", methods=["GET", "POST"])
 @login_required
 def pdf():
-    """The report as PDF. :raise 404: for a scope the user may not see; 400 for malformed filters."""
+    """The report as PDF; over ``REPORT_PDF_INLINE_MAX_ATTENDANCES`` attendances, a page whose button
+    (POST) has a worker make it. :raise 404: for a scope the user may not see; 400 for malformed filters."""
     scope = _checked_scope()
+    described = describe_scope(scope)
+    if file_work.report_is_large(scope):
+        if request.method == "POST":
+            job_id = file_jobs.create("report_pdf", current_user, programme_id=scope.programme_id,
+                                      scope=described.args, title=f"{described.title} (PDF)",
+                                      filename=_filename(scope, "pdf"))
+            return redirect(url_for("files.job", job_id=job_id))
+        return render_template("files/report_pdf.html", title=described.title, args=described.args)
+    if request.method == "POST":
+        return redirect(url_for("reports.pdf", **described.args), 303)
     report = build_report(scope)
-    return _download(render_pdf(report, title=describe_scope(scope).title), "application/pdf",
-                     _filename(scope, "pdf"))
+    return _download(render_pdf(report, title=described.title), "application/pdf", _filename(scope, "pdf"))
 
 
 @bp.get("/report.csv")

@@ -1,7 +1,7 @@
 """desk search keys for every registration (the desk no longer writes them on its GETs)
 
 Revision ID: keys1f0r2g3e
-Revises: sens1q2u3e4s
+Revises: files1j0b2s3
 Create Date: 2026-12-04 18:45:00
 
 Until now the desk page added the keys of registrations written in bulk (imports, restores) when
@@ -14,7 +14,7 @@ from eventsapp.checkin.search import backfill_search_keys
 
 # revision identifiers, used by Alembic.
 revision = 'keys1f0r2g3e'
-down_revision = 'sens1q2u3e4s'
+down_revision = 'files1j0b2s3'
 branch_labels = None
 depends_on = None
 

@@ -8,6 +8,8 @@ uniform 404. Door volunteers cannot import (403); synonyms are for coordinators
 
 from __future__ import annotations
 
+import io
+
 from tests.access.matrix import Rule, expect
 
 JOB_ID = "matrix-job-of-organiser-a"
@@ -31,8 +33,8 @@ def extend_world(world) -> None:
 
     from eventsapp.extensions import db
     from eventsapp.imports import jobs
-    from eventsapp.imports.engine import ImportTarget
     from eventsapp.imports.services import add_sector_synonym
+    from eventsapp.imports.summary import ImportTarget
     from tests import factories
 
     db.session.commit()
@@ -58,6 +60,9 @@ RULES = [
          note="the job names no new events"),
     Rule("imports.restore", "GET", NOTHING, expect(403, anonymous=302, admin=200)),
     Rule("imports.restore", "POST", NOTHING, expect(403, anonymous=302, admin=422), note="no file"),
+    Rule("imports.restore", "POST", NOTHING, expect(403, anonymous=302, admin=302),
+         data=lambda w: {"file": (io.BytesIO(b"not a zip"), "export.zip")},
+         note="a file: a restore job (it fails on the job's page)"),
     Rule("imports.confirm", "POST", JOB, JOB_OWNER_POST),
     Rule("imports.discard", "POST", JOB, JOB_OWNER_POST),
     Rule("imports.synonyms", "GET", NOTHING, COORDINATORS),
@@ -65,7 +70,8 @@ RULES = [
          data=lambda w: {"phrase": "Bobbies", "sector": "police"}),
     Rule("imports.delete_synonym", "POST", lambda w: {"synonym_id": w.synonym_id},
          expect(403, coordinator=302, coordinator_b=302, anonymous=302)),
-    Rule("imports.export", "GET", lambda w: {"slug": w.programme.slug}, expect(404, coordinator=200, anonymous=302)),
-    Rule("imports.export", "GET", lambda w: {"slug": w.programme_b.slug},
-         expect(404, coordinator_b=200, admin=200, anonymous=302), note="network B"),
+    # Starts an export job and goes to its page (eventsapp.files; rules_files.py).
+    Rule("imports.export", "POST", lambda w: {"slug": w.programme.slug}, expect(404, coordinator=302, anonymous=302)),
+    Rule("imports.export", "POST", lambda w: {"slug": w.programme_b.slug},
+         expect(404, coordinator_b=302, admin=302, anonymous=302), note="network B"),
 ]

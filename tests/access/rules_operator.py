@@ -12,3 +12,10 @@ RULES = [
     Rule("operator.retry_import", "POST", lambda w: {"job_id": "no-such-job-at-all"},
          expect(403, anonymous=302, admin=404), note="no such job"),
 ]
+
+RULES += [
+    Rule("operator.retry_file_job", "POST", lambda w: {"job_id": "no-such-file-job-at-all"},
+         expect(403, anonymous=302, admin=404), note="no such job"),
+    Rule("operator.retry_file_job", "POST", lambda w: {"job_id": "matrix-restore-of-admin"},
+         expect(403, anonymous=302, admin=302), note="the failed restore (rules_files.py)"),
+]

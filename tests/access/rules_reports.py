@@ -49,6 +49,9 @@ RULES = [
     Rule("reports.index", "GET", lambda w: {"event": w.event_a.id}, EVENT_A_REPORT, note="event A"),
     Rule("reports.pdf", "GET", PROGRAMME, PROGRAMME_REPORT, note="programme"),
     Rule("reports.pdf", "GET", HOST_A, HOST_A_ONLY, note="host A"),
+    # Small scopes (all of the matrix's): the POST that would start a job goes back to the inline PDF.
+    Rule("reports.pdf", "POST", PROGRAMME, expect(404, coordinator=303, organiser_a=303, anonymous=302),
+         note="programme"),
     Rule("reports.csv", "GET", PROGRAMME, PROGRAMME_REPORT, note="programme zip"),
     Rule("reports.csv", "GET", lambda w: {"host": w.org_a.id, "table": "sectors"}, HOST_A_ONLY,
          note="host A table"),

@@ -29,7 +29,8 @@ FORBIDDEN_ON_PUBLIC = {"stories.feature", "stories.change"}
 #: Reads of network A's personal data and figures, tried as well.
 READS = [
     ("registration.export_csv", lambda w: {"event_id": w.event_a.id}),
-    ("imports.export", lambda w: {"slug": w.programme.slug}),
+    ("files.job", lambda w: {"job_id": "matrix-export-of-programme-a"}),
+    ("files.download", lambda w: {"job_id": "matrix-export-of-programme-a"}),
     ("reports.index", lambda w: {"programme": w.programme.slug}),
     ("reports.csv", lambda w: {"programme": w.programme.slug}),
     ("reports.event_report", lambda w: {"event_id": w.event_a.id}),

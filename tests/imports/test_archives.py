@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from eventsapp.config import from_environment
 from eventsapp.imports import jobs
 from eventsapp.imports.archives import MB, ArchiveLimits, ArchiveRefused, BoundedZipFile, check_archive
-from eventsapp.imports.engine import ImportTarget
 from eventsapp.imports.services import preview_import
+from eventsapp.imports.summary import ImportTarget
 from eventsapp.models import ImportJob
 from tests.imports.bombs import (
     lying_bomb,

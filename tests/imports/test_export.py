@@ -12,8 +12,8 @@ from sqlalchemy import select
 from eventsapp import create_app
 from eventsapp.demo import DEMO_PROGRAMME_SLUG, seed_demo
 from eventsapp.extensions import db as _db
-from eventsapp.imports.engine import ImportTarget
 from eventsapp.imports.services import commit_import
+from eventsapp.imports.summary import ImportTarget
 from eventsapp.models import Programme
 from eventsapp.reference_data import seed_reference_data
 from eventsapp.reports.aggregate import ReportScope

@@ -8,8 +8,8 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from eventsapp.imports.engine import ImportTarget
 from eventsapp.imports.services import ImportRefused, commit_import, preview_import
+from eventsapp.imports.summary import ImportTarget
 from eventsapp.models import Attendance, Event, Person, Registration
 from tests.imports.conftest import table_counts
 
@@ -294,3 +294,34 @@ def test_names_resolve_through_aliases_and_merges_to_the_survivor(db, make_event
     summary = commit_import(path, ImportTarget(event_id=event.id))
     assert summary.organisations_new_count == 0 and summary.organisations_matched == 1
     assert {r.organisation_id for r in db.session.query(Registration)} == {survivor.id}
+
+
+def test_one_email_under_two_names_is_flagged_alike_in_the_preview_and_the_write(db, make_event, make_person,
+                                                                                 write_file, monkeypatch):
+    """The write pass keeps only a fingerprint of each email's first name and forgets people between
+    chunks; it must flag the same rows, naming the same earlier name, as the preview."""
+    from eventsapp.imports import engine
+
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    event = make_event()
+    make_person(first_name="Eve", last_name="Old", email="eve@example.org")
+    make_person(first_name="Dana", last_name="Scully", email="dana@example.org")
+    rows = ["Ann,Jones,ann@example.org,Org,yes", "Eve,Old,eve@example.org,Org,yes",
+            "Annie,Jonas,ann@example.org,Org,yes",  # an earlier chunk's row
+            "Cy,New,cy@example.org,Org,yes", "Cyrus,New,CY@example.org,Org,no",
+            "Fox,Mulder,dana@example.org,Org,yes",  # an existing person
+            "ann,JONES,ann@example.org,Org,yes",  # flagged already
+            "Fox,Mulder,dana@example.org,Org,yes",  # the existing person again, in a later chunk
+            "Gil,Bo,gil@example.org,Org,yes", "Gilbert,Bo,gil@example.org,Org,yes",  # the same chunk
+            "Eve,Older,eve@example.org,Org,yes",  # an existing person's first row agreed with them
+            "Dana,Scully,dana@example.org,Org,yes"]  # the first row disagreed with the person
+    path = write_file("a.csv", HEADER + "\r\n".join(rows) + "\r\n")
+    expected = [(3, "Annie Jonas", "Ann Jones", "an earlier row"), (5, "Cyrus New", "Cy New", "an earlier row"),
+                (6, "Fox Mulder", "Dana Scully", "an existing person"),
+                (10, "Gilbert Bo", "Gil Bo", "an earlier row"), (11, "Eve Older", "Eve Old", "an earlier row"),
+                (12, "Dana Scully", "Fox Mulder", "an earlier row")]
+    preview = preview_import(path, ImportTarget(event_id=event.id))
+    written = commit_import(path, ImportTarget(event_id=event.id))
+    for summary in (preview, written):
+        assert [(c["row"] - 1, c["name"], c["other_name"], c["other"]) for c in summary.name_conflicts] == expected
+        assert summary.name_conflict_count == len(expected)

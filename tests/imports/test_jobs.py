@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage
 
 from eventsapp.imports import jobs
-from eventsapp.imports.engine import ImportTarget
+from eventsapp.imports.summary import ImportTarget
 from eventsapp.models import Attendance, ImportJob, Registration, utcnow
 from tests import factories
 

@@ -18,6 +18,7 @@ from eventsapp.models import (
     Attendance,
     EqualityResponse,
     EventQuestion,
+    FileJob,
     Organisation,
     OrganisationMerge,
     Programme,
@@ -31,6 +32,7 @@ from eventsapp.reports.aggregate import ReportScope
 from eventsapp.reports.build import build_report
 from eventsapp.reports.json import report_to_dict
 from tests.conftest import base_config
+from tests.imports.conftest import table_counts
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -186,13 +188,22 @@ def test_the_administrator_restores_an_export_by_upload(client, db, login_as, tm
     assert client.get("/imports/restore").status_code == 200
     response = client.post("/imports/restore", data={"file": (BytesIO(archive.getvalue()), "uploaded.zip")},
                            content_type="multipart/form-data")
-    assert response.status_code == 302
-    page = client.get("/imports/restore").get_data(as_text=True)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/files/")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)  # a worker restored it (eagerly)
     assert "Restored the programme “uploaded”" in page and "equality_answers.csv" in page
     assert _report("uploaded") == original
+    job = db.session.scalar(select(FileJob))
+    assert job.kind == "programme_restore" and job.upload is None  # the upload goes once restored
+    before = table_counts(db)
     again = client.post("/imports/restore", data={"file": (BytesIO(archive.getvalue()), "uploaded.zip")},
                         content_type="multipart/form-data")
-    assert again.status_code == 422 and "Nothing was restored" in again.get_data(as_text=True)
+    assert again.status_code == 302
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "Nothing was restored" in page and "exists already" in page and 'role="alert"' in page
+    db.session.expire_all()
+    assert table_counts(db) == before
+    missing = client.post("/imports/restore", data={}, content_type="multipart/form-data")
+    assert missing.status_code == 422
 
 
 def datetime_2024():

@@ -103,7 +103,9 @@ def test_coordinator_imports_a_new_programme_with_its_events(client, db, login_a
     assert programme.coordinator_organisation_id == network.id
     assert _count(db, Event.id) == 11
     assert _count(db, Attendance.id) == 358
-    export = client.get("/imports/programmes/gr-2013/export")
+    started = client.post("/imports/programmes/gr-2013/export")  # a file job, run eagerly here
+    assert started.status_code == 302
+    export = client.get(started.headers["Location"] + "/download")
     assert export.status_code == 200 and export.mimetype == "application/zip"
     with zipfile.ZipFile(io.BytesIO(export.data)) as archive:
         assert archive.read("registrations.csv").decode("utf-8-sig").count("\n") == 359
@@ -185,7 +187,8 @@ def test_export_is_for_the_programmes_coordinators_only(client, db, login_as, ma
     network = make_organisation()
     make_programme(slug="theirs", coordinator_organisation=network)
     login_as("coordinator", make_organisation())
-    assert client.get("/imports/programmes/theirs/export").status_code == 404
+    assert client.post("/imports/programmes/theirs/export").status_code == 404
+    assert client.get("/imports/programmes/theirs/export").status_code == 405  # a POST starts a job
 
 
 def test_an_organiser_without_events_is_told_so(client, db, login_as):

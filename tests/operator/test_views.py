@@ -12,7 +12,7 @@ from werkzeug.datastructures import FileStorage
 
 from eventsapp import mail, outbox
 from eventsapp.imports import jobs
-from eventsapp.imports.engine import ImportTarget
+from eventsapp.imports.summary import ImportTarget
 from eventsapp.models import ImportJob, OutboxMessage, utcnow
 from tests import factories
 from tests.outbox.test_outbox import closed_smtp_url, sink  # noqa: F401 (fixtures)

@@ -10,20 +10,24 @@ the instance folder for the email and the name in every form.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
-from sqlalchemy import inspect, select, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from eventsapp.checkin.search import fold
+from eventsapp.files import jobs as file_jobs
 from eventsapp.mail import build_message
 from eventsapp.models import (
     AttendanceLog,
     ErasureRecord,
+    FileJob,
     ImportJob,
     NetworkProfile,
     Person,
@@ -137,6 +141,21 @@ def seed_everywhere(app, db, world, login_user):
     db.session.flush()
     merge_people(world.target_registrations[0].person, duplicate, by=login_user)
     db.session.commit()
+    # The programme's export, made by a worker (eagerly here) and kept in its job's row, compressed.
+    file_jobs.create("programme_export", login_user, programme_id=world.programme.id)
+
+
+def stored_files(db) -> str:
+    """The files kept in file jobs' rows, unzipped (a search of the dump cannot see into a ZIP)."""
+    contents = []
+    for result, upload in db.session.execute(select(FileJob.result, FileJob.upload)):
+        for data in (result, upload):
+            if data and data.startswith(b"PK"):
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    contents.extend(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+            elif data:
+                contents.append(data.decode("utf-8", "replace"))
+    return "\n".join(contents)
 
 
 def test_erase_person_removes_the_email_and_name_everywhere_and_keeps_the_report(app, db, world, runner):
@@ -145,6 +164,7 @@ def test_erase_person_removes_the_email_and_name_everywhere_and_keeps_the_report
     now = utcnow()
     before = report_json(world.programme, now=now)
     assert found_in(database_dump(db)) and found_in(instance_files(app)), "the seeding should be found first"
+    assert found_in(stored_files(db)), "the export job should hold the person"
     on_sqlite = db.engine.dialect.name == "sqlite"
     if on_sqlite:
         assert found_in(sqlite_files(db))
@@ -156,6 +176,7 @@ def test_erase_person_removes_the_email_and_name_everywhere_and_keeps_the_report
     db.session.expire_all()
     assert found_in(database_dump(db)) == []
     assert found_in(instance_files(app)) == []
+    assert found_in(stored_files(db)) == [] and db.session.scalar(select(func.count(FileJob.id))) == 0
     if on_sqlite:  # not even in free pages or the log: secure_delete and a checkpoint
         assert found_in(sqlite_files(db)) == []
     assert report_json(world.programme, now=now) == before
@@ -178,6 +199,7 @@ def test_erase_person_removes_the_email_and_name_everywhere_and_keeps_the_report
     record = db.session.scalar(select(ErasureRecord))
     assert record.kind == "erasure" and record.person_id == person.id and record.by_id is None
     assert record.counts["registrations"] == 3 and record.counts["import_jobs"] == 1
+    assert record.counts["file_jobs"] == 1
     assert record.counts["invitations"] == 1 and record.counts["mail"] >= 3
     assert found_in(repr(record.counts)) == []
 

@@ -49,3 +49,19 @@ def test_export_person_lists_everything_held(app, db, world: World, runner, tmp_
 def test_export_person_for_an_unknown_address_fails(runner, db, tmp_path):
     result = runner.invoke(args=["export-person", "nobody@example.org", "--output", str(tmp_path / "x.json")])
     assert result.exit_code != 0 and not Path(tmp_path / "x.json").exists()
+
+
+def test_export_person_lists_the_files_an_account_asked_for(app, db, world: World, runner, tmp_path):
+    from eventsapp.files import jobs
+    from tests import factories
+
+    user = factories.make_user(role="coordinator", organisation=world.programme.coordinator_organisation,
+                               email="kirsty.coordinator@example.org")
+    db.session.commit()
+    jobs.create("programme_export", user, programme_id=world.programme.id, title="Export of the programme")
+    output = tmp_path / "kirsty.json"
+    result = runner.invoke(args=["export-person", "kirsty.coordinator@example.org", "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    files = json.loads(output.read_text())["account"]["files_prepared"]
+    assert [(f["what"], f["state"]) for f in files] == [("Export of the programme", "done")]
+    assert "You asked for Export of the programme" in output.with_suffix(".txt").read_text()

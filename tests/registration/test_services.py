@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, literal, select
 
 from eventsapp.models import Organisation, Registration, utcnow
-from eventsapp.registration import services
+from eventsapp.registration import queries, services
 from eventsapp.registration.services import RegistrationClosed
 
 
@@ -213,13 +213,13 @@ def test_a_lost_race_on_the_unique_index_is_answered_as_already_registered(app, 
     """Two submissions that both passed the "already registered?" check: the database decides."""
     event = make_event(capacity=5)
     first = register(app, event, 1)
-    real_check, calls = services._active_registration_id, []
+    real_check, calls = queries.active_registration_id, []
 
     def check_that_misses_once(event_id, email_key):
         calls.append(email_key)
         return literal(None).label("existing_id") if len(calls) == 1 else real_check(event_id, email_key)
 
-    monkeypatch.setattr(services, "_active_registration_id", check_that_misses_once)
+    monkeypatch.setattr(queries, "active_registration_id", check_that_misses_once)
     with app.test_request_context():
         result = services.register(event, details(1))
         db.session.commit()

@@ -1,0 +1,165 @@
+"""pretix under gunicorn, with the bench's settings: found, set up once, served, always stopped.
+
+Where pretix comes from:
+
+- ``PRETIX_PYTHON``: the Python of a virtualenv where pretix is installed (``pip install pretix``);
+- else this bench's own Python, when ``import pretix`` works in it.
+
+``PRETIX_DIR`` is where its data lives (default ``bench/data/pretix``, not in git): a config file
+written by the bench (SQLite, like the comparison in issue 21), the database, static files and a
+marker saying the organiser and event the bench reads exist. Setting up takes a few minutes the
+first time (migrations, ``python -m pretix rebuild``); later runs reuse it.
+
+The served app is ``bench.peer.pretix_wsgi``: pretix's own WSGI application with one extra URL,
+``/bench/hello``, a Django hello-world view behind pretix's full middleware, as ``/bench/hello``
+is behind ours.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.server import free_port, request_once
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DIR = ROOT / "bench" / "data" / "pretix"
+#: pretix's public event front page for the event :mod:`bench.peer.pretix_setup` creates.
+FRONT_PAGE = "/bench/bench/"
+HELLO = "/bench/hello"
+INSTALL_HINT = ("python3.11 -m venv ~/pretix-venv && ~/pretix-venv/bin/pip install pretix gunicorn, "
+                "then PRETIX_PYTHON=~/pretix-venv/bin/python make bench")
+
+
+@dataclass(frozen=True)
+class Pretix:
+    """An installed pretix: its Python, version and data directory."""
+
+    python: str
+    version: str
+    directory: Path
+
+
+def skip_message(reason: str) -> str:
+    """The one line ``make bench`` prints when B10 cannot run."""
+    return f"B10 skipped: {reason} (to compare with pretix: {INSTALL_HINT})"
+
+
+def find() -> tuple[Pretix | None, str]:
+    """(pretix, "") when it can be run, else (None, why not)."""
+    python = os.environ.get("PRETIX_PYTHON") or sys.executable
+    if not Path(python).exists():
+        return None, f"PRETIX_PYTHON={python} does not exist"
+    try:
+        probe = subprocess.run([python, "-c", "import pretix, gunicorn; print(pretix.__version__)"],
+                               capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return None, f"cannot run {python}: {error}"
+    if probe.returncode != 0:
+        missing = "gunicorn" if "gunicorn" in probe.stderr and "pretix" not in probe.stderr else "pretix"
+        where = "PRETIX_PYTHON" if os.environ.get("PRETIX_PYTHON") else "this Python"
+        return None, f"{missing} is not installed ({where}: {python})"
+    directory = Path(os.environ.get("PRETIX_DIR") or DEFAULT_DIR)
+    return Pretix(python, probe.stdout.strip(), directory), ""
+
+
+def config_text(directory: Path, port: int) -> str:
+    data = directory / "data"
+    return "\n".join([
+        "[pretix]", "instance_name=eventsapp bench", f"url=http://127.0.0.1:{port}", "currency=GBP",
+        f"datadir={data}", "registration=off", "",
+        "[database]", "backend=sqlite3", f"name={data / 'db.sqlite3'}", "",
+        "[mail]", "from=bench@example.org", "",
+        "[django]", "debug=off", "",
+    ])
+
+
+def environment(pretix: Pretix, port: int) -> dict[str, str]:
+    config = pretix.directory / "bench-pretix.cfg"
+    (pretix.directory / "data").mkdir(parents=True, exist_ok=True)
+    config.write_text(config_text(pretix.directory, port))
+    env = {**os.environ, "PRETIX_CONFIG_FILE": str(config), "DJANGO_SETTINGS_MODULE": "pretix.settings",
+           "PYTHONPATH": str(ROOT)}
+    for key in ("DATABASE_URL", "BENCH_DATABASE_URL"):
+        env.pop(key, None)
+    return env
+
+
+def set_up(pretix: Pretix, log=print) -> None:
+    """Migrate, build static files and create the bench organiser and event, once per pretix version."""
+    marker = pretix.directory / f".bench-ready-{pretix.version}"
+    if marker.exists():
+        return
+    env = environment(pretix, 80)
+    for step in (["-m", "pretix", "migrate", "--noinput"], ["-m", "pretix", "rebuild"],
+                 ["-m", "bench.peer.pretix_setup"]):
+        log(f"pretix: {' '.join(step[1:])} ...")
+        done = subprocess.run([pretix.python, *step], cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=1800, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"pretix {' '.join(step[1:])} failed: {done.stderr.strip()[-600:]}")
+    marker.write_text("ready\n")
+
+
+class PretixServer:
+    """``with PretixServer(pretix, workers=2) as server:`` gunicorn with the bench's settings; always stopped."""
+
+    def __init__(self, pretix: Pretix, workers: int = 2, timeout: float = 120):
+        self.pretix = pretix
+        self.workers = workers
+        self.timeout = timeout
+        self.port = 0
+        self.process: subprocess.Popen | None = None
+        self.log = ROOT / "bench" / "data" / "gunicorn-pretix.log"
+
+    def command(self) -> list[str]:
+        """The same gunicorn settings as :class:`bench.server.Gunicorn` (sync workers, loopback)."""
+        return [self.pretix.python, "-m", "gunicorn", "--workers", str(self.workers),
+                "--bind", f"127.0.0.1:{self.port}", "--worker-class", "sync", "--timeout", "120",
+                "--log-level", "warning", "bench.peer.pretix_wsgi:application"]
+
+    def __enter__(self) -> PretixServer:
+        self.port = free_port()
+        env = environment(self.pretix, self.port)
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            self._wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"pretix's gunicorn exited: {self.log.read_text()[-800:]}")
+            try:
+                status, _body, _h = request_once(self.port, ("GET", HELLO, None, {}))
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError("pretix did not answer in time (see bench/data/gunicorn-pretix.log)")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
