@@ -195,7 +195,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.operator import bp as operator_bp
     from eventsapp.organisations import bp as organisations_bp
     from eventsapp.people import bp as people_bp
-    from eventsapp.privacy import bp as privacy_bp
+    from eventsapp.privacy.views import bp as privacy_bp
     from eventsapp.programmes import bp as programmes_bp
     from eventsapp.registration import bp as registration_bp
     from eventsapp.reports import api_bp as reports_api_bp

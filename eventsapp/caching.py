@@ -6,9 +6,11 @@ by URL and ETag) or be allowed to be a few seconds stale (the public list for an
 A cache is named, bounded (by entries or by bytes) and may expire entries after ``ttl`` seconds.
 Invalidation goes through :func:`forget`, the one place that empties caches when data changes.
 
-The caches today: ``events.list_pages`` and ``events.filter_choices`` (events.views, forgotten by
-events.services on any event change), ``registration.ics`` (registration.emails),
-``feeds.built`` (feeds.cache), ``checkin.keys_checked`` (checkin.search).
+The caches today: ``events.list_pages``, ``events.detail_pages`` and ``events.filter_choices``
+(events.views, forgotten by events.services on any event change), ``registration.ics``
+(registration.emails), ``registration.sector_choices`` (registration.forms; reference data, five
+minutes), ``feeds.built`` (feeds.cache). ``tests/test_caching.py`` keeps it the only one: no module
+keeps its own cache in ``app.extensions``.
 """
 
 from __future__ import annotations
@@ -84,6 +86,12 @@ def process_cache(name: str, *, max_entries: int | None = None, max_bytes: int |
     if cache is None or cache.settings != (max_entries, max_bytes, ttl):
         cache = registry[name] = ProcessCache(max_entries=max_entries, max_bytes=max_bytes, ttl=ttl)
     return cache
+
+
+def forget_all() -> None:
+    """Empty every cache of the current app in this process (an erasure: nothing cached outlives it)."""
+    for cache in current_app.extensions.get(REGISTRY, {}).values():
+        cache.clear()
 
 
 def forget(*names: str) -> None:

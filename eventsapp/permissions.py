@@ -376,15 +376,11 @@ def can_view_resource(user: User | None, resource) -> bool:
     return can_edit_network_profile(user, resource.organisation_id) or can_moderate_resource(user, resource)
 
 
-def can_edit_approaches(user: User | None) -> bool:
-    """Add to the list of approaches (shared by every network): any coordinator, and the administrator."""
-    return is_coordinator(user)
-
-
-def can_rename_approaches(user: User | None) -> bool:
-    """Rename an approach: it relabels every network's stories, profiles and resources, so only the
-    site administrator (the national coordination) does."""
-    return is_admin(user)
+def can_change_approaches(user: User | None, *, rename: bool = False) -> bool:
+    """Change the list of approaches, which every network shares (stories, profiles, offers and asks,
+    resources): any coordinator, and the administrator, adds to it; renaming one relabels every
+    network's things, so only the site administrator (the national coordination) does (``rename``)."""
+    return is_admin(user) if rename else is_coordinator(user)
 
 
 def can_manage_webhooks(user: User | None, *, organisation_id: int | None = None,

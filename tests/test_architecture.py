@@ -10,7 +10,11 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "eventsapp"
@@ -106,3 +110,15 @@ def test_no_import_circles_between_the_projects_modules():
 
 def test_the_cycle_finder_finds_a_cycle():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+SERVICE_MODULES = sorted(_module_name(path) for path in PACKAGE.glob("*/services.py"))
+
+
+@pytest.mark.parametrize("module", SERVICE_MODULES)
+def test_an_areas_services_load_first(module):
+    """What other areas, the CLI and tasks import loads in a fresh interpreter before anything else
+    (a circle through a package that imports its views broke ``import eventsapp.registration.services``)."""
+    result = subprocess.run([sys.executable, "-c", f"import {module}"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr.strip().splitlines()[-1:]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import time
+from pathlib import Path
 
+import eventsapp
 from eventsapp.caching import ProcessCache, forget, process_cache
 
 
@@ -41,3 +44,12 @@ def test_named_caches_live_per_app_and_forget_empties_them(app):
         forget("test.things", "test.never-made")
         assert first.get("k") is None
         assert process_cache("test.things", max_entries=6) is not first  # new settings, new cache
+
+
+def test_no_module_keeps_a_cache_of_its_own_in_app_extensions():
+    """Per-process caches go through eventsapp.caching (bounded, named, forgotten in one place)."""
+    root = Path(eventsapp.__file__).parent
+    own = re.compile(r"\.extensions(\[|\.get\(|\.setdefault\()(?![\"']celery[\"'])")
+    found = [f"{path.relative_to(root)}:{number}" for path in sorted(root.rglob("*.py")) if path.name != "caching.py"
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if own.search(line)]
+    assert found == []

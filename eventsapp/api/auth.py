@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from flask import abort, current_app, g, request
@@ -149,23 +149,3 @@ def token_programme_id() -> int | None:
     """The programme a programme token is limited to (None: no token, or an organisation's)."""
     token = token_scope()
     return token.programme_id if token is not None else None
-
-
-def report_scope_for_token(scope):
-    """A programme token's report scope stays inside its programme.
-
-    :raise 404: for a scope outside it (an event or programme elsewhere, or no programme at all).
-    """
-    token = token_scope()
-    if token is None or token.programme_id is None:
-        return scope
-    if scope.programme_id == token.programme_id:
-        return scope
-    if scope.programme_id is None and scope.event_id is not None:
-        event = db.session.get(Event, scope.event_id)
-        if event is not None and event.programme_id == token.programme_id:
-            return scope
-        abort(404)
-    if scope.programme_id is None:  # narrower than what was asked: within the programme
-        return replace(scope, programme_id=token.programme_id)
-    abort(404)

@@ -2,12 +2,10 @@
 
 Every registration has a row in ``registration_search`` (folded search key,
 folded surname-first sort key, event id). A ``before_flush`` listener keeps it
-when a Registration or its Person is added or changed through the ORM; rows
-written in bulk (imports, the bench generator) are topped up by
-:func:`ensure_search_keys`, which the desk page and the attendance list call
-before searching. Search-as-you-type calls :func:`ensure_search_keys_now_and_then`
-instead: the same check at most once per :data:`RECHECK_SECONDS` per event and
-worker, because comparing the two counts costs more than the search itself.
+when a Registration or its Person is added or changed through the ORM; whoever
+writes registrations in bulk (the import, a programme restore) calls
+:func:`add_missing_search_keys` in the same transaction. The desk only reads
+them: a GET never writes.
 
 Search-as-you-type itself is :func:`desk_search`: one statement that reads the
 event's access facts and its first page of matches.
@@ -16,17 +14,16 @@ event's access facts and its first page of matches.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, literal_column, select, text, true
+from sqlalchemy import bindparam, func, insert, literal_column, select, text, true
 from sqlalchemy import event as sa_event
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from eventsapp.caching import ProcessCache, process_cache
-from eventsapp.database import begin_immediate, like_pattern
+from eventsapp.database import like_pattern
 from eventsapp.extensions import db
 from eventsapp.models import (
     Attendance,
@@ -38,9 +35,6 @@ from eventsapp.models import (
     RegistrationSearch,
 )
 from eventsapp.permissions import MAX_ID, EventFacts, ProgrammeFacts
-
-#: How long search-as-you-type trusts an event's keys after checking them (per worker process).
-RECHECK_SECONDS = 30.0
 
 #: A backfill of this many rows or more refreshes PostgreSQL's statistics of the key table.
 ANALYZE_AFTER_ROWS = 500
@@ -111,72 +105,47 @@ def install_listener() -> None:
         sa_event.listen(Session, "before_flush", _refresh_search_keys)
 
 
-def _counts_differ(event_id: int) -> bool:
-    registrations = select(func.count()).where(Registration.event_id == event_id).scalar_subquery()
-    keys = select(func.count()).where(RegistrationSearch.event_id == event_id).scalar_subquery()
-    return bool(db.session.scalar(select(registrations != keys)))
-
-
-def ensure_search_keys(event: Event) -> int:
-    """Give every registration of ``event`` its keys (two index-only counts when nothing is missing).
-
-    Commits when it had to add keys; returns how many it added.
-    """
-    event_id = event.id
-    _checked().put(event_id, True)
-    if not _counts_differ(event_id):
-        return 0
-    begin_immediate(db.session())
-    db.session.execute(delete(RegistrationSearch).where(
-        RegistrationSearch.event_id == event_id,
-        RegistrationSearch.registration_id.not_in(select(Registration.id).where(Registration.event_id == event_id)),
-    ))
-    rows = db.session.execute(
-        select(Registration.id, Registration.first_name, Registration.last_name,
+def _missing_keys(execute, condition) -> list[dict]:
+    """The key rows of the registrations matching ``condition`` that have none."""
+    rows = execute(
+        select(Registration.id, Registration.event_id, Registration.first_name, Registration.last_name,
                Registration.organisation_name_entered, Organisation.name, Person.email)
         .join(Person, Person.id == Registration.person_id)
         .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
         .outerjoin(RegistrationSearch, RegistrationSearch.registration_id == Registration.id)
-        .where(Registration.event_id == event_id, RegistrationSearch.registration_id.is_(None))
+        .where(condition, RegistrationSearch.registration_id.is_(None))
     ).all()
-    try:
-        with db.session.begin_nested():
-            for registration_id, first, last, entered, organisation, email in rows:
-                sort_key, search_key = keys_for(first or "", last or "", entered or "", organisation or "", email or "")
-                db.session.add(RegistrationSearch(registration_id=registration_id, event_id=event_id,
-                                                  sort_key=sort_key, search_key=search_key))
-    except IntegrityError:  # another desk filled them in at the same moment
-        db.session.rollback()
+    values = []
+    for registration_id, event_id, first, last, entered, organisation, email in rows:
+        sort_key, search_key = keys_for(first or "", last or "", entered or "", organisation or "", email or "")
+        values.append({"registration_id": registration_id, "event_id": event_id,
+                       "sort_key": sort_key, "search_key": search_key})
+    return values
+
+
+def add_missing_search_keys(event_ids: Iterable[int]) -> int:
+    """Give every registration of these events that lacks them its keys (added and flushed; the
+    caller commits): the bulk writers' half of the listener. Returns how many it added."""
+    event_ids = sorted(set(event_ids))
+    if not event_ids:
         return 0
-    db.session.commit()
-    if len(rows) >= ANALYZE_AFTER_ROWS and db.session.get_bind().dialect.name == "postgresql":
+    values = _missing_keys(db.session.execute, Registration.event_id.in_(event_ids))
+    if values:
+        db.session.execute(insert(RegistrationSearch), values)
+    if len(values) >= ANALYZE_AFTER_ROWS and db.session.get_bind().dialect.name == "postgresql":
         # Fresh statistics, so the planner walks (event_id, sort_key) for the first page instead of
         # sorting the whole event (autovacuum may be off, or not yet have caught up with the bulk write).
         db.session.execute(text("ANALYZE registration_search"))
-        db.session.commit()
-    return len(rows)
+    return len(values)
 
 
-def ensure_search_keys_now_and_then(event: Event | EventFacts) -> int:
-    """:func:`ensure_search_keys`, at most once per :data:`RECHECK_SECONDS` for an event (in this app).
-
-    Rows the ORM writes get their keys at once (the listener); this only bounds how long rows
-    written in bulk by another process (an import) can stay unfound while the desk is open:
-    opening or reloading the desk page always checks.
-    """
-    if not search_keys_recheck_due(event.id):
-        return 0
-    return ensure_search_keys(event)
-
-
-def search_keys_recheck_due(event_id: int) -> bool:
-    """True when :func:`ensure_search_keys_now_and_then` would check the event's keys now."""
-    return _checked().get(event_id) is None
-
-
-def _checked() -> ProcessCache:
-    """The events whose keys this process checked less than :data:`RECHECK_SECONDS` ago."""
-    return process_cache("checkin.keys_checked", max_entries=10_000, ttl=RECHECK_SECONDS)
+def backfill_search_keys(connection) -> int:
+    """Keys for every registration without them, on ``connection`` (the migration that stopped the
+    desk from writing them on its GETs fills in what earlier bulk writes left out)."""
+    values = _missing_keys(connection.execute, true())
+    for start in range(0, len(values), 5000):
+        connection.execute(insert(RegistrationSearch), values[start:start + 5000])
+    return len(values)
 
 
 @dataclass(frozen=True)

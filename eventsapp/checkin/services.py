@@ -260,8 +260,7 @@ def search_registrations(event: Event, query: str, limit: int = SEARCH_LIMIT) ->
     by surname, as objects (the desk page without JavaScript).
 
     The matching and the order are the desk's one search, :func:`eventsapp.checkin.search.desk_search`;
-    this loads its rows as registrations. Call :func:`eventsapp.checkin.search.ensure_search_keys`
-    first. An empty query lists the first ``limit`` by surname.
+    this loads its rows as registrations. An empty query lists the first ``limit`` by surname.
     """
     ids = [row.id for row in desk_search(event.id, query, limit).rows]
     if not ids:

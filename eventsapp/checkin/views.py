@@ -26,12 +26,7 @@ from sqlalchemy import select
 from eventsapp.auth.session_user import user_facts_suffice
 from eventsapp.checkin import bp, services
 from eventsapp.checkin.forms import NoShowForm, WalkInForm
-from eventsapp.checkin.search import (
-    desk_search,
-    ensure_search_keys,
-    ensure_search_keys_now_and_then,
-    search_keys_recheck_due,
-)
+from eventsapp.checkin.search import desk_search
 from eventsapp.extensions import db
 from eventsapp.models import Event, Registration, Sector, utcnow
 from eventsapp.permissions import can_check_in, can_manage_event, check_event_access, get_event_or_404
@@ -72,7 +67,6 @@ def desk(event_id: int):
     """The door volunteer's page: search, one tap to check in or undo, live counts."""
     event = get_event_or_404(event_id, can_check_in)
     session[DESK_SESSION_KEY] = event.id
-    ensure_search_keys(event)
     query = request.args.get("q", "").strip()[:200]
     return render_template(
         "checkin/desk.html",
@@ -90,9 +84,8 @@ def _reads_outside_a_transaction(view):
 
     A ``ROLLBACK`` also makes psycopg forget the statements it has prepared on the connection,
     so without one the search statement is planned once per connection rather than per keystroke.
-    Each statement sees the data committed when it starts, which is all a read needs. A view that
-    has to write first ends this with ``db.session.rollback()`` (nothing to undo; it only hands the
-    connection back), and its writes then run in a transaction of their own as usual.
+    Each statement sees the data committed when it starts, which is all a read needs (a GET writes
+    nothing: the keys it searches are written with the registrations).
     """
 
     @wraps(view)
@@ -124,10 +117,6 @@ def search(event_id: int):
     query = request.args.get("q", "").strip()[:200]
     found = desk_search(event_id, query, services.SEARCH_LIMIT)
     check_event_access(found.event, can_check_in)
-    if search_keys_recheck_due(event_id):
-        db.session.rollback()  # leave the autocommit connection: the keys are written in a transaction
-        if ensure_search_keys_now_and_then(found.event):
-            found = desk_search(event_id, query, services.SEARCH_LIMIT)  # keys were missing: search again
     rows = found.rows
     return jsonify(
         query=query,
@@ -298,7 +287,6 @@ def attendance(event_id: int):
         flash(f"Marked {marked} {'person' if marked == 1 else 'people'} as attended.", "success")
         return redirect(url_for("checkin.attendance", event_id=event.id, q=request.form.get("q") or None,
                                 page=request.form.get("page") or None))
-    ensure_search_keys(event)
     query = request.args.get("q", "").strip()[:200]
     page = db.paginate(
         services.attendee_list_query(event, query), page=page_number(request.args.get("page")),

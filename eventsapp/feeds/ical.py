@@ -37,7 +37,6 @@ from email.utils import parseaddr
 from flask import current_app, has_app_context, url_for
 from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as VEvent
-from werkzeug.routing import BuildError
 
 from eventsapp.models import Event
 from eventsapp.timeutil import app_zone
@@ -188,10 +187,10 @@ def organizer_email() -> str:
 
 
 def event_page_url(event: Event) -> str | None:
-    """The public event page, absolute; None when no URL can be built (e.g. no request)."""
+    """The public event page, absolute; None outside a request without ``SERVER_NAME`` (a worker)."""
     try:
         return url_for("events.detail", event_id=event.id, _external=True)
-    except (BuildError, RuntimeError):
+    except RuntimeError:
         return None
 
 

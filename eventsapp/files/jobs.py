@@ -21,14 +21,14 @@ from datetime import timedelta
 from celery import shared_task
 from flask import current_app
 from sqlalchemy import delete, func, select, update
-from werkzeug.exceptions import HTTPException
 
 from eventsapp import leases
 from eventsapp.extensions import db
 from eventsapp.files.work import WORK, JobRefused, report_scope
 from eventsapp.models import FileJob, Programme, User, utcnow
 from eventsapp.permissions import coordinates, is_admin
-from eventsapp.reports.services import ScopeError, may_view
+from eventsapp.reports.scope import ScopeError
+from eventsapp.reports.services import may_view
 
 #: The states in which a worker owns (or should soon own) the job.
 UNFINISHED = ("pending", "running")
@@ -102,7 +102,7 @@ def may_see(user: User, job: FileJob) -> bool:
         return is_admin(user)
     try:
         return may_view(user, report_scope(job))
-    except (HTTPException, ScopeError):  # a programme, region, host or event of the scope is gone
+    except ScopeError:  # a programme, region, host or event of the scope is gone
         return False
 
 

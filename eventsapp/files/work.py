@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from werkzeug.datastructures import MultiDict
 
 from eventsapp.extensions import db
 from eventsapp.imports.export import export_programme
@@ -24,7 +23,7 @@ from eventsapp.models import FileJob, Programme
 from eventsapp.reports.aggregate import ReportScope, build_figures
 from eventsapp.reports.build import build_report
 from eventsapp.reports.pdf import render_pdf
-from eventsapp.reports.services import report_title, scope_from_args
+from eventsapp.reports.scope import ScopeError, describe_scope, parse_scope
 
 #: Reports over more attendances than this are made into PDF by a worker, not in the request.
 DEFAULT_INLINE_MAX_ATTENDANCES = 2000
@@ -56,9 +55,11 @@ def report_is_large(scope: ReportScope) -> bool:
 
 
 def report_scope(job: FileJob) -> ReportScope:
-    """The scope a report job was asked for. :raise 404: when a programme, region, host or event of
-    it is gone."""
-    return scope_from_args(MultiDict(job.scope or {}))
+    """The scope a report job was asked for (read as the report page reads it).
+
+    :raise ScopeError: when a programme, region, host or event of it is gone.
+    """
+    return parse_scope(job.scope or {})
 
 
 class _Heartbeat:
@@ -93,10 +94,13 @@ def programme_export(job: FileJob, progress: Progress) -> Outcome:
 
 
 def report_pdf(job: FileJob, progress: Progress) -> Outcome:
-    scope = report_scope(job)
+    try:
+        scope = report_scope(job)
+    except ScopeError:
+        raise JobRefused("The report's programme, region, host or event no longer exists.") from None
     report = build_report(scope)
     progress(0.5)
-    content = render_pdf(report, title=report_title(scope))
+    content = render_pdf(report, title=describe_scope(scope).title)
     return Outcome(content, job.filename or "report.pdf", "application/pdf", programme_id=scope.programme_id)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text, update
 
+from eventsapp.checkin.search import add_missing_search_keys
 from eventsapp.extensions import db
 from eventsapp.imports.archives import ArchiveRefused, BoundedZipFile
 from eventsapp.models import (
@@ -301,6 +302,7 @@ class _Restore:
                 "updated_at": registered, "cancelled_at": _utc(r.get("cancelled at utc", "")),
             })
         self._insert(Registration, rows, "registrations")
+        add_missing_search_keys({row["event_id"] for row in rows})  # so the desk finds them
 
     def _reset_sequences(self) -> None:
         """PostgreSQL numbers new rows from a sequence: move each past the ids restored."""

@@ -10,8 +10,9 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from eventsapp.checkin.search import add_missing_search_keys
 from eventsapp.database import begin_immediate
 from eventsapp.extensions import db
 from eventsapp.imports.engine import run_pass
@@ -29,7 +30,7 @@ from eventsapp.imports.parsing import (
 )
 from eventsapp.imports.rows import column_fields
 from eventsapp.imports.summary import ImportRefused, ImportSummary, ImportTarget
-from eventsapp.models import ImportMapping, Sector, SectorSynonym
+from eventsapp.models import ImportMapping, Registration, Sector, SectorSynonym
 
 Progress = Callable[[int, float], None]
 
@@ -126,7 +127,11 @@ def commit_import(path: str | Path, target: ImportTarget, *, source_name: str = 
         raise ImportRefused(ImportSummary(file_error=str(error)), str(error)) from None
     begin_immediate(db.session())
     try:
+        last_before = db.session.scalar(select(func.max(Registration.id))) or 0
         summary = run_pass(source, target, fields, write=True, progress=progress)
+        # the desk finds the rows written in bulk (the ORM's listener does not see them)
+        add_missing_search_keys(db.session.scalars(
+            select(Registration.event_id).where(Registration.id > last_before).distinct()))
         if not summary.ok:
             problem = summary.file_error or "; ".join(f"missing {m}" for m in summary.missing) or "no rows"
             raise ImportRefused(summary, problem)

@@ -49,6 +49,11 @@ def approach_code(name: str) -> str:
     return code
 
 
+def approach_list() -> list[Approach]:
+    """The list in its order: what every form and filter of stories and the network directory offers."""
+    return list(db.session.scalars(select(Approach).order_by(Approach.sort_order, Approach.name)))
+
+
 def save_approach(name: str, approach: Approach | None = None) -> Approach:
     """Add an approach at the end of the list, or rename ``approach`` (its code, which links and
     filters use, stays); not committed. The one way both the stories and the network pages change

@@ -61,8 +61,8 @@ SORT_KEY_TYPE = String(400).with_variant(String(400, collation="C"), "postgresql
 class RegistrationSearch(db.Model):
     """A registration's folded search and sort keys: the desk finds "Wójcik" by typing "wojcik".
 
-    Kept by an ORM listener and topped up by the desk for rows written in bulk
-    (eventsapp.checkin.search); the desk scans only this narrow table, in
+    Kept by an ORM listener, and written by the bulk writers (import, restore) with their rows
+    (eventsapp.checkin.search); the desk only reads them and scans only this narrow table, in
     surname order along ``(event_id, sort_key)``, and stops at the first page.
     """
 

@@ -40,7 +40,7 @@ class FileJob(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     #: The programme exported or restored (None until a restore has created it), or the report's.
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
-    #: A report's scope as query arguments (eventsapp.reports.services.scope_args).
+    #: A report's scope as query arguments (eventsapp.reports.scope.describe_scope's ``args``).
     scope: Mapped[dict | None] = mapped_column(JSON)
     title: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[str] = mapped_column(String(16), default="pending")

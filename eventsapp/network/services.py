@@ -96,10 +96,6 @@ class PostData:
 # --- Reference lists ---------------------------------------------------------------------------
 
 
-def approaches() -> list[Approach]:
-    return list(db.session.scalars(select(Approach).order_by(Approach.sort_order, Approach.name)))
-
-
 def regions() -> list[Region]:
     return list(db.session.scalars(select(Region).order_by(Region.sort_order)))
 

@@ -30,6 +30,7 @@ from flask_login import current_user, login_required
 from eventsapp.events.rich_text import render_rich_text
 from eventsapp.extensions import db, limiter
 from eventsapp.models import Approach, Organisation, Resource, SupportPost
+from eventsapp.models.approach import approach_list
 from eventsapp.models.network import KINDS_OF_WORK
 from eventsapp.network import bp, services
 from eventsapp.network import resources as library
@@ -46,10 +47,9 @@ from eventsapp.network.forms import (
 )
 from eventsapp.network.services import DirectoryFilters, NetworkError, PostData, ProfileData
 from eventsapp.permissions import (
-    can_edit_approaches,
+    can_change_approaches,
     can_edit_network_profile,
     can_moderate_resource,
-    can_rename_approaches,
     can_view_resource,
     resource_moderation_scope,
     roles_by_organisation,
@@ -71,7 +71,7 @@ def _page() -> int:
 def _filter_form() -> tuple[FilterForm, DirectoryFilters]:
     form = FilterForm(request.args)
     form.region.choices = choices([("", "Any region")] + [(r.code, r.name) for r in services.regions()])
-    form.approach.choices = choices([("", "Any approach")] + [(a.code, a.name) for a in services.approaches()])
+    form.approach.choices = choices([("", "Any approach")] + [(a.code, a.name) for a in approach_list()])
     form.kind.choices = choices([("", "Any kind of work"), *KINDS_OF_WORK.items()])
     form.validate()
     filters = DirectoryFilters(
@@ -211,7 +211,7 @@ def post_contact(post_id: int):
 def _fill_post_form(form: PostForm, organisations: list[Organisation]) -> None:
     form.organisation.choices = choices([(o.id, o.name) for o in organisations])
     form.region.choices = _region_choices()
-    form.approaches.choices = choices([(a.id, a.name) for a in services.approaches()])
+    form.approaches.choices = choices([(a.id, a.name) for a in approach_list()])
 
 
 def _post_data(form: PostForm) -> PostData:
@@ -327,7 +327,7 @@ def new_resource():
         abort(403)
     form = ResourceForm()
     form.organisation.choices = choices([(o.id, o.name) for o in organisations])
-    form.approaches.choices = choices([(a.id, a.name) for a in services.approaches()])
+    form.approaches.choices = choices([(a.id, a.name) for a in approach_list()])
     if form.validate_on_submit():
         upload = None
         if form.file.data and form.file.data.filename:
@@ -385,15 +385,19 @@ def review(resource_id: int):
 
 
 def _approaches_page(form: ApproachForm, editing: int | None = None, rename_form: ApproachForm | None = None):
-    return render_template("network/approaches.html", form=form, approaches=services.approaches(),
+    return render_template("network/approaches.html", form=form, approaches=approach_list(),
                            editing=editing, rename_form=rename_form or ApproachForm(prefix="rename"),
-                           may_rename=can_rename_approaches(current_user))
+                           may_rename=can_change_approaches(current_user, rename=True))
 
 
 @bp.route("/approaches", methods=["GET", "POST"])
 @login_required
 def approaches():
-    if not can_edit_approaches(current_user):
+    """The one page of the approaches list (``/stories/approaches`` comes here): coordinators add to it.
+
+    :raise 403: for anyone else.
+    """
+    if not can_change_approaches(current_user):
         abort(403)
     form = ApproachForm()
     if form.validate_on_submit():
@@ -411,7 +415,8 @@ def approaches():
 @bp.post("/approaches/<int:approach_id>")
 @login_required
 def rename_approach(approach_id: int):
-    if not can_rename_approaches(current_user):
+    """Rename an approach; everything tagged with it keeps it. :raise 403: for anyone but the administrator."""
+    if not can_change_approaches(current_user, rename=True):
         abort(403)
     approach = db.session.get(Approach, approach_id) or abort(404)
     form = ApproachForm(prefix="rename")
@@ -437,7 +442,7 @@ def manage():
     profiles = {o.id: services.profile_of(o) for o in organisations}
     return render_template("network/manage.html", organisations=organisations, profiles=profiles,
                            posts=services.posts_of(organisations), resources=library.resources_of(organisations),
-                           may_edit_approaches=can_edit_approaches(current_user))
+                           may_edit_approaches=can_change_approaches(current_user))
 
 
 @bp.route("/organisations/<int:organisation_id>/profile", methods=["GET", "POST"])
@@ -459,7 +464,7 @@ def edit_profile(organisation_id: int):
     else:
         form = ProfileForm(website=organisation.website)
     form.region.choices = _region_choices()
-    form.approaches.choices = choices([(a.id, a.name) for a in services.approaches()])
+    form.approaches.choices = choices([(a.id, a.name) for a in approach_list()])
     if form.validate_on_submit():
         data = ProfileData(listed=form.listed.data, about=form.about.data or "", area=form.area.data or "",
                            region_id=_region_id(form.region.data), kinds=form.kinds.data or [],

@@ -1,10 +1,10 @@
-"""Data protection: the privacy notice, retention, erasure, subject access and the access log."""
+"""Data protection: the privacy notice, retention, erasure, subject access and the access log.
+
+The blueprint's pages are in :mod:`eventsapp.privacy.views`, which ``create_app`` registers; this
+package does not import them, so the areas that read the notice (registration) or erase people do
+not load every page's imports with it.
+"""
 
 from flask import Blueprint
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
-
-from eventsapp.privacy import views  # noqa: E402,F401
-from eventsapp.privacy.access_log import log_personal_data_response  # noqa: E402
-
-bp.after_app_request(log_personal_data_response)

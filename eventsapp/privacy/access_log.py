@@ -34,7 +34,7 @@ LOGGED_ENDPOINTS = {
 
 def log_personal_data_response(response: Response) -> Response:
     """After a successful GET of a :data:`LOGGED_ENDPOINTS` page by a signed-in user: an entry, committed
-    after the view's own unit of work."""
+    (the only write a GET makes; tests/access/test_get_never_commits.py)."""
     logged = LOGGED_ENDPOINTS.get(request.endpoint or "")
     if logged is None or request.method != "GET" or response.status_code != 200 \
             or not current_user.is_authenticated:
@@ -52,7 +52,6 @@ def log_personal_data_response(response: Response) -> Response:
     if subject is not None:
         what, programme_id = subject
     try:
-        db.session.commit()  # the view's own unit of work (a GET's: nothing) ends first
         db.session.add(AccessLogEntry(at=utcnow(), user_id=current_user.id, action=action, what=what,
                                       event_id=event_id, programme_id=programme_id))
         db.session.commit()

@@ -29,7 +29,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import delete, func, select, text, update
 
-from eventsapp.caching import REGISTRY
+from eventsapp.caching import forget_all
 from eventsapp.checkin.search import fold
 from eventsapp.extensions import db
 from eventsapp.models import (
@@ -297,8 +297,7 @@ def erase(identity: Identity, now: datetime) -> Erased:
 
 def forget_caches() -> None:
     """Empty this process's caches (they hold no personal data by design; see README)."""
-    for cache in current_app.extensions.get(REGISTRY, {}).values():
-        cache.clear()
+    forget_all()
 
 
 def secure_delete_on() -> None:

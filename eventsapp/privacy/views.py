@@ -22,7 +22,7 @@ from eventsapp.models import utcnow
 from eventsapp.permissions import is_coordinator
 from eventsapp.privacy import bp
 from eventsapp.privacy.access_log import entries_for as access_log_entries
-from eventsapp.privacy.access_log import record
+from eventsapp.privacy.access_log import log_personal_data_response, record
 from eventsapp.privacy.export import person_data, render_zip
 from eventsapp.privacy.forms import EraseForm, PersonForm
 from eventsapp.privacy.notice import controller, notice_version, retention_periods
@@ -30,6 +30,9 @@ from eventsapp.privacy.people import after_commit
 from eventsapp.privacy.services import erase_person, find_for
 from eventsapp.programmes.services import programme_by_slug
 from eventsapp.urls import page_number
+
+#: Every GET of personal data elsewhere leaves an entry (eventsapp.privacy.access_log).
+bp.after_app_request(log_personal_data_response)
 
 PER_PAGE = 200
 NOT_FOUND = "No one with this email address registered for an event of your network."

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import current_app
 from sqlalchemy import select
 from wtforms import (
@@ -21,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from eventsapp.caching import process_cache
 from eventsapp.directory import find_organisation
 from eventsapp.extensions import db
 from eventsapp.forms import BaseForm
@@ -38,23 +37,23 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-#: Key in ``app.extensions`` of the sector choices this process read, and when.
-SECTOR_CHOICES_CACHE = "eventsapp.sector_choices"
+#: The per-process cache (eventsapp.caching) of the sector choices.
+SECTOR_CHOICES_CACHE = "registration.sector_choices"
 
 
 def sector_choices() -> list[SelectChoice]:
     """The sectors an organisation may be in, read once per ``SECTOR_CHOICES_TTL`` seconds (300; 0 when
     testing) per process: they are reference data, which only ``init-db`` adds to."""
     ttl = current_app.config.get("SECTOR_CHOICES_TTL", 0 if current_app.testing else 300)
-    cached = current_app.extensions.get(SECTOR_CHOICES_CACHE)
-    now = time.monotonic()
-    if cached is None or now - cached[0] >= ttl:
+    cache = process_cache(SECTOR_CHOICES_CACHE, max_entries=1, ttl=ttl)
+    choices = cache.get("choices")
+    if choices is None:
         sectors = db.session.execute(
             select(Sector.code, Sector.name).where(Sector.code != "individual").order_by(Sector.sort_order)
         )
         choices = (SelectChoice("", "Choose a sector"), *(SelectChoice(code, name) for code, name in sectors))
-        cached = current_app.extensions[SECTOR_CHOICES_CACHE] = (now, choices)
-    return list(cached[1])
+        cache.put("choices", choices)
+    return list(choices)
 
 
 class RegistrationFormBase(BaseForm):

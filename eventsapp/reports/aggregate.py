@@ -54,7 +54,6 @@ from eventsapp.models import (
     Attendance,
     Event,
     Organisation,
-    Programme,
     Region,
     Registration,
     Sector,
@@ -78,7 +77,7 @@ from eventsapp.reports.model import (  # re-exported, so callers need only this 
 )
 from eventsapp.timeutil import to_utc
 
-__all__ = ["build_figures", "count", "Counted", "describe_scope", "scope_conditions", "EventRow", "Figures", "HostRow", "INDIVIDUAL_SECTOR", "METHODOLOGY", "NOT_RECORDED", "ProtectedTable", "QuestionSummary", "RegionRow", "Report", "ReportScope", "SectorRegionCell", "SectorRow"]
+__all__ = ["build_figures", "count", "Counted", "scope_conditions", "EventRow", "Figures", "HostRow", "INDIVIDUAL_SECTOR", "METHODOLOGY", "NOT_RECORDED", "ProtectedTable", "QuestionSummary", "RegionRow", "Report", "ReportScope", "SectorRegionCell", "SectorRow"]
 
 
 # --- the SQL -----------------------------------------------------------------
@@ -427,28 +426,6 @@ def _sector_region_cells(data: _Aggregates) -> tuple[SectorRegionCell, ...]:
         SectorRegionCell(sectors.get(sector_id, NOT_RECORDED), regions[region_id], c.people, c.organisations)
         for (sector_id, region_id), c in data.by["sector_region"].items()
     )
-
-
-def describe_scope(scope: ReportScope) -> str:
-    """The scope in words, e.g. "Programme: X · Region: South East · 1 Jan 2026 to 31 Mar 2026"."""
-    parts = []
-    if scope.programme_id is not None:
-        programme = db.session.get(Programme, scope.programme_id)
-        parts.append(f"Programme: {programme.name if programme else scope.programme_id}")
-    if scope.event_id is not None:
-        event = db.session.get(Event, scope.event_id)
-        parts.append(f"Event: {event.title if event else scope.event_id}")
-    if scope.host_id is not None:
-        host = db.session.get(Organisation, scope.host_id)
-        parts.append(f"Host: {host.name if host else scope.host_id}")
-    if scope.region_id is not None:
-        region = db.session.get(Region, scope.region_id)
-        parts.append(f"Region: {region.name if region else scope.region_id}")
-    if scope.date_from or scope.date_to:
-        start = scope.date_from.strftime("%-d %b %Y") if scope.date_from else "the start"
-        end = scope.date_to.strftime("%-d %b %Y") if scope.date_to else "today"
-        parts.append(f"{start} to {end}")
-    return " · ".join(parts) or "All events"
 
 
 def build_figures(scope: ReportScope, now: datetime | None = None) -> Figures:

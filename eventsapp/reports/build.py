@@ -12,11 +12,12 @@ from datetime import datetime
 
 from eventsapp.extensions import db
 from eventsapp.models import Event, utcnow
-from eventsapp.reports.aggregate import count, describe_scope
+from eventsapp.reports.aggregate import count
 from eventsapp.reports.headline import headline
 from eventsapp.reports.model import Report, ReportScope
 from eventsapp.reports.monitoring import equality_tables, question_summaries
 from eventsapp.reports.outcomes import survey_outcomes
+from eventsapp.reports.scope import describe_scope
 from eventsapp.stories.report import report_stories
 
 
@@ -27,7 +28,7 @@ def build_report(scope: ReportScope, now: datetime | None = None) -> Report:
     equality, respondents = equality_tables(scope, now)
     return Report(
         scope=scope,
-        scope_label=describe_scope(scope),
+        scope_label=describe_scope(scope).label,
         generated_at=now,
         headline=headline(counted.figures, counted.sectors),
         questions=question_summaries(scope, now),

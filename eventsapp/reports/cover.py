@@ -46,7 +46,7 @@ def period_in_words(report: Report) -> str:
 
 def cover_for(report: Report, title: str) -> Cover:
     """The cover of ``report``, whose title is e.g. "Programme report: <name>" (see
-    :func:`eventsapp.reports.services.report_title`)."""
+    :func:`eventsapp.reports.scope.describe_scope`)."""
     programme = (db.session.get(Programme, report.scope.programme_id)
                  if report.scope.programme_id is not None else None)
     host = (db.session.get(Organisation, report.scope.host_id)

@@ -1,4 +1,6 @@
-"""From request arguments to an authorised :class:`ReportScope`, and who may see what.
+"""Who may see which report: authorising (and narrowing) a parsed :class:`ReportScope`.
+
+Parsing the filters and naming a scope: :mod:`eventsapp.reports.scope`.
 
 Access (design.md): a coordinator sees the reports of the programmes they
 coordinate; an organiser sees the reports of its own organisation's events
@@ -9,7 +11,6 @@ coordinate; an organiser sees the reports of its own organisation's events
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 from flask import abort
 from sqlalchemy import select
@@ -17,70 +18,10 @@ from sqlalchemy import select
 from eventsapp.extensions import db
 from eventsapp.models import Event, Organisation, Programme, Region, User
 from eventsapp.permissions import can_manage_event, coordinates, is_admin, roles_by_organisation
-from eventsapp.reports.aggregate import ReportScope
-from eventsapp.timeutil import parse_query_date
-from eventsapp.urls import parse_id
+from eventsapp.reports.model import ReportScope
+from eventsapp.timeutil import format_local
 
-#: The query-string names of the filters, in the order the page shows them.
-FILTERS = ("programme", "region", "host", "event", "from", "to")
 REPORT_ROLES = ("organiser", "coordinator")
-
-
-class ScopeError(ValueError):
-    """A filter value that cannot be read; ``errors`` maps the filter name to a message."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
-
-
-def _parse_date(value: str) -> date:
-    return parse_query_date(value)
-
-
-def scope_from_args(args) -> ReportScope:
-    """Read ``programme`` (slug), ``region`` (code), ``host`` and ``event`` (ids), ``from``/``to`` (dates).
-
-    :raise ScopeError: for malformed values (the message names the filter).
-    :raise 404: for a programme, region, host or event that does not exist.
-    """
-    errors: dict[str, str] = {}
-    values: dict = {}
-    slug = (args.get("programme") or "").strip()
-    if slug:
-        programme_id = db.session.scalar(select(Programme.id).where(Programme.slug == slug))
-        if programme_id is None:
-            abort(404, description="No such programme.")
-        values["programme_id"] = programme_id
-    code = (args.get("region") or "").strip()
-    if code:
-        region_id = db.session.scalar(select(Region.id).where(Region.code == code.upper()))
-        if region_id is None:
-            errors["region"] = "Choose a region from the list."
-        values["region_id"] = region_id
-    for name, model, key in (("host", Organisation, "host_id"), ("event", Event, "event_id")):
-        raw = (args.get(name) or "").strip()
-        if not raw:
-            continue
-        if not (raw.isascii() and raw.isdigit()):
-            errors[name] = f"Choose a{'n' if name == 'event' else ''} {name} from the list."
-            continue
-        found = parse_id(raw)
-        if found is None or db.session.get(model, found) is None:
-            abort(404, description=f"No such {name}.")
-        values[key] = found
-    for name, key in (("from", "date_from"), ("to", "date_to")):
-        raw = (args.get(name) or "").strip()
-        if raw:
-            try:
-                values[key] = _parse_date(raw)
-            except ValueError:
-                errors[name] = "Enter a date as YYYY-MM-DD, e.g. 2026-03-31."
-    if values.get("date_from") and values.get("date_to") and values["date_to"] < values["date_from"]:
-        errors["to"] = "The end date must be on or after the start date."
-    if errors:
-        raise ScopeError(errors)
-    return ReportScope(**values)
 
 
 def default_scope(user: User) -> ReportScope | None:
@@ -165,36 +106,23 @@ def authorise(user: User | None, scope: ReportScope) -> ReportScope:
     abort(404)
 
 
-def report_title(scope: ReportScope) -> str:
-    if scope.event_id is not None:
+def within_programme(scope: ReportScope, programme_id: int | None) -> ReportScope:
+    """``scope`` kept inside one programme (a programme token's reports; None: no limit).
+
+    A scope without a programme or event is narrowed to the programme.
+
+    :raise 404: for a scope outside it (an event or programme elsewhere).
+    """
+    if programme_id is None or scope.programme_id == programme_id:
+        return scope
+    if scope.programme_id is None and scope.event_id is not None:
         event = db.session.get(Event, scope.event_id)
-        return f"Event report: {event.title}" if event else "Event report"
-    if scope.programme_id is not None:
-        programme = db.session.get(Programme, scope.programme_id)
-        return f"Programme report: {programme.name}" if programme else "Programme report"
-    if scope.host_id is not None:
-        host = db.session.get(Organisation, scope.host_id)
-        return f"Report: events hosted by {host.name}" if host else "Report"
-    return "Report"
-
-
-def scope_args(scope: ReportScope) -> dict[str, str]:
-    """The query-string form of a scope (for links to the PDF, CSV and JSON)."""
-    args: dict[str, str] = {}
-    if scope.programme_id is not None:
-        programme = db.session.get(Programme, scope.programme_id)
-        args["programme"] = programme.slug
-    if scope.region_id is not None:
-        args["region"] = db.session.get(Region, scope.region_id).code
-    if scope.host_id is not None:
-        args["host"] = str(scope.host_id)
-    if scope.event_id is not None:
-        args["event"] = str(scope.event_id)
-    if scope.date_from is not None:
-        args["from"] = scope.date_from.isoformat()
-    if scope.date_to is not None:
-        args["to"] = scope.date_to.isoformat()
-    return args
+        if event is not None and event.programme_id == programme_id:
+            return scope
+        abort(404)
+    if scope.programme_id is None:  # narrower than what was asked: within the programme
+        return replace(scope, programme_id=programme_id)
+    abort(404)
 
 
 def filter_choices(user: User, scope: ReportScope) -> dict[str, list[tuple[str, str]]]:
@@ -226,8 +154,6 @@ def filter_choices(user: User, scope: ReportScope) -> dict[str, list[tuple[str, 
         .order_by(Event.starts_at.desc()).limit(200)
     ).all()
     regions = db.session.execute(select(Region.code, Region.name).order_by(Region.sort_order)).all()
-    from eventsapp.timeutil import format_local
-
     return {
         "programme": [("", "Any programme")] + [(slug, name) for slug, name in programmes],
         "region": [("", "Any region")] + [(code, name) for code, name in regions],

@@ -13,29 +13,27 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
-from eventsapp.api.auth import report_scope_for_token, token_programme_id
+from eventsapp.api.auth import token_programme_id
 from eventsapp.api.schemas import ReportSchema
 from eventsapp.errors.handlers import problem
 from eventsapp.files import jobs as file_jobs
 from eventsapp.files import work as file_work
 from eventsapp.permissions import can_manage_event, get_event_or_404
 from eventsapp.reports import api_bp, bp
-from eventsapp.reports.aggregate import METHODOLOGY, ReportScope
 from eventsapp.reports.build import build_report
 from eventsapp.reports.charts import region_series, sector_series, svg_bar_chart
 from eventsapp.reports.csv import render_csv, render_csv_zip
 from eventsapp.reports.forms import ReportFilterForm
 from eventsapp.reports.json import report_to_dict
+from eventsapp.reports.model import METHODOLOGY, ReportScope
 from eventsapp.reports.pdf import render_pdf
+from eventsapp.reports.scope import FILTERS, ScopeError, describe_scope, parse_scope
 from eventsapp.reports.services import (
-    ScopeError,
     authorise,
     default_scope,
     filter_choices,
     narrow_to_own_events,
-    report_title,
-    scope_args,
-    scope_from_args,
+    within_programme,
 )
 from eventsapp.reports.tables import TABLES, all_tables
 
@@ -46,26 +44,31 @@ API_FILTERS = (
 
 
 def _has_filters() -> bool:
-    return any((request.args.get(name) or "").strip() for name in ("programme", "region", "host", "event",
-                                                                    "from", "to"))
+    return any((request.args.get(name) or "").strip() for name in FILTERS)
 
 
 def _scope_or_default() -> ReportScope:
     """The scope asked for, authorised; without filters, the user's default scope.
 
-    :raise ScopeError: for malformed filters. :raise 403/404: as :func:`authorise`.
+    :raise ScopeError: for filters that cannot be read. :raise 404: for one naming a programme,
+        host or event that does not exist. :raise 403/404: as :func:`authorise`.
     """
     if not _has_filters():
         scope = default_scope(current_user)
         if scope is None:
             abort(403)
         return scope
-    scope = scope_from_args(request.args)
+    try:
+        scope = parse_scope(request.args)
+    except ScopeError as error:
+        if error.missing:  # as for a scope the user may not see
+            abort(404, description=error.errors[min(error.missing, key=FILTERS.index)])
+        raise
     return authorise(current_user, narrow_to_own_events(current_user, scope))
 
 
 def _filename(scope: ReportScope, extension: str) -> str:
-    args = scope_args(scope)
+    args = describe_scope(scope).args
     stem = "-".join(f"{k}-{v}" for k, v in args.items()) or "report"
     return f"report-{stem}.{extension}".replace("/", "-")
 
@@ -93,16 +96,16 @@ def index():
             field.errors = [message]
         _fill_choices(form, ReportScope())
         return render_template("reports/index.html", form=form, report=None, title="Reports"), 400
-    form = ReportFilterForm(MultiDict(scope_args(scope)))  # the scope shown, after any narrowing
+    described = describe_scope(scope)
+    form = ReportFilterForm(MultiDict(described.args))  # the scope shown, after any narrowing
     _fill_choices(form, scope)
     report = build_report(scope)
-    args = scope_args(scope)
     return render_template(
         "reports/index.html",
         form=form,
         report=report,
-        title=report_title(scope),
-        args=args,
+        title=described.title,
+        args=described.args,
         tables=all_tables(report),
         sector_chart=svg_bar_chart(sector_series(report), "Organisations by sector", "organisations"),
         region_chart=svg_bar_chart(region_series(report), "People by region", "people"),
@@ -122,17 +125,18 @@ def pdf():
     """The report as PDF; over ``REPORT_PDF_INLINE_MAX_ATTENDANCES`` attendances, a page whose button
     (POST) has a worker make it. :raise 404: for a scope the user may not see; 400 for malformed filters."""
     scope = _checked_scope()
+    described = describe_scope(scope)
     if file_work.report_is_large(scope):
         if request.method == "POST":
             job_id = file_jobs.create("report_pdf", current_user, programme_id=scope.programme_id,
-                                      scope=scope_args(scope), title=f"{report_title(scope)} (PDF)",
+                                      scope=described.args, title=f"{described.title} (PDF)",
                                       filename=_filename(scope, "pdf"))
             return redirect(url_for("files.job", job_id=job_id))
-        return render_template("files/report_pdf.html", title=report_title(scope), args=scope_args(scope))
+        return render_template("files/report_pdf.html", title=described.title, args=described.args)
     if request.method == "POST":
-        return redirect(url_for("reports.pdf", **scope_args(scope)), 303)
+        return redirect(url_for("reports.pdf", **described.args), 303)
     report = build_report(scope)
-    return _download(render_pdf(report, title=report_title(scope)), "application/pdf", _filename(scope, "pdf"))
+    return _download(render_pdf(report, title=described.title), "application/pdf", _filename(scope, "pdf"))
 
 
 @bp.get("/report.csv")
@@ -171,7 +175,7 @@ def event_report(event_id: int):
         "reports/event.html",
         event=event,
         report=report,
-        title=report_title(scope),
+        title=describe_scope(scope).title,
         sector_chart=svg_bar_chart(sector_series(report), "Organisations by sector", "organisations"),
         methodology=METHODOLOGY,
     )
@@ -183,7 +187,7 @@ def event_pdf(event_id: int):
     """The short report of one event as PDF, for circulating to attendees."""
     event = get_event_or_404(event_id, permission=can_manage_event)
     scope = ReportScope(event_id=event.id)
-    content = render_pdf(build_report(scope), title=report_title(scope), short=True)
+    content = render_pdf(build_report(scope), title=describe_scope(scope).title, short=True)
     return _download(content, "application/pdf", f"event-{event.id}-report.pdf")
 
 
@@ -210,12 +214,14 @@ def api_report():
         response = problem(BadRequest("Some filters could not be read."))
         response.set_data(current_app.json.dumps({**response.get_json(), "fields": error.errors}))
         return response
-    scope = report_scope_for_token(scope)
+    scope = within_programme(scope, token_programme_id())
+    described = describe_scope(scope)
     payload = report_to_dict(build_report(scope))
+    payload["scope"]["title"] = described.title
     payload["links"] = {
-        "page": url_for("reports.index", **scope_args(scope)),
-        "pdf": url_for("reports.pdf", **scope_args(scope)),
-        "csv": url_for("reports.csv", **scope_args(scope)),
+        "page": url_for("reports.index", **described.args),
+        "pdf": url_for("reports.pdf", **described.args),
+        "csv": url_for("reports.csv", **described.args),
     }
     # Keys in the documented order (figures first), not sorted.
     response = current_app.response_class(current_app.json.dumps(payload, sort_keys=False) + "\n",

@@ -178,12 +178,6 @@ class FeatureForm(BaseForm):
     featured = HiddenField()
 
 
-class ApproachForm(BaseForm):
-    name = StringField("New approach", filters=[strip], validators=[
-        DataRequired(message="Enter the name of the approach."), Length(max=80)])
-    submit = SubmitField("Add approach")
-
-
 class FilterForm(BaseForm):
     """The public list's filters (query string; unknown values are ignored, never an error)."""
 

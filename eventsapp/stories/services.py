@@ -25,7 +25,6 @@ from eventsapp.models import (
     User,
     utcnow,
 )
-from eventsapp.models.approach import save_approach
 from eventsapp.outbox import enqueue
 from eventsapp.permissions import STORY_WRITER_ROLES, can_moderate_story, roles_by_organisation
 
@@ -94,18 +93,6 @@ def involvable_organisations() -> list[Organisation]:
     return list(db.session.scalars(
         select(Organisation).where(Organisation.merged_into_id.is_(None)).order_by(Organisation.name)
     ))
-
-
-def approaches() -> list[Approach]:
-    return list(db.session.scalars(select(Approach).order_by(Approach.sort_order, Approach.name)))
-
-
-def add_approach(name: str) -> Approach:
-    """A new approach at the end of the list (:func:`eventsapp.models.approach.save_approach`).
-
-    :raise ValueError: when one of that name exists.
-    """
-    return save_approach(name)
 
 
 # --- writing ------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ GET/POST /stories/<id>/edit         change it (author until published; moderator
 POST /stories/<id>/<action>         submit, withdraw (author or moderator); publish, unpublish (moderators)
 POST /stories/<id>/feature          choose it for reports, or not (moderators)
 GET  /stories/moderation            the coordinator's queue
-GET/POST /stories/approaches        the list of approaches; coordinators add to it
+GET  /stories/approaches            301 to the one page of the approaches list, /network/approaches
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from sqlalchemy import select
 
 from eventsapp.events.rich_text import render_rich_text
 from eventsapp.extensions import db
-from eventsapp.models import KINDS_OF_WORK, Approach, Event, Programme, Region, utcnow
+from eventsapp.models import KINDS_OF_WORK, Event, Programme, Region, utcnow
+from eventsapp.models.approach import approach_list
 from eventsapp.permissions import (
     MAX_ID,
     can_edit_story,
@@ -35,7 +36,6 @@ from eventsapp.permissions import (
 from eventsapp.stories import bp
 from eventsapp.stories.feed import render_atom
 from eventsapp.stories.forms import (
-    ApproachForm,
     FeatureForm,
     FilterForm,
     StateForm,
@@ -49,8 +49,6 @@ from eventsapp.stories.services import (
     TRANSITIONS,
     StoryFilters,
     StoryStateError,
-    add_approach,
-    approaches,
     change_state,
     create_story,
     involvable_organisations,
@@ -78,19 +76,19 @@ def _filters_from_request() -> tuple[FilterForm, StoryFilters]:
     form = FilterForm(formdata=request.args)
     regions = [(r.code, r.name) for r in db.session.scalars(select(Region).order_by(Region.sort_order))]
     kinds = list(KINDS_OF_WORK)
-    approach_list = [(str(a.id), a.name) for a in approaches()]
+    approach_choices = [(str(a.id), a.name) for a in approach_list()]
     programmes = [(p.slug, p.name) for p in db.session.scalars(
         select(Programme).where(Programme.id.in_(select(published_stories().subquery().c.programme_id)))
         .order_by(Programme.name))]
     form.region.choices = as_choices([("", "Any region"), *regions])
     form.kind.choices = as_choices([("", "Any kind of work"), *kinds])
-    form.approach.choices = as_choices([("", "Any approach"), *approach_list])
+    form.approach.choices = as_choices([("", "Any approach"), *approach_choices])
     form.programme.choices = as_choices([("", "Any programme"), *programmes])
 
     def chosen(field, pairs):
         return field.data if field.data in {value for value, _ in pairs} else None
 
-    approach = chosen(form.approach, approach_list)
+    approach = chosen(form.approach, approach_choices)
     filters = StoryFilters(
         region=chosen(form.region, regions),
         kind=chosen(form.kind, kinds),
@@ -175,7 +173,7 @@ def _story_form(story=None, prefill_event: Event | None = None) -> StoryForm:
                      event_programmes={e.id: e.programme_id for e in events})
     form.region.choices = as_choices([(0, "Choose a region")] + [
         (r.id, r.name) for r in db.session.scalars(select(Region).order_by(Region.sort_order))])
-    form.approaches.choices = as_choices((a.id, a.name) for a in approaches())
+    form.approaches.choices = as_choices((a.id, a.name) for a in approach_list())
     form.organisations.choices = as_choices((o.id, o.name) for o in involvable_organisations())
     form.event.choices = as_choices([(0, "Not told at an event")] + [
         (e.id, f"{e.title} ({format_local(e.starts_at, '%-d %b %Y')})") for e in events])
@@ -318,25 +316,10 @@ def moderation():
                            feature_form=FeatureForm())
 
 
-@bp.route("/approaches", methods=["GET", "POST"])
-@login_required
+@bp.get("/approaches")
 def approaches_list():
-    """The approaches stories can name; coordinators add to the list. :raise 403: for anyone else."""
-    if not is_coordinator(current_user):
-        abort(403)
-    form = ApproachForm()
-    if form.validate_on_submit():
-        try:
-            approach = add_approach(form.name.data)
-        except ValueError as error:
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"“{approach.name}” added.", "success")
-            return redirect(url_for("stories.approaches_list"))
-    status = 400 if form.errors else 200
-    return render_template("stories/approaches.html", form=form,
-                           approaches=db.session.scalars(select(Approach).order_by(Approach.sort_order)).all()), status
+    """The list of approaches is one page, shared with the network directory."""
+    return redirect(url_for("network.approaches"), 301)
 
 
 @bp.app_context_processor

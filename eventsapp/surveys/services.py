@@ -51,13 +51,24 @@ def questions_for(programme_id: int | None, active_only: bool = True) -> list[Su
     return list(db.session.scalars(query.order_by(SurveyQuestion.position, SurveyQuestion.id)))
 
 
+def _default_questions(programme_id: int | None) -> list[SurveyQuestion]:
+    return [SurveyQuestion(programme_id=programme_id, kind=kind, label=label, position=position, active=True)
+            for position, (kind, label) in enumerate(DEFAULT_SURVEY_QUESTIONS)]
+
+
+def questions_or_defaults(programme_id: int | None) -> list[SurveyQuestion]:
+    """A programme's questions, or (none stored yet) the defaults it would start with, unsaved
+    (``id`` None, not in the session): what its questions page shows, writing nothing."""
+    return questions_for(programme_id, active_only=False) or _default_questions(programme_id)
+
+
 def ensure_questions(programme_id: int | None) -> list[SurveyQuestion]:
-    """A programme's questions, created from the defaults the first time they are needed (flushed)."""
+    """A programme's questions, stored from the defaults the first time a write needs them: a
+    coordinator changes or adds one, or the survey is sent (flushed)."""
     existing = questions_for(programme_id, active_only=False)
     if existing:
         return existing
-    rows = [SurveyQuestion(programme_id=programme_id, kind=kind, label=label, position=position)
-            for position, (kind, label) in enumerate(DEFAULT_SURVEY_QUESTIONS)]
+    rows = _default_questions(programme_id)
     db.session.add_all(rows)
     db.session.flush()
     return rows

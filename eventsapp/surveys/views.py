@@ -6,6 +6,7 @@ GET  /surveys/events/<id>                                 an event's results and
 POST /surveys/events/<id>/quotes                          publish a free-text answer as a quote, or withdraw it
 GET/POST /surveys/programmes/<slug>/questions             a programme's questions; coordinators add one
 POST /surveys/programmes/<slug>/questions/<question_id>   reword a question or stop asking it
+POST /surveys/programmes/<slug>/questions/defaults/<n>    the same for the n-th default (1, 2 …; none stored yet)
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from eventsapp.extensions import db
-from eventsapp.models import SurveyQuestion
+from eventsapp.models import DEFAULT_SURVEY_QUESTIONS, SurveyQuestion
 from eventsapp.permissions import can_manage_event, coordinates, get_event_or_404
 from eventsapp.programmes.services import programme_by_slug
 from eventsapp.reports.build import build_report
@@ -28,6 +29,7 @@ from eventsapp.surveys.services import (
     ensure_questions,
     link_used,
     questions_for,
+    questions_or_defaults,
     read_link,
     record_response,
     set_published,
@@ -100,10 +102,16 @@ def _coordinated_programme(slug: str):
     return programme
 
 
+def _form_prefix(question: SurveyQuestion) -> str:
+    return f"q{question.id}" if question.id is not None else f"d{question.position + 1}"
+
+
 def _questions_page(programme, new_form: NewQuestionForm, forms: dict | None = None, status: int = 200):
-    questions = ensure_questions(programme.id)
+    """The questions page; a programme with none stored shows the defaults, unsaved (a GET writes nothing)."""
+    questions = questions_or_defaults(programme.id)
     forms = forms or {}
-    edit_forms = [(q, forms.get(q.id) or QuestionForm(prefix=f"q{q.id}", obj=q, formdata=None)) for q in questions]
+    edit_forms = [(q, forms.get(_form_prefix(q)) or QuestionForm(prefix=_form_prefix(q), obj=q, formdata=None))
+                  for q in questions]
     has_errors = bool(new_form.errors) or any(form.errors for _, form in edit_forms)
     return render_template("surveys/questions.html", programme=programme, edit_forms=edit_forms,
                            new_form=new_form, has_errors=has_errors), status
@@ -126,9 +134,7 @@ def questions(slug: str):
     if form.is_submitted():
         db.session.rollback()
         return _questions_page(programme, form, status=422)
-    page = _questions_page(programme, form)
-    db.session.commit()  # the default questions, created on first sight
-    return page
+    return _questions_page(programme, form)
 
 
 @bp.post("/programmes/<slug>/questions/<int:question_id>")
@@ -139,11 +145,27 @@ def edit_question(slug: str, question_id: int):
     question = db.session.get(SurveyQuestion, question_id)
     if question is None or question.programme_id != programme.id:
         abort(404)
-    form = QuestionForm(prefix=f"q{question.id}")
+    return _save_question(programme, question, QuestionForm(prefix=_form_prefix(question)))
+
+
+@bp.post("/programmes/<slug>/questions/defaults/<int:number>")
+@login_required
+def edit_default_question(slug: str, number: int):
+    """Reword the ``number``-th default question (from 1), or stop asking it, of a programme that has
+    none stored yet: the defaults are stored first. :raise 404: when there is no such default."""
+    programme = _coordinated_programme(slug)
+    if not 1 <= number <= len(DEFAULT_SURVEY_QUESTIONS):
+        abort(404)
+    questions = ensure_questions(programme.id)  # stored by another coordinator meanwhile: the same list
+    return _save_question(programme, questions[number - 1], QuestionForm(prefix=f"d{number}"))
+
+
+def _save_question(programme, question: SurveyQuestion, form: QuestionForm):
     if form.validate_on_submit():
         update_question(question, form.label.data, bool(form.active.data))
         db.session.commit()
         flash("Question saved.", "success")
         return redirect(url_for("surveys.questions", slug=programme.slug))
+    prefix = form._prefix.rstrip("-")
     db.session.rollback()
-    return _questions_page(programme, NewQuestionForm(formdata=None), {question.id: form}, status=422)
+    return _questions_page(programme, NewQuestionForm(formdata=None), {prefix: form}, status=422)

@@ -68,4 +68,9 @@ RULES = [
          data=lambda w: {"kind": "agreement", "label": "Matrix question"}),
     Rule("surveys.edit_question", "POST", lambda w: {"slug": w.programme.slug, "question_id": w.survey_question_a.id},
          done(COORDINATE_A), data=lambda w: {f"q{w.survey_question_a.id}-label": "Reworded", f"q{w.survey_question_a.id}-active": "y"}),
+    Rule("surveys.edit_default_question", "POST", lambda w: {"slug": w.programme_b.slug, "number": 1},
+         done(expect(404, coordinator_b=200, admin=200, anonymous=302)), data=lambda w: {"d1-label": "Reworded", "d1-active": "y"},
+         note="network B: none stored yet"),
+    Rule("surveys.edit_default_question", "POST", lambda w: {"slug": w.programme.slug, "number": 9},
+         expect(404, anonymous=302), data=lambda w: {"d9-label": "Reworded"}, note="no such default"),
 ]

@@ -30,7 +30,7 @@ from eventsapp.reports.region_map import (
     region_map,
     text_colour,
 )
-from eventsapp.reports.services import report_title
+from eventsapp.reports.scope import describe_scope
 from eventsapp.timeutil import to_local
 
 NINE_REGIONS = ["North East", "North West", "Yorkshire and The Humber", "East Midlands", "West Midlands",
@@ -49,7 +49,7 @@ def demo(db):
     programme = db.session.scalar(select(Programme).where(Programme.slug == DEMO_PROGRAMME_SLUG))
     scope = ReportScope(programme_id=programme.id)
     report = build_report(scope)
-    content, layouts = render_pdf_with_layouts(report, title=report_title(scope))
+    content, layouts = render_pdf_with_layouts(report, title=describe_scope(scope).title)
     reader = pypdf.PdfReader(io.BytesIO(content))
     return programme, report, content, layouts, reader
 

@@ -178,7 +178,7 @@ def test_cli_writes_each_format_with_the_figures(runner, known, tmp_path):
 def test_cli_rejects_an_unknown_programme(runner, known, tmp_path):
     result = runner.invoke(args=["report", "--programme", "nope", "--format", "json",
                                  "--output", str(tmp_path / "x.json")])
-    assert result.exit_code != 0 and "no programme" in result.output
+    assert result.exit_code != 0 and "No such programme." in result.output
     assert not (tmp_path / "x.json").exists()
 
 

@@ -70,5 +70,7 @@ def test_moderation_pages_are_accessible(request, viewport, world, some_stories,
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("Published: the story is now public.")).to_be_visible()
     assert_accessible(page)
-    page.goto("/stories/approaches")
+    page.goto("/stories/approaches")  # one page for the list: the network directory's
+    expect(page.get_by_role("heading", name="Approaches", exact=True)).to_be_visible()
+    assert page.url.endswith("/network/approaches")
     assert_accessible(page)

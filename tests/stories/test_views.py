@@ -177,14 +177,18 @@ def test_the_moderation_queue_lists_submitted_stories_of_my_programmes(client, d
     assert client.get("/stories/moderation").status_code == 403
 
 
-def test_coordinators_extend_the_approaches(client, db, world, sign_in):
+def test_the_approaches_list_has_one_page_and_stories_offer_what_it_holds(client, db, world, sign_in):
     sign_in(world.coordinator)
-    assert client.post("/stories/approaches", data={"name": "Food and cooking"}).status_code == 302
-    assert approach("Food and cooking") is not None
-    response = client.post("/stories/approaches", data={"name": "arts"})
-    assert response.status_code == 400 and "already in the list" in response.get_data(as_text=True)
+    moved = client.get("/stories/approaches")
+    assert moved.status_code == 301 and moved.headers["Location"].endswith("/network/approaches")
+    assert 'href="/network/approaches"' in client.get("/stories/moderation").get_data(as_text=True)
+    assert client.post("/network/approaches", data={"name": "Food and cooking"}).status_code == 302
+    added = approach("Food and cooking")
+    assert f'value="{added.id}"' in client.get("/stories/new").get_data(as_text=True)
+    response = client.post("/network/approaches", data={"name": "arts"})
+    assert response.status_code == 422 and "already in the list" in response.get_data(as_text=True)
     sign_in(world.organiser)
-    assert client.post("/stories/approaches", data={"name": "Gardening"}).status_code == 403
+    assert client.post("/network/approaches", data={"name": "Gardening"}).status_code == 403
 
 
 def test_public_list_filters_search_and_pages(app, client, db, world):

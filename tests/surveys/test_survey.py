@@ -205,8 +205,10 @@ def test_coordinators_edit_the_programme_questions(app, db, client, login_as, en
     login_as("coordinator", coordinator_org)
     page = client.get(f"/surveys/programmes/{programme.slug}/questions")
     assert page.status_code == 200
-    questions = services.questions_for(programme.id)
-    first = questions[0]
+    assert client.post(f"/surveys/programmes/{programme.slug}/questions/defaults/1",
+                       data={"d1-label": "I met people", "d1-active": "y"}).status_code == 302
+    db.session.rollback()
+    first = services.questions_for(programme.id)[0]
     assert client.post(f"/surveys/programmes/{programme.slug}/questions/{first.id}",
                        data={f"q{first.id}-label": "I met people I would not otherwise meet"}).status_code == 302
     assert client.post(f"/surveys/programmes/{programme.slug}/questions",
@@ -222,6 +224,33 @@ def test_coordinators_edit_the_programme_questions(app, db, client, login_as, en
         token = services.make_link_token(ended_event.id)
     html = client.get(f"/surveys/answer/{token}").get_data(as_text=True)
     assert "I feel more confident" in html and "I would not otherwise meet" not in html
+
+
+def test_the_questions_page_shows_the_defaults_without_storing_them(app, db, client, login_as, ended_event):
+    """A GET writes nothing: the defaults are stored when a coordinator first changes one."""
+    from eventsapp.models import DEFAULT_SURVEY_QUESTIONS
+
+    programme = ended_event.programme
+    coordinator_org = factories.make_organisation()
+    programme.coordinator_organisation_id = coordinator_org.id
+    db.session.commit()
+    login_as("coordinator", coordinator_org)
+    url = f"/surveys/programmes/{programme.slug}/questions"
+    html = client.get(url).get_data(as_text=True)
+    assert all(label in html for _, label in DEFAULT_SURVEY_QUESTIONS)
+    db.session.rollback()
+    assert services.questions_for(programme.id, active_only=False) == []
+    assert f'action="{url}/defaults/2"' in html
+    bad = client.post(f"{url}/defaults/2", data={"d2-label": ""})
+    assert bad.status_code == 422 and 'id="d2-label-error"' in bad.get_data(as_text=True)
+    db.session.rollback()
+    assert services.questions_for(programme.id, active_only=False) == []
+    assert client.post(f"{url}/defaults/2", data={"d2-label": "I learned a lot", "d2-active": "y"}).status_code == 302
+    db.session.rollback()
+    stored = [(q.label, q.active) for q in services.questions_for(programme.id, active_only=False)]
+    assert stored == [(label, True) for _, label in DEFAULT_SURVEY_QUESTIONS[:1]] + [("I learned a lot", True)] + [
+        (label, True) for _, label in DEFAULT_SURVEY_QUESTIONS[2:]]
+    assert client.post(f"{url}/defaults/6", data={"d6-label": "x"}).status_code == 404
 
 
 def _respond(event, count: int, text: str | None = None) -> None:
