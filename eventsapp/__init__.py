@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -177,7 +178,37 @@ def register_input_checks(app: Flask) -> None:
     forms.init_app(app)
 
 
+#: The modules that add each blueprint's routes. A package does not import its own views (so
+#: importing an area's services never loads every page's imports); the app loads them here.
+VIEW_MODULES = (
+    "eventsapp.auth.two_step_views",
+    "eventsapp.auth.views",
+    "eventsapp.checkin.views",
+    "eventsapp.dashboard.views",
+    "eventsapp.embed.views",
+    "eventsapp.events.views",
+    "eventsapp.feeds.views",
+    "eventsapp.files.views",
+    "eventsapp.imports.views",
+    "eventsapp.main.views",
+    "eventsapp.merges.views",
+    "eventsapp.messages.views",
+    "eventsapp.network.views",
+    "eventsapp.operator.views",
+    "eventsapp.organisations.views",
+    "eventsapp.people.views",
+    "eventsapp.programmes.views",
+    "eventsapp.registration.organiser",
+    "eventsapp.registration.views",
+    "eventsapp.reports.views",
+    "eventsapp.stories.views",
+    "eventsapp.surveys.views",
+)
+
+
 def register_blueprints(app: Flask) -> None:
+    for module in VIEW_MODULES:
+        importlib.import_module(module)
     from eventsapp import api
     from eventsapp.auth import bp as auth_bp
     from eventsapp.checkin import bp as checkin_bp

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-from eventsapp.auth import two_step_views, views  # noqa: E402,F401

@@ -7,5 +7,3 @@ from eventsapp.checkin.search import install_listener
 # Routes nest under their event (/events/<id>/checkin) except the QR link (/checkin/scan/<token>).
 bp = Blueprint("checkin", __name__)
 install_listener()
-
-from eventsapp.checkin import views  # noqa: E402,F401

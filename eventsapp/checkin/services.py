@@ -1,8 +1,9 @@
 """Attendance rules: check in, undo, tick from a paper sheet, finalise no-shows, count.
 
 Every check-in goes through :func:`check_in`, whatever the method (desk, QR,
-walk-in, sheet, import), so two volunteers tapping the same person at the
-same moment produce one Attendance and both get a true answer.
+walk-in, sheet), so two volunteers tapping the same person at the same moment
+produce one Attendance and both get a true answer; an import's attendances go
+through :func:`record_attendances`, which writes the same audit-log entries in bulk.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -130,6 +131,37 @@ def undo_check_in(registration: Registration, by: User | None) -> CheckInResult:
     db.session.flush()
     db.session.expire(registration, ["attendance"])
     return CheckInResult(UNDONE, registration)
+
+
+def record_attendances(attended: list[tuple[int, datetime]], method: str, *, note: str | None = None,
+                       by_id: int | None = None) -> None:
+    """Record many attendances at once (an import of another tool's attendance): for each
+    (registration id, when) an :class:`Attendance`, its audit-log entry (as :func:`check_in` writes)
+    and the registration confirmed, in a few statements whatever the number.
+
+    For registrations the caller has found to have no attendance yet, under its write lock; the
+    caller commits. Attendance taken elsewhere is history, not news: no webhook per row.
+    """
+    if not attended:
+        return
+    if method not in ATTENDANCE_METHODS:
+        raise ValueError(f"unknown attendance method {method!r}")
+    recorded_at = utcnow()
+    ids = [registration_id for registration_id, _ in attended]
+    db.session.execute(Attendance.__table__.insert(), [
+        {"registration_id": registration_id, "method": method, "checked_in_at": at, "note": note,
+         "checked_in_by_id": by_id}
+        for registration_id, at in attended
+    ])
+    db.session.execute(AttendanceLog.__table__.insert(), [
+        {"registration_id": registration_id, "action": "check_in", "method": method, "by_id": by_id,
+         "at": recorded_at}
+        for registration_id in ids
+    ])
+    db.session.execute(
+        update(Registration).where(Registration.id.in_(ids), Registration.status != "confirmed")
+        .values(status="confirmed")
+    )
 
 
 def mark_attended_from_sheet(event: Event, registration_ids: list[int], by: User | None) -> int:

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-
-from eventsapp.dashboard import views  # noqa: E402,F401

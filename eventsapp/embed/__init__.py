@@ -13,5 +13,3 @@ and no ``X-Frame-Options``; see :func:`eventsapp.security.frameable`); every oth
 from flask import Blueprint
 
 bp = Blueprint("embed", __name__)
-
-from eventsapp.embed import views  # noqa: E402,F401

@@ -3,6 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("events", __name__, url_prefix="/events")
-
-
-from eventsapp.events import views  # noqa: E402,F401

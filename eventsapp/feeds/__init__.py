@@ -38,6 +38,3 @@ def calendar_helpers() -> dict:
     from eventsapp.feeds.links import calendar_links, subscribe_links
 
     return {"calendar_links": calendar_links, "subscribe_links": subscribe_links}
-
-
-from eventsapp.feeds import views  # noqa: E402,F401

@@ -4,5 +4,3 @@ the job's page, its progress, the download."""
 from flask import Blueprint
 
 bp = Blueprint("files", __name__, url_prefix="/files")
-
-from eventsapp.files import views  # noqa: E402,F401

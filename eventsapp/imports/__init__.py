@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
-
-from eventsapp.imports import views  # noqa: E402,F401

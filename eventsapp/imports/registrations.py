@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
+from eventsapp.checkin.services import record_attendances
 from eventsapp.extensions import db
 from eventsapp.imports.batch import insert_returning_ids
 from eventsapp.imports.rows import Row
@@ -134,15 +135,7 @@ class Registrations:
         return attended
 
     def _attend(self, attend_ids: list[tuple[int, int]]) -> None:
-        """Record the attendances (dated by their event's start) and confirm their registrations."""
+        """Record the attendances (dated by their event's start), through the check-in service."""
         label = f"Imported from {self.file_label}"[:500] if self.file_label else "Imported"
         starts = self.events.starts()
-        db.session.execute(Attendance.__table__.insert(), [
-            {"registration_id": rid, "method": "import", "checked_in_at": starts.get(eid) or self._now,
-             "note": label} for rid, eid in attend_ids
-        ])
-        db.session.execute(
-            update(Registration).where(Registration.id.in_([rid for rid, _ in attend_ids]),
-                                       Registration.status != "confirmed")
-            .values(status="confirmed")
-        )
+        record_attendances([(rid, starts.get(eid) or self._now) for rid, eid in attend_ids], "import", note=label)

@@ -4,5 +4,3 @@ programme's attendees who agreed to hear about the network; one-click unsubscrib
 from flask import Blueprint
 
 bp = Blueprint("messages", __name__)
-
-from eventsapp.messages import views  # noqa: E402,F401

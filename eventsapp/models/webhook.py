@@ -14,6 +14,7 @@ from eventsapp.models.base import utcnow
 WEBHOOK_EVENTS = (
     "registration.created",
     "registration.cancelled",
+    "registration.promoted",
     "attendance.recorded",
     "event.published",
     "event.changed",

@@ -14,6 +14,3 @@ def reject_impossible_ids(endpoint, values) -> None:
     for key, value in (values or {}).items():
         if key.endswith("_id") and isinstance(value, int) and not 0 < value <= MAX_ID:
             abort(404)
-
-
-from eventsapp.network import views  # noqa: E402,F401

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
-
-from eventsapp.operator import views  # noqa: E402,F401

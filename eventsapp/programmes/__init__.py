@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
-
-from eventsapp.programmes import views  # noqa: E402,F401

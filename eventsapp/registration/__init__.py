@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("registration", __name__)
-
-from eventsapp.registration import organiser, views  # noqa: E402,F401

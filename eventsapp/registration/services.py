@@ -438,8 +438,7 @@ def promote(registration: Registration, *, override_capacity: bool = False) -> b
         return False
     registration.status = "confirmed"
     db.session.flush()
-    if registration.email_key:
-        emails.queue_promoted(registration)
+    _announce_promotion(event, registration)
     return True
 
 
@@ -458,10 +457,17 @@ def _promote(event: Event) -> list[Registration]:
     promoted = list(db.session.scalars(query))
     for registration in promoted:
         registration.status = "confirmed"
-        if registration.email_key:
-            emails.queue_promoted(registration)
     db.session.flush()
+    for registration in promoted:
+        _announce_promotion(event, registration)
     return promoted
+
+
+def _announce_promotion(event: Event, registration: Registration) -> None:
+    """The promoted person's email and the ``registration.promoted`` webhook (outbox rows)."""
+    webhooks.emit("registration.promoted", event, {"registration": {"id": registration.id, "status": "confirmed"}})
+    if registration.email_key:
+        emails.queue_promoted(registration)
 
 
 def capacity_problem(event: Event, new_capacity: int | None) -> str | None:

@@ -11,5 +11,3 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 #: Part of the REST API (eventsapp.api): described in /api/v1/openapi.json.
 api_bp = ApiBlueprint("reports_api", __name__, url_prefix="/api/v1",
                       description="Report figures, the same as the report page's.")
-
-from eventsapp.reports import views  # noqa: E402,F401

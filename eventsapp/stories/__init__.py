@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("stories", __name__, url_prefix="/stories")
-
-from eventsapp.stories import views  # noqa: E402,F401

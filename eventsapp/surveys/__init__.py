@@ -4,5 +4,3 @@ each event's results and quotes, and each programme's questions."""
 from flask import Blueprint
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
-
-from eventsapp.surveys import views  # noqa: E402,F401

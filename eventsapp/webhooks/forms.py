@@ -13,6 +13,7 @@ from eventsapp.models import WEBHOOK_EVENTS
 EVENT_LABELS = {
     "registration.created": "Someone registers (registration.created)",
     "registration.cancelled": "A registration is cancelled (registration.cancelled)",
+    "registration.promoted": "Someone on the waitlist gets a place (registration.promoted)",
     "attendance.recorded": "Someone is checked in (attendance.recorded)",
     "event.published": "An event is published (event.published)",
     "event.changed": "A published event changes or is cancelled (event.changed)",

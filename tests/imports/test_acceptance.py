@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from eventsapp.models import Event, Organisation, Programme, Sector
+from eventsapp.models import Attendance, AttendanceLog, Event, Organisation, Programme, Sector
 from eventsapp.reports.aggregate import ReportScope
 from eventsapp.reports.build import build_report
 from tests.imports.conftest import attendance_figures, table_counts
@@ -25,6 +25,11 @@ def test_358_rows_windows_1252_create_the_programme_with_the_implied_figures(run
     figures = attendance_figures(db, "gr-2013")
     # Individuals (no organisation) count as people, not organisations; 235 names in many spellings.
     assert figures == {"attendances": 358, "people": 346, "organisations": sample.organisations}
+    # Each imported attendance went through the check-in service: one audit-log entry per attendance.
+    logged = db.session.execute(select(AttendanceLog.registration_id, AttendanceLog.action, AttendanceLog.method)).all()
+    attended = set(db.session.scalars(select(Attendance.registration_id)))
+    assert len(attended) == 358 and sorted(r for r, *_ in logged) == sorted(attended)
+    assert {(action, method) for _, action, method in logged} == {("check_in", "import")}
     report = build_report(ReportScope(programme_id=programme.id))
     assert report.figures.attendances == 358
     assert report.figures.people == 346

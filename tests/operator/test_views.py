@@ -38,14 +38,32 @@ def test_a_failed_message_is_listed_and_sent_when_tried_again(app, client, db, l
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "no-store" in page.headers["Cache-Control"]
     assert "ayesha.khan@example.org" in html and "Your place is confirmed" in html and "Try again" in html
+    assert "<td>Email</td>" in html and "<td>Webhook</td>" not in html
     sink_url, collector = sink
     app.config["MAIL_URL"] = sink_url
     assert client.post(f"/operator/outbox/{row.id}/retry").status_code == 302
     db.session.rollback()
     assert db.session.get(OutboxMessage, row.id).state == "sent"
     assert [m["Subject"] for m in collector.parsed()] == ["Your place is confirmed"]
-    assert "No mail is waiting or failed" in client.get("/operator/").get_data(as_text=True)
+    assert "Nothing is waiting or failed" in client.get("/operator/").get_data(as_text=True)
     assert client.post("/operator/outbox/999999/retry").status_code == 404
+
+
+def test_a_failed_webhook_delivery_is_listed_as_a_webhook_not_as_mail(app, client, db, login_as):
+    from eventsapp import webhooks
+    from eventsapp.models import WebhookEndpoint
+
+    event = factories.make_event()
+    db.session.add(WebhookEndpoint(url="https://crm.example.org/hooks", events=["event.changed"],
+                                   secret=webhooks.new_secret(), organisation_id=event.host_organisation_id))
+    (row,) = webhooks.emit("event.changed", event, {"changed": ["venue"]})
+    db.session.flush()
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id)
+                       .values(state="failed", attempts=8, last_error="HTTP 500"))
+    db.session.commit()
+    login_as("admin")
+    html = client.get("/operator/").get_data(as_text=True)
+    assert "https://crm.example.org/hooks" in html and "<td>Webhook</td>" in html and "<td>Email</td>" not in html
 
 
 def test_a_failed_import_is_checked_again(client, db, login_as):

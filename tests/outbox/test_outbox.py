@@ -191,7 +191,8 @@ def test_beat_schedules_the_sweep_and_the_reminders(app, db, make_event, make_re
     assert schedule == {"eventsapp.outbox.sweep", "eventsapp.registration.send_reminders",
                         "eventsapp.imports.sweep", "eventsapp.imports.remove_old_jobs",
                         "eventsapp.surveys.send_surveys", "eventsapp.privacy.apply_retention",
-                        "eventsapp.registration.check_counters"}
+                        "eventsapp.registration.check_counters", "eventsapp.files.sweep",
+                        "eventsapp.files.remove_expired"}
     soon = make_event(starts_at=utcnow() + timedelta(hours=20))
     make_registration(event=soon)
     with app.app_context():

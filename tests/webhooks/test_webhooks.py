@@ -20,8 +20,8 @@ from tests.registration.conftest import form_data
 from tests.webhooks.conftest import verify
 
 LOOPBACK = {"WEBHOOK_ALLOW_LOOPBACK": True}
-ALL_EVENTS = ["registration.created", "registration.cancelled", "attendance.recorded", "event.published",
-              "event.changed"]
+ALL_EVENTS = ["registration.created", "registration.cancelled", "registration.promoted", "attendance.recorded",
+              "event.published", "event.changed"]
 
 
 def deliveries(db) -> list[OutboxMessage]:
@@ -101,6 +101,26 @@ def test_every_subscribed_change_is_sent_and_unsubscribed_ones_are_not(app, db, 
                      "registration.cancelled", "registration.cancelled"]
     changed = json.loads(receiver.requests[1].body)["data"]
     assert changed["changed"] == ["venue"] and changed["event"]["venue"] == "Corn Exchange"
+
+
+def test_a_place_given_from_the_waitlist_is_sent_as_registration_promoted(app, db, make_event, make_registration,
+                                                                         receiver, loopback):
+    from eventsapp.registration.services import cancel_registration, promote
+
+    event = make_event(capacity=1)
+    endpoint_for(db, receiver, ["registration.promoted"], organisation_id=event.host_organisation_id)
+    first = make_registration(event=event, status="confirmed")
+    second = make_registration(event=event, status="waitlisted")
+    third = make_registration(event=event, status="waitlisted")
+    cancel_registration(db.session.get(Registration, first.id))  # frees the place: the first in line gets it
+    db.session.commit()
+    assert promote(db.session.get(Registration, third.id), override_capacity=True)  # the organiser's choice
+    db.session.commit()
+    sent = [json.loads(r.body) for r in receiver.requests]
+    assert [d["type"] for d in sent] == ["registration.promoted", "registration.promoted"]
+    assert [d["data"]["registration"] for d in sent] == [{"id": second.id, "status": "confirmed"},
+                                                         {"id": third.id, "status": "confirmed"}]
+    assert all(d["data"]["event"]["id"] == event.id for d in sent)
 
 
 def test_a_rolled_back_change_sends_nothing(app, db, make_event, receiver, loopback):
