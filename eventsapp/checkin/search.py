@@ -14,7 +14,7 @@ event's access facts and its first page of matches.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -105,22 +105,34 @@ def install_listener() -> None:
         sa_event.listen(Session, "before_flush", _refresh_search_keys)
 
 
-def _missing_keys(execute, condition) -> list[dict]:
-    """The key rows of the registrations matching ``condition`` that have none."""
-    rows = execute(
-        select(Registration.id, Registration.event_id, Registration.first_name, Registration.last_name,
-               Registration.organisation_name_entered, Organisation.name, Person.email)
-        .join(Person, Person.id == Registration.person_id)
-        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
-        .outerjoin(RegistrationSearch, RegistrationSearch.registration_id == Registration.id)
-        .where(condition, RegistrationSearch.registration_id.is_(None))
-    ).all()
-    values = []
-    for registration_id, event_id, first, last, entered, organisation, email in rows:
-        sort_key, search_key = keys_for(first or "", last or "", entered or "", organisation or "", email or "")
-        values.append({"registration_id": registration_id, "event_id": event_id,
-                       "sort_key": sort_key, "search_key": search_key})
-    return values
+#: How many registrations' keys the bulk writers build and insert at a time (memory stays flat
+#: however large the import or restore).
+KEY_BATCH = 5000
+
+
+def _missing_keys(execute, condition) -> Iterator[list[dict]]:
+    """The key rows of the registrations matching ``condition`` that have none, in batches of
+    :data:`KEY_BATCH` (by registration id; each batch is inserted before the next is read)."""
+    after = 0
+    while True:
+        rows = execute(
+            select(Registration.id, Registration.event_id, Registration.first_name, Registration.last_name,
+                   Registration.organisation_name_entered, Organisation.name, Person.email)
+            .join(Person, Person.id == Registration.person_id)
+            .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
+            .outerjoin(RegistrationSearch, RegistrationSearch.registration_id == Registration.id)
+            .where(condition, RegistrationSearch.registration_id.is_(None), Registration.id > after)
+            .order_by(Registration.id).limit(KEY_BATCH)
+        ).all()
+        if not rows:
+            return
+        values = []
+        for registration_id, event_id, first, last, entered, organisation, email in rows:
+            sort_key, search_key = keys_for(first or "", last or "", entered or "", organisation or "", email or "")
+            values.append({"registration_id": registration_id, "event_id": event_id,
+                           "sort_key": sort_key, "search_key": search_key})
+        yield values
+        after = rows[-1][0]
 
 
 def add_missing_search_keys(event_ids: Iterable[int]) -> int:
@@ -129,23 +141,25 @@ def add_missing_search_keys(event_ids: Iterable[int]) -> int:
     event_ids = sorted(set(event_ids))
     if not event_ids:
         return 0
-    values = _missing_keys(db.session.execute, Registration.event_id.in_(event_ids))
-    if values:
+    added = 0
+    for values in _missing_keys(db.session.execute, Registration.event_id.in_(event_ids)):
         db.session.execute(insert(RegistrationSearch), values)
-    if len(values) >= ANALYZE_AFTER_ROWS and db.session.get_bind().dialect.name == "postgresql":
+        added += len(values)
+    if added >= ANALYZE_AFTER_ROWS and db.session.get_bind().dialect.name == "postgresql":
         # Fresh statistics, so the planner walks (event_id, sort_key) for the first page instead of
         # sorting the whole event (autovacuum may be off, or not yet have caught up with the bulk write).
         db.session.execute(text("ANALYZE registration_search"))
-    return len(values)
+    return added
 
 
 def backfill_search_keys(connection) -> int:
     """Keys for every registration without them, on ``connection`` (the migration that stopped the
     desk from writing them on its GETs fills in what earlier bulk writes left out)."""
-    values = _missing_keys(connection.execute, true())
-    for start in range(0, len(values), 5000):
-        connection.execute(insert(RegistrationSearch), values[start:start + 5000])
-    return len(values)
+    added = 0
+    for values in _missing_keys(connection.execute, true()):
+        connection.execute(insert(RegistrationSearch), values)
+        added += len(values)
+    return added
 
 
 @dataclass(frozen=True)
