@@ -32,6 +32,10 @@ def add_bench_routes(app: Flask) -> Flask:
     with app.app_context():
         integer_key = "SERIAL PRIMARY KEY" if db.engine.dialect.name == "postgresql" else "INTEGER PRIMARY KEY"
         with db.engine.begin() as connection:
+            if db.engine.dialect.name == "postgresql":
+                # gunicorn's workers each import this at once: on a new database two
+                # "IF NOT EXISTS" creates race and one worker fails to boot (the whole server stops)
+                connection.execute(text("SELECT pg_advisory_xact_lock(20261204)"))
             connection.execute(text(
                 f"CREATE TABLE IF NOT EXISTS bench_ping (id {integer_key}, note VARCHAR(200) NOT NULL)"
             ))
