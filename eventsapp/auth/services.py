@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from eventsapp.auth.passwords import make_reset_token
-from eventsapp.auth.session_user import SessionUser, current_view_needs_only_facts, load_session_user
+from eventsapp.auth.session_user import SessionUser, current_view_needs_only_facts, load_for_current_view
 from eventsapp.extensions import db
 from eventsapp.mail import build_message
 from eventsapp.models import User, utcnow
@@ -43,7 +43,7 @@ def load_user(user_id: str) -> User | SessionUser | None:
     if not user_pk.isdigit() or not version.isdigit() or int(user_pk) > MAX_DB_INT:
         return None
     if current_view_needs_only_facts():
-        return load_session_user(int(user_pk), int(version))
+        return load_for_current_view(int(user_pk), int(version))
     user = db.session.execute(_USER_WITH_MEMBERSHIPS, {"user_id": int(user_pk)}).unique().scalar_one_or_none()
     if user is None or user.session_version != int(version) or not user.active:
         return None

@@ -20,9 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_login import UserMixin
-from sqlalchemy import bindparam, select
+from sqlalchemy import String, bindparam, cast, func, select
 
 from eventsapp.extensions import db
 from eventsapp.models import Membership, User
@@ -30,16 +30,27 @@ from eventsapp.models import Membership, User
 #: The attribute :func:`user_facts_suffice` sets on a view function (``functools.wraps`` carries it
 #: to the decorators around it).
 MARK = "_user_facts_suffice"
+#: Where :func:`user_facts_suffice` keeps a view's joined query (and ``g`` its answer).
+JOINED = "_user_facts_joined"
 
-#: The user's cheap columns and one row per membership; built once (building a statement costs more
-#: than running it). No row: no such user, a stale session version, or a deactivated account.
-_SESSION_USER = (
-    select(User.id, User.email, User.name, User.is_admin, User.session_version,
-           Membership.organisation_id, Membership.role)
+#: The signed-in user's cheap columns and their memberships as one string (``"12:organiser,15:door"``),
+#: as a subquery of one row, or none: no such user, a stale session version, or a deactivated
+#: account. :func:`load_session_user` selects it alone; a view with a joined query
+#: (:func:`user_facts_suffice`) selects it beside its own rows, in the same round trip.
+VIEWER = (
+    select(User.id.label("viewer_id"), User.email.label("viewer_email"), User.name.label("viewer_name"),
+           User.is_admin.label("viewer_is_admin"), User.session_version.label("viewer_version"),
+           func.aggregate_strings(cast(Membership.organisation_id, String).concat(":").concat(Membership.role),
+                                  ",").label("viewer_memberships"))
     .outerjoin(Membership, Membership.user_id == User.id)
     .where(User.id == bindparam("user_id"), User.session_version == bindparam("version"),
            User.active.is_(True))
+    .group_by(User.id, User.email, User.name, User.is_admin, User.session_version)
+    .subquery("viewer")
 )
+
+#: Built once (building a statement costs more than running it).
+_SESSION_USER = select(VIEWER)
 
 
 @dataclass(frozen=True)
@@ -90,24 +101,68 @@ class SessionUser(UserMixin):
         return f"<SessionUser {self.id}>"
 
 
+def session_user_from_row(row: Any) -> SessionUser:
+    """The :class:`SessionUser` of a row holding :data:`VIEWER`'s columns."""
+    memberships = []
+    for item in (row.viewer_memberships or "").split(","):
+        organisation_id, _, role = item.partition(":")
+        if role:
+            memberships.append(MembershipFacts(int(organisation_id), role))
+    return SessionUser(row.viewer_id, row.viewer_email, row.viewer_name, row.viewer_is_admin, row.viewer_version,
+                       tuple(sorted(memberships, key=lambda m: m.organisation_id)))
+
+
 def load_session_user(user_pk: int, version: int) -> SessionUser | None:
     """The active user ``user_pk`` whose session version is ``version``, as a :class:`SessionUser`; else None."""
-    rows = db.session.connection().execute(_SESSION_USER, {"user_id": user_pk, "version": version}).all()
-    if not rows:
-        return None
-    first = rows[0]
-    memberships = tuple(MembershipFacts(row.organisation_id, row.role) for row in rows if row.organisation_id is not None)
-    return SessionUser(first.id, first.email, first.name, first.is_admin, first.session_version, memberships)
+    row = db.session.connection().execute(_SESSION_USER, {"user_id": user_pk, "version": version}).first()
+    return session_user_from_row(row) if row is not None else None
 
 
-def user_facts_suffice(view: Callable) -> Callable:
-    """Mark a read-only view whose ``current_user`` is only asked what the permission rules read."""
-    setattr(view, MARK, True)
-    return view
+def load_for_current_view(user_pk: int, version: int) -> SessionUser | None:
+    """The user loader's answer for a view marked :func:`user_facts_suffice`.
+
+    When the view has a joined query, that runs instead of :func:`load_session_user`, so the user
+    and the view's own rows come in one round trip; its answer waits for the view in
+    :func:`joined_result`.
+    """
+    joined = _current_view_attribute(JOINED)
+    if joined is None:
+        return load_session_user(user_pk, version)
+    user, result = joined(user_pk, version)
+    g.setdefault(JOINED, {})[request.endpoint] = result
+    return user
+
+
+def user_facts_suffice(view: Callable | None = None, *,
+                       joined: Callable[[int, int], tuple[SessionUser | None, Any]] | None = None) -> Callable:
+    """Mark a read-only view whose ``current_user`` is only asked what the permission rules read.
+
+    ``joined(user_pk, session_version)``, if given, answers the request's own question in the same
+    statement as the user (selecting :data:`VIEWER` beside its rows) and returns ``(user or None,
+    answer)``. Flask-Login still decides who is signed in (session protection, the remember cookie,
+    ``login_required``): the loader runs it in place of its own query, and the view takes the
+    answer from :func:`joined_result` (None if the loader did not run it, e.g. no one is signed in).
+    """
+    def mark(function: Callable) -> Callable:
+        setattr(function, MARK, True)
+        if joined is not None:
+            setattr(function, JOINED, joined)
+        return function
+
+    return mark(view) if view is not None else mark
+
+
+def joined_result() -> Any:
+    """The answer of the current view's joined query, run by the user loader in this request; else None."""
+    return g.get(JOINED, {}).pop(request.endpoint, None)
+
+
+def _current_view_attribute(name: str) -> Any:
+    endpoint = request.endpoint
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    return getattr(view, name, None)
 
 
 def current_view_needs_only_facts() -> bool:
     """True inside a request to a view marked with :func:`user_facts_suffice`."""
-    endpoint = request.endpoint if has_request_context() else None
-    view = current_app.view_functions.get(endpoint) if endpoint else None
-    return bool(getattr(view, MARK, False))
+    return has_request_context() and bool(_current_view_attribute(MARK))

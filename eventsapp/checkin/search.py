@@ -23,6 +23,7 @@ from sqlalchemy import bindparam, func, insert, literal_column, select, text, tr
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
+from eventsapp.auth.session_user import VIEWER, SessionUser, load_session_user, session_user_from_row
 from eventsapp.database import like_pattern
 from eventsapp.extensions import db
 from eventsapp.models import (
@@ -235,12 +236,25 @@ def _desk_statement(dialect: str, words: int, scan: bool, limit: int, trigram_wo
         select(Event.id.label("the_event_id"), Event.status.label("event_status"), Event.host_organisation_id,
                Programme.coordinator_organisation_id, found.c.id, found.c.event_id, found.c.status,
                found.c.access_requirements, found.c.first_name, found.c.last_name, found.c.organisation_entered,
-               found.c.organisation, found.c.checked_in_at)
+               found.c.organisation, found.c.checked_in_at, found.c.sort_key, found.c.key_id)
         .select_from(Event)
         .outerjoin(Programme, Programme.id == Event.programme_id)
         .outerjoin(found, true())
         .where(Event.id == event_id)
         .order_by(found.c.sort_key, found.c.key_id)
+    )
+
+
+@lru_cache(maxsize=64)
+def _desk_statement_as_viewer(dialect: str, words: int, scan: bool, limit: int, trigram_words: int = 0):
+    """:func:`_desk_statement` beside the signed-in user's facts (:data:`VIEWER`, parameters
+    ``user_id`` and ``version``): no row at all when there is no such user."""
+    search = _desk_statement(dialect, words, scan, limit, trigram_words).order_by(None).subquery("search")
+    return (
+        select(VIEWER, search)
+        .select_from(VIEWER)
+        .outerjoin(search, true())
+        .order_by(search.c.sort_key, search.c.key_id)
     )
 
 
@@ -264,16 +278,42 @@ def desk_search(event_id: int, query: str, limit: int) -> DeskSearch:
     """
     if not 0 < event_id <= MAX_ID:
         return DeskSearch(None, [])  # beyond a 32-bit id the database would overflow, not just miss
+    statement, parameters = _desk_question(event_id, query, limit)
+    # On the session's connection, past the ORM's handling (nothing here is an ORM entity).
+    return _desk_answer(db.session.connection().execute(statement, parameters).all(), event_id)
+
+
+def desk_search_as(user_pk: int, session_version: int, event_id: int, query: str,
+                   limit: int) -> tuple[SessionUser | None, DeskSearch]:
+    """:func:`desk_search` and the signed-in user in one statement: the user loader's query for
+    the desk's search (:func:`eventsapp.auth.session_user.user_facts_suffice`), so a keystroke
+    costs one round trip. No user (stale session, deactivated account): ``(None, no answer)``."""
+    if not 0 < event_id <= MAX_ID:
+        return load_session_user(user_pk, session_version), DeskSearch(None, [])
+    statement, parameters = _desk_question(event_id, query, limit, as_viewer=True)
+    rows = db.session.connection().execute(
+        statement, {**parameters, "user_id": user_pk, "version": session_version}).all()
+    if not rows:
+        return None, DeskSearch(None, [])
+    return session_user_from_row(rows[0]), _desk_answer(rows, event_id)
+
+
+def _desk_question(event_id: int, query: str, limit: int, as_viewer: bool = False) -> tuple[Any, dict]:
+    """The statement and parameters of a desk search (see :func:`desk_search`)."""
     dialect = db.session.get_bind().dialect.name
     words = [folded for folded in (fold(term[:100]) for term in query.split()[:6]) if folded]
     words.sort(key=len, reverse=True)  # the longest word first: it rules out most keys, and fastest
-    statement = _desk_statement(dialect, len(words), any(len(word) >= SCAN_FROM_LETTERS for word in words), limit,
-                                sum(_uses_trigrams(word, dialect) for word in words))
+    shape = (dialect, len(words), any(len(word) >= SCAN_FROM_LETTERS for word in words), limit,
+             sum(_uses_trigrams(word, dialect) for word in words))
+    statement = _desk_statement_as_viewer(*shape) if as_viewer else _desk_statement(*shape)
     parameters = {"event_id": event_id,
                   **{f"w{i}": _word_value(word, dialect) for i, word in enumerate(words)}}
-    # On the session's connection, past the ORM's handling (nothing here is an ORM entity).
-    result = db.session.connection().execute(statement, parameters).all()
-    if not result:
+    return statement, parameters
+
+
+def _desk_answer(result: list[Any], event_id: int) -> DeskSearch:
+    """The rows of a desk search statement as a :class:`DeskSearch`."""
+    if not result or result[0].the_event_id is None:
         return DeskSearch(None, [])
     first = result[0]
     coordinator_id = first.coordinator_organisation_id  # None: no programme, or one nobody coordinates

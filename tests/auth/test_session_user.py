@@ -123,3 +123,55 @@ def test_session_user_carries_what_the_rules_read_and_loads_the_rest(app, db, do
         assert user.created_at == door_user.created_at
         assert load_session_user(door_user.id, door_user.session_version + 1) is None
         assert load_session_user(door_user.id + 1000, 1) is None
+
+
+def test_every_membership_is_read_with_the_search_in_one_statement(client, login_as, event, door_user, host):
+    """The desk's search reads the user beside its matches (one statement): a door volunteer of the
+    host who also organises for another organisation is let in at both desks, and nowhere else."""
+    other_host = factories.make_organisation("Slough Faith Forum")
+    other_event = factories.make_event(host=other_host, title="Faith walk", capacity=20)
+    factories.make_registration(event=other_event, person=factories.make_person(first_name="Bilal", last_name="Khan"),
+                                status="confirmed")
+    stranger_event = factories.make_event(host=factories.make_organisation("Luton Youth Trust"), title="Youth panel")
+    factories.make_registration(event=stranger_event,
+                                person=factories.make_person(first_name="Chloe", last_name="Khan"), status="confirmed")
+    door_user.memberships.append(Membership(organisation=other_host, role="organiser"))
+    db.session.commit()
+    login_as("door", user=door_user)
+    ids = [e.id for e in (event, other_event, stranger_event)]
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_rest):
+        statements.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        at_host, at_other, at_stranger, nowhere, nobody = (
+            client.get(f"/events/{event_id}/checkin/search.json?q={q}")
+            for event_id, q in ((ids[0], "khan"), (ids[1], "khan"), (ids[2], "khan"), (2147483647, "khan"),
+                                (ids[0], "zzzzqqq")))
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", record)
+    assert [r["name"] for r in at_host.get_json()["results"]] == ["Amira Khan"]
+    assert [r["name"] for r in at_other.get_json()["results"]] == ["Bilal Khan"]
+    assert at_stranger.status_code == 404 and "Chloe" not in at_stranger.get_data(as_text=True)
+    assert nowhere.status_code == 404
+    assert nobody.status_code == 200 and nobody.get_json()["results"] == []
+    # five requests, five statements: each reads the user (the ``viewer`` subquery) beside the matches
+    assert len(statements) == 5
+    assert all("viewer" in s and "registration_search" in s for s in statements)
+
+
+def test_session_user_reads_every_membership_and_none(app, db, door_user, host):
+    other = factories.make_organisation("Slough Faith Forum")
+    door_user.memberships.append(Membership(organisation=other, role="coordinator"))
+    lone = User(email="lone@example.org", name="Lone Person")
+    lone.set_password(NEW)
+    db.session.add(lone)
+    db.session.commit()
+    with app.test_request_context():
+        user = load_session_user(door_user.id, door_user.session_version)
+        assert set(user.memberships) == {MembershipFacts(host.id, "door"), MembershipFacts(other.id, "coordinator")}
+        assert user.roles_for(other.id) == {"coordinator"} and user.roles_for(host.id) == {"door"}
+        alone = load_session_user(lone.id, lone.session_version)
+        assert alone is not None and alone.memberships == ()
