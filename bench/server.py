@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
@@ -36,31 +37,43 @@ def free_port() -> int:
     raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
-class Gunicorn:
-    """``with Gunicorn(url, workers=4) as server:`` serves bench.wsgi_bench:app; always stopped."""
+class GunicornServer:
+    """gunicorn with the bench's settings (sync workers, on a free bench port of the loopback,
+    warnings only): started by ``with``, ready when ``ready_path`` answers 200, always stopped.
 
-    def __init__(self, database_url: str, workers: int = 2, timeout: float = 60, app_config: dict | None = None):
-        self.database_url = database_url
-        self.app_config = app_config or {}
+    ``app`` is the WSGI application's path; ``gunicorn`` the command that runs gunicorn (another
+    Python's ``-m gunicorn`` for a peer); a subclass gives :meth:`environment`, which may depend
+    on the port.
+    """
+
+    def __init__(self, app: str, *, log: Path, workers: int = 2, timeout: float = 60,
+                 gunicorn: tuple[str, ...] = (str(GUNICORN),), ready_path: str = "/bench/hello",
+                 name: str = "gunicorn"):
+        self.app = app
+        self.log = log
         self.workers = workers
         self.timeout = timeout
+        self.gunicorn = gunicorn
+        self.ready_path = ready_path
+        self.name = name
         self.port = 0
         self.process: subprocess.Popen | None = None
-        self.log = ROOT / "bench" / "data" / "gunicorn.log"
 
-    def __enter__(self) -> Gunicorn:
+    def environment(self) -> dict[str, str]:
+        """The server's environment, once :attr:`port` is chosen."""
+        return dict(os.environ)
+
+    def command(self) -> list[str]:
+        return [*self.gunicorn, "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
+                "--worker-class", "sync", "--timeout", "120", "--log-level", "warning", self.app]
+
+    def __enter__(self) -> Self:
         self.port = free_port()
+        env = self.environment()
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "BENCH_DATABASE_URL": self.database_url,
-               "BENCH_APP_CONFIG": json.dumps(self.app_config)}
-        env.pop("DATABASE_URL", None)
         with self.log.open("w") as log:
-            self.process = subprocess.Popen(
-                [str(GUNICORN), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
-                 "--worker-class", "sync", "--timeout", "120", "--log-level", "warning",
-                 "bench.wsgi_bench:app"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            )
+            self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
         try:
             self._wait_until_ready()
         except BaseException:
@@ -72,15 +85,15 @@ class Gunicorn:
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {self.log.read_text()[-800:]}")
+                raise RuntimeError(f"{self.name} exited: {self.log.read_text()[-800:]}")
             try:
-                status, _body, _h = request_once(self.port, ("GET", "/bench/hello", None, {}))
+                status, _body, _h = request_once(self.port, ("GET", self.ready_path, None, {}))
                 if status == 200:
                     return
             except OSError:
                 pass
             time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer in time")
+        raise RuntimeError(f"{self.name} did not answer in time (see {self.log.relative_to(ROOT)})")
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -94,6 +107,22 @@ class Gunicorn:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class Gunicorn(GunicornServer):
+    """``with Gunicorn(url, workers=4) as server:`` serves bench.wsgi_bench:app; always stopped."""
+
+    def __init__(self, database_url: str, workers: int = 2, timeout: float = 60, app_config: dict | None = None):
+        super().__init__("bench.wsgi_bench:app", log=ROOT / "bench" / "data" / "gunicorn.log",
+                         workers=workers, timeout=timeout)
+        self.database_url = database_url
+        self.app_config = app_config or {}
+
+    def environment(self) -> dict[str, str]:
+        env = {**os.environ, "BENCH_DATABASE_URL": self.database_url,
+               "BENCH_APP_CONFIG": json.dumps(self.app_config)}
+        env.pop("DATABASE_URL", None)
+        return env
 
 
 def request_once(port: int, req: Request, timeout: float = 30) -> tuple[int, bytes, dict]:

@@ -20,6 +20,7 @@ from eventsapp import create_app
 from eventsapp.extensions import db as _db
 from eventsapp.reference_data import seed_reference_data
 from tests import factories
+from tests.registration.gunicorn_harness import Deployment
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 REQUIRE_SERVICES = os.environ.get("EVENTSAPP_REQUIRE_SERVICES") == "1"
@@ -224,6 +225,20 @@ def live_server(app):
     """The app under a real threaded WSGI server on a free loopback port."""
     with LiveServer(app) as server:
         yield server
+
+
+@pytest.fixture
+def broker_url(tmp_path) -> str:
+    """Celery's broker for servers and workers run as processes: Redis where the machine has it
+    (``TEST_REDIS_URL``: CI, production's shape), else a SQLite broker file they all share."""
+    return os.environ.get("TEST_REDIS_URL") or f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}"
+
+
+@pytest.fixture
+def deployment(app, tmp_path, broker_url) -> Deployment:
+    """App servers under gunicorn and a real Celery worker on the test's database and broker
+    (see :class:`tests.registration.gunicorn_harness.Deployment`)."""
+    return Deployment(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, broker_url)
 
 
 @pytest.fixture(scope="session")

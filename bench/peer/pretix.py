@@ -18,14 +18,12 @@ is behind ours.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.server import free_port, request_once
+from bench.server import GunicornServer
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DIR = ROOT / "bench" / "data" / "pretix"
@@ -106,60 +104,15 @@ def set_up(pretix: Pretix, log=print) -> None:
     marker.write_text("ready\n")
 
 
-class PretixServer:
-    """``with PretixServer(pretix, workers=2) as server:`` gunicorn with the bench's settings; always stopped."""
+class PretixServer(GunicornServer):
+    """``with PretixServer(pretix, workers=2) as server:`` pretix's gunicorn with the same settings as
+    :class:`bench.server.Gunicorn` (sync workers, loopback), in pretix's Python; always stopped."""
 
     def __init__(self, pretix: Pretix, workers: int = 2, timeout: float = 120):
+        super().__init__("bench.peer.pretix_wsgi:application", log=ROOT / "bench" / "data" / "gunicorn-pretix.log",
+                         workers=workers, timeout=timeout, gunicorn=(pretix.python, "-m", "gunicorn"),
+                         ready_path=HELLO, name="pretix's gunicorn")
         self.pretix = pretix
-        self.workers = workers
-        self.timeout = timeout
-        self.port = 0
-        self.process: subprocess.Popen | None = None
-        self.log = ROOT / "bench" / "data" / "gunicorn-pretix.log"
 
-    def command(self) -> list[str]:
-        """The same gunicorn settings as :class:`bench.server.Gunicorn` (sync workers, loopback)."""
-        return [self.pretix.python, "-m", "gunicorn", "--workers", str(self.workers),
-                "--bind", f"127.0.0.1:{self.port}", "--worker-class", "sync", "--timeout", "120",
-                "--log-level", "warning", "bench.peer.pretix_wsgi:application"]
-
-    def __enter__(self) -> PretixServer:
-        self.port = free_port()
-        env = environment(self.pretix, self.port)
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        with self.log.open("w") as log:
-            self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            self._wait_until_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + self.timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"pretix's gunicorn exited: {self.log.read_text()[-800:]}")
-            try:
-                status, _body, _h = request_once(self.port, ("GET", HELLO, None, {}))
-                if status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.3)
-        raise RuntimeError("pretix did not answer in time (see bench/data/gunicorn-pretix.log)")
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+    def environment(self) -> dict[str, str]:
+        return environment(self.pretix, self.port)

@@ -1,6 +1,6 @@
 """A file prepared in the background: its page, its progress, its download, trying it again.
 
-GET  /files/<job>            progress (polled by files.js; a reload link without JavaScript), then
+GET  /files/<job>            progress (polled by progress.js; a reload link without JavaScript), then
                              the download link, the restore's outcome or the error
 GET  /files/<job>/progress   how far it is, as JSON
 GET  /files/<job>/download   the file, from the database (recorded in the personal-data access log)
@@ -38,7 +38,7 @@ def job(job_id: str):
 @bp.get("/<job_id>/progress")
 @login_required
 def progress(job_id: str):
-    """How far the job is, as JSON, for files.js."""
+    """How far the job is, as JSON, for progress.js."""
     job = _job_or_404(job_id)
     return jsonify(status=job.status, progress=job.progress)
 

@@ -169,7 +169,7 @@ def _region_choices() -> list[tuple[str, str]]:
 @bp.get("/<job_id>/progress")
 @login_required
 def progress(job_id: str):
-    """How far the job is, as JSON, for imports.js."""
+    """How far the job is, as JSON, for progress.js."""
     state = _job_or_404(job_id)
     return jsonify(phase=state["phase"], progress=state["progress"], rows=state["rows"],
                    message=state.get("message", ""))

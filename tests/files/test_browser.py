@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from eventsapp.models import FileJob, Programme, utcnow
 from tests import factories
@@ -70,3 +70,29 @@ def test_a_waiting_job_shows_progress_and_a_failed_one_its_error(phone_page, db,
     expect(page.get_by_role("alert")).to_contain_text("nothing was kept")
     expect(page.get_by_role("button", name="Try again")).to_be_visible()
     assert_accessible(page)
+
+
+
+def _update_job(db, job_id: str, **values) -> None:
+    """Change the job as its worker would. The read the sign-in made is ended first: on SQLite a
+    transaction that read before the server wrote (its session, the access log) may not write."""
+    db.session.rollback()
+    db.session.execute(update(FileJob).where(FileJob.id == job_id).values(**values))
+    db.session.commit()
+
+
+def test_the_job_page_follows_the_job_and_shows_the_download_once_it_is_done(page, db, coordinator):
+    """progress.js: the bar moves with the job's progress, and the page reloads by itself when it ends."""
+    programme_id = db.session.scalar(select(Programme.id).where(Programme.slug == "coast"))
+    db.session.add(FileJob(id="followed-job", kind="programme_export", user_id=coordinator.id,
+                           programme_id=programme_id, title="Export of Coast Programme", status="running",
+                           progress=0.1, expires_at=utcnow() + timedelta(hours=1)))
+    db.session.commit()
+    _sign_in(page, coordinator)
+    page.goto("/files/followed-job")
+    expect(page.get_by_role("progressbar")).to_have_js_property("value", 10)
+    _update_job(db, "followed-job", progress=0.7)
+    expect(page.get_by_role("progressbar")).to_have_js_property("value", 70)
+    _update_job(db, "followed-job", status="done", progress=1.0, result=b"PK", filename="coast-export.zip",
+                mimetype="application/zip")
+    expect(page.get_by_role("link", name="Download coast-export.zip")).to_be_visible()

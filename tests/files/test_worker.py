@@ -7,34 +7,23 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import zipfile
 
-import pytest
 from sqlalchemy import select
 
 from eventsapp.models import FileJob
 from tests import factories
-from tests.registration.gunicorn_harness import Browser, CeleryWorker, Gunicorn, wait_for
+from tests.registration.gunicorn_harness import Browser, wait_for
 
 
-@pytest.fixture
-def broker_url(tmp_path):
-    """Redis where the machine has it (CI, production's shape), else a SQLite broker file shared by both."""
-    return os.environ.get("TEST_REDIS_URL") or f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}"
-
-
-def test_export_made_by_a_worker_and_downloaded_from_another_server(app, db, tmp_path, broker_url):
+def test_export_made_by_a_worker_and_downloaded_from_another_server(db, tmp_path, deployment):
     network = factories.make_organisation("Coast Network")
     programme = factories.make_programme(slug="coast", coordinator_organisation=network)
     event = factories.make_event(programme=programme)
     emails = sorted(factories.make_registration(event=event, attended=True).person.email for _ in range(25))
     coordinator = factories.make_user(role="coordinator", organisation=network)
     db.session.commit()
-    database_url = app.config["SQLALCHEMY_DATABASE_URI"]
-    config = {"CELERY_BROKER_URL": broker_url}
-    with Gunicorn(database_url, tmp_path / "one", workers=1, config=config) as one, \
-            Gunicorn(database_url, tmp_path / "two", workers=1, config=config) as two:
+    with deployment.server("one", workers=1) as one, deployment.server("two", workers=1) as two:
         browser = Browser()
         assert browser.request(one.port, "/auth/login",
                                form={"email": coordinator.email, "password": factories.PASSWORD})[0] == 302
@@ -49,7 +38,7 @@ def test_export_made_by_a_worker_and_downloaded_from_another_server(app, db, tmp
             return json.loads(body)
 
         assert progress(two)["status"] == "pending"  # no worker yet; the other server knows the job
-        with CeleryWorker(one.env | {"CELERY_BROKER_URL": broker_url}, tmp_path / "worker.log") as worker:
+        with deployment.worker(one) as worker:
             assert wait_for(lambda: progress(two)["status"] == "done", timeout=90), worker.output()[-3000:]
         status, headers, body = browser.request(two.port, job_url + "/download")
         assert status == 200 and headers["Content-Type"] == "application/zip"

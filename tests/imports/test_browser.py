@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from playwright.sync_api import expect
+from werkzeug.datastructures import FileStorage
 
+from eventsapp.imports import jobs
+from eventsapp.imports.summary import ImportTarget
 from tests import factories
 from tests.imports.samples import attendance_file
 
@@ -43,3 +48,24 @@ def test_synonyms_page_is_accessible_on_a_phone(phone_page, db, assert_accessibl
     phone_page.goto("/imports/synonyms")
     expect(phone_page.get_by_role("heading", name="Sector synonyms")).to_be_visible()
     assert_accessible(phone_page)
+
+
+def test_the_job_page_follows_the_check_and_shows_the_preview_once_it_is_done(page, db):
+    """progress.js: the status line counts the rows read, and the page reloads by itself at the preview."""
+    host = factories.make_organisation()
+    event = factories.make_event(host=host)
+    organiser = factories.make_user(role="organiser", organisation=host)
+    upload = FileStorage(io.BytesIO(b"First name,Last name,Email,Organisation,Attended\n"
+                                    b"Ann,Jones,ann@example.org,Kent Police,yes\n"), "list.csv")
+    state = jobs.create(upload, organiser.id, ImportTarget(event_id=event.id))  # checked eagerly here
+    jobs.save({**state, "phase": "checking", "progress": 0.1, "rows": 0})
+    _sign_in(page, organiser)
+    page.get_by_text("You are signed in.").wait_for()
+    page.goto(f"/imports/{state['id']}")
+    expect(page.get_by_role("status").filter(has_text="rows read")).to_have_text("0 rows read (10%).")
+    db.session.rollback()  # the sign-in's read: on SQLite it could not write after the server has
+    jobs.save({**state, "phase": "checking", "progress": 0.5, "rows": 1200})
+    expect(page.get_by_role("status").filter(has_text="rows read")).to_have_text("1,200 rows read (50%).")
+    expect(page.get_by_role("progressbar")).to_have_js_property("value", 50)
+    jobs.save(state)  # previewed
+    expect(page.get_by_role("button", name="Import 1 rows")).to_be_visible()

@@ -165,7 +165,7 @@ def test_progress_page_loads_its_script_without_inline_code(app, client, db, log
     state["phase"] = "checking"
     jobs.save(state)
     page = client.get(f"/imports/{job_id}").get_data(as_text=True)
-    assert 'src="/static/imports.js"' in page and "<progress" in page
+    assert 'src="/static/progress.js"' in page and "<progress" in page
     assert "onclick" not in page and "style=" not in page
 
 

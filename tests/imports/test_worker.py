@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from datetime import timedelta
 
 import pytest
@@ -19,7 +18,7 @@ from werkzeug.datastructures import FileStorage
 from eventsapp.imports import jobs
 from eventsapp.models import Attendance, ImportJob, Registration, utcnow
 from tests import factories
-from tests.registration.gunicorn_harness import Browser, CeleryWorker, Gunicorn, wait_for
+from tests.registration.gunicorn_harness import Browser, wait_for
 
 ROWS = 3000
 CSV = "First name,Last name,Email,Organisation,Attended\n" + "".join(
@@ -28,21 +27,12 @@ CSV = "First name,Last name,Email,Organisation,Attended\n" + "".join(
 )
 
 
-@pytest.fixture
-def broker_url(tmp_path):
-    """Redis where the machine has it (CI, production's shape), else a SQLite broker file shared by both."""
-    return os.environ.get("TEST_REDIS_URL") or f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}"
-
-
-def test_import_checked_by_a_worker_confirmed_on_another_server(app, db, backend, tmp_path, broker_url):
+def test_import_checked_by_a_worker_confirmed_on_another_server(db, backend, tmp_path, deployment):
     host = factories.make_organisation("Kent Good Relations Forum")
     event = factories.make_event(host=host)
     organiser = factories.make_user(role="organiser", organisation=host)
     db.session.commit()
-    database_url = app.config["SQLALCHEMY_DATABASE_URI"]
-    config = {"CELERY_BROKER_URL": broker_url}
-    with Gunicorn(database_url, tmp_path / "one", workers=2, config=config) as one, \
-            Gunicorn(database_url, tmp_path / "two", workers=2, config=config) as two:
+    with deployment.server("one") as one, deployment.server("two") as two:
         browser = Browser()
         status, _, _ = browser.request(one.port, "/auth/login",
                                        form={"email": organiser.email, "password": factories.PASSWORD})
@@ -60,7 +50,7 @@ def test_import_checked_by_a_worker_confirmed_on_another_server(app, db, backend
 
         # No worker yet: the job waits, and the other server already knows it.
         assert progress(two)["phase"] == "checking"
-        with CeleryWorker(one.env | {"CELERY_BROKER_URL": broker_url}, tmp_path / "worker.log") as worker:
+        with deployment.worker(one) as worker:
             assert wait_for(lambda: progress(two)["phase"] == "previewed", timeout=90), worker.output()[-3000:]
             assert progress(one) == {"phase": "previewed", "progress": 1.0, "rows": ROWS, "message": ""}
             status, _, page = browser.request(two.port, f"/imports/{job_id}")
@@ -77,8 +67,7 @@ def test_import_checked_by_a_worker_confirmed_on_another_server(app, db, backend
 
 
 @pytest.mark.postgres_only  # SQLite's write holds the only write lock, so it reports no progress to wait for
-def test_a_worker_killed_mid_write_leaves_no_row_and_the_pass_is_started_again(app, db, backend, tmp_path,
-                                                                                broker_url):
+def test_a_worker_killed_mid_write_leaves_no_row_and_the_pass_is_started_again(db, backend, deployment):
     rows = 20_000
     data = "First name,Last name,Email,Organisation,Attended\n" + "".join(
         f"Person{i},Tester{i},person{i}@example.org,Organisation {i % 90},yes\n" for i in range(rows))
@@ -86,8 +75,7 @@ def test_a_worker_killed_mid_write_leaves_no_row_and_the_pass_is_started_again(a
     event = factories.make_event(host=host)
     organiser = factories.make_user(role="organiser", organisation=host)
     db.session.commit()
-    with Gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "one", workers=2,
-                  config={"CELERY_BROKER_URL": broker_url}) as server:
+    with deployment.server("one") as server:
         browser = Browser()
         browser.request(server.port, "/auth/login", form={"email": organiser.email, "password": factories.PASSWORD})
         status, headers, body = browser.request(
@@ -99,8 +87,7 @@ def test_a_worker_killed_mid_write_leaves_no_row_and_the_pass_is_started_again(a
         def state() -> dict:
             return json.loads(browser.request(server.port, f"/imports/{job_id}/progress")[2])
 
-        env = server.env | {"CELERY_BROKER_URL": broker_url}
-        with CeleryWorker(env, tmp_path / "worker.log", concurrency=1) as worker:
+        with deployment.worker(server, concurrency=1) as worker:
             assert wait_for(lambda: state()["phase"] == "previewed", timeout=120), worker.output()[-3000:]
             assert browser.request(server.port, f"/imports/{job_id}/confirm", form={})[0] == 302
             # Part of the way through the write: SIGKILL, no chance to roll back or hand the task back.

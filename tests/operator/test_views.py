@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 from eventsapp import mail, outbox
 from eventsapp.imports import jobs
 from eventsapp.imports.summary import ImportTarget
-from eventsapp.models import ImportJob, OutboxMessage, utcnow
+from eventsapp.models import FileJob, ImportJob, OutboxMessage, utcnow
 from tests import factories
 from tests.outbox.test_outbox import closed_smtp_url, sink  # noqa: F401 (fixtures)
 
@@ -88,8 +88,17 @@ def test_a_failed_import_is_checked_again(client, db, login_as):
 
 @pytest.mark.browser
 def test_the_page_is_accessible(page, db, assert_accessible):
+    """With a row and its "Try again" button in each table (work_table and retry_cell)."""
     admin = factories.make_user(role="organiser", is_admin=True)
     outbox.enqueue(mail.build_message("ola.nowak@example.org", "Reminder", "Tomorrow."))
+    outbox.enqueue(mail.build_message("li.wei@example.org", "Your place is confirmed", "See you."))
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.recipient == "li.wei@example.org")
+                       .values(state="failed", attempts=8, last_error="550 mailbox unavailable"))
+    db.session.add(ImportJob(id="failed-import", user_id=admin.id, file_name="paper-list.csv", suffix=".csv",
+                             upload=b"", target={}, phase="failed", attempts=3, message="The worker stopped."))
+    db.session.add(FileJob(id="failed-export", kind="programme_export", user_id=admin.id, status="failed",
+                           title="Export of Coast Programme", message="Stopped.",
+                           expires_at=utcnow() + timedelta(hours=1)))
     db.session.commit()
     page.goto("/auth/login")
     page.get_by_label("Email").fill(admin.email)
@@ -97,4 +106,7 @@ def test_the_page_is_accessible(page, db, assert_accessible):
     page.get_by_role("button", name="Sign in").click()
     page.goto("/operator/")
     expect(page.get_by_role("heading", name="Operations")).to_be_visible()
+    expect(page.get_by_role("button", name="Try again to send “Your place is confirmed” to li.wei@example.org")).to_be_visible()
+    expect(page.get_by_role("button", name="Check again paper-list.csv")).to_be_visible()
+    expect(page.get_by_role("button", name="Try again Export of Coast Programme")).to_be_visible()
     assert_accessible(page)

@@ -197,6 +197,28 @@ class CeleryWorker:
         return self.log.read_text(errors="replace")
 
 
+class Deployment:
+    """The app as deployed on several servers: gunicorn servers on one database and one Celery
+    broker, each with an instance folder of its own, and real Celery workers beside them.
+
+    ``with deployment.server("one") as one, deployment.server("two") as two:`` then, when the test
+    wants the work done, ``with deployment.worker(one) as worker:`` (the ``deployment`` fixture).
+    """
+
+    def __init__(self, database_url: str, folder: Path, broker_url: str):
+        self.database_url, self.folder, self.broker_url = database_url, folder, broker_url
+
+    def server(self, name: str, *, workers: int = 2) -> Gunicorn:
+        """An app server whose instance folder is ``folder/name``."""
+        return Gunicorn(self.database_url, self.folder / name, workers=workers,
+                        config={"CELERY_BROKER_URL": self.broker_url})
+
+    def worker(self, server: Gunicorn, *, concurrency: int = 2) -> CeleryWorker:
+        """A worker with the server's environment (database, secret key) on the same broker."""
+        return CeleryWorker(server.env | {"CELERY_BROKER_URL": self.broker_url}, self.folder / "worker.log",
+                            concurrency=concurrency)
+
+
 def wait_for(condition, timeout: float = 60.0, interval: float = 0.2) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
