@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from flask import current_app, g, has_request_context, request
@@ -30,8 +31,9 @@ from eventsapp.models import Membership, User
 #: The attribute :func:`user_facts_suffice` sets on a view function (``functools.wraps`` carries it
 #: to the decorators around it).
 MARK = "_user_facts_suffice"
-#: Where :func:`user_facts_suffice` keeps a view's joined query (and ``g`` its answer).
+#: Where ``g`` keeps the joined query of the view being dispatched (:func:`read_with_user`), and its answer.
 JOINED = "_user_facts_joined"
+JOINED_RESULT = "_user_facts_joined_result"
 
 #: The signed-in user's cheap columns and their memberships as one string (``"12:organiser,15:door"``),
 #: as a subquery of one row, or none: no such user, a stale session version, or a deactivated
@@ -121,48 +123,57 @@ def load_session_user(user_pk: int, version: int) -> SessionUser | None:
 def load_for_current_view(user_pk: int, version: int) -> SessionUser | None:
     """The user loader's answer for a view marked :func:`user_facts_suffice`.
 
-    When the view has a joined query, that runs instead of :func:`load_session_user`, so the user
-    and the view's own rows come in one round trip; its answer waits for the view in
-    :func:`joined_result`.
+    While a view decorated with :func:`read_with_user` is being dispatched, its joined query runs
+    instead of :func:`load_session_user`, so the user and the view's own rows come in one round
+    trip; its answer waits for the view in :func:`joined_result`.
     """
-    joined = _current_view_attribute(JOINED)
+    joined = g.pop(JOINED, None)
     if joined is None:
         return load_session_user(user_pk, version)
     user, result = joined(user_pk, version)
-    g.setdefault(JOINED, {})[request.endpoint] = result
+    g.setdefault(JOINED_RESULT, {})[request.endpoint] = result
     return user
 
 
-def user_facts_suffice(view: Callable | None = None, *,
-                       joined: Callable[[int, int], tuple[SessionUser | None, Any]] | None = None) -> Callable:
-    """Mark a read-only view whose ``current_user`` is only asked what the permission rules read.
+def user_facts_suffice(view: Callable) -> Callable:
+    """Mark a read-only view whose ``current_user`` is only asked what the permission rules read."""
+    setattr(view, MARK, True)
+    return view
 
-    ``joined(user_pk, session_version)``, if given, answers the request's own question in the same
-    statement as the user (selecting :data:`VIEWER` beside its rows) and returns ``(user or None,
-    answer)``. Flask-Login still decides who is signed in (session protection, the remember cookie,
-    ``login_required``): the loader runs it in place of its own query, and the view takes the
-    answer from :func:`joined_result` (None if the loader did not run it, e.g. no one is signed in).
+
+def read_with_user(joined: Callable[[int, int], tuple[SessionUser | None, Any]]) -> Callable:
+    """Decorate a :func:`user_facts_suffice` view, above ``login_required``, so that its own
+    question is answered in the same statement as the signed-in user.
+
+    ``joined(user_pk, session_version)`` selects :data:`VIEWER` beside its own rows and returns
+    ``(user or None, answer)``. Flask-Login still decides who is signed in (session protection,
+    the remember cookie, ``login_required``): its loader runs ``joined`` in place of its own query,
+    but only while this view is being dispatched (not, say, when an error page is rendered for a
+    request refused before it), and the view takes the answer from :func:`joined_result` (None
+    when the user was loaded another way: run the question alone then).
     """
-    def mark(function: Callable) -> Callable:
-        setattr(function, MARK, True)
-        if joined is not None:
-            setattr(function, JOINED, joined)
-        return function
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            g.setdefault(JOINED, joined)
+            try:
+                return view(*args, **kwargs)
+            finally:
+                g.pop(JOINED, None)
 
-    return mark(view) if view is not None else mark
+        return wrapper
+
+    return decorator
 
 
 def joined_result() -> Any:
     """The answer of the current view's joined query, run by the user loader in this request; else None."""
-    return g.get(JOINED, {}).pop(request.endpoint, None)
-
-
-def _current_view_attribute(name: str) -> Any:
-    endpoint = request.endpoint
-    view = current_app.view_functions.get(endpoint) if endpoint else None
-    return getattr(view, name, None)
+    return g.get(JOINED_RESULT, {}).pop(request.endpoint, None)
 
 
 def current_view_needs_only_facts() -> bool:
     """True inside a request to a view marked with :func:`user_facts_suffice`."""
-    return has_request_context() and bool(_current_view_attribute(MARK))
+    if not has_request_context() or not request.endpoint:
+        return False
+    view = current_app.view_functions.get(request.endpoint)
+    return bool(getattr(view, MARK, False))

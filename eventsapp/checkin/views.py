@@ -23,7 +23,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from eventsapp.auth.session_user import joined_result, user_facts_suffice
+from eventsapp.auth.session_user import joined_result, read_with_user, user_facts_suffice
 from eventsapp.checkin import bp, services
 from eventsapp.checkin.forms import NoShowForm, WalkInForm
 from eventsapp.checkin.search import desk_search, desk_search_as
@@ -114,8 +114,9 @@ def _search_as_viewer(user_pk: int, session_version: int):
 
 @bp.get("/events/<int:event_id>/checkin/search.json")
 @_reads_outside_a_transaction
+@read_with_user(_search_as_viewer)
 @login_required
-@user_facts_suffice(joined=_search_as_viewer)
+@user_facts_suffice
 def search(event_id: int):
     """Search-as-you-type: at most 25 registrations, as data (``checkin.js`` renders the list).
 

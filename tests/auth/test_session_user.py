@@ -175,3 +175,13 @@ def test_session_user_reads_every_membership_and_none(app, db, door_user, host):
         assert user.roles_for(other.id) == {"coordinator"} and user.roles_for(host.id) == {"door"}
         alone = load_session_user(lone.id, lone.session_version)
         assert alone is not None and alone.memberships == ()
+
+
+def test_a_search_refused_before_the_view_renders_its_error_without_running_the_search(client, login_as, event,
+                                                                                       door_user):
+    """A NUL in the query is refused (400) before the view; the error page reads the signed-in user
+    alone, never the search with the NUL in it (PostgreSQL would refuse that statement: a 500)."""
+    login_as("door", user=door_user)
+    response = client.get(f"/events/{event.id}/checkin/search.json?q=kh%00an")
+    assert response.status_code == 400
+    assert search(client, event).status_code == 200
