@@ -6,7 +6,7 @@ import re
 import unicodedata
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsapp.extensions import db
@@ -54,6 +54,9 @@ class Organisation(db.Model):
         ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
     )
     website: Mapped[str | None] = mapped_column(String(300))
+    #: The host's own addition to the privacy notice (sanitised Markdown), shown to people registering
+    #: for its events after the site's and the programme's (eventsapp.privacy.notice).
+    privacy_notice: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: The coordinating organisation whose coordinator added it (it is then in that network's scope).
     added_by_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True

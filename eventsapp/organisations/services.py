@@ -139,7 +139,7 @@ def name_taken(name: str, exclude: Organisation | None = None) -> Organisation |
 
 
 def save_organisation(organisation: Organisation | None, name: str, sector: Sector | None,
-                      website: str | None, by: User | None = None) -> Organisation:
+                      website: str | None, by: User | None = None, privacy_notice: str = "") -> Organisation:
     """Create (``organisation`` None) or update an organisation; not committed.
 
     A new organisation added by a coordinator joins their network (their first coordinating
@@ -154,6 +154,7 @@ def save_organisation(organisation: Organisation | None, name: str, sector: Sect
     organisation.normalised_key = normalise_organisation_name(organisation.name)
     organisation.sector = sector
     organisation.website = website or None
+    organisation.privacy_notice = privacy_notice or ""
     return organisation
 
 

@@ -77,7 +77,7 @@ def create():
         else:
             organisation = save_organisation(
                 None, form.name.data, db.session.get(Sector, form.sector.data), form.website.data,
-                by=current_user,
+                by=current_user, privacy_notice=form.privacy_notice.data,
             )
             db.session.commit()
             flash(f"{organisation.name} has been added. Now invite its organisers.", "success")
@@ -110,7 +110,7 @@ def edit(organisation_id: int):
             form.name.errors.append(f"“{taken.name}” already exists under that name.")
         else:
             save_organisation(organisation, form.name.data, db.session.get(Sector, form.sector.data),
-                              form.website.data)
+                              form.website.data, privacy_notice=form.privacy_notice.data)
             db.session.commit()
             flash("The organisation's details have been saved.", "success")
             return redirect(url_for("organisations.show", organisation_id=organisation.id))

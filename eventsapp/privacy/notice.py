@@ -1,8 +1,10 @@
-"""The privacy notice: the site's, filled in from configuration, plus a programme's own addition.
+"""The privacy notice: the site's, filled in from configuration, plus the programme's and the
+host organisation's own additions.
 
 The version a registrant agreed to (``Registration.privacy_notice_version``) is the site
 notice's configured version, followed by the programme's slug and a digest of its addition
-when the event's programme has one: a change to either makes a new version.
+when the event's programme has one, and ``h<host id>`` and a digest of the host's addition
+when the host has one: a change to any of them makes a new version.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 
 from flask import current_app, url_for
 
-from eventsapp.models import Programme
+from eventsapp.models import Event, Organisation, Programme
 
 
 @dataclass(frozen=True)
@@ -48,18 +50,36 @@ def controller() -> Controller:
                       config["PRIVACY_CONTACT_EMAIL"])
 
 
-def notice_version(programme: Programme | None) -> str:
-    """The version of the notice someone registering for an event of ``programme`` reads."""
+def addition_of(owner: Programme | Organisation | None) -> str:
+    """A programme's or a host's own addition to the notice ("" for none)."""
+    return (owner.privacy_notice or "").strip() if owner is not None else ""
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def notice_version(programme: Programme | None, host: Organisation | None = None) -> str:
+    """The version of the notice someone registering for an event of ``programme`` hosted by ``host`` reads."""
     version = str(current_app.config["PRIVACY_NOTICE_VERSION"])
-    addition = (programme.privacy_notice or "").strip() if programme is not None else ""
-    if addition:
-        digest = hashlib.sha256(addition.encode()).hexdigest()[:10]
-        version = f"{version}+{programme.slug}-{digest}"
+    if addition_of(programme):
+        version = f"{version}+{programme.slug}-{_digest(addition_of(programme))}"
+    if addition_of(host):
+        # before the programme's slug could push it past the column's length
+        version = f"{version[:80 - 24]}+h{host.id}-{_digest(addition_of(host))}"
     return version[:80]
 
 
-def notice_url(programme: Programme | None) -> str:
-    """Where the notice of ``programme`` (its addition, if it has one, else the site's) is read."""
-    if programme is not None and (programme.privacy_notice or "").strip():
-        return url_for("privacy.programme_notice", slug=programme.slug)
+def event_notice_version(event: Event) -> str:
+    """The version of the notice someone registering for ``event`` agrees to."""
+    return notice_version(event.programme, event.host)
+
+
+def notice_url(event: Event) -> str:
+    """Where someone registering for ``event`` reads its notice: with the host's addition, the
+    event's notice page; with only the programme's, the programme's; else the site's."""
+    if addition_of(event.host):
+        return url_for("privacy.event_notice", event_id=event.id)
+    if addition_of(event.programme):
+        return url_for("privacy.programme_notice", slug=event.programme.slug)
     return url_for("privacy.notice")

@@ -2,6 +2,7 @@
 
 GET       /privacy                      the site privacy notice
 GET       /privacy/programmes/<slug>    the notice with a programme's own addition
+GET       /privacy/events/<id>          the notice for an event: its programme's and its host's additions
 GET/POST  /privacy/people               a coordinator finds a person of their network by email
 POST      /privacy/people/export        … downloads everything held about them (ZIP: JSON + summary)
 POST      /privacy/people/erase         … erases them everywhere (figures unchanged)
@@ -19,13 +20,19 @@ from flask_login import current_user, login_required
 from eventsapp.events.rich_text import render_rich_text
 from eventsapp.extensions import db
 from eventsapp.models import utcnow
-from eventsapp.permissions import is_coordinator
+from eventsapp.permissions import get_event_or_404, is_coordinator
 from eventsapp.privacy import bp
 from eventsapp.privacy.access_log import entries_for as access_log_entries
 from eventsapp.privacy.access_log import log_personal_data_response, record
 from eventsapp.privacy.export import person_data, render_zip
 from eventsapp.privacy.forms import EraseForm, PersonForm
-from eventsapp.privacy.notice import controller, notice_version, retention_periods
+from eventsapp.privacy.notice import (
+    addition_of,
+    controller,
+    event_notice_version,
+    notice_version,
+    retention_periods,
+)
 from eventsapp.privacy.people import after_commit
 from eventsapp.privacy.services import erase_person, find_for
 from eventsapp.programmes.services import programme_by_slug
@@ -42,7 +49,7 @@ NOT_FOUND = "No one with this email address registered for an event of your netw
 def notice():
     """The site notice: who the controller is, what is kept, why, for how long, and people's rights."""
     return render_template("privacy/notice.html", controller=controller(), periods=retention_periods(),
-                           version=notice_version(None), programme=None, addition="")
+                           version=notice_version(None), programme=None, addition="", host=None, host_addition="")
 
 
 @bp.get("/programmes/<slug>")
@@ -51,7 +58,19 @@ def programme_notice(slug: str):
     programme = programme_by_slug(slug) or abort(404)
     return render_template("privacy/notice.html", controller=controller(), periods=retention_periods(),
                            version=notice_version(programme), programme=programme,
-                           addition=render_rich_text(programme.privacy_notice))
+                           addition=render_rich_text(programme.privacy_notice), host=None, host_addition="")
+
+
+@bp.get("/events/<int:event_id>")
+def event_notice(event_id: int):
+    """What someone registering for the event reads: the site notice, its programme's addition and
+    its host's. :raise 404: for an event the visitor may not see (a draft)."""
+    event = get_event_or_404(event_id)
+    programme, host = event.programme, event.host
+    return render_template("privacy/notice.html", controller=controller(), periods=retention_periods(),
+                           version=event_notice_version(event), programme=programme,
+                           addition=render_rich_text(addition_of(programme)) if addition_of(programme) else "",
+                           host=host, host_addition=render_rich_text(addition_of(host)), event=event)
 
 
 def _coordinators_only() -> None:

@@ -164,7 +164,7 @@ def registration_form(event, purpose: str = "public", **kwargs) -> RegistrationF
         select(EventQuestion).where(EventQuestion.event_id == event.id)
         .order_by(EventQuestion.position, EventQuestion.id)
     ).all()
-    attributes: dict = {"questions": [], "privacy_url": notice_url(event.programme)}
+    attributes: dict = {"questions": [], "privacy_url": notice_url(event)}
     for question in questions:
         name = f"question_{question.id}"
         attributes[name] = question_field(question)

@@ -39,7 +39,7 @@ from eventsapp.models import (
     utcnow,
 )
 from eventsapp.models.event import free_places
-from eventsapp.privacy.notice import notice_version
+from eventsapp.privacy.notice import event_notice_version
 from eventsapp.registration import emails, queries
 
 #: Sources that must respect the event's registration window (opens/closes).
@@ -312,7 +312,7 @@ def _registration_fields(event_id: int, details: RegistrationDetails, organisati
         "access_requirements": (details.access_requirements or "").strip(),
         "dietary_requirements": (details.dietary_requirements or "").strip(),
         "consent_privacy_at": utcnow() if details.consent_privacy else None,
-        "privacy_notice_version": (notice_version(db.session.get(Event, event_id).programme)
+        "privacy_notice_version": (event_notice_version(db.session.get(Event, event_id))
                                    if details.consent_privacy else None),
         "consent_contact": bool(details.consent_contact),
     }

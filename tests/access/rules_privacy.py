@@ -23,6 +23,11 @@ RULES = [
     Rule("privacy.notice", "GET", NONE, public(200)),
     Rule("privacy.programme_notice", "GET", lambda w: {"slug": w.programme.slug}, public(200)),
     Rule("privacy.programme_notice", "GET", lambda w: {"slug": "no-such-programme"}, public(404), note="missing"),
+    # an event's notice (the programme's and the host's additions): as public as the event itself
+    Rule("privacy.event_notice", "GET", lambda w: {"event_id": w.event_a.id}, public(200), note="published A"),
+    Rule("privacy.event_notice", "GET", lambda w: {"event_id": w.draft_a.id},
+         expect(404, door_a=200, organiser_a=200, coordinator=200), note="draft A"),
+    Rule("privacy.event_notice", "GET", lambda w: {"event_id": 2147483647}, public(404), note="missing"),
     Rule("privacy.people", "GET", NONE, COORDINATORS),
     Rule("privacy.people", "POST", NONE, expect(403, anonymous=302, coordinator=200, coordinator_b=422, admin=200),
          data=email_of("registration_a"), note="network A's person"),

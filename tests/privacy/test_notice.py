@@ -98,3 +98,54 @@ def test_the_version_agreed_to_is_kept_with_the_registration(app, client, db, ma
     assert versions[in_programme.id] == notice_version(programme)
     programme.privacy_notice = "Changed words."
     assert notice_version(programme) != versions[in_programme.id]
+
+
+def test_a_host_adds_its_own_words_and_registrants_agree_to_a_version_naming_them(app, client, db, login_as,
+                                                                                 make_organisation, make_programme):
+    """Issue 16's per-host addition: the host's organiser writes it on the organisation's form;
+    the event's register form links the event's notice, which shows the programme's words and
+    then the host's (sanitised); the version agreed to names both and changes with either."""
+    from tests.registration.conftest import form_data
+
+    host = make_organisation("Crawley Interfaith Forum")
+    programme = make_programme(slug="host-notice")
+    programme.privacy_notice = "The programme shares *totals* with its funder."
+    event = factories.make_event(host=host, programme=programme, status="published", capacity=20)
+    other = factories.make_event(host=make_organisation("Luton Youth Trust"), status="published")
+    db.session.commit()
+    login_as("organiser", host)
+    response = client.post(f"/organisations/{host.id}/edit", data={
+        "name": host.name, "sector": host.sector_id or "", "website": "",
+        "privacy_notice": "Write to our data lead at **data@crawley-forum.example**.\n\n<script>alert(1)</script>",
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    client.post("/auth/logout")
+    hint = parse(client.get(f"/events/{event.id}/register")).by_id("consent_privacy-hint")
+    assert hint.links() == [f"/privacy/events/{event.id}"]
+    page = parse(client.get(f"/privacy/events/{event.id}"))
+    assert page.by_id("programme-addition").find_all("em")[0].text() == "totals"
+    host_words = page.by_id("host-addition")
+    assert host_words.find_all("strong")[0].text() == "data@crawley-forum.example"
+    assert not host_words.find_all("script") and "alert(1)" not in host_words.text()
+    # another host's event without an addition: only the site's notice (and no host words)
+    assert parse(client.get(f"/events/{other.id}/register")).by_id("consent_privacy-hint").links() == ["/privacy"]
+    assert "host-addition" not in client.get(f"/privacy/events/{other.id}").get_data(as_text=True)
+
+    assert client.post(f"/events/{event.id}/register", data=form_data(organisation_name="", individual="y")
+                       ).status_code == 302
+    agreed = db.session.scalar(select(Registration.privacy_notice_version).where(Registration.event_id == event.id))
+    assert agreed == page.by_id("notice-version").text()
+    assert agreed.startswith(f"{app.config['PRIVACY_NOTICE_VERSION']}+host-notice-") and f"+h{host.id}-" in agreed
+    db.session.expire_all()
+    host = db.session.get(type(host), host.id)
+    host.privacy_notice = "New words."
+    db.session.commit()
+    assert parse(client.get(f"/privacy/events/{event.id}")).by_id("notice-version").text() != agreed
+
+
+def test_a_draft_events_notice_is_as_hidden_as_the_event(client, db, make_organisation):
+    host = make_organisation("Slough Faith Forum")
+    host.privacy_notice = "Our own words."
+    draft = factories.make_event(host=host, status="draft")
+    db.session.commit()
+    assert client.get(f"/privacy/events/{draft.id}").status_code == 404
