@@ -383,6 +383,14 @@ def can_change_approaches(user: User | None, *, rename: bool = False) -> bool:
     return is_admin(user) if rename else is_coordinator(user)
 
 
+def can_change_sector_synonyms(user: User | None) -> bool:
+    """Add, re-point or remove a sector synonym. Synonyms are one list for the whole site: every
+    network's imports read sectors through them (and propose the sectors of the organisations they
+    create), so a change moves every network's sector figures. Only the site administrator (the
+    national coordination) makes it; coordinators see the list (:func:`is_coordinator`)."""
+    return is_admin(user)
+
+
 def can_manage_webhooks(user: User | None, *, organisation_id: int | None = None,
                         programme: Programme | None = None) -> bool:
     """Register and remove webhook endpoints: an organisation's organisers (and coordinators, for their

@@ -1,13 +1,19 @@
 """Migrations build, from an empty database, exactly the schema the models describe."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from eventsapp import create_app
 from eventsapp.database import autogenerate_filter
 from eventsapp.extensions import db
+from eventsapp.models import Attendance, Event, Person, Registration
+from eventsapp.reference_data import seed_reference_data
+from eventsapp.registration import counters
+from tests import factories
 from tests.conftest import base_config
 
 
@@ -56,5 +62,96 @@ def test_counters_migration_backfills_the_event_counters(fresh_engine_url, tmp_p
                                  .where(Event.id == event_id)).one()
         assert tuple(row) == (2, 1, 1)
         assert counters.check().ok  # and the triggers are back
+        db.session.remove()
+        db.engine.dispose()
+
+
+BEFORE_SOURCE_API = "keys1f0r2g3e"
+
+
+def _counters(event_id: int) -> tuple[int, int, int]:
+    db.session.expire_all()
+    return tuple(db.session.execute(select(Event.confirmed_count, Event.waitlisted_count, Event.cancelled_count)
+                                    .where(Event.id == event_id)).one())
+
+
+def _counters_follow_registrations(source: str = "api") -> None:
+    """On the migrated database: an insert, a cancellation and a delete each move the event's counters
+    (the triggers are there), and one active registration per email still holds (the partial index)."""
+    event = factories.make_event(capacity=5)
+    before = _counters(event.id)
+    registration = factories.make_registration(event=event, source=source)
+    assert _counters(event.id) == (before[0] + 1, before[1], before[2])
+    registration.status = "cancelled"
+    db.session.commit()
+    assert _counters(event.id) == (before[0], before[1], before[2] + 1)
+    waiting = factories.make_registration(event=event, status="waitlisted", source="web")
+    assert _counters(event.id) == (before[0], before[1] + 1, before[2] + 1)
+    db.session.delete(waiting)
+    db.session.commit()
+    assert _counters(event.id) == (before[0], before[1], before[2] + 1)
+    assert counters.check().ok  # every event's counters equal COUNT(*), and no trigger is missing
+
+    person = db.session.get(Person, registration.person_id)
+    again = factories.make_registration(event=event, person=person, source=source)  # the first was cancelled
+    with pytest.raises(IntegrityError):
+        factories.make_registration(event=event, person=person, source="web")  # a second active one
+    db.session.rollback()
+    assert db.session.get(Registration, again.id).status == "confirmed"
+
+
+def test_source_api_migration_on_an_empty_database_keeps_counters_and_indexes(fresh_engine_url, tmp_path):
+    """api2s0u4r1c on an empty database: the API's source is allowed, an unknown one still refused,
+    and the counters' triggers and the registration's indexes are there (SQLite copied the table)."""
+    app = create_app(base_config(tmp_path, fresh_engine_url))
+    with app.app_context():
+        upgrade()
+        seed_reference_data()
+        db.session.commit()
+        indexes = {index["name"] for index in inspect(db.engine).get_indexes("registration")}
+        assert {"ix_registration_event_status", "ix_registration_organisation_id", "ix_registration_person_id",
+                "uq_registration_active_email"} <= indexes
+        _counters_follow_registrations()
+        with pytest.raises(IntegrityError):
+            factories.make_registration(source="telepathy")
+        db.session.rollback()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_source_api_migration_on_a_database_holding_registrations(fresh_engine_url, tmp_path):
+    """Upgraded over registrations (with attendances) of every earlier source: nothing is lost, 'api'
+    becomes allowed, the counters still move on insert and cancel; down again, the API's rows are
+    'manual' as before and the counters still move."""
+    app = create_app(base_config(tmp_path, fresh_engine_url))
+    with app.app_context():
+        upgrade(revision=BEFORE_SOURCE_API)
+        seed_reference_data()
+        db.session.commit()
+        event = factories.make_event(capacity=10)
+        for source, status in (("web", "confirmed"), ("manual", "confirmed"), ("walk_in", "confirmed"),
+                               ("import", "cancelled"), ("demo", "waitlisted")):
+            factories.make_registration(event=event, status=status, source=source, attended=status == "confirmed")
+        event_id = event.id
+        with pytest.raises(IntegrityError):  # before the migration the API's source is refused
+            factories.make_registration(event=event, source="api")
+        db.session.rollback()
+        sources = dict(db.session.execute(select(Registration.id, Registration.source)).all())
+        db.session.remove()
+
+        upgrade()
+        assert dict(db.session.execute(select(Registration.id, Registration.source)).all()) == sources
+        assert db.session.scalar(select(func.count(Attendance.id))) == 3  # the copy kept them all
+        assert _counters(event_id) == (3, 1, 1)
+        _counters_follow_registrations()
+        api = factories.make_registration(event=db.session.get(Event, event_id), source="api")
+        api_id = api.id
+        db.session.remove()
+
+        downgrade(revision=BEFORE_SOURCE_API)
+        assert db.session.scalar(select(Registration.source).where(Registration.id == api_id)) == "manual"
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.execute(text("UPDATE registration SET source = 'api' WHERE id = :id"), {"id": api_id})
+        _counters_follow_registrations(source="manual")
         db.session.remove()
         db.engine.dispose()

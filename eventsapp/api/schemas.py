@@ -8,6 +8,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from eventsapp.forms import CONTROL_MESSAGE, has_control_characters
+from eventsapp.models import REGISTRATION_SOURCES
 
 
 class UtcDateTime(fields.DateTime):
@@ -127,7 +128,8 @@ class RegistrationSchema(ma.Schema):
     email = fields.String(required=True, allow_none=True)
     organisation = fields.Nested(NamedSchema, required=True, allow_none=True)
     job_title = fields.String(required=True)
-    source = fields.String(required=True)
+    #: How it was made: "api" through this API (web: the public form, manual: an organiser, walk_in, import, demo).
+    source = fields.String(required=True, validate=validate.OneOf(REGISTRATION_SOURCES))
     created_at = UtcDateTime(required=True, format="iso")
     cancelled_at = UtcDateTime(required=True, allow_none=True, format="iso")
     attendance = fields.Nested(AttendanceSchema, required=True, allow_none=True)

@@ -211,7 +211,7 @@ def create_registration(data: dict, event_id: int):
     if event.status != "published" or event.ends_at < utcnow():
         abort(409, description="This event takes no registrations.")
     try:
-        result = register(event, {**data, "consent_privacy": True}, source="manual")
+        result = register(event, {**data, "consent_privacy": True}, source="api")
     except RegistrationClosed as error:
         db.session.rollback()
         abort(409, description=str(error))

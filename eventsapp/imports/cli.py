@@ -76,7 +76,7 @@ def echo_summary(summary: ImportSummary, *, written: bool) -> None:
         for candidate in summary.name_candidates[:20]:
             click.echo(f"    row {candidate['row']}: {candidate['name']}")
     for word, count in summary.unknown_sectors.items():
-        click.echo(f"  sector not recognised: “{word}” ({count} rows) — add a synonym in the web app")
+        click.echo(f"  sector not recognised: “{word}” ({count} rows) — the site administrator can add it as a synonym at /imports/synonyms")
     click.echo(f"{verb}: {summary.registrations_new:,} registrations, {summary.attendances_new:,} attendances; "
                f"{summary.registrations_existing:,} registrations already there; "
                f"{summary.repeated_rows:,} repeated rows")

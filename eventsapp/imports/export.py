@@ -27,6 +27,7 @@ from sqlalchemy.orm import selectinload
 from eventsapp.directory import survivor_id
 from eventsapp.extensions import db
 from eventsapp.models import (
+    REGISTRATION_SOURCES,
     Attendance,
     EqualityResponse,
     Event,
@@ -107,7 +108,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("sector", "sector code of that organisation"),
         ("job title", "job title as given"),
         ("registration status", "confirmed, waitlisted or cancelled"),
-        ("source", "how the registration was made: web, manual, walk_in, import, demo"),
+        ("source", "how the registration was made: " + ", ".join(REGISTRATION_SOURCES)),
         ("registered at", "date and time of registration, YYYY-MM-DD HH:MM local"),
         ("attended", "yes when an attendance was recorded, else no"),
         ("entered organisation id", "id in organisations.csv of the organisation as registered (before merges)"),

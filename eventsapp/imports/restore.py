@@ -22,6 +22,8 @@ from eventsapp.checkin.search import add_missing_search_keys
 from eventsapp.extensions import db
 from eventsapp.imports.archives import ArchiveRefused, BoundedZipFile
 from eventsapp.models import (
+    REGISTRATION_SOURCES,
+    REGISTRATION_STATUSES,
     Approach,
     Attendance,
     EqualityResponse,
@@ -291,6 +293,11 @@ class _Restore:
     def _registrations(self) -> None:
         rows = []
         for r in self.tables["registrations.csv"]:
+            # Refused here in words, not by the database's CHECK constraints half way through.
+            for column, known in (("registration status", REGISTRATION_STATUSES), ("source", REGISTRATION_SOURCES)):
+                if r[column] not in known:
+                    raise RestoreRefused(f"registrations.csv: the {column} “{r[column]}” is not one of "
+                                         f"{', '.join(known)}.")
             registered = _utc(r.get("registered at utc", "")) or to_utc(datetime.fromisoformat(r["registered at"]))
             rows.append({
                 "id": int(r["registration id"]), "event_id": int(r["event id"]), "person_id": int(r["person id"]),

@@ -10,7 +10,7 @@ from eventsapp.extensions import db
 from eventsapp.imports.parsing import phrase_key
 from eventsapp.models import Sector, SectorSynonym
 
-#: Built-in synonyms (phrase -> sector code). Coordinators add more as SectorSynonym rows,
+#: Built-in synonyms (phrase -> sector code). The site administrator adds more as SectorSynonym rows,
 #: which take precedence.
 DEFAULT_SYNONYMS: dict[str, str] = {
     "police force": "police", "police": "police", "constabulary": "police", "police service": "police",

@@ -188,7 +188,8 @@ def read_event_details(path: str | Path) -> list[dict]:
 
 
 def add_sector_synonym(phrase: str, sector: Sector) -> SectorSynonym:
-    """Teach imports a new word for a sector (not committed); an existing phrase is re-pointed.
+    """Teach imports a new word for a sector (not committed); an existing phrase is re-pointed. Every
+    network's imports read it: only the site administrator may (``permissions.can_change_sector_synonyms``).
 
     :raise ValueError: when the phrase has no letters or digits.
     """

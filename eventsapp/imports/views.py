@@ -33,6 +33,7 @@ from eventsapp.imports.sectors import DEFAULT_SYNONYMS
 from eventsapp.imports.services import ImportTarget, add_sector_synonym
 from eventsapp.models import Event, Programme, Region, Sector, SectorSynonym
 from eventsapp.permissions import (
+    can_change_sector_synonyms,
     can_manage_event,
     coordinates,
     is_admin,
@@ -249,8 +250,14 @@ def discard(job_id: str):
 @bp.route("/synonyms", methods=["GET", "POST"])
 @login_required
 def synonyms():
-    """The words imports read as sectors; coordinators add their own."""
+    """The words imports read as sectors: coordinators see them, the site administrator changes them.
+
+    :raise 403: for users who coordinate nothing, and for a coordinator's POST.
+    """
     if not is_coordinator(current_user):
+        abort(403)
+    may_change = can_change_sector_synonyms(current_user)
+    if request.method == "POST" and not may_change:
         abort(403)
     form = SynonymForm()
     sectors = db.session.scalars(select(Sector).order_by(Sector.sort_order)).all()
@@ -269,13 +276,17 @@ def synonyms():
     names = {s.code: s.name for s in sectors}
     built_in = sorted((phrase, names.get(code, code)) for phrase, code in DEFAULT_SYNONYMS.items())
     return render_template("imports/synonyms.html", form=form, custom=custom, built_in=built_in,
-                           delete_form=DiscardForm()), 422 if form.errors else 200
+                           delete_form=DiscardForm(), may_change=may_change), 422 if form.errors else 200
 
 
 @bp.post("/synonyms/<int:synonym_id>/delete")
 @login_required
 def delete_synonym(synonym_id: int):
-    if not is_coordinator(current_user):
+    """Remove a synonym added earlier (the site administrator).
+
+    :raise 403: for anyone else; 404 for a synonym that does not exist.
+    """
+    if not can_change_sector_synonyms(current_user):
         abort(403)
     synonym = db.session.get(SectorSynonym, synonym_id) if synonym_id <= MAX_ID else None
     if synonym is None:

@@ -14,7 +14,7 @@ from eventsapp.models.event import Event
 from eventsapp.models.organisation import Organisation
 
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
-REGISTRATION_SOURCES = ("web", "manual", "walk_in", "import", "demo")
+REGISTRATION_SOURCES = ("web", "manual", "api", "walk_in", "import", "demo")
 ATTENDANCE_METHODS = ("desk", "qr", "walk_in", "sheet", "import")
 
 

@@ -1,9 +1,9 @@
 """Access rules for imports (/imports): upload, jobs, sector synonyms, programme export.
 
 A job belongs to the user who uploaded it (organiser A here): anyone else gets a
-uniform 404. Door volunteers cannot import (403); synonyms are for coordinators
-(403 for other signed-in users); a programme's export is for its coordinators
-(404 for everyone else).
+uniform 404. Door volunteers cannot import (403); sector synonyms are seen by
+coordinators and changed by the site administrator only (403 for other signed-in
+users); a programme's export is for its coordinators (404 for everyone else).
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ JOB_OWNER_POST = expect(404, organiser_a=302, anonymous=302, admin=404)
 NOBODY = expect(404, anonymous=302)
 #: The administrator belongs to no organisation, so has nothing to import into.
 IMPORTERS = expect(200, door_a=403, anonymous=302, admin=403)
-#: Sector synonyms are shared by every network's imports: any coordinator and the administrator.
+#: Sector synonyms are shared by every network's imports: any coordinator sees them...
 COORDINATORS = expect(403, coordinator=200, coordinator_b=200, anonymous=302, admin=200)
+#: ...and only the site administrator changes them (a change moves every network's sector figures).
+ADMINISTRATOR = expect(403, anonymous=302, admin=302)
 
 
 def extend_world(world) -> None:
@@ -66,10 +68,8 @@ RULES = [
     Rule("imports.confirm", "POST", JOB, JOB_OWNER_POST),
     Rule("imports.discard", "POST", JOB, JOB_OWNER_POST),
     Rule("imports.synonyms", "GET", NOTHING, COORDINATORS),
-    Rule("imports.synonyms", "POST", NOTHING, expect(403, coordinator=302, coordinator_b=302, anonymous=302),
-         data=lambda w: {"phrase": "Bobbies", "sector": "police"}),
-    Rule("imports.delete_synonym", "POST", lambda w: {"synonym_id": w.synonym_id},
-         expect(403, coordinator=302, coordinator_b=302, anonymous=302)),
+    Rule("imports.synonyms", "POST", NOTHING, ADMINISTRATOR, data=lambda w: {"phrase": "Bobbies", "sector": "police"}),
+    Rule("imports.delete_synonym", "POST", lambda w: {"synonym_id": w.synonym_id}, ADMINISTRATOR),
     # Starts an export job and goes to its page (eventsapp.files; rules_files.py).
     Rule("imports.export", "POST", lambda w: {"slug": w.programme.slug}, expect(404, coordinator=302, anonymous=302)),
     Rule("imports.export", "POST", lambda w: {"slug": w.programme_b.slug},

@@ -63,7 +63,7 @@ def attacks(world) -> list[tuple[str, str, str, dict | None]]:
         if not rule.allowed("coordinator") & set(SUCCESS):
             continue
         if rule.allowed("coordinator_b") & set(SUCCESS):
-            continue  # open to any coordinator (creating an organisation, sector synonyms)
+            continue  # open to any coordinator (creating an organisation)
         url = url_for(rule.endpoint, **rule.url_values(world))
         found.append(("POST", rule.endpoint, url, rule.data(world) if rule.data else None))
     for endpoint, values in READS:

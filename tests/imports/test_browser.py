@@ -43,10 +43,24 @@ def test_coordinator_uploads_previews_and_imports_a_programme(page, db, tmp_path
     page.get_by_text("Imported: 358 registrations and 358 attendances added.").wait_for()
 
 
-def test_synonyms_page_is_accessible_on_a_phone(phone_page, db, assert_accessible):
-    _sign_in(phone_page, factories.make_user(role="coordinator"))
+@pytest.mark.parametrize("role", ["admin", "coordinator"])
+def test_synonyms_page_is_accessible_on_a_phone(phone_page, db, assert_accessible, role):
+    """The administrator's page (the form, a Remove button per synonym) and a coordinator's (the list only)."""
+    from eventsapp.imports.services import add_sector_synonym
+
+    add_sector_synonym("Bobbies", factories.sector("police"))
+    user = factories.make_user(role="coordinator", is_admin=role == "admin")
+    _sign_in(phone_page, user)
     phone_page.goto("/imports/synonyms")
     expect(phone_page.get_by_role("heading", name="Sector synonyms")).to_be_visible()
+    expect(phone_page.get_by_role("cell", name="Bobbies", exact=True)).to_be_visible()
+    remove = phone_page.get_by_role("button", name="Remove Bobbies")
+    if role == "admin":
+        expect(phone_page.get_by_label("Word or phrase")).to_be_visible()
+        expect(remove).to_be_visible()
+    else:
+        expect(remove).to_have_count(0)
+        expect(phone_page.get_by_label("Word or phrase")).to_have_count(0)
     assert_accessible(phone_page)
 
 

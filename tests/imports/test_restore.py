@@ -210,3 +210,49 @@ def datetime_2024():
     from datetime import datetime
 
     return datetime(2024, 3, 14, 10, 0)
+
+
+def test_a_restore_keeps_api_registrations_and_refuses_an_unknown_source(runner, db, tmp_path):
+    """Registrations made through the API come back with source ``api``; an export whose
+    registrations.csv names a source eventsapp does not know is refused in words, nothing written."""
+    import csv
+    import io
+
+    from eventsapp.imports.export import export_programme
+    from tests import factories
+
+    source = create_app(base_config(tmp_path / "source", f"sqlite:///{tmp_path / 'source.db'}"))
+    with source.app_context():
+        _db.create_all()
+        seed_reference_data()
+        _db.session.commit()
+        event = factories.make_event(programme=factories.make_programme(slug="sources"), starts_at=datetime_2024())
+        made = {factories.make_registration(event=event, source=kind, attended=True).id: kind
+                for kind in ("api", "web", "manual")}
+        archive = tmp_path / "sources.zip"
+        export_programme(event.programme, archive)
+        _db.session.remove()
+        _db.engine.dispose()
+
+    with zipfile.ZipFile(archive) as opened:
+        parts = {name: opened.read(name) for name in opened.namelist()}
+    rows = list(csv.DictReader(io.StringIO(parts["registrations.csv"].decode("utf-8-sig"))))
+    rows[0]["source"] = "telepathy"
+    edited = io.StringIO()
+    writer = csv.DictWriter(edited, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(broken, "w") as target:
+        for name, data in {**parts, "registrations.csv": edited.getvalue().encode()}.items():
+            target.writestr(name, data)
+    before = table_counts(db)
+    refused = runner.invoke(args=["import-programme", str(broken)])
+    assert refused.exit_code == 1
+    assert "the source “telepathy” is not one of web, manual, api, walk_in, import, demo" in refused.output
+    db.session.expire_all()
+    assert table_counts(db) == before
+
+    restored = runner.invoke(args=["import-programme", str(archive)])
+    assert restored.exit_code == 0, restored.output
+    assert dict(db.session.execute(select(Registration.id, Registration.source)).all()) == made

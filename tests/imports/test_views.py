@@ -169,18 +169,49 @@ def test_progress_page_loads_its_script_without_inline_code(app, client, db, log
     assert "onclick" not in page and "style=" not in page
 
 
-def test_coordinator_adds_and_removes_a_sector_synonym(client, db, login_as, make_organisation):
-    login_as("coordinator", make_organisation())
-    assert "Constabulary" in client.get("/imports/synonyms").get_data(as_text=True).title()
+def test_the_administrator_adds_and_removes_a_sector_synonym(client, db, login_as):
+    login_as("admin")
+    page = client.get("/imports/synonyms").get_data(as_text=True)
+    assert "Constabulary" in page.title() and "Add synonym" in page
     bad = client.post("/imports/synonyms", data={"phrase": "", "sector": "police"})
     assert bad.status_code == 422
     assert client.post("/imports/synonyms", data={"phrase": "Bobbies", "sector": "police"}).status_code == 302
     db.session.rollback()
     synonym = db.session.scalar(select(SectorSynonym))
     assert synonym.phrase_key == "bobbies" and synonym.sector.code == "police"
+    assert client.post("/imports/synonyms", data={"phrase": "bobbies", "sector": "community_voluntary"}).status_code == 302
+    db.session.rollback()
+    assert db.session.get(SectorSynonym, synonym.id).sector.code == "community_voluntary"  # re-pointed
     assert client.post(f"/imports/synonyms/{synonym.id}/delete").status_code == 302
     assert _count(db, SectorSynonym.id) == 0
     assert client.post(f"/imports/synonyms/{2**40}/delete").status_code == 404
+
+
+def test_a_coordinator_sees_the_synonyms_but_changes_nothing(client, db, login_as, make_organisation):
+    """Synonyms are read by every network's imports: a coordinator may not add, re-point or remove one."""
+    from eventsapp.imports.services import add_sector_synonym
+    from tests.factories import sector
+
+    synonym_id = add_sector_synonym("Bobbies", sector("police")).id
+    db.session.commit()
+    login_as("coordinator", make_organisation())
+    page = client.get("/imports/synonyms")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Bobbies" in text and "Constabulary" in text.title()
+    assert "Add synonym" not in text and "/delete" not in text and "site administrator" in text
+
+    def held() -> list[tuple[str, str]]:
+        db.session.rollback()
+        return [(s.phrase_key, s.sector.code) for s in db.session.scalars(select(SectorSynonym))]
+
+    before = held()
+    assert before == [("bobbies", "police")]
+    for data in ({"phrase": "Peelers", "sector": "police"}, {"phrase": "Bobbies", "sector": "faith"},
+                 {"phrase": "", "sector": ""}):
+        assert client.post("/imports/synonyms", data=data).status_code == 403
+    assert client.post(f"/imports/synonyms/{synonym_id}/delete").status_code == 403
+    assert client.post("/imports/synonyms/999999/delete").status_code == 403  # nothing to learn either
+    assert held() == before
 
 
 def test_export_is_for_the_programmes_coordinators_only(client, db, login_as, make_programme, make_organisation):
