@@ -66,7 +66,7 @@ def test_counters_migration_backfills_the_event_counters(fresh_engine_url, tmp_p
         db.engine.dispose()
 
 
-BEFORE_SOURCE_API = "keys1f0r2g3e"
+BEFORE_SOURCE_API = "hostn0t1c2e3"
 
 
 def _counters(event_id: int) -> tuple[int, int, int]:

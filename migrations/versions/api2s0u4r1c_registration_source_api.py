@@ -1,7 +1,7 @@
 """registration source 'api': a registration made through the REST API says so
 
 Revision ID: api2s0u4r1c
-Revises: keys1f0r2g3e
+Revises: hostn0t1c2e3
 Create Date: 2026-12-04 22:00:00
 
 Until now the API stored its registrations as 'manual' (an organiser's). The CHECK constraint on
@@ -21,7 +21,7 @@ from eventsapp.models import counters
 
 # revision identifiers, used by Alembic.
 revision = 'api2s0u4r1c'
-down_revision = 'keys1f0r2g3e'
+down_revision = 'hostn0t1c2e3'
 branch_labels = None
 depends_on = None
 

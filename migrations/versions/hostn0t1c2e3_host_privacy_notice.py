@@ -1,7 +1,7 @@
 """a host organisation's own addition to the privacy notice
 
 Revision ID: hostn0t1c2e3
-Revises: api2s0u4r1c
+Revises: keys1f0r2g3e
 Create Date: 2026-12-04 22:20:00
 
 Issue 16 asked for a per-programme or per-host addition; the programme's came first. People
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'hostn0t1c2e3'
-down_revision = 'api2s0u4r1c'
+down_revision = 'keys1f0r2g3e'
 branch_labels = None
 depends_on = None
 
