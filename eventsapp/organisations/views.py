@@ -102,7 +102,11 @@ def show(organisation_id: int):
 @login_required
 def edit(organisation_id: int):
     organisation = get_organisation_or_404(organisation_id, current_user)
-    form = OrganisationForm(obj=organisation, sector=organisation.sector_id or 0)
+    form = OrganisationForm(obj=organisation)
+    if not form.is_submitted():
+        # ``obj`` gives the field the Sector itself, which an int choice never matches: the form
+        # came back with no sector chosen, and saving it as it was refused "Choose a sector."
+        form.sector.data = organisation.sector_id or 0
     _sector_choices(form)
     if form.validate_on_submit():
         taken = name_taken(form.name.data, exclude=organisation)

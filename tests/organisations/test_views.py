@@ -226,3 +226,24 @@ def test_an_organiser_edits_its_organisation(client, db, login_as, make_organisa
     organisation = db.session.get(Organisation, host.id)
     assert organisation.name == "New Name Group" and organisation.normalised_key == "new name group"
     assert organisation.sector.code == "police"
+
+
+def test_the_edit_form_comes_back_with_the_organisations_sector_chosen(client, db, login_as, make_organisation):
+    """Saving the form as it came (only the privacy-notice addition changed) keeps the sector:
+    the form used to come back with no sector chosen, and saving it was refused at the field."""
+    import re
+
+    host = make_organisation("Sector Kept Group")
+    host.sector = factories.sector("faith")
+    db.session.commit()
+    login_as("organiser", host)
+    page = client.get(f"/organisations/{host.id}/edit").get_data(as_text=True)
+    chosen = [int(a or b) for a, b in re.findall(
+        r'<option[^>]*\bselected\b[^>]*value="(\d+)"|<option[^>]*value="(\d+)"[^>]*\bselected\b', page)]
+    assert chosen == [factories.sector("faith").id]
+    response = client.post(f"/organisations/{host.id}/edit", data={
+        "name": host.name, "sector": chosen[0], "website": "", "privacy_notice": "Ask for our data lead."})
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Organisation, host.id)
+    assert saved.sector.code == "faith" and saved.privacy_notice == "Ask for our data lead."
