@@ -4,7 +4,9 @@ Every registration has a row in ``registration_search`` (folded search key,
 folded surname-first sort key, event id). A ``before_flush`` listener keeps it
 when a Registration or its Person is added or changed through the ORM; whoever
 writes registrations in bulk (the import, a programme restore) calls
-:func:`add_missing_search_keys` in the same transaction. The desk only reads
+:func:`add_missing_search_keys` in the same transaction, and
+``registration.services.register``, which inserts a registration with Core, writes its keys
+(:func:`keys_for`) in the same statement. The desk only reads
 them: a GET never writes.
 
 Search-as-you-type itself is :func:`desk_search`: one statement that reads the

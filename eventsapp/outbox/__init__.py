@@ -87,12 +87,25 @@ def enqueue_rendered(template: str, recipient: str, subject: str, params: dict,
 
     ``params`` must be JSON (ids, not objects); the renderer reads the rows as they are then.
     """
-    if template not in RENDERERS:
-        raise KeyError(f"no outbox renderer {template!r}")
-    row = OutboxMessage(kind="email", recipient=recipient[:320], subject=subject[:300],
-                        template=template, params=params)
+    row = OutboxMessage(**rendered_values(template, recipient, subject, params))
     (session or db.session).add(row)
     return row
+
+
+def rendered_values(template: str, recipient: str, subject: str, params: dict) -> dict:
+    """The column values of a message to be built at delivery by the renderer ``template``: what
+    :func:`enqueue_rendered` adds, for a writer that inserts its rows with Core (then
+    :func:`remember_written`)."""
+    if template not in RENDERERS:
+        raise KeyError(f"no outbox renderer {template!r}")
+    return {"kind": "email", "recipient": recipient[:320], "subject": subject[:300], "template": template,
+            "params": params}
+
+
+def remember_written(session: Session, ids: Iterable[int]) -> None:
+    """Outbox rows inserted past the ORM (Core ``INSERT``) in ``session``'s transaction: queued for
+    delivery when it commits and forgotten if it rolls back, like the rows the ORM flushes."""
+    session.info.setdefault(_NEW_IDS, []).extend(ids)
 
 
 def enqueue(message: Message, session: Session | None = None) -> OutboxMessage:

@@ -83,11 +83,24 @@ def _event_ics_once(event: Event, include_online: bool) -> bytes:
 
 
 def recipient(registration: Registration) -> str:
-    person = registration.person
+    return _address(registration.full_name, registration.person.email)
+
+
+def _address(full_name: str, email: str) -> str:
     try:  # the name given with this registration, at the person's address
-        return str(Address(display_name=registration.full_name, addr_spec=person.email))
+        return str(Address(display_name=full_name, addr_spec=email))
     except (ValueError, IndexError, TypeError):
-        return person.email
+        return email
+
+
+def _params(registration_id: int, kind: str, subject: str, paragraphs: list[str], attach_ics: bool,
+            show_link: bool) -> dict:
+    """What :func:`render` builds the message from (JSON: ids, not objects)."""
+    return {
+        "registration_id": registration_id, "kind": kind, "subject": subject, "paragraphs": paragraphs,
+        "attach_ics": attach_ics, "show_link": show_link,
+        "base_url": request.host_url.rstrip("/") if has_request_context() else base_url(),
+    }
 
 
 def _queue(registration: Registration, kind: str, subject: str, paragraphs: list[str],
@@ -95,11 +108,8 @@ def _queue(registration: Registration, kind: str, subject: str, paragraphs: list
     """Write the message to the outbox; the worker renders it (:func:`render`), outside the request."""
     if registration.id is None:
         db.session.flush()
-    outbox.enqueue_rendered("registration", recipient(registration), subject, {
-        "registration_id": registration.id, "kind": kind, "subject": subject, "paragraphs": paragraphs,
-        "attach_ics": attach_ics, "show_link": show_link,
-        "base_url": request.host_url.rstrip("/") if has_request_context() else base_url(),
-    })
+    outbox.enqueue_rendered("registration", recipient(registration), subject,
+                            _params(registration.id, kind, subject, paragraphs, attach_ics, show_link))
 
 
 @outbox.renderer("registration")
@@ -140,20 +150,38 @@ def base_url() -> str:
     return f"{scheme}://{server}" if server else "http://localhost:5000"
 
 
-def queue_confirmation(registration: Registration) -> None:
-    event = registration.event
-    _queue(registration, "confirmation", f"Your place is confirmed: {event.title}", [
+def _confirmation(title: str) -> tuple[str, str, list[str], bool]:
+    """(kind, subject, paragraphs, attach_ics) of the email saying a new place is confirmed."""
+    return "confirmation", f"Your place is confirmed: {title}", [
         "Thank you for registering. Your place is confirmed.",
         "The calendar file attached adds the event to your calendar.",
-    ], attach_ics=True)
+    ], True
+
+
+def _waitlisted(title: str) -> tuple[str, str, list[str], bool]:
+    """(kind, subject, paragraphs, attach_ics) of the email saying a new registration is on the waitlist."""
+    return "waitlisted", f"You are on the waiting list: {title}", [
+        "This event is full, so we have put you on the waiting list.",
+        "If a place comes free, it goes to the next person on the list and we will email you at once.",
+    ], False
+
+
+def queue_confirmation(registration: Registration) -> None:
+    _queue(registration, *_confirmation(registration.event.title))
 
 
 def queue_waitlisted(registration: Registration) -> None:
-    event = registration.event
-    _queue(registration, "waitlisted", f"You are on the waiting list: {event.title}", [
-        "This event is full, so we have put you on the waiting list.",
-        "If a place comes free, it goes to the next person on the list and we will email you at once.",
-    ])
+    _queue(registration, *_waitlisted(registration.event.title))
+
+
+def new_registration_values(registration_id: int, status: str, event_title: str, full_name: str,
+                            email: str) -> dict:
+    """The outbox row (column values) of :func:`queue_confirmation` or :func:`queue_waitlisted` for
+    a registration the service inserts with Core, without its ORM object (see
+    ``outbox.rendered_values``)."""
+    kind, subject, paragraphs, attach_ics = (_confirmation if status == "confirmed" else _waitlisted)(event_title)
+    return outbox.rendered_values("registration", _address(full_name, email), subject,
+                                  _params(registration_id, kind, subject, paragraphs, attach_ics, True))
 
 
 def queue_promoted(registration: Registration) -> None:

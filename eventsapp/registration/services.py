@@ -2,9 +2,11 @@
 
 These functions are the contract the views, the CLI, check-in (walk-ins),
 imports and the events area call. They add to ``db.session`` and queue mail
-(:mod:`eventsapp.registration.emails`); the caller commits once. Mail is an outbox row in the same transaction
-(:mod:`eventsapp.outbox`), so no message leaves before the data it describes
-is committed, and none leaves if it rolls back.
+(:mod:`eventsapp.registration.emails`); the caller commits once. :func:`register`, the busiest
+write path, writes a new registration with Core statements in the session's transaction instead
+(:mod:`eventsapp.registration.queries`): the same rows, without the ORM's unit of work. Mail is an
+outbox row in the same transaction (:mod:`eventsapp.outbox`), so no message leaves before the data
+it describes is committed, and none leaves if it rolls back.
 
 No overbooking, ever: every function that changes who holds a place first
 locks the event (:func:`lock_event`) — ``BEGIN IMMEDIATE`` on SQLite,
@@ -20,9 +22,9 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 
-from eventsapp import webhooks
+from eventsapp import outbox, webhooks
+from eventsapp.checkin import search
 from eventsapp.database import begin_immediate
 from eventsapp.directory import find_organisation, resolve_organisation
 from eventsapp.extensions import db
@@ -30,7 +32,6 @@ from eventsapp.models import (
     Event,
     EventQuestion,
     Organisation,
-    Person,
     Registration,
     RegistrationAnswer,
     Sector,
@@ -85,11 +86,18 @@ class RegistrationResult:
     """What :func:`register` did: ``status`` is confirmed, waitlisted or already_registered."""
 
     status: str
-    registration: Registration
+    #: The new registration's id (or the existing one's, when already registered).
+    registration_id: int
     organisation_created: bool = False
     #: The email belonged to a person already known (who may not be whoever filled in the form):
     #: the booking link then goes only to that address, never onto the page.
     known_person: bool = False
+
+    @property
+    def registration(self) -> Registration:
+        """The registration as an ORM object, loaded when first asked for (a new one is written
+        with Core: the public form's POST needs only its id)."""
+        return db.session.get(Registration, self.registration_id)
 
     @property
     def confirmed(self) -> bool:
@@ -241,52 +249,60 @@ def register(
 def _register_once(event_id: int, details: RegistrationDetails, *, source: str,
                    override_capacity: bool) -> RegistrationResult:
     """One attempt: what does not depend on the event's places is read and written first, so that
-    the locked section is just lock, count, insert."""
+    the locked section is just lock (and count), insert, commit: two statements and the commit on
+    PostgreSQL, written with Core past the ORM's unit of work (registration/queries.py)."""
     if locking_enabled():
         # SQLite: the write lock for the whole unit of work, taken first (it
         # commits any open read transaction). PostgreSQL: nothing; the event
         # row is locked below, only around counting and inserting.
         begin_immediate(db.session())
     email_key = normalise_email(details.email)
-    related = queries.preload_event_relations(event_id)
+    queries.preload_event_relations(event_id)
+    event = db.session.get(Event, event_id)  # preloaded, with its programme (the privacy notice's version)
     organisation_name = " ".join((details.organisation_name or "").split())
     organisation = _known_organisation(details, organisation_name)
-    person = queries.person_by_email(email_key)
-    fields = _registration_fields(event_id, details, organisation_name, email_key, source)
-    questions = queries.question_ids(event_id) if details.answers else set()
+    known = queries.before_lock(event_id, email_key, event.host_organisation_id, event.programme_id,
+                                questions=bool(details.answers))
+    fields = _registration_fields(event, details, organisation_name, email_key, source)
     # A new person or organisation does not depend on the places either: written now, so the
-    # locked section below writes only the registration (and its search key).
-    person_created = person is None
+    # locked section below writes only the registration (and its search key, answers, outbox rows).
+    person_created = known.person_id is None
+    person_id, person_email = known.person_id, known.person_email
     if person_created:
-        person = _new_person(details)
+        person_email = (details.email or "").strip() or None
+        person_id = queries.insert_person(details.first_name.strip(), details.last_name.strip(), person_email)
     organisation_created = organisation is None and bool(normalise_organisation_name(organisation_name))
     if organisation_created:
         organisation = _new_organisation(organisation_name, details.sector_code)
-    if person_created or organisation_created:
         db.session.flush()
 
-    # Under the lock: the event (with its confirmed places, the counter on its row) and this
-    # email's active registration, if any, in one statement.
-    event, existing_id = queries.lock_and_read(event_id, queries.active_registration_id(event_id, email_key),
-                                               for_update=locking_enabled())
-    confirmed = event.confirmed_count
-    queries.reattach(event, related)
-    reason = closed_reason(event, source)
+    # Under the lock: the event's columns (with its confirmed places, the counter on its row), this
+    # email's active registration, if any, and the new registration's id, in one statement.
+    locked = queries.lock_for_registering(event_id, email_key, for_update=locking_enabled())
+    reason = closed_reason(locked, source)
     if reason:
         raise RegistrationClosed(reason)
-    if existing_id is not None:
+    if locked.existing_id is not None:
         # Nothing new is kept: not the person nor the organisation written above for it.
-        for new, made in ((person, person_created), (organisation, organisation_created)):
-            if made:
-                db.session.delete(new)
-        return _already_registered(existing_id, source)
+        if person_created:
+            queries.delete_person(person_id)
+        if organisation_created:
+            db.session.delete(organisation)
+        return _already_registered(locked.existing_id, source)
 
     between_count_and_insert()
-    has_place = override_capacity or has_free_place(event, confirmed)
-    registration = _add_registration(event, person, organisation, details, fields, questions,
-                                     status="confirmed" if has_place else "waitlisted")
-    _announce(event, registration)
-    return RegistrationResult(registration.status, registration, organisation_created=organisation_created,
+    has_place = override_capacity or has_free_place(locked, locked.confirmed_count)
+    status = "confirmed" if has_place else "waitlisted"
+    registration = _registration_values(locked, person_id, organisation, details, fields, status)
+    endpoints = known.endpoints
+    if (locked.host_organisation_id, locked.programme_id) != (event.host_organisation_id, event.programme_id):
+        endpoints = queries.endpoints(locked.host_organisation_id, locked.programme_id)  # moved meanwhile
+    outbox_ids = queries.insert_registration(
+        registration, _search_key_values(registration, organisation, person_email),
+        _answer_values(registration["id"], details, known.question_ids),
+        _announcements(locked, registration, person_email, endpoints))
+    outbox.remember_written(db.session(), outbox_ids)
+    return RegistrationResult(status, registration["id"], organisation_created=organisation_created,
                               known_person=not person_created)
 
 
@@ -301,7 +317,7 @@ def _known_organisation(details: RegistrationDetails, organisation_name: str) ->
     return organisation
 
 
-def _registration_fields(event_id: int, details: RegistrationDetails, organisation_name: str,
+def _registration_fields(event: Event, details: RegistrationDetails, organisation_name: str,
                          email_key: str | None, source: str) -> dict:
     """The registration's columns that come from the details as given (consent dated and versioned)."""
     return {
@@ -312,17 +328,9 @@ def _registration_fields(event_id: int, details: RegistrationDetails, organisati
         "access_requirements": (details.access_requirements or "").strip(),
         "dietary_requirements": (details.dietary_requirements or "").strip(),
         "consent_privacy_at": utcnow() if details.consent_privacy else None,
-        "privacy_notice_version": (event_notice_version(db.session.get(Event, event_id))
-                                   if details.consent_privacy else None),
+        "privacy_notice_version": event_notice_version(event) if details.consent_privacy else None,
         "consent_contact": bool(details.consent_contact),
     }
-
-
-def _new_person(details: RegistrationDetails) -> Person:
-    person = Person(first_name=details.first_name.strip(), last_name=details.last_name.strip(),
-                    email=(details.email or "").strip() or None)
-    db.session.add(person)
-    return person
 
 
 def _new_organisation(name: str, sector_code: str | None) -> Organisation:
@@ -334,39 +342,49 @@ def _new_organisation(name: str, sector_code: str | None) -> Organisation:
 def _already_registered(registration_id: int, source: str) -> RegistrationResult:
     """The email's active registration stands; a self-service registrant gets its link again
     (not an organiser's entry or a walk-in at the door)."""
-    existing = db.session.get(Registration, registration_id)
     if source in SELF_SERVICE_SOURCES:
-        emails.queue_link_resent(existing)
-    return RegistrationResult("already_registered", existing)
+        emails.queue_link_resent(db.session.get(Registration, registration_id))
+    return RegistrationResult("already_registered", registration_id)
 
 
-def _add_registration(event: Event, person: Person, organisation: Organisation | None,
-                      details: RegistrationDetails, fields: dict, questions: set[int], *,
-                      status: str) -> Registration:
-    """Add and flush the registration (keeping the name it was made with) and its answers."""
-    registration = Registration(event=event, organisation=organisation, first_name=details.first_name.strip()[:100],
-                                last_name=details.last_name.strip()[:100], status=status, **fields)
-    # Attach without the backref, so the person's registrations are not loaded (under the lock).
-    registration.person_id = person.id
-    set_committed_value(registration, "person", person)
-    db.session.add(registration)
-    for question_id, value in (details.answers or {}).items():
-        if question_id in questions:
-            text = "\n".join(value) if isinstance(value, list | tuple) else (value or "")
-            db.session.add(RegistrationAnswer(registration=registration, question_id=question_id, value=text))
-    db.session.flush()  # the registration, its search key, answers
-    return registration
+def _registration_values(event, person_id: int, organisation: Organisation | None,
+                         details: RegistrationDetails, fields: dict, status: str) -> dict:
+    """The new registration's columns (keeping the name it was made with), its id the one
+    :func:`queries.lock_for_registering` gave; made under the lock, so ``created_at`` orders the waitlist."""
+    now = utcnow()
+    return {"id": event.next_id, "event_id": event.id, "person_id": person_id,
+            "organisation_id": organisation.id if organisation is not None else None,
+            "first_name": details.first_name.strip()[:100], "last_name": details.last_name.strip()[:100],
+            "status": status, "created_at": now, "updated_at": now, **fields}
 
 
-def _announce(event: Event, registration: Registration) -> None:
-    """The webhook, and the email saying whether a place is confirmed or waitlisted."""
-    webhooks.emit("registration.created", event,
-                  {"registration": {"id": registration.id, "status": registration.status}})
-    if registration.email_key:
-        if registration.status == "confirmed":
-            emails.queue_confirmation(registration)
-        else:
-            emails.queue_waitlisted(registration)
+def _search_key_values(registration: dict, organisation: Organisation | None, person_email: str | None) -> dict:
+    """The registration's desk search keys (what the ORM listener would write, checkin/search.py)."""
+    sort_key, search_key = search.keys_for(
+        registration["first_name"], registration["last_name"], registration["organisation_name_entered"],
+        organisation.name if organisation is not None else "", person_email or "")
+    return {"registration_id": registration["id"], "event_id": registration["event_id"],
+            "sort_key": sort_key, "search_key": search_key}
+
+
+def _answer_values(registration_id: int, details: RegistrationDetails, questions: set[int]) -> list[dict]:
+    """The answers to the event's own questions (others are ignored); multiple choices one per line."""
+    return [{"registration_id": registration_id, "question_id": question_id,
+             "value": "\n".join(value) if isinstance(value, list | tuple) else (value or "")}
+            for question_id, value in (details.answers or {}).items() if question_id in questions]
+
+
+def _announcements(event, registration: dict, person_email: str | None, endpoints) -> list[dict]:
+    """The outbox rows a new registration writes: the ``registration.created`` webhook, and the
+    email saying whether a place is confirmed or waitlisted (to a registration with an email)."""
+    rows = webhooks.delivery_values("registration.created", event,
+                                    {"registration": {"id": registration["id"], "status": registration["status"]}},
+                                    endpoints)
+    if registration["email_key"]:
+        full_name = f"{registration['first_name']} {registration['last_name']}".strip()
+        rows.append(emails.new_registration_values(registration["id"], registration["status"], event.title,
+                                                   full_name, person_email))
+    return rows
 
 
 def save_answers(registration: Registration, answers: Mapping[int, str | list[str]]) -> None:

@@ -64,7 +64,7 @@ def register(event_id: int):
     if form.validate_on_submit():
         try:
             result = services.register(event, form.details(), source="web")
-            registration_id = result.registration.id  # read before the commit expires it (no reload after)
+            registration_id = result.registration_id  # the new registration is not loaded as an object
             db.session.commit()
         except RegistrationClosed as closed:
             db.session.rollback()

@@ -85,11 +85,36 @@ def body_of(kind: str, data: Mapping) -> bytes:
     return json.dumps(document, separators=(",", ":"), sort_keys=True).encode()
 
 
+def _delivery_values(endpoint_id: int, url: str, kind: str, body: bytes) -> dict:
+    return {"kind": "webhook", "recipient": url, "subject": kind, "payload": body, "endpoint_id": endpoint_id}
+
+
 def _delivery(endpoint: WebhookEndpoint, kind: str, body: bytes) -> OutboxMessage:
-    row = OutboxMessage(kind="webhook", recipient=endpoint.url, subject=kind, payload=body,
-                        endpoint_id=endpoint.id)
+    row = OutboxMessage(**_delivery_values(endpoint.id, endpoint.url, kind, body))
     db.session.add(row)
     return row
+
+
+def owned_by(host_organisation_id: int, programme_id: int | None):
+    """SQL: the endpoints of an event with this host and programme (those :func:`emit` writes to)."""
+    owners = [WebhookEndpoint.organisation_id == host_organisation_id]
+    if programme_id is not None:
+        owners.append(WebhookEndpoint.programme_id == programme_id)
+    return or_(*owners)
+
+
+def delivery_values(kind: str, event, payload: Mapping | None, endpoints: Iterable[tuple[int, str, list]]) -> list[dict]:
+    """The outbox rows' column values of :func:`emit`, for a writer that inserts them with Core
+    (then ``outbox.remember_written``): ``endpoints`` are the (id, url, events) of the endpoints
+    :func:`owned_by` the event's host and programme; ``event`` anything with :func:`event_data`'s
+    attributes (an :class:`Event` or a row of its columns)."""
+    if kind not in WEBHOOK_EVENTS:
+        raise ValueError(f"unknown webhook event {kind!r}")
+    subscribed = [(endpoint_id, url) for endpoint_id, url, events in endpoints if kind in (events or ())]
+    if not subscribed:
+        return []
+    body = body_of(kind, {"event": event_data(event), **(payload or {})})
+    return [_delivery_values(endpoint_id, url, kind, body) for endpoint_id, url in subscribed]
 
 
 def emit(kind: str, event: Event, payload: Mapping | None = None) -> list[OutboxMessage]:
@@ -97,14 +122,11 @@ def emit(kind: str, event: Event, payload: Mapping | None = None) -> list[Outbox
     organisation's and the event's programme's. Not committed: it leaves when the caller commits."""
     if kind not in WEBHOOK_EVENTS:
         raise ValueError(f"unknown webhook event {kind!r}")
-    owners = [WebhookEndpoint.organisation_id == event.host_organisation_id]
-    if event.programme_id is not None:
-        owners.append(WebhookEndpoint.programme_id == event.programme_id)
-    endpoints = [e for e in db.session.scalars(select(WebhookEndpoint).where(or_(*owners))) if kind in e.events]
-    if not endpoints:
-        return []
-    body = body_of(kind, {"event": event_data(event), **(payload or {})})
-    return [_delivery(endpoint, kind, body) for endpoint in endpoints]
+    endpoints = db.session.execute(select(WebhookEndpoint.id, WebhookEndpoint.url, WebhookEndpoint.events)
+                                   .where(owned_by(event.host_organisation_id, event.programme_id))).all()
+    rows = [OutboxMessage(**values) for values in delivery_values(kind, event, payload, endpoints)]
+    db.session.add_all(rows)
+    return rows
 
 
 def send_test(endpoint: WebhookEndpoint) -> OutboxMessage:
