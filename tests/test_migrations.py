@@ -29,6 +29,9 @@ def test_upgrade_empty_database_matches_models(fresh_engine_url, tmp_path):
         if db.engine.dialect.name == "postgresql":  # the desk search's trigram index, PostgreSQL only
             indexes = {index["name"] for index in inspect(db.engine).get_indexes("registration_search")}
             assert "ix_registration_search_event_trigrams" in indexes
+            options = db.session.scalar(text(
+                "SELECT reloptions FROM pg_class WHERE relname = 'ix_registration_search_event_trigrams'"))
+            assert options == ["gin_pending_list_limit=64"]  # gin0p1e2n3d4
         tables = set(inspect(db.engine).get_table_names())
         assert {"event", "registration", "attendance", "organisation", "membership"} <= tables
         downgrade(revision="base")

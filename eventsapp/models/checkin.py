@@ -58,6 +58,10 @@ class AttendanceFinalisation(db.Model):
 SORT_KEY_TYPE = String(400).with_variant(String(400, collation="C"), "postgresql")
 
 
+#: The trigram index's pending list limit, in kB (PostgreSQL's minimum; its default is 4,096).
+TRIGRAM_PENDING_LIST_KB = 64
+
+
 class RegistrationSearch(db.Model):
     """A registration's folded search and sort keys: the desk finds "Wójcik" by typing "wojcik".
 
@@ -70,9 +74,13 @@ class RegistrationSearch(db.Model):
         Index("ix_registration_search_event_sort", "event_id", "sort_key"),
         # PostgreSQL: "contains" searches of three letters or more go through trigrams of the event's
         # keys instead of reading them all (extensions pg_trgm and btree_gin; see below).
+        # New keys wait in the index's pending list, which every search reads in full until a
+        # VACUUM (or autoanalyze) moves them into the index: capped at 64 kB (default 4 MB), so a
+        # busy registration day never makes the door's search read megabytes per keystroke.
         Index(
             "ix_registration_search_event_trigrams", "event_id", "search_key",
             postgresql_using="gin", postgresql_ops={"search_key": "gin_trgm_ops"},
+            postgresql_with={"gin_pending_list_limit": TRIGRAM_PENDING_LIST_KB},
             info={"dialects": ("postgresql",)},  # for the migrations' autogenerate (database.autogenerate_filter)
         ).ddl_if(dialect="postgresql"),
     )

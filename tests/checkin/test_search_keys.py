@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import delete, func, select
 
 from eventsapp.checkin import search
@@ -21,3 +22,23 @@ def test_missing_keys_are_added_in_batches_without_missing_any(db, make_event, m
     assert keyed == {r.id for r in registrations}
     assert search.add_missing_search_keys([event.id]) == 0
     assert db.session.scalar(select(func.count()).select_from(RegistrationSearch)) == 7
+
+
+@pytest.mark.postgres_only
+def test_the_trigram_indexs_pending_list_stays_small_as_registrations_arrive(db, make_event):
+    """Every desk search reads the trigram index's pending list in full: with PostgreSQL's default
+    limit (4 MB) and autovacuum off or behind, 300 new registrations leave ~190 kB there (24 pages);
+    capped at 64 kB (gin0p1e2n3d4) the inserts that fill it move it into the index."""
+    from sqlalchemy import text
+
+    from tests import factories
+
+    db.session.execute(text("CREATE EXTENSION IF NOT EXISTS pgstattuple"))
+    db.session.execute(text("SELECT gin_clean_pending_list('ix_registration_search_event_trigrams'::regclass)"))
+    db.session.commit()
+    event = make_event(capacity=None)
+    for _ in range(300):
+        factories.make_registration(event=event)
+    pending_pages = db.session.scalar(text(
+        "SELECT pending_pages FROM pgstatginindex('ix_registration_search_event_trigrams'::regclass)"))
+    assert pending_pages <= 64 // 8  # 8 kB pages
