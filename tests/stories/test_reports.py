@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 
 import pypdf
 import pytest
@@ -11,6 +10,7 @@ from sqlalchemy import select
 
 from eventsapp.models import Event, Programme, utcnow
 from eventsapp.reports.pdf import story_paragraphs
+from eventsapp.timeutil import to_local
 from tests import factories
 from tests.stories.conftest import make_story
 
@@ -104,7 +104,7 @@ def test_a_host_report_has_only_stories_involving_the_host(client, db, world, st
 
 def test_a_date_range_selects_stories_by_their_event_or_publication(client, db, world, stories, sign_in):
     sign_in(world.coordinator)
-    day = (stories["event"].starts_at + timedelta(hours=1)).date()
+    day = to_local(stories["event"].starts_at).date()  # the event's own day (not +1 hour: past midnight, the next)
     payload = client.get(f"/api/v1/reports?programme=stories-programme&from={day}&to={day}").get_json()
     assert [s["title"] for s in payload["stories"]] == ["The mural of three estates"]
     today = utcnow().date()
