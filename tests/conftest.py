@@ -230,8 +230,26 @@ def live_server(app):
 @pytest.fixture
 def broker_url(tmp_path) -> str:
     """Celery's broker for servers and workers run as processes: Redis where the machine has it
-    (``TEST_REDIS_URL``: CI, production's shape), else a SQLite broker file they all share."""
-    return os.environ.get("TEST_REDIS_URL") or f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}"
+    (``TEST_REDIS_URL``: CI, production's shape), else a SQLite broker file they all share.
+
+    On Redis, each pytest-xdist worker queues in a database of its own (see
+    :func:`redis_for_this_test_process`): two tests running a real Celery worker at the same time
+    on two xdist workers shared one ``celery`` queue, and each worker took the other test's tasks,
+    for jobs its own database does not have (both tests then waited for ever)."""
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    return redis_for_this_test_process(redis_url) if redis_url else f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}"
+
+
+def redis_for_this_test_process(url: str) -> str:
+    """``url`` with its database moved down by the xdist worker's number (gw0: as given, gw1: one
+    lower, modulo Redis's 16 databases)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    number = int(worker[2:]) if worker[2:].isdigit() else 0
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(database - number) % 16}"))
 
 
 @pytest.fixture

@@ -58,7 +58,7 @@ def served_paths(server: Gunicorn) -> list[str]:
     return re.findall(r'"(?:GET|POST) (\S+) HTTP', server.errors_logged())
 
 
-def test_a_whole_day_through_a_load_balancer(app, db, backend, tmp_path, smtp_url):  # noqa: F811
+def test_a_whole_day_through_a_load_balancer(app, db, backend, tmp_path, smtp_url, broker_url):  # noqa: F811
     required(NGINX.exists(), "nginx")
     redis_url = os.environ.get("TEST_REDIS_URL")
     required(bool(redis_url), "Redis (TEST_REDIS_URL)")
@@ -69,14 +69,14 @@ def test_a_whole_day_through_a_load_balancer(app, db, backend, tmp_path, smtp_ur
     earlier = factories.make_event(host=host, title="Earlier evening",
                                    starts_at=utcnow() - timedelta(days=30))
     db.session.commit()
-    config = {"CELERY_BROKER_URL": redis_url, "RATELIMIT_STORAGE_URI": redis_url}
+    config = {"CELERY_BROKER_URL": broker_url, "RATELIMIT_STORAGE_URI": redis_url}
     database_url = app.config["SQLALCHEMY_DATABASE_URI"]
     with Gunicorn(database_url, tmp_path / "one", workers=2, config=config, mail_url=mail_url,
                   access_log=True) as one, \
             Gunicorn(database_url, tmp_path / "two", workers=2, config=config, mail_url=mail_url,
                      access_log=True) as two, \
             Nginx([one.port, two.port], tmp_path / "nginx") as balancer, \
-            CeleryWorker(one.env | {"CELERY_BROKER_URL": redis_url, "MAIL_URL": mail_url},
+            CeleryWorker(one.env | {"CELERY_BROKER_URL": broker_url, "MAIL_URL": mail_url},
                          tmp_path / "worker.log", concurrency=4) as worker:
         port = balancer.port
 
