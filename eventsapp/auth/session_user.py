@@ -12,6 +12,10 @@ takes effect at once: nothing is cached between requests).
 Anything else asked of a :class:`SessionUser` (``current_user.totp_secret``, a template reading
 ``membership.organisation``) loads the ORM user on first use, so a marked view that grows a
 new need still works, only at the old cost.
+
+A marked view may also be decorated with :func:`read_with_user` (the desk's search): the loader
+then runs the view's own query beside :data:`VIEWER`, so the user and the view's rows come in
+one round trip, and the view reads its rows with :func:`joined_result`.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ JOINED_RESULT = "_user_facts_joined_result"
 #: The signed-in user's cheap columns and their memberships as one string (``"12:organiser,15:door"``),
 #: as a subquery of one row, or none: no such user, a stale session version, or a deactivated
 #: account. :func:`load_session_user` selects it alone; a view with a joined query
-#: (:func:`user_facts_suffice`) selects it beside its own rows, in the same round trip.
+#: (:func:`read_with_user`) selects it beside its own rows, in the same round trip.
 VIEWER = (
     select(User.id.label("viewer_id"), User.email.label("viewer_email"), User.name.label("viewer_name"),
            User.is_admin.label("viewer_is_admin"), User.session_version.label("viewer_version"),

@@ -288,7 +288,7 @@ def desk_search(event_id: int, query: str, limit: int) -> DeskSearch:
 def desk_search_as(user_pk: int, session_version: int, event_id: int, query: str,
                    limit: int) -> tuple[SessionUser | None, DeskSearch]:
     """:func:`desk_search` and the signed-in user in one statement: the user loader's query for
-    the desk's search (:func:`eventsapp.auth.session_user.user_facts_suffice`), so a keystroke
+    the desk's search (:func:`eventsapp.auth.session_user.read_with_user`), so a keystroke
     costs one round trip. No user (stale session, deactivated account): ``(None, no answer)``."""
     if not 0 < event_id <= MAX_ID:
         return load_session_user(user_pk, session_version), DeskSearch(None, [])
