@@ -10,19 +10,23 @@ writes registrations in bulk (the import, a programme restore) calls
 them: a GET never writes.
 
 Search-as-you-type itself is :func:`desk_search`: one statement that reads the
-event's access facts and its first page of matches.
+event's access facts and its first page of matches (:func:`desk_search_as` reads the
+signed-in user in the same statement, and on PostgreSQL has the database build the answer's
+results as JSON). What the desk shows of a match is :func:`desk_results`.
 """
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, literal_column, select, text, true
+from sqlalchemy import Text, bindparam, cast, func, insert, literal_column, select, text, true
 from sqlalchemy import event as sa_event
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from eventsapp.auth.session_user import VIEWER, SessionUser, load_session_user, session_user_from_row
@@ -38,6 +42,7 @@ from eventsapp.models import (
     RegistrationSearch,
 )
 from eventsapp.permissions import MAX_ID, EventFacts, ProgrammeFacts
+from eventsapp.timeutil import app_zone, format_local
 
 #: A backfill of this many rows or more refreshes PostgreSQL's statistics of the key table.
 ANALYZE_AFTER_ROWS = 500
@@ -167,10 +172,36 @@ def backfill_search_keys(connection) -> int:
 
 @dataclass(frozen=True)
 class DeskSearch:
-    """One search-as-you-type answer: the event's access facts (None: no such event) and the matches."""
+    """One search-as-you-type answer: the event's access facts (None: no such event) and the matches,
+    as rows, or (read with the user on PostgreSQL) already as the JSON text of :func:`desk_results`."""
 
     event: EventFacts | None
     rows: list[Any]
+    results_json: str | None = None
+
+
+def desk_results(rows: Iterable[Any]) -> list[dict]:
+    """What the desk shows of each match (``checkin.js`` renders it); PostgreSQL builds the same
+    objects in SQL (:func:`_event_and_results_json`), and a test holds the two equal."""
+    return [
+        {
+            "id": row.id,
+            "name": f"{row.first_name} {row.last_name}".strip(),
+            "organisation": row.organisation_entered or row.organisation or "",
+            "status": row.status,
+            "checked_in_at": format_local(row.checked_in_at, "%H:%M") if row.checked_in_at else None,
+            "access_requirements": row.access_requirements,
+        }
+        for row in rows
+    ]
+
+
+def answer_document(query: str, limit: int, found: DeskSearch) -> str:
+    """The search's JSON answer (``query``, ``limit``, ``results``), once the caller has checked
+    ``found.event``. Results built by the database are put in as they came."""
+    if found.results_json is None:
+        return json.dumps({"query": query, "limit": limit, "results": desk_results(found.rows)})
+    return f'{{"query": {json.dumps(query)}, "limit": {int(limit)}, "results": {found.results_json}}}'
 
 
 def _contains(column, parameter, dialect: str, trigram: bool = False):
@@ -197,16 +228,8 @@ def _word_value(word: str, dialect: str) -> str:
     return word if plain else like_pattern(word)
 
 
-@lru_cache(maxsize=64)
-def _desk_statement(dialect: str, words: int, scan: bool, limit: int, trigram_words: int = 0):
-    """The statement of :func:`desk_search` for ``words`` words, built once per shape (building it costs
-    more than running it); parameters ``event_id`` and ``w0``…; the first ``trigram_words`` of them
-    are matched through the trigram index (PostgreSQL).
-
-    The limit and the constants are written into the SQL, not bound: PostgreSQL then finds the
-    plan it caches for the prepared statement (psycopg prepares a statement run five times on a
-    connection) as cheap as one planned for the values, and stops planning the statement anew.
-    """
+def _matches(dialect: str, words: int, scan: bool, limit: int, trigram_words: int):
+    """The first ``limit`` matches of a desk search as a subquery (``found``), one row a match, by surname."""
     event_id = bindparam("event_id")
     matching = [_contains(RegistrationSearch.search_key, bindparam(f"w{i}"), dialect, trigram=i < trigram_words)
                 for i in range(words)]
@@ -219,7 +242,7 @@ def _desk_statement(dialect: str, words: int, scan: bool, limit: int, trigram_wo
     # No "registration.event_id = ?" in SQL: next to the key table's event_id it makes PostgreSQL
     # expect a handful of rows and sort them all instead of walking the index. A key row left
     # pointing at another event's registration (only by a bulk write) is dropped by the caller instead.
-    found = (
+    return (
         select(Registration.id, Registration.event_id, Registration.status, Registration.access_requirements,
                Registration.first_name, Registration.last_name,
                Registration.organisation_name_entered.label("organisation_entered"),
@@ -234,6 +257,20 @@ def _desk_statement(dialect: str, words: int, scan: bool, limit: int, trigram_wo
         .limit(literal_column(str(int(limit))))
         .subquery("found")
     )
+
+
+@lru_cache(maxsize=64)
+def _desk_statement(dialect: str, words: int, scan: bool, limit: int, trigram_words: int = 0):
+    """The statement of :func:`desk_search` for ``words`` words, built once per shape (building it costs
+    more than running it); parameters ``event_id`` and ``w0``…; the first ``trigram_words`` of them
+    are matched through the trigram index (PostgreSQL).
+
+    The limit and the constants are written into the SQL, not bound: PostgreSQL then finds the
+    plan it caches for the prepared statement (psycopg prepares a statement run five times on a
+    connection) as cheap as one planned for the values, and stops planning the statement anew.
+    """
+    event_id = bindparam("event_id")
+    found = _matches(dialect, words, scan, limit, trigram_words)
     return (
         select(Event.id.label("the_event_id"), Event.status.label("event_status"), Event.host_organisation_id,
                Programme.coordinator_organisation_id, found.c.id, found.c.event_id, found.c.status,
@@ -250,7 +287,16 @@ def _desk_statement(dialect: str, words: int, scan: bool, limit: int, trigram_wo
 @lru_cache(maxsize=64)
 def _desk_statement_as_viewer(dialect: str, words: int, scan: bool, limit: int, trigram_words: int = 0):
     """:func:`_desk_statement` beside the signed-in user's facts (:data:`VIEWER`, parameters
-    ``user_id`` and ``version``): no row at all when there is no such user."""
+    ``user_id`` and ``version``): no row at all when there is no such user.
+
+    On PostgreSQL the matches come as one JSON text, the answer's ``results`` as the desk shows
+    them (:func:`desk_results`; parameter ``tz``, the app's time zone), beside the event's facts
+    in one row: the database builds the 25 objects instead of Python building a row and a dict
+    for each (a third of a search's time in Python went on them).
+    """
+    if dialect == "postgresql":
+        search = _event_and_results_json(words, scan, limit, trigram_words)
+        return select(VIEWER, search).select_from(VIEWER).outerjoin(search, true())
     search = _desk_statement(dialect, words, scan, limit, trigram_words).order_by(None).subquery("search")
     return (
         select(VIEWER, search)
@@ -258,6 +304,45 @@ def _desk_statement_as_viewer(dialect: str, words: int, scan: bool, limit: int, 
         .outerjoin(search, true())
         .order_by(search.c.sort_key, search.c.key_id)
     )
+
+
+def _event_and_results_json(words: int, scan: bool, limit: int, trigram_words: int):
+    """PostgreSQL: the event's access facts and its matches as the JSON text of :func:`desk_results`."""
+    event_id = bindparam("event_id")
+    found = _matches("postgresql", words, scan, limit, trigram_words)
+    local = func.timezone(bindparam("tz"), func.timezone(literal_column("'UTC'"), found.c.checked_in_at))
+    result = func.json_build_object(
+        literal_column("'id'"), found.c.id,
+        literal_column("'name'"), func.btrim(func.concat(found.c.first_name, literal_column("' '"), found.c.last_name),
+                                             literal_column(_WHITESPACE)),
+        literal_column("'organisation'"), func.coalesce(func.nullif(found.c.organisation_entered, literal_column("''")),
+                                                        found.c.organisation, literal_column("''")),
+        literal_column("'status'"), found.c.status,
+        literal_column("'checked_in_at'"), func.to_char(local, literal_column("'HH24:MI'")),
+        literal_column("'access_requirements'"), found.c.access_requirements,
+    )
+    # the same order and the same dropping of a key row that points at another event's registration
+    # as the rows of :func:`desk_search` (see :func:`_desk_answer`)
+    results = (
+        select(cast(func.coalesce(
+            func.json_agg(aggregate_order_by(result, found.c.sort_key, found.c.key_id))
+            .filter(found.c.event_id == event_id),
+            literal_column("'[]'::json")), Text))
+        .select_from(found)
+        .scalar_subquery()
+    )
+    return (
+        select(Event.id.label("the_event_id"), Event.status.label("event_status"), Event.host_organisation_id,
+               Programme.coordinator_organisation_id, results.label("results_json"))
+        .select_from(Event)
+        .outerjoin(Programme, Programme.id == Event.programme_id)
+        .where(Event.id == event_id)
+        .subquery("search")
+    )
+
+
+#: What Python's ``str.strip()`` takes off a name (ASCII whitespace), as a PostgreSQL literal.
+_WHITESPACE = "E' \\t\\n\\r\\f\\v'"
 
 
 def desk_search(event_id: int, query: str, limit: int) -> DeskSearch:
@@ -293,8 +378,10 @@ def desk_search_as(user_pk: int, session_version: int, event_id: int, query: str
     if not 0 < event_id <= MAX_ID:
         return load_session_user(user_pk, session_version), DeskSearch(None, [])
     statement, parameters = _desk_question(event_id, query, limit, as_viewer=True)
-    rows = db.session.connection().execute(
-        statement, {**parameters, "user_id": user_pk, "version": session_version}).all()
+    parameters.update(user_id=user_pk, version=session_version)
+    if db.session.get_bind().dialect.name == "postgresql":
+        parameters["tz"] = app_zone().key
+    rows = db.session.connection().execute(statement, parameters).all()
     if not rows:
         return None, DeskSearch(None, [])
     return session_user_from_row(rows[0]), _desk_answer(rows, event_id)
@@ -323,4 +410,6 @@ def _desk_answer(result: list[Any], event_id: int) -> DeskSearch:
         id=first.the_event_id, status=first.event_status, host_organisation_id=first.host_organisation_id,
         programme=ProgrammeFacts(coordinator_id) if coordinator_id is not None else None,
     )
+    if "results_json" in first._fields:
+        return DeskSearch(event, [], first.results_json)
     return DeskSearch(event, [row for row in result if row.id is not None and row.event_id == event_id])

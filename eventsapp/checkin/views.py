@@ -11,6 +11,7 @@ from functools import wraps
 
 from flask import (
     abort,
+    current_app,
     flash,
     jsonify,
     make_response,
@@ -26,7 +27,7 @@ from sqlalchemy import select
 from eventsapp.auth.session_user import joined_result, read_with_user, user_facts_suffice
 from eventsapp.checkin import bp, services
 from eventsapp.checkin.forms import NoShowForm, WalkInForm
-from eventsapp.checkin.search import desk_search, desk_search_as
+from eventsapp.checkin.search import answer_document, desk_search, desk_search_as
 from eventsapp.extensions import db
 from eventsapp.models import Event, Registration, Sector, utcnow
 from eventsapp.permissions import can_check_in, can_manage_event, check_event_access, get_event_or_404
@@ -123,29 +124,17 @@ def search(event_id: int):
     The door types a letter at a time, so this is the desk's hot path: the event's access facts
     and the matches come in one query, judged by the same rules as every other event page
     before anything of the rows is used. The signed-in user is read without ORM objects
-    (:func:`~eventsapp.auth.session_user.user_facts_suffice`).
+    (:func:`~eventsapp.auth.session_user.user_facts_suffice`), in the same statement
+    (:func:`~eventsapp.auth.session_user.read_with_user`); on PostgreSQL that statement also
+    builds the answer's results as JSON (:func:`~eventsapp.checkin.search.answer_document`).
     """
     query = _search_words()
     found = joined_result()  # read with the signed-in user, in one round trip
     if found is None:  # the user came another way (loaded earlier in the request)
         found = desk_search(event_id, query, services.SEARCH_LIMIT)
     check_event_access(found.event, can_check_in)
-    rows = found.rows
-    return jsonify(
-        query=query,
-        limit=services.SEARCH_LIMIT,
-        results=[
-            {
-                "id": row.id,
-                "name": f"{row.first_name} {row.last_name}".strip(),
-                "organisation": row.organisation_entered or row.organisation or "",
-                "status": row.status,
-                "checked_in_at": format_local(row.checked_in_at, "%H:%M") if row.checked_in_at else None,
-                "access_requirements": row.access_requirements,
-            }
-            for row in rows
-        ],
-    )
+    return current_app.response_class(answer_document(query, services.SEARCH_LIMIT, found),
+                                      mimetype="application/json")
 
 
 @bp.get("/events/<int:event_id>/checkin/counts.json")
