@@ -41,6 +41,10 @@ def chosen_values(field) -> set:
     return {choice.value for choice in field.choices if choice.value}
 
 
+#: The consent an author gives when saving or submitting a story (the story form and the story page's submit).
+CONSENT_LABEL = "I confirm that the people and groups named in this story agreed to be named in it"
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A group of checkboxes (rendered as a fieldset by the template)."""
 
@@ -74,9 +78,7 @@ class StoryForm(BaseForm):
         ("anonymous", "Publish anonymously (no organisation is shown)"),
     ]), default="organisation", validators=[InputRequired()])
     attributed_organisation = SelectField("Organisation credited", coerce=int, default=0)
-    consent_confirmed = BooleanField(
-        "I confirm that the people and groups named in this story agreed to be named in it"
-    )
+    consent_confirmed = BooleanField(CONSENT_LABEL)
     save = SubmitField("Save draft")
     save_and_submit = SubmitField("Save and submit for publication")
 
@@ -168,10 +170,12 @@ class StoryForm(BaseForm):
 
 
 class StateForm(BaseForm):
-    """Submit, withdraw, publish or unpublish, with an optional note for the log."""
+    """Submit, withdraw, publish or unpublish, with an optional note for the log. Submitting a story
+    whose consent is not yet confirmed asks for it here too (the same statement as the story form)."""
 
     note = TextAreaField("Note (optional, kept in the story’s history)", filters=[strip],
                          validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+    consent_confirmed = BooleanField(CONSENT_LABEL)
 
 
 class FeatureForm(BaseForm):

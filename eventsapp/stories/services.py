@@ -162,6 +162,12 @@ def update_story(story: Story, data: StoryInput) -> Story:
     return story
 
 
+def confirm_consent(story: Story) -> None:
+    """Its author (or whoever may edit it) confirms that the people and groups named agreed."""
+    story.consent_confirmed = True
+    db.session.flush()
+
+
 def change_state(story: Story, action: str, by: User, note: str = "") -> Story:
     """Move ``story`` along ``TRANSITIONS[action]`` and log who did it, when and why.
 
@@ -175,7 +181,8 @@ def change_state(story: Story, action: str, by: User, note: str = "") -> Story:
     if story.state != from_state:
         raise StoryStateError(f"This story is {story.state}, so it cannot be {action}ed now.")
     if to_state != "draft" and not story.consent_confirmed:
-        raise StoryStateError("Confirm that the people and groups named agreed before submitting the story.")
+        # only a draft may lack consent (ck_story_consent_before_submission), so this is a submit
+        raise StoryStateError("Tick to confirm that the people and groups named agreed, then submit the story.")
     values: dict = {"state": to_state, "updated_at": utcnow()}
     if to_state == "published":
         values["published_at"] = utcnow()

@@ -50,6 +50,7 @@ from eventsapp.stories.services import (
     StoryFilters,
     StoryStateError,
     change_state,
+    confirm_consent,
     create_story,
     involvable_organisations,
     moderated_by,
@@ -234,8 +235,15 @@ def new():
     return _form_page(form, None)
 
 
+#: At the photo field, when a form with a good photo comes back for another field's sake.
+CHOOSE_PHOTO_AGAIN = ("Choose the photo again before saving: it was not kept, because a browser cannot send a "
+                      "chosen file a second time.")
+
+
 def _form_page(form: StoryForm, story):
     status = 400 if request.method == "POST" else 200
+    if status == 400 and form.clean_photo is not None:
+        form.photo.errors = [*form.photo.errors, CHOOSE_PHOTO_AGAIN]
     return render_template("stories/form.html", form=form, story=story,
                            no_programmes=not chosen_values(form.programme)), status
 
@@ -273,6 +281,8 @@ def change(story_id: int, action: str):
     form = StateForm()
     if not form.validate():
         abort(400)
+    if action == "submit" and form.consent_confirmed.data:
+        confirm_consent(story)  # ticked on the story page, as on the story form
     try:
         change_state(story, action, by=current_user, note=form.note.data or "")
     except StoryStateError as error:

@@ -85,3 +85,23 @@ def test_a_photo_without_alt_text_is_refused(client, db, world, sign_in):
     response = client.post("/stories/new", data=data, content_type="multipart/form-data")
     assert response.status_code == 400
     assert "alt text" in response.get_data(as_text=True)
+
+
+def test_a_good_photo_on_a_form_that_comes_back_asks_to_be_chosen_again(client, db, world, sign_in):
+    """A browser cannot re-send a chosen file: the form says so at the photo field instead of saving
+    the story without it unannounced."""
+    sign_in(world.organiser)
+    data = story_form_data(world, photo=(io.BytesIO(jpeg_with_exif()), "exif.jpg"), photo_alt="A red square",
+                           title="")
+    response = client.post("/stories/new", data=data, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="photo-error"' in html and "Choose the photo again" in html
+    assert 'value="A red square"' in html
+
+
+def test_a_form_without_a_photo_does_not_ask_for_one(client, db, world, sign_in):
+    sign_in(world.organiser)
+    response = client.post("/stories/new", data=story_form_data(world, title=""))
+    assert response.status_code == 400
+    assert "Choose the photo again" not in response.get_data(as_text=True)

@@ -286,3 +286,25 @@ def test_a_directory_profile_lists_the_organisations_published_named_stories(cli
     html = client.get(f"/network/{profile.slug}").get_data(as_text=True)
     assert "Named and published" in html
     assert not any(title in html for title in ("Told anonymously", "Still waiting", "Another host&#39;s"))
+
+
+def test_a_draft_saved_without_consent_is_submitted_from_its_page_by_ticking_the_box(client, db, world, sign_in):
+    """The story page asks for the consent the draft lacks, beside its submit button (it used to refuse
+    the submit with no box to tick)."""
+    sign_in(world.organiser)
+    assert client.post("/stories/new", data=story_form_data(world, consent_confirmed="")).status_code == 302
+    story = db.session.scalars(select(Story)).one()
+    page = client.get(f"/stories/{story.id}").get_data(as_text=True)
+    assert 'name="consent_confirmed"' in page and "agreed to be named in it" in page
+
+    refused = client.post(f"/stories/{story.id}/submit", data={"note": "Ready"}, follow_redirects=True)
+    assert "Tick to confirm that the people and groups named agreed" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert (story.state, story.consent_confirmed) == ("draft", False)
+
+    assert client.post(f"/stories/{story.id}/submit",
+                       data={"note": "Ready", "consent_confirmed": "y"}).status_code == 302
+    db.session.expire_all()
+    assert (story.state, story.consent_confirmed) == ("submitted", True)
+    assert 'name="consent_confirmed"' not in client.get(f"/stories/{story.id}").get_data(as_text=True)
+
