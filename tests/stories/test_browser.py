@@ -74,3 +74,13 @@ def test_moderation_pages_are_accessible(request, viewport, world, some_stories,
     expect(page.get_by_role("heading", name="Approaches", exact=True)).to_be_visible()
     assert page.url.endswith("/network/approaches")
     assert_accessible(page)
+
+
+def test_the_list_fits_a_phone_with_the_longest_kind_of_work(phone_page, world):
+    """Bootstrap's badges do not wrap: the longest kind of work pushed the list 137 px wider than a
+    390 px phone (a new-user walkthrough), so the page scrolled sideways."""
+    make_story(world, title="Tension mapping over tea", kind_of_work="calming_tensions")
+    phone_page.goto("/stories/")
+    expect(phone_page.get_by_role("article").get_by_text("Calming community tensions")).to_be_visible()
+    overflow = phone_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
