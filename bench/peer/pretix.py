@@ -144,8 +144,10 @@ def set_up(pretix: Pretix, log=print) -> None:
     for step in (["-m", "pretix", "migrate", "--noinput"], ["-m", "pretix", "rebuild"],
                  ["-m", "bench.peer.pretix_setup"]):
         log(f"pretix: {' '.join(step[1:])} ...")
-        done = subprocess.run([pretix.python, *step], cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=1800, check=False)
+        # from pretix's own directory: its compilemessages reads every .po file under the working
+        # directory, and a checkout's .venv holds other packages' (wtforms' Catalan one fails msgfmt)
+        done = subprocess.run([pretix.python, *step], cwd=pretix.directory, env=env, capture_output=True,
+                              text=True, timeout=1800, check=False)
         if done.returncode != 0:
             raise RuntimeError(f"pretix {' '.join(step[1:])} failed: {done.stderr.strip()[-600:]}")
     marker.write_text("ready\n")
