@@ -4,8 +4,12 @@ Each side starts from the same copy of a small SQLite database and imports
 the same file into one past event: new people, their organisations (mostly
 known, some new), registrations and attendance. The bare side is what a
 hand-written loader does: ``csv.reader`` and one ``executemany`` per table,
-no validation, no matching. Peak memory of the product import is compared for
-10,000 and 100,000 rows (it should be flat: the file is streamed in chunks).
+no validation, no matching. The two sides of the 100,000-row import alternate
+in :data:`ROUNDS` rounds (bare, then product), and the median round's ratio is
+reported: one round of each let a moment of load decide it (the bare side ran
+in 3.7 s in one full run against 5.9-6.8 s in others). Peak memory of the
+product import is compared for 10,000 and 100,000 rows (it should be flat: the
+file is streamed in chunks); the largest peak of the 100,000-row rounds counts.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import csv
 import random
 import sqlite3
+import time
 from pathlib import Path
 
 from bench.core import DATA_DIR, Context, Row, feature, fmt_seconds, measure, ratio
@@ -22,6 +27,9 @@ TITLE = "CSV import"
 TARGET = ">= 0.25 x bare executemany; memory flat"
 SPEED_TARGET = 0.25
 MEMORY_LIMIT = 1.2
+#: Rounds of (bare executemany, product import) of the 100k file, each side a fresh process on a fresh
+#: copy of the database; odd, so the median ratio is one round's.
+ROUNDS = 3
 HEADER = ["First name", "Last name", "Email", "Organisation", "Sector", "Attended"]
 SECTORS = ["Community & voluntary", "Faith", "Police", "Local authority", "Youth justice", "Education"]
 
@@ -110,6 +118,7 @@ def worker(url: str, csv_path: str, event_id: int, kind: str) -> dict:
 
     app = make_app(url, CHECK_DATABASE_ON_START=False)
     with app.app_context():
+        cpu = time.process_time()
         if kind == "product":
             commit_import = feature("eventsapp.imports.services", "commit_import")
             target_class = feature("eventsapp.imports.summary", "ImportTarget")
@@ -119,6 +128,8 @@ def worker(url: str, csv_path: str, event_id: int, kind: str) -> dict:
         else:
             seconds, rows = timed(bare_load, csv_path, event_id)
             extra = {}
+        # this process's CPU time: less moved by other load on the machine than the wall clock
+        extra["cpu_seconds"] = round(time.process_time() - cpu, 3)
         stored = db.session.execute(db.text(
             "SELECT COUNT(*) FROM registration WHERE source = 'import' AND event_id = :e"), {"e": event_id}
         ).scalar()
@@ -133,29 +144,48 @@ def run(ctx: Context) -> list[Row]:
                   upcoming_per_event=5)
     counts = ensure_dataset(base_url, sizes)
     event_id = 1  # a past, published event in the programme
-    results = {}
-    for full in (10_000, 100_000):
-        n = ctx.n(full, minimum=200)
+
+    def one(kind: str, n: int) -> dict:
         csv_path = DATA_DIR / f"b5-{n}.csv"
         if not csv_path.exists():
             write_csv(csv_path, n, counts.organisations)
-        for kind in (("product", "bare") if full == 100_000 else ("product",)):
-            url = copy_database(base_url, DATA_DIR / f"b5-work-{kind}.db")
-            results[(full, kind)] = measure("bench.benchmarks.b5_import:worker", url=url,
-                                            csv_path=str(csv_path), event_id=event_id, kind=kind)
-            results[(full, kind)]["n"] = n
-    big, bare, small = results[(100_000, "product")], results[(100_000, "bare")], results[(10_000, "product")]
-    n = big["n"]
-    speed = ratio(bare["seconds"], big["seconds"])  # product throughput as a share of bare throughput
-    note = "" if big["stored"] == bare["stored"] == n else \
-        f"rows stored: product {big['stored']}, bare {bare['stored']} of {n}"
-    memory = ratio(big["peak_rss_mb"], small["peak_rss_mb"])
+        url = copy_database(base_url, DATA_DIR / f"b5-work-{kind}.db")
+        result = measure("bench.benchmarks.b5_import:worker", url=url, csv_path=str(csv_path),
+                         event_id=event_id, kind=kind)
+        return {**result, "n": n}
+
+    small = one("product", ctx.n(10_000, minimum=200))
+    n = ctx.n(100_000, minimum=200)
+    # Alternating fresh processes, each on a fresh copy of the database: a moment of load on the
+    # shared machine then hits one round, not the ratio; the median round's ratio is reported.
+    rounds = []
+    for _round in range(ROUNDS):
+        pair = {kind: one(kind, n) for kind in ("bare", "product")}
+        rounds.append({**pair, "ratio": ratio(pair["bare"]["seconds"], pair["product"]["seconds"])})
+    median = sorted(rounds, key=lambda r: r["ratio"] or 0.0)[len(rounds) // 2]
+    big, bare = median["product"], median["bare"]
+    speed = median["ratio"]  # product throughput as a share of bare throughput
+    stored = sorted({(r["product"]["stored"], r["bare"]["stored"]) for r in rounds})
+    note = f"median of {ROUNDS} alternating rounds (fresh processes); ratios per round " + ", ".join(
+        f"{r['ratio']:.2f}" if r["ratio"] is not None else "n/a" for r in rounds)
+    # CPU time moves far less with other load than the wall clock (which decides the ratio): beside it
+    cpu = sorted(ratio(r["bare"]["cpu_seconds"], r["product"]["cpu_seconds"]) or 0.0 for r in rounds)
+    note += f"; CPU-time ratio (median) {cpu[len(cpu) // 2]:.2f}"
+    if stored != [(n, n)]:
+        note += "; rows stored (product, bare) " + ", ".join(f"{p}/{b}" for p, b in stored) + f" of {n}"
+    # memory: the largest peak of the 100k rounds against the 10k run
+    peak = max(rounds, key=lambda r: r["product"]["peak_rss_mb"])["product"]
+    memory = ratio(peak["peak_rss_mb"], small["peak_rss_mb"])
+    per_round = [{"bare_seconds": r["bare"]["seconds"], "product_seconds": r["product"]["seconds"],
+                  "ratio": r["ratio"], "bare_cpu_seconds": r["bare"]["cpu_seconds"],
+                  "product_cpu_seconds": r["product"]["cpu_seconds"],
+                  "product_peak_rss_mb": r["product"]["peak_rss_mb"]} for r in rounds]
     return [
         Row("B5", f"import {n:,} CSV rows (SQLite)", f"{fmt_seconds(big['seconds'])} ({n / big['seconds']:,.0f} rows/s)",
             f"{fmt_seconds(bare['seconds'])} bare executemany ({n / bare['seconds']:,.0f} rows/s)", speed,
             f">= {SPEED_TARGET} x bare throughput", speed is not None and speed >= SPEED_TARGET, note,
-            data={"product": big, "bare": bare}),
-        Row("B5", f"import peak RSS, {small['n']:,} vs {n:,} rows", f"{big['peak_rss_mb']:.0f} MB",
+            data={"product": big, "bare": bare, "rounds": per_round}),
+        Row("B5", f"import peak RSS, {small['n']:,} vs {n:,} rows", f"{peak['peak_rss_mb']:.0f} MB",
             f"{small['peak_rss_mb']:.0f} MB at {small['n']:,} rows", memory, f"<= {MEMORY_LIMIT} x (flat)",
-            memory is not None and memory <= MEMORY_LIMIT, data={"small": small}),
+            memory is not None and memory <= MEMORY_LIMIT, data={"small": small, "big": peak}),
     ]

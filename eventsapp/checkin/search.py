@@ -61,6 +61,15 @@ _LOOKALIKES = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": 
 
 def fold(text: str) -> str:
     """Lower case, accents and spacing ignored: "  Łukasz  WÓJCIK " -> "lukasz wojcik"."""
+    if text.isascii():
+        # What _fold_unicode gives, faster: ASCII has no decompositions, combining marks or lookalikes,
+        # and casefold() is lower() there. Most names and every email are ASCII; a bulk import folds
+        # three texts a registration (the long way took a tenth of a 100,000-row import's time).
+        return " ".join(text.lower().split())
+    return _fold_unicode(text)
+
+
+def _fold_unicode(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LOOKALIKES)
     return " ".join(stripped.split())

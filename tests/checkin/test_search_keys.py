@@ -42,3 +42,21 @@ def test_the_trigram_indexs_pending_list_stays_small_as_registrations_arrive(db,
     pending_pages = db.session.scalar(text(
         "SELECT pending_pages FROM pgstatginindex('ix_registration_search_event_trigrams'::regclass)"))
     assert pending_pages <= 64 // 8  # 8 kB pages
+
+
+def test_fold_takes_a_short_cut_for_ascii_with_the_same_result():
+    import random
+    import string
+
+    every_ascii = "".join(map(chr, range(128)))
+    rng = random.Random(5)
+    samples = [every_ascii, "  Mary-Jane  O'NEILL\t\n", "ANNA.Smith+Events@Example.ORG", "a\x1cb\x1fc\x0bd\x0ce", ""]
+    samples += ["".join(rng.choice(every_ascii) for _ in range(rng.randrange(40))) for _ in range(2000)]
+    for text in samples:
+        assert text.isascii()
+        assert search.fold(text) == search._fold_unicode(text), repr(text)
+    assert search.fold(every_ascii).split() == every_ascii.lower().split()
+    assert search.fold(string.ascii_uppercase) == string.ascii_lowercase
+    # anything else still goes the long way
+    assert search.fold("  Łukasz  WÓJCIK ") == "lukasz wojcik"
+    assert search.fold("Straße\u00a0Ærø") == "strasse aero"
