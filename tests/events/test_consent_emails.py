@@ -243,3 +243,37 @@ def test_a_proposal_is_delivered_by_smtp(client, db, organiser, event_form, worl
     assert REQUESTS_LINK in text and organiser.name in text
     assert f'href="{REQUESTS_LINK}"' in message.get_body(("html",)).get_content()
     assert smtp.to(world["inactive_coordinator"].email) == []
+
+
+def test_the_askers_export_lists_their_open_questions_and_erasure_leaves_no_mail_naming_them(
+        client, db, organiser, event_form, world, runner, tmp_path):
+    """Who asked is account data: the subject-access export lists their open questions; erasing them
+    removes the emails that name them (as for every email, eventsapp.privacy.people.erase) and their
+    account keeps its id, deactivated, so the answer, when it comes, is emailed to nobody."""
+    import json
+
+    from eventsapp.models import User
+
+    data = {**event_form(programme=str(world["programme"].id)), "cohosts": [str(world["other"].id)]}
+    assert client.post("/events/new", data=data).status_code == 302
+    event = db.session.scalar(select(Event))
+    output = tmp_path / "asker.json"
+    result = runner.invoke(args=["export-person", organiser.email, "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    asked = json.loads(output.read_text())["account"]["requests_made"]
+    assert [(r["event"], r["asked"]) for r in asked] == [
+        ("Building bridges in Crawley", "the programme Consent Programme to include it"),
+        ("Building bridges in Crawley", "Neighbouring Faith Forum to co-host it")]
+    summary = output.with_suffix(".txt").read_text()
+    assert "Building bridges in Crawley: you asked Neighbouring Faith Forum to co-host it on " in summary
+
+    assert len(_rows()) == 4 and all(organiser.name in _bodies(row)[0] for row in _rows())
+    result = runner.invoke(args=["erase-person", organiser.email, "--yes"])
+    assert result.exit_code == 0, result.output
+    assert _rows() == []
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).proposed_by_id == organiser.id
+    assert db.session.get(User, organiser.id).active is False
+    _sign_in(client, world["coordinators"][0])
+    assert client.post(f"/dashboard/requests/programme/{event.id}/accept").status_code == 302
+    assert _rows() == []
