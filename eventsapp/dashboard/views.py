@@ -67,7 +67,7 @@ def answer_programme(event_id: int, answer: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     programme = event.proposed_programme
-    answer_proposal(event, accept=answer == "accept")
+    answer_proposal(event, accept=answer == "accept", by=current_user)
     db.session.commit()
     flash(f"“{event.title}” {'is now part of' if answer == 'accept' else 'was not added to'} "
           f"“{programme.name}”.", "success")
@@ -82,7 +82,7 @@ def answer_cohost(request_id: int, answer: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     event, organisation = row.event, row.organisation
-    answer_cohost_request(row, accept=answer == "accept")
+    answer_cohost_request(row, accept=answer == "accept", by=current_user)
     db.session.commit()
     flash(f"{organisation.name} {'now co-hosts' if answer == 'accept' else 'declined to co-host'} "
           f"“{event.title}”.", "success")

@@ -9,6 +9,9 @@
 
 Removing a co-host or leaving a programme needs no one's consent. Services add and flush;
 the caller commits once.
+
+Whoever can answer is emailed when asked, and the asker when answered
+(:mod:`eventsapp.events.consent_emails`), through the outbox in the same transaction.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from eventsapp.events import consent_emails
 from eventsapp.extensions import db
 from eventsapp.models import CohostRequest, Event, Organisation, Programme, User
 from eventsapp.permissions import (
@@ -86,22 +90,27 @@ def ask(event: Event, asked: Asked, by: User, wanted_programme_id: int | None) -
     """Record the proposal and the co-host requests of :func:`hold_back` (not committed).
 
     Choosing no programme, or the one the event is in, withdraws an open proposal; requests
-    to organisations taken off the co-host list are withdrawn.
+    to organisations taken off the co-host list are withdrawn. A new proposal or request is
+    emailed to those who can answer it (one already open, kept by saving again, is not).
     """
     if asked.programme is not None:
-        event.proposed_programme_id = asked.programme.id
+        if event.proposed_programme_id != asked.programme.id:
+            event.proposed_programme_id, event.proposed_by_id = asked.programme.id, by.id
+            consent_emails.proposal_made(event, asked.programme, by)
     elif wanted_programme_id is None or wanted_programme_id == event.programme_id:
-        event.proposed_programme_id = None
+        event.proposed_programme_id = event.proposed_by_id = None
     if asked.cohosts is None:
         return
-    wanted = {o.id for o in asked.cohosts if o.id != event.host_organisation_id}
+    organisations = {o.id: o for o in asked.cohosts if o.id != event.host_organisation_id}
+    wanted = set(organisations)
     existing = {r.organisation_id: r for r in db.session.scalars(
         select(CohostRequest).where(CohostRequest.event_id == event.id))}
     for organisation_id, row in existing.items():
         if organisation_id not in wanted:
             db.session.delete(row)
-    for organisation_id in wanted - set(existing):
+    for organisation_id in sorted(wanted - set(existing)):
         db.session.add(CohostRequest(event_id=event.id, organisation_id=organisation_id, requested_by_id=by.id))
+        consent_emails.cohost_asked(event, organisations[organisation_id], by, ANSWERING_ROLES)
     db.session.flush()
 
 
@@ -150,16 +159,21 @@ def cohost_request_or_none(user: User, request_id: int) -> CohostRequest | None:
     return row
 
 
-def answer_proposal(event: Event, accept: bool) -> None:
+def answer_proposal(event: Event, accept: bool, by: User) -> None:
+    """``by`` accepts or declines the open proposal; whoever proposed it is emailed the answer."""
+    programme, asker = event.proposed_programme, event.proposed_by
     if accept:
         event.programme_id = event.proposed_programme_id
-    event.proposed_programme_id = None
+    event.proposed_programme_id = event.proposed_by_id = None
+    consent_emails.proposal_answered(event, programme, accept, asker, by)
     db.session.flush()
 
 
-def answer_cohost_request(row: CohostRequest, accept: bool) -> None:
-    event, organisation = row.event, row.organisation
+def answer_cohost_request(row: CohostRequest, accept: bool, by: User) -> None:
+    """``by`` accepts or declines the request; whoever asked is emailed the answer."""
+    event, organisation, asker = row.event, row.organisation, row.requested_by
     if accept and organisation not in event.cohosts and organisation.id != event.host_organisation_id:
         event.cohosts.append(organisation)
     db.session.delete(row)
+    consent_emails.cohost_answered(event, organisation, accept, asker, by)
     db.session.flush()

@@ -12,6 +12,7 @@ from eventsapp.extensions import db
 from eventsapp.models.base import utcnow
 from eventsapp.models.organisation import Organisation
 from eventsapp.models.reference import Region
+from eventsapp.models.user import User
 
 EVENT_STATUSES = ("draft", "published", "cancelled")
 
@@ -77,6 +78,8 @@ class Event(db.Model):
     proposed_programme_id: Mapped[int | None] = mapped_column(
         ForeignKey("programme.id", ondelete="SET NULL"), index=True
     )
+    #: Who proposed it (told of the answer); account data like CohostRequest.requested_by_id.
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     host_organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
     )
@@ -116,6 +119,7 @@ class Event(db.Model):
 
     programme: Mapped[Programme | None] = relationship(back_populates="events", foreign_keys=[programme_id])
     proposed_programme: Mapped[Programme | None] = relationship(foreign_keys=[proposed_programme_id])
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
     host: Mapped[Organisation] = relationship(foreign_keys=[host_organisation_id])
     region: Mapped[Region] = relationship()
     cohosts: Mapped[list[Organisation]] = relationship(secondary=event_cohost)
@@ -157,3 +161,4 @@ class CohostRequest(db.Model):
 
     event: Mapped[Event] = relationship()
     organisation: Mapped[Organisation] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])

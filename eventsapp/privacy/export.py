@@ -19,6 +19,7 @@ from eventsapp.extensions import db
 from eventsapp.models import (
     Attendance,
     AttendanceLog,
+    CohostRequest,
     EqualityResponse,
     Event,
     FileJob,
@@ -98,7 +99,9 @@ def person_data(identity: Identity, for_user: User | None = None) -> dict:
                                    {"what": j.title or j.kind, "asked_at": _iso(j.created_at), "state": j.status,
                                     "kept_until": _iso(j.expires_at)}
                                    for j in db.session.scalars(select(FileJob).where(FileJob.user_id == user.id)
-                                                               .order_by(FileJob.created_at))]}
+                                                               .order_by(FileJob.created_at))],
+                               # Open questions they asked (a programme's or an organisation's consent).
+                               "requests_made": _requests_made(user)}
         data["invitations"] = [
             {"organisation": i.organisation.name, "role": i.role, "invited_at": _iso(i.created_at),
              "accepted_at": _iso(i.accepted_at), "revoked_at": _iso(i.revoked_at)}
@@ -108,6 +111,18 @@ def person_data(identity: Identity, for_user: User | None = None) -> dict:
             for p in db.session.scalars(select(NetworkProfile).where(
                 func.lower(NetworkProfile.contact_email) == identity.email_key))]
     return data
+
+
+def _requests_made(user: User) -> list[dict]:
+    """The open programme proposals and co-host requests ``user`` made (the answer is emailed to them)."""
+    proposals = [{"event": e.title, "asked": f"the programme {e.proposed_programme.name} to include it", "asked_at": None}
+                 for e in db.session.scalars(select(Event).where(Event.proposed_by_id == user.id,
+                                                                 Event.proposed_programme_id.is_not(None))
+                                             .order_by(Event.id))]
+    cohosts = [{"event": r.event.title, "asked": f"{r.organisation.name} to co-host it", "asked_at": _iso(r.created_at)}
+               for r in db.session.scalars(select(CohostRequest).where(CohostRequest.requested_by_id == user.id)
+                                           .order_by(CohostRequest.id))]
+    return proposals + cohosts
 
 
 def _registration(registration: Registration) -> dict:
@@ -188,6 +203,8 @@ def render_summary(data: dict) -> bytes:
         lines += ["", "Your account", "-" * 20, f"  {account['email']} ({account['name']}), created {account['created_at']}"]
         lines += [f"  You asked for {f['what']} on {f['asked_at']} ({f['state']}; kept until {f['kept_until']})"
                   for f in account.get("files_prepared", [])]
+        lines += [f"  {r['event']}: you asked {r['asked']}" + (f" on {r['asked_at']}" if r["asked_at"] else "")
+                  + " (not answered yet)" for r in account.get("requests_made", [])]
     lines += ["", "Equality monitoring answers given for events whose attendance is final are no longer linked to",
               "you, so they cannot be listed here.", ""]
     return "\n".join(lines).encode()
