@@ -29,6 +29,8 @@ from eventsapp.models import (
     PersonMerge,
     Registration,
     RegistrationAnswer,
+    Story,
+    StoryCoauthor,
     User,
     utcnow,
 )
@@ -98,7 +100,15 @@ def person_data(identity: Identity, for_user: User | None = None) -> dict:
                                    {"what": j.title or j.kind, "asked_at": _iso(j.created_at), "state": j.status,
                                     "kept_until": _iso(j.expires_at)}
                                    for j in db.session.scalars(select(FileJob).where(FileJob.user_id == user.id)
-                                                               .order_by(FileJob.created_at))]}
+                                                               .order_by(FileJob.created_at))],
+                               # Stories they were invited to write with their author (the stories' text is
+                               # the author's organisation's; what is theirs is that they co-write them).
+                               "stories_co_written": [
+                                   {"story": story.title, "state": story.state, "invited_at": _iso(row.added_at)}
+                                   for row, story in db.session.execute(
+                                       select(StoryCoauthor, Story).join(Story, Story.id == StoryCoauthor.story_id)
+                                       .where(StoryCoauthor.user_id == user.id).order_by(StoryCoauthor.added_at,
+                                                                                        StoryCoauthor.id))]}
         data["invitations"] = [
             {"organisation": i.organisation.name, "role": i.role, "invited_at": _iso(i.created_at),
              "accepted_at": _iso(i.accepted_at), "revoked_at": _iso(i.revoked_at)}
@@ -188,6 +198,8 @@ def render_summary(data: dict) -> bytes:
         lines += ["", "Your account", "-" * 20, f"  {account['email']} ({account['name']}), created {account['created_at']}"]
         lines += [f"  You asked for {f['what']} on {f['asked_at']} ({f['state']}; kept until {f['kept_until']})"
                   for f in account.get("files_prepared", [])]
+        lines += [f"  You co-write the story “{s['story']}” ({s['state']}; invited {s['invited_at']})"
+                  for s in account.get("stories_co_written", [])]
     lines += ["", "Equality monitoring answers given for events whose attendance is final are no longer linked to",
               "you, so they cannot be listed here.", ""]
     return "\n".join(lines).encode()
