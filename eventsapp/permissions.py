@@ -37,6 +37,7 @@ from eventsapp.models import (
     Programme,
     Registration,
     Story,
+    StoryCoauthor,
     User,
     event_cohost,
 )
@@ -301,18 +302,55 @@ def is_story_author(user: User | None, story: Story) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and story.author_id == user.id
 
 
+def is_story_coauthor(user: User | None, story: Story) -> bool:
+    """``user`` was invited to co-write ``story`` (:class:`StoryCoauthor`)."""
+    if not getattr(user, "is_authenticated", False) or story.id is None:
+        return False
+    return bool(db.session.scalar(select(exists().where(
+        StoryCoauthor.story_id == story.id, StoryCoauthor.user_id == user.id))))
+
+
+def coauthor_organisation_ids(story: Story) -> set[int]:
+    """The organisations whose members may co-write ``story``: its author's (the host members they
+    invite). Not the other organisations the story names: naming one would show the author its
+    members' names, and any organisation on the site can be named."""
+    return set(roles_by_organisation(story.author)) if story.author is not None else set()
+
+
+def author_may_edit(story: Story) -> bool:
+    """Its author could change it now: not published, and the author an active writer still."""
+    author = story.author
+    return (story.state != "published" and author is not None and author.active
+            and any(role in STORY_WRITER_ROLES for role in roles_by_organisation(author).values()))
+
+
 def can_view_story(user: User | None, story: Story) -> bool:
-    """Published stories are public; drafts and submitted ones only to their author and moderators."""
+    """Published stories are public; drafts and submitted ones only to their author, co-authors and moderators."""
     if story.state == "published":
         return True
-    return is_story_author(user, story) or can_moderate_story(user, story)
+    return is_story_author(user, story) or can_moderate_story(user, story) or is_story_coauthor(user, story)
 
 
 def can_edit_story(user: User | None, story: Story) -> bool:
-    """Its author while it is not yet published (and still a writer); its moderators at any time."""
+    """Its author while it is not yet published (and still a writer); its moderators at any time; a co-author
+    while it is a draft, if its author may change it and they are still a member of one of
+    :func:`coauthor_organisation_ids`."""
     if can_moderate_story(user, story):
         return True
-    return is_story_author(user, story) and story.state != "published" and can_write_stories(user)
+    if is_story_author(user, story):
+        return story.state != "published" and can_write_stories(user)
+    return (story.state == "draft" and is_story_coauthor(user, story) and author_may_edit(story)
+            and bool(set(roles_by_organisation(user)) & coauthor_organisation_ids(story)))
+
+
+def can_manage_coauthors(user: User | None, story: Story) -> bool:
+    """Invite and remove co-authors: the author (while they may edit it) or a moderator, until it is published.
+    Never a co-author."""
+    if story.state == "published":
+        return False
+    if can_moderate_story(user, story):
+        return True
+    return is_story_author(user, story) and can_write_stories(user)
 
 
 def get_story_or_404(story_id: int, permission=can_view_story) -> Story:

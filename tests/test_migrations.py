@@ -188,3 +188,56 @@ def test_source_api_migration_on_a_database_holding_registrations(fresh_engine_u
                 connection.execute(text("UPDATE registration SET source = 'api' WHERE id = :id"), {"id": api_id})
             _counters_follow_registrations(source="manual")
         db.engine.dispose()
+
+
+def test_story_coauthor_migration_on_an_empty_database(fresh_engine_url, tmp_path):
+    """coa1u7h0r5s2 on an empty database: one co-author per (story, user); the rows go with the story and
+    with the user, the inviter's id is forgotten with their account; down again, the table goes."""
+    from eventsapp.models import Story, StoryCoauthor, User
+
+    app = create_app(base_config(tmp_path, fresh_engine_url))
+    with app.app_context():
+        upgrade()
+        seed_reference_data()
+        db.session.commit()
+        columns = {c["name"] for c in inspect(db.engine).get_columns("story_coauthor")}
+        assert columns == {"id", "story_id", "user_id", "added_by", "added_at"}
+        foreign = {(fk["constrained_columns"][0], fk["options"].get("ondelete"))
+                   for fk in inspect(db.engine).get_foreign_keys("story_coauthor")}
+        assert foreign == {("story_id", "CASCADE"), ("user_id", "CASCADE"), ("added_by", "SET NULL")}
+        host = factories.make_organisation("Migration Host")
+        programme = factories.make_programme(coordinator_organisation=host)
+        author = factories.make_user(organisation=host)
+        inviter = factories.make_user(role="coordinator", organisation=host)
+        door = factories.make_user(role="door", organisation=host)
+
+        def story(title):
+            row = Story(title=title, region=factories.region("TLJ"), kind_of_work="bringing_together",
+                        programme=programme, attribution="anonymous", author=author, state="draft")
+            db.session.add(row)
+            db.session.flush()
+            db.session.add(StoryCoauthor(story_id=row.id, user_id=door.id, added_by_id=inviter.id))
+            return row
+
+        first, second = story("One"), story("Two")
+        db.session.commit()
+        db.session.add(StoryCoauthor(story_id=first.id, user_id=door.id))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+        db.session.execute(text("DELETE FROM membership WHERE user_id = :id"), {"id": inviter.id})
+        db.session.execute(text('DELETE FROM "user" WHERE id = :id'), {"id": inviter.id})
+        db.session.execute(text("DELETE FROM story WHERE id = :id"), {"id": first.id})
+        db.session.commit()
+        assert db.session.execute(select(StoryCoauthor.story_id, StoryCoauthor.added_by_id)).all() == [
+            (second.id, None)]
+        db.session.execute(text("DELETE FROM membership WHERE user_id = :id"), {"id": door.id})
+        db.session.execute(text('DELETE FROM "user" WHERE id = :id'), {"id": door.id})
+        db.session.commit()
+        assert db.session.scalar(select(func.count(StoryCoauthor.id))) == 0
+        assert db.session.get(User, author.id) is not None
+        db.session.remove()
+        downgrade(revision="notify1a2b3c4")
+        assert "story_coauthor" not in set(inspect(db.engine).get_table_names())
+        assert "story" in set(inspect(db.engine).get_table_names())
+        db.engine.dispose()

@@ -55,6 +55,7 @@ from eventsapp.models.story import (
     STORY_STATES,
     Story,
     StoryChange,
+    StoryCoauthor,
 )
 from eventsapp.models.survey import (
     AGREEMENT_SCALE,
@@ -103,6 +104,7 @@ __all__ = [
     "STORY_STATES",
     "Story",
     "StoryChange",
+    "StoryCoauthor",
     "ATTENDANCE_METHODS",
     "EVENT_STATUSES",
     "IMPORT_PHASES",

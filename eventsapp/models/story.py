@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -120,6 +121,9 @@ class Story(db.Model):
     changes: Mapped[list[StoryChange]] = relationship(
         back_populates="story", cascade="all, delete-orphan", order_by="StoryChange.id"
     )
+    coauthor_rows: Mapped[list[StoryCoauthor]] = relationship(
+        back_populates="story", cascade="all, delete-orphan", passive_deletes=True, order_by="StoryCoauthor.id"
+    )
 
     @property
     def is_published(self) -> bool:
@@ -149,6 +153,11 @@ class Story(db.Model):
             return "Shared anonymously"
         return self.attributed_organisation.name
 
+    @property
+    def coauthors(self) -> list[User]:
+        """The people who co-write it, in the order they were invited."""
+        return [row.user for row in self.coauthor_rows]
+
     def __repr__(self) -> str:
         return f"<Story {self.id} {self.state} {self.title!r}>"
 
@@ -172,3 +181,25 @@ class StoryChange(db.Model):
 
     story: Mapped[Story] = relationship(back_populates="changes")
     user: Mapped[User | None] = relationship()
+
+
+class StoryCoauthor(db.Model):
+    """A member of a host organisation the author (or a moderator) invited to write the story with them.
+
+    Seen on the story's page, in "my stories" and in the story's history; never in public attribution.
+    """
+
+    __tablename__ = "story_coauthor"
+    __table_args__ = (UniqueConstraint("story_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("story.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    #: Who invited them (None once that account is gone).
+    added_by_id: Mapped[int | None] = mapped_column("added_by", ForeignKey("user.id", ondelete="SET NULL"),
+                                                    index=True)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    story: Mapped[Story] = relationship(back_populates="coauthor_rows")
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    added_by: Mapped[User | None] = relationship(foreign_keys=[added_by_id])

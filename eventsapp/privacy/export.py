@@ -30,6 +30,8 @@ from eventsapp.models import (
     PersonMerge,
     Registration,
     RegistrationAnswer,
+    Story,
+    StoryCoauthor,
     User,
     utcnow,
 )
@@ -101,7 +103,15 @@ def person_data(identity: Identity, for_user: User | None = None) -> dict:
                                    for j in db.session.scalars(select(FileJob).where(FileJob.user_id == user.id)
                                                                .order_by(FileJob.created_at))],
                                # Open questions they asked (a programme's or an organisation's consent).
-                               "requests_made": _requests_made(user)}
+                               "requests_made": _requests_made(user),
+                               # Stories they were invited to write with their author (the stories' text is
+                               # the author's organisation's; what is theirs is that they co-write them).
+                               "stories_co_written": [
+                                   {"story": story.title, "state": story.state, "invited_at": _iso(row.added_at)}
+                                   for row, story in db.session.execute(
+                                       select(StoryCoauthor, Story).join(Story, Story.id == StoryCoauthor.story_id)
+                                       .where(StoryCoauthor.user_id == user.id).order_by(StoryCoauthor.added_at,
+                                                                                        StoryCoauthor.id))]}
         data["invitations"] = [
             {"organisation": i.organisation.name, "role": i.role, "invited_at": _iso(i.created_at),
              "accepted_at": _iso(i.accepted_at), "revoked_at": _iso(i.revoked_at)}
@@ -205,6 +215,8 @@ def render_summary(data: dict) -> bytes:
                   for f in account.get("files_prepared", [])]
         lines += [f"  {r['event']}: you asked {r['asked']}" + (f" on {r['asked_at']}" if r["asked_at"] else "")
                   + " (not answered yet)" for r in account.get("requests_made", [])]
+        lines += [f"  You co-write the story “{s['story']}” ({s['state']}; invited {s['invited_at']})"
+                  for s in account.get("stories_co_written", [])]
     lines += ["", "Equality monitoring answers given for events whose attendance is final are no longer linked to",
               "you, so they cannot be listed here.", ""]
     return "\n".join(lines).encode()

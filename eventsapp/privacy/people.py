@@ -48,6 +48,7 @@ from eventsapp.models import (
     RegistrationAnswer,
     Story,
     StoryChange,
+    StoryCoauthor,
     User,
     normalise_email,
 )
@@ -238,6 +239,7 @@ class Erased:
     file_jobs: int = 0
     invitations: int = 0
     stories: int = 0
+    coauthorships: int = 0
     profiles: int = 0
     accounts: int = 0
 
@@ -287,6 +289,11 @@ def erase(identity: Identity, now: datetime) -> Erased:
         user.active = False
         user.session_version += 1
         result.accounts = 1
+        # The stories they co-wrote stay (their text was searched above, like every story's); the account
+        # no longer co-writes any. Whom they invited is kept as the (now nameless) account.
+        result.coauthorships = db.session.execute(
+            delete(StoryCoauthor).where(StoryCoauthor.user_id == user.id),
+            execution_options={"synchronize_session": False}).rowcount
         # Messages they sent to registrants keep the sender's name as it was when sent.
         db.session.execute(update(Message).where(Message.sender_id == user.id).values(sender_name=ANONYMISED),
                            execution_options={"synchronize_session": False})

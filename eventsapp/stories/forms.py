@@ -193,3 +193,27 @@ class FilterForm(BaseForm):
     kind = SelectField("Kind of work", choices=[], validate_choice=False)
     approach = SelectField("Approach", choices=[], validate_choice=False)
     programme = SelectField("Programme", choices=[], validate_choice=False)
+
+
+def user_id_or_none(value) -> int | None:
+    """A user id as posted; anything that is not one (text, 0, beyond an INTEGER) is None, which the
+    services refuse with a message at the field."""
+    from eventsapp.permissions import MAX_ID
+
+    if isinstance(value, int):
+        return value if 0 < value <= MAX_ID else None
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and 0 < int(text) <= MAX_ID else None
+
+
+class CoauthorForm(BaseForm):
+    """Invite a member of the story's (or its author's) organisations, chosen from a list (never typed)."""
+
+    user = SelectField("Invite a co-author", coerce=user_id_or_none, validate_choice=False,
+                       description="Members of the organisations involved in the story and of the author’s "
+                                   "organisations. They can change the story while it is a draft.")
+    invite = SubmitField("Invite")
+
+
+class RemoveCoauthorForm(BaseForm):
+    user = HiddenField()

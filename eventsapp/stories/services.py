@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flask import has_request_context, render_template, url_for
 from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from eventsapp.extensions import db
 from eventsapp.mail import build_message
@@ -22,11 +23,17 @@ from eventsapp.models import (
     Region,
     Story,
     StoryChange,
+    StoryCoauthor,
     User,
     utcnow,
 )
 from eventsapp.outbox import enqueue
-from eventsapp.permissions import STORY_WRITER_ROLES, can_moderate_story, roles_by_organisation
+from eventsapp.permissions import (
+    STORY_WRITER_ROLES,
+    can_moderate_story,
+    coauthor_organisation_ids,
+    roles_by_organisation,
+)
 
 #: action -> (from state, to state, who may: "author" (an editor of the story) or "moderator").
 TRANSITIONS: dict[str, tuple[str, str, str]] = {
@@ -243,6 +250,98 @@ def set_featured(story: Story, featured: bool, by: User) -> Story:
     return story
 
 
+# --- co-authors ---------------------------------------------------------------------------------
+
+class CoauthorError(ValueError):
+    """A co-author who cannot be added or removed (shown at the form's field)."""
+
+
+def display_name(user: User) -> str:
+    """How a member is named in the list of people to invite: their name, or their address half hidden
+    (the list shows no one's full address)."""
+    if user.name:
+        return user.name
+    local, _, domain = (user.email or "").partition("@")
+    return f"{local[:1]}…@{domain}" if domain else "(no name)"
+
+
+def coauthor_candidates(story: Story) -> list[tuple[User, str]]:
+    """Who may be invited to co-write ``story``: active members (any role) of its author's organisations
+    (:func:`~eventsapp.permissions.coauthor_organisation_ids`), not its author nor already a co-author;
+    each with where they belong ("Org (role)")."""
+    organisations = coauthor_organisation_ids(story)
+    if not organisations:
+        return []
+    taken = select(StoryCoauthor.user_id).where(StoryCoauthor.story_id == story.id)
+    rows = db.session.execute(
+        select(User, Organisation.name, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .join(Organisation, Organisation.id == Membership.organisation_id)
+        .where(Membership.organisation_id.in_(organisations), User.active,
+               User.id != (story.author_id or -1), User.id.not_in(taken))
+        .order_by(User.name, User.id, Organisation.name)
+    ).all()
+    found: dict[int, tuple[User, list[str]]] = {}
+    for user, organisation, role in rows:
+        found.setdefault(user.id, (user, []))[1].append(f"{organisation} ({role})")
+    return [(user, "; ".join(places)) for user, places in found.values()]
+
+
+def add_coauthor(story: Story, user_id: int | None, by: User) -> StoryCoauthor:
+    """Invite the user ``user_id`` (one of :func:`coauthor_candidates`) to co-write ``story``; logged in its
+    history and emailed (through the outbox) to them.
+
+    :raise CoauthorError: for a story already published, someone already co-writing it, or anyone who is
+        not among the candidates (the message names no one).
+    """
+    if story.is_published:
+        raise CoauthorError("A published story takes no new co-authors.")
+    if user_id is not None and db.session.scalar(select(StoryCoauthor.id).where(
+            StoryCoauthor.story_id == story.id, StoryCoauthor.user_id == user_id)) is not None:
+        raise CoauthorError("They already co-write this story.")
+    chosen = next((user for user, _ in coauthor_candidates(story) if user.id == user_id), None)
+    if chosen is None:
+        raise CoauthorError("Choose someone from the list.")
+    row = StoryCoauthor(story_id=story.id, user_id=chosen.id, added_by_id=by.id)
+    db.session.add(row)
+    db.session.add(StoryChange(story_id=story.id, user_id=by.id, from_state=story.state, to_state=story.state,
+                               note=f"Co-author added: {chosen.name or chosen.email}"))
+    db.session.flush()
+    db.session.expire(story, ["coauthor_rows"])
+    _invite(story, chosen, by)
+    return row
+
+
+def remove_coauthor(story: Story, user_id: int | None, by: User) -> None:
+    """Stop ``user_id`` co-writing ``story`` (logged in its history).
+
+    :raise CoauthorError: when they do not co-write it, or it is published.
+    """
+    if story.is_published:
+        raise CoauthorError("The co-authors of a published story stay as they were.")
+    row = None if user_id is None else db.session.scalar(select(StoryCoauthor).where(
+        StoryCoauthor.story_id == story.id, StoryCoauthor.user_id == user_id))
+    if row is None:
+        raise CoauthorError("Choose one of the story’s co-authors.")
+    name = row.user.name or row.user.email
+    db.session.delete(row)
+    db.session.add(StoryChange(story_id=story.id, user_id=by.id, from_state=story.state, to_state=story.state,
+                               note=f"Co-author removed: {name}"))
+    db.session.flush()
+    db.session.expire(story, ["coauthor_rows"])
+
+
+def _invite(story: Story, user: User, by: User) -> None:
+    """Email (through the outbox, in this transaction) the new co-author a link to the story; an account
+    that is deactivated gets nothing."""
+    if not has_request_context() or not user.active:
+        return  # links need a request's host; the CLI and demo notify nobody
+    text = render_template("stories/email/coauthor.txt", story=story, by_name=by.name or by.email,
+                           link=url_for("stories.detail", story_id=story.id, _external=True),
+                           edit=url_for("stories.edit", story_id=story.id, _external=True))
+    enqueue(build_message(user.email, f"Write a story with {by.name or 'a colleague'}: {story.title}", text))
+
+
 # --- lists --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -278,8 +377,12 @@ def published_stories(filters: StoryFilters | None = None) -> Select:
 
 
 def stories_by(user: User) -> list[Story]:
+    """The stories ``user`` wrote or co-writes, most recently changed first."""
+    coauthored = select(StoryCoauthor.story_id).where(StoryCoauthor.user_id == user.id)
     return list(db.session.scalars(
-        select(Story).where(Story.author_id == user.id).order_by(Story.updated_at.desc(), Story.id.desc())))
+        select(Story).where(or_(Story.author_id == user.id, Story.id.in_(coauthored)))
+        .options(selectinload(Story.coauthor_rows).joinedload(StoryCoauthor.user), joinedload(Story.author))
+        .order_by(Story.updated_at.desc(), Story.id.desc())))
 
 
 def moderated_by(user: User) -> tuple[list[Story], list[Story]]:

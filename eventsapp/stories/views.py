@@ -9,6 +9,8 @@ GET/POST /stories/new               write a story (``?event=ID`` prefills it fro
 GET/POST /stories/<id>/edit         change it (author until published; moderators)
 POST /stories/<id>/<action>         submit, withdraw (author or moderator); publish, unpublish (moderators)
 POST /stories/<id>/feature          choose it for reports, or not (moderators)
+GET/POST /stories/<id>/coauthors  its co-authors; invite one (author until published; moderators)
+POST /stories/<id>/coauthors/remove  stop someone co-writing it (same people)
 GET  /stories/moderation            the coordinator's queue
 GET  /stories/approaches            301 to the one page of the approaches list, /network/approaches
 """
@@ -26,35 +28,45 @@ from eventsapp.models.approach import approach_list
 from eventsapp.permissions import (
     MAX_ID,
     can_edit_story,
+    can_manage_coauthors,
     can_manage_event,
     can_moderate_story,
     can_write_stories,
     get_story_or_404,
     is_coordinator,
     is_story_author,
+    is_story_coauthor,
 )
 from eventsapp.stories import bp
 from eventsapp.stories.feed import render_atom
 from eventsapp.stories.forms import (
+    CoauthorForm,
     FeatureForm,
     FilterForm,
+    RemoveCoauthorForm,
     StateForm,
     StoryForm,
     as_choices,
     chosen_values,
+    user_id_or_none,
 )
 from eventsapp.stories.images import max_photo_bytes
 from eventsapp.stories.services import (
     ACTION_DONE,
     TRANSITIONS,
+    CoauthorError,
     StoryFilters,
     StoryStateError,
+    add_coauthor,
     change_state,
+    coauthor_candidates,
     confirm_consent,
     create_story,
+    display_name,
     involvable_organisations,
     moderated_by,
     published_stories,
+    remove_coauthor,
     set_featured,
     stories_by,
     update_story,
@@ -131,8 +143,9 @@ def detail(story_id: int):
     response = Response(render_template(
         "stories/detail.html", story=story, body=render_rich_text(story.body),
         may_edit=can_edit_story(current_user, story), moderator=moderator,
-        author=is_story_author(current_user, story), state_form=StateForm(), feature_form=FeatureForm(),
-        transitions=TRANSITIONS,
+        author=is_story_author(current_user, story), coauthor=is_story_coauthor(current_user, story),
+        may_manage_coauthors=can_manage_coauthors(current_user, story),
+        state_form=StateForm(), feature_form=FeatureForm(), transitions=TRANSITIONS,
     ))
     if not story.is_published:
         response.headers["Cache-Control"] = "private, no-store"
@@ -154,20 +167,30 @@ def photo(story_id: int):
 @bp.get("/mine")
 @login_required
 def mine():
-    """The stories the signed-in user wrote, in every state."""
+    """The stories the signed-in user wrote or co-writes, in every state."""
     return render_template("stories/mine.html", stories=stories_by(current_user),
                            may_write=can_write_stories(current_user))
 
 
+def _choosing_for(story):
+    """Whose choices (events, programmes, credited organisations) the form offers: a co-author chooses
+    among the author's, everyone else among their own."""
+    if (story is not None and story.author is not None and not is_story_author(current_user, story)
+            and not can_moderate_story(current_user, story)):
+        return story.author
+    return current_user
+
+
 def _story_form(story=None, prefill_event: Event | None = None) -> StoryForm:
     """The story form with the choices this user may make (and an edited story's current ones)."""
-    events = writer_events(current_user)
+    writer = _choosing_for(story)
+    events = writer_events(writer)
     if story is not None and story.event is not None and story.event not in events:
         events.append(story.event)
-    programmes = writer_programmes(current_user)
+    programmes = writer_programmes(writer)
     if story is not None and story.programme not in programmes:
         programmes.append(story.programme)
-    credited = writer_organisations(current_user)
+    credited = writer_organisations(writer)
     if story is not None and story.attributed_organisation and story.attributed_organisation not in credited:
         credited.append(story.attributed_organisation)
     form = StoryForm(obj=None, photo_max=max_photo_bytes(), has_photo=bool(story and story.photo_type),
@@ -313,6 +336,58 @@ def feature(story_id: int):
           else "The story no longer appears in reports.", "success")
     return redirect(request.form.get("next") == "moderation" and url_for("stories.moderation")
                     or url_for("stories.detail", story_id=story_id))
+
+
+def _coauthors_page(story, form: CoauthorForm, status: int = 200, remove_error: str | None = None):
+    candidates = coauthor_candidates(story)
+    form.user.choices = as_choices([(0, "Choose someone")] + [
+        (user.id, f"{display_name(user)} — {places}") for user, places in candidates])
+    return render_template("stories/coauthors.html", story=story, form=form, remove_form=RemoveCoauthorForm(),
+                           display_name=display_name, no_candidates=not candidates,
+                           remove_error=remove_error), status
+
+
+@bp.route("/<int:story_id>/coauthors", methods=["GET", "POST"])
+@login_required
+def coauthors(story_id: int):
+    """Who co-writes the story, and the form to invite one more.
+
+    :raise 404: for a story the user cannot see. :raise 403: for anyone but its author and moderators, and
+        once it is published.
+    """
+    story = get_story_or_404(story_id, permission=can_manage_coauthors)
+    form = CoauthorForm()
+    if request.method == "POST" and form.validate():
+        try:
+            row = add_coauthor(story, form.user.data, by=current_user)
+        except CoauthorError as error:
+            db.session.rollback()
+            form.user.errors = [*form.user.errors, str(error)]
+            return _coauthors_page(story, form, 400)
+        name = display_name(row.user)
+        db.session.commit()
+        flash(f"{name} can now write this story with you; we emailed them a link.", "success")
+        return redirect(url_for("stories.coauthors", story_id=story_id))
+    return _coauthors_page(story, form, 400 if request.method == "POST" else 200)
+
+
+@bp.post("/<int:story_id>/coauthors/remove", endpoint="remove_coauthor")
+@login_required
+def remove_coauthor_page(story_id: int):
+    """Stop someone co-writing the story. :raise 404/403: as :func:`coauthors`."""
+    story = get_story_or_404(story_id, permission=can_manage_coauthors)
+    form = RemoveCoauthorForm()
+    if form.validate():
+        try:
+            remove_coauthor(story, user_id_or_none(form.user.data), by=current_user)
+        except CoauthorError as error:
+            db.session.rollback()
+            return _coauthors_page(story, CoauthorForm(formdata=None), 400, remove_error=str(error))
+        db.session.commit()
+        flash("Removed: they no longer co-write this story.", "success")
+        return redirect(url_for("stories.coauthors", story_id=story_id))
+    return _coauthors_page(story, CoauthorForm(formdata=None), 400,
+                           remove_error="; ".join(form.user.errors) or "Choose one of the story’s co-authors.")
 
 
 @bp.get("/moderation")

@@ -1,5 +1,10 @@
 """Access rules for stories (/stories): public when published; drafts and submitted stories only
-for their author (organiser A) and the programme's coordinator, a uniform 404 for everyone else."""
+for their author (organiser A), their co-authors and the programme's coordinator, a uniform 404 for
+everyone else.
+
+The co-written stories (draft, submitted, published) have door volunteer A as co-author: ``door_a`` is
+the matrix's co-author there (a member of the author's organisation with another role); organiser B and
+network B are the strangers."""
 
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ def extend_world(world) -> None:
     from sqlalchemy import select
 
     from eventsapp.extensions import db
-    from eventsapp.models import Approach, Organisation, Programme, Story, StoryChange, User
+    from eventsapp.models import Approach, Organisation, Programme, Story, StoryChange, StoryCoauthor, User
     from eventsapp.stories.images import reencode_photo
     from tests import factories
 
@@ -49,6 +54,17 @@ def extend_world(world) -> None:
     world.story_published = snapshot(story("Matrix published story", "published"))
     world.story_draft = snapshot(story("Matrix draft story", "draft"))
     world.story_submitted = snapshot(story("Matrix submitted story", "submitted"))
+    door = db.session.get(User, world.users["door_a"].id)
+
+    def cowritten(title: str, state: str) -> Story:
+        row = story(title, state)
+        row.coauthor_rows.append(StoryCoauthor(user=door, added_by=author))
+        db.session.flush()
+        return row
+
+    world.story_cowritten = snapshot(cowritten("Matrix co-written draft", "draft"))
+    world.story_cowritten_submitted = snapshot(cowritten("Matrix co-written submitted story", "submitted"))
+    world.story_cowritten_published = snapshot(cowritten("Matrix co-written published story", "published"))
     world.approach_arts = snapshot(arts)
     world.region_tle = snapshot(factories.region("TLE"))
 
@@ -64,6 +80,14 @@ def story_data(w) -> dict:
 PUBLISHED = lambda w: {"story_id": w.story_published.id}  # noqa: E731
 DRAFT = lambda w: {"story_id": w.story_draft.id}  # noqa: E731
 SUBMITTED = lambda w: {"story_id": w.story_submitted.id}  # noqa: E731
+COWRITTEN = lambda w: {"story_id": w.story_cowritten.id}  # noqa: E731
+COWRITTEN_SUBMITTED = lambda w: {"story_id": w.story_cowritten_submitted.id}  # noqa: E731
+COWRITTEN_PUBLISHED = lambda w: {"story_id": w.story_cowritten_published.id}  # noqa: E731
+#: A private story door A co-writes: its author, its co-author and its moderators see it.
+COWRITTEN_PRIVATE = expect(404, organiser_a=200, coordinator=200, door_a=200)
+#: Inviting and removing co-authors: the author and the moderators; a co-author may see the story (403).
+MANAGERS = expect(404, organiser_a=200, coordinator=200, anonymous=302)
+DOOR_A = lambda w: {"user": w.users["door_a"].id}  # noqa: E731
 
 RULES = [
     Rule("stories.index", "GET", lambda w: {}, public(200)),
@@ -93,5 +117,38 @@ RULES = [
     Rule("stories.feature", "POST", PUBLISHED, expect(403, coordinator=302, anonymous=302),
          data=lambda w: {"featured": "1"}),
     Rule("stories.moderation", "GET", lambda w: {}, MODERATORS),
+    # Co-authors (door A co-writes the COWRITTEN stories).
+    Rule("stories.detail", "GET", COWRITTEN, COWRITTEN_PRIVATE, note="co-written draft"),
+    Rule("stories.detail", "GET", COWRITTEN_SUBMITTED, COWRITTEN_PRIVATE, note="co-written submitted"),
+    Rule("stories.detail", "GET", COWRITTEN_PUBLISHED, public(200), note="co-written published"),
+    Rule("stories.photo", "GET", COWRITTEN, COWRITTEN_PRIVATE, note="co-written draft"),
+    Rule("stories.edit", "GET", COWRITTEN, expect(404, organiser_a=200, coordinator=200, door_a=200, anonymous=302),
+         note="co-written draft"),
+    Rule("stories.edit", "POST", COWRITTEN, expect(404, organiser_a=302, coordinator=302, door_a=302, anonymous=302),
+         data=story_data, note="co-written draft"),
+    Rule("stories.edit", "GET", COWRITTEN_SUBMITTED,
+         expect(404, organiser_a=200, coordinator=200, door_a=403, anonymous=302), note="co-written submitted"),
+    Rule("stories.edit", "GET", COWRITTEN_PUBLISHED, expect(403, coordinator=200, anonymous=302),
+         note="co-written published"),
+    Rule("stories.change", "POST", lambda w: {"story_id": w.story_cowritten.id, "action": "submit"},
+         expect(404, organiser_a=302, coordinator=302, door_a=302, anonymous=302), note="co-author submits"),
+    Rule("stories.change", "POST", lambda w: {"story_id": w.story_cowritten_submitted.id, "action": "publish"},
+         expect(404, organiser_a=403, door_a=403, coordinator=302, anonymous=302), note="co-author publishes"),
+    Rule("stories.coauthors", "GET", DRAFT, MANAGERS, note="draft"),
+    Rule("stories.coauthors", "GET", COWRITTEN, {**MANAGERS, "door_a": 403, "admin": 200}, note="co-written draft"),
+    Rule("stories.coauthors", "GET", COWRITTEN_SUBMITTED, {**MANAGERS, "door_a": 403, "admin": 200},
+         note="co-written submitted"),
+    Rule("stories.coauthors", "GET", PUBLISHED, expect(403, anonymous=302), note="published: no more invitations"),
+    Rule("stories.coauthors", "POST", DRAFT, expect(404, organiser_a=302, coordinator=302, anonymous=302),
+         data=DOOR_A, note="invite door A"),
+    Rule("stories.coauthors", "POST", COWRITTEN,
+         expect(404, organiser_a=400, coordinator=400, door_a=403, anonymous=302, admin=400),
+         data=DOOR_A, note="already a co-author"),
+    Rule("stories.coauthors", "POST", COWRITTEN_PUBLISHED, expect(403, anonymous=302), data=DOOR_A,
+         note="published"),
+    Rule("stories.remove_coauthor", "POST", COWRITTEN,
+         expect(404, organiser_a=302, coordinator=302, door_a=403, anonymous=302), data=DOOR_A, note="remove door A"),
+    Rule("stories.remove_coauthor", "POST", DRAFT, expect(404, organiser_a=400, coordinator=400, anonymous=302),
+         data=DOOR_A, note="not a co-author"),
     Rule("stories.approaches_list", "GET", lambda w: {}, public(301)),  # to network.approaches
 ]
