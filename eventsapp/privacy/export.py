@@ -104,6 +104,11 @@ def person_data(identity: Identity, for_user: User | None = None) -> dict:
                                                                .order_by(FileJob.created_at))],
                                # Open questions they asked (a programme's or an organisation's consent).
                                "requests_made": _requests_made(user),
+                               # Stories they wrote (their title and state; the text is the organisation's).
+                               "stories_written": [
+                                   {"story": story.title, "state": story.state, "written_at": _iso(story.created_at)}
+                                   for story in db.session.scalars(select(Story).where(Story.author_id == user.id)
+                                                                   .order_by(Story.created_at, Story.id))],
                                # Stories they were invited to write with their author (the stories' text is
                                # the author's organisation's; what is theirs is that they co-write them).
                                "stories_co_written": [
@@ -215,6 +220,8 @@ def render_summary(data: dict) -> bytes:
                   for f in account.get("files_prepared", [])]
         lines += [f"  {r['event']}: you asked {r['asked']}" + (f" on {r['asked_at']}" if r["asked_at"] else "")
                   + " (not answered yet)" for r in account.get("requests_made", [])]
+        lines += [f"  You wrote the story “{s['story']}” ({s['state']}; {s['written_at']})"
+                  for s in account.get("stories_written", [])]
         lines += [f"  You co-write the story “{s['story']}” ({s['state']}; invited {s['invited_at']})"
                   for s in account.get("stories_co_written", [])]
     lines += ["", "Equality monitoring answers given for events whose attendance is final are no longer linked to",

@@ -254,6 +254,21 @@ def test_subject_access_lists_the_stories_a_person_co_writes(db, world, door, ru
     from eventsapp.privacy.export import render_summary
 
     assert "You co-write the story “Door stories” (draft" in render_summary(data).decode()
+    assert data["account"]["stories_written"] == []
+
+
+def test_subject_access_lists_the_stories_a_person_wrote(db, world, runner, tmp_path):
+    make_story(world, state="published", title="Their mural story")
+    make_story(world, state="draft", title="Somebody else's", author=world.coordinator)
+    output = tmp_path / "author.json"
+    result = runner.invoke(args=["export-person", world.organiser.email, "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(output.read_text())
+    assert [(s["story"], s["state"]) for s in data["account"]["stories_written"]] == [
+        ("Their mural story", "published")]
+    from eventsapp.privacy.export import render_summary
+
+    assert "You wrote the story “Their mural story” (published" in render_summary(data).decode()
 
 
 def test_erasure_removes_their_co_author_rows_and_their_name_from_the_history(client, db, world, door, runner,
