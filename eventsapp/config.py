@@ -130,8 +130,10 @@ class DefaultConfig:
     #: The largest file a host may share in the resource library (below MAX_CONTENT_LENGTH, so the
     #: form can say so at the field instead of the 413 page).
     RESOURCE_MAX_BYTES = 10 * 1024 * 1024
-    #: The data controller named in the privacy notice (/privacy), and how to reach them.
-    PRIVACY_CONTROLLER_NAME = "The organisation that runs this site"
+    #: The data controller named in the privacy notice (/privacy), and how to reach them. Unset, the
+    #: notice shows a synthetic controller in development (``make run``, the demo) and, in
+    #: production, a placeholder telling the administrator to set PRIVACY_CONTROLLER_NAME.
+    PRIVACY_CONTROLLER_NAME = ""
     PRIVACY_CONTROLLER_ADDRESS = ""
     PRIVACY_CONTACT_EMAIL = "privacy@eventsapp.invalid"
     #: Raise this whenever the site notice changes: each registration records the version agreed to.

@@ -28,6 +28,14 @@ def _scope_choices() -> list[SelectChoice]:
     return choices
 
 
+def _token_form(**kwargs) -> TokenForm:
+    """The form with its "Limited to" choices: every answer's form needs them, the fresh one after a
+    created token as much as one sent back with errors."""
+    form = TokenForm(**kwargs)
+    form.scope.choices = _scope_choices()
+    return form
+
+
 def _page(form: TokenForm, secret: str | None = None, status: int = 200):
     return render_template("api_tokens/index.html", form=form, tokens=tokens_of(current_user),
                            revoke_form=RevokeForm(), secret=secret, now=utcnow(),
@@ -39,8 +47,7 @@ def _page(form: TokenForm, secret: str | None = None, status: int = 200):
 @personal_data
 def index():
     """Your tokens, and the form to make one (its value is shown on this answer only)."""
-    form = TokenForm()
-    form.scope.choices = _scope_choices()
+    form = _token_form()
     if not form.validate_on_submit():
         return _page(form, status=422 if form.errors else 200)
     kind, _, raw_id = form.scope.data.partition("-")
@@ -52,7 +59,7 @@ def index():
         form.scope.errors = [str(error)]
         return _page(form, status=422)
     db.session.commit()
-    return _page(TokenForm(formdata=None, scope="", name=""), secret=new.secret, status=201)
+    return _page(_token_form(formdata=None, scope="", name=""), secret=new.secret, status=201)
 
 
 @tokens_bp.post("/<int:token_id>/revoke")

@@ -160,7 +160,12 @@ def job(job_id: str):
         if summary.events_incomplete:
             events = events_form(summary.events_incomplete, _region_choices())
     return render_template("imports/job.html", state=state, summary=summary, columns=columns, events=events,
-                           confirm=ConfirmForm(), discard=DiscardForm(), fields=FIELDS)
+                           confirm=ConfirmForm(), discard=DiscardForm(), fields=FIELDS, sector_names=_sector_names())
+
+
+def _sector_names() -> dict[str, str]:
+    """Sector code -> the name the rest of the app shows (the preview proposes sectors by code)."""
+    return dict(db.session.execute(select(Sector.code, Sector.name)).tuples().all())
 
 
 def _region_choices() -> list[tuple[str, str]]:
@@ -210,7 +215,8 @@ def events(job_id: str):
                                columns=column_form(summary.headers, summary.columns,
                                                    state["target"].get("attendance", ""),
                                                    state["target"].get("match_names", False)),
-                               confirm=ConfirmForm(), discard=DiscardForm(), fields=FIELDS), 422
+                               confirm=ConfirmForm(), discard=DiscardForm(), fields=FIELDS,
+                               sector_names=_sector_names()), 422
     given = {(d["title"], d["date"]): d for d in state["target"].get("event_details") or []}
     given.update({(d["title"], d["date"]): d for d in event_details_from(form, summary.events_incomplete)})
     state["target"]["event_details"] = list(given.values())

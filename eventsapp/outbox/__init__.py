@@ -33,10 +33,11 @@ from email.message import Message
 from email.parser import BytesParser
 
 from flask import current_app
-from sqlalchemy import and_, event, func, or_, select, update
+from sqlalchemy import and_, event, func, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from eventsapp import mail
+from eventsapp.database import begin_immediate
 from eventsapp.extensions import db
 from eventsapp.models import OUTBOX_STATES, OutboxMessage, utcnow
 
@@ -152,6 +153,7 @@ def deliver(message_id: int, *, ignore_backoff: bool = False) -> str | None:
         due = or_(due, OutboxMessage.state == "pending")
     claim_seconds = int(current_app.config.get("OUTBOX_CLAIM_SECONDS", DEFAULT_CLAIM_SECONDS))
     with Session(db.engine) as session:
+        begin_immediate(session)  # SQLite: wait (busy timeout) for another writer, then claim
         claimed = session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, due)
@@ -163,28 +165,45 @@ def deliver(message_id: int, *, ignore_backoff: bool = False) -> str | None:
         if not claimed:
             return None
         row = session.get(OutboxMessage, message_id)
-        try:
-            _send(row)
-        except NothingToSend as gone:
-            row.state, row.claimed_until, row.last_error = "failed", None, f"Nothing to send: {gone}"
-        except Refused as refused:
-            row.state, row.claimed_until, row.last_error = "failed", None, f"Refused: {refused}"[:2000]
-        except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
-            row.last_error = f"{type(error).__name__}: {error}"[:2000]
-            row.claimed_until = None
-            if row.attempts >= _max_attempts():
-                row.state = "failed"
-                log.error("outbox message %s failed for good after %s attempts: %s",
-                          row.id, row.attempts, row.last_error)
-            else:
-                row.state = "pending"
-                row.next_attempt_at = utcnow() + backoff(row.attempts)
-                log.warning("outbox message %s attempt %s failed: %s", row.id, row.attempts, row.last_error)
-        else:
-            row.state, row.sent_at, row.claimed_until, row.last_error = "sent", utcnow(), None, None
-            row.params = forget_secrets(row.params)
+        outcome = _outcome(row)
+        # The send ran in a read transaction. On SQLite (WAL) that transaction cannot become a
+        # write once another connection has committed since it began: the UPDATE would fail at
+        # once with "database is locked", the busy timeout notwithstanding, and leave the row
+        # claimed until the claim ran out. So the outcome is written in a transaction of its own
+        # that starts with the write lock (BEGIN IMMEDIATE, which does wait).
+        session.rollback()
+        begin_immediate(session)
+        row = session.get(OutboxMessage, message_id)
+        for column, value in outcome.items():
+            setattr(row, column, value)
         session.commit()
         return row.state
+
+
+def _outcome(row: OutboxMessage) -> dict:
+    """Send the claimed ``row``; return the columns to write: what the sender set on the row, and
+    the state the attempt leaves it in."""
+    changes: dict = {}
+    try:
+        _send(row)
+    except NothingToSend as gone:
+        changes = {"state": "failed", "claimed_until": None, "last_error": f"Nothing to send: {gone}"}
+    except Refused as refused:
+        changes = {"state": "failed", "claimed_until": None, "last_error": f"Refused: {refused}"[:2000]}
+    except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
+        changes = {"last_error": f"{type(error).__name__}: {error}"[:2000], "claimed_until": None}
+        if row.attempts >= _max_attempts():
+            changes["state"] = "failed"
+            log.error("outbox message %s failed for good after %s attempts: %s",
+                      row.id, row.attempts, changes["last_error"])
+        else:
+            changes.update(state="pending", next_attempt_at=utcnow() + backoff(row.attempts))
+            log.warning("outbox message %s attempt %s failed: %s", row.id, row.attempts, changes["last_error"])
+    else:
+        changes = {"state": "sent", "sent_at": utcnow(), "claimed_until": None, "last_error": None,
+                   "params": forget_secrets(row.params)}
+    set_by_sender = {attr.key: attr.value for attr in inspect(row).attrs if attr.history.added}
+    return {**set_by_sender, **changes}
 
 
 def _send(row: OutboxMessage) -> None:

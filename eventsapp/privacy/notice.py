@@ -37,17 +37,32 @@ def retention_periods() -> RetentionPeriods:
     )
 
 
+#: The controller named in development (``make run``, the demo) when PRIVACY_CONTROLLER_NAME is unset:
+#: made up, and saying so.
+DEVELOPMENT_CONTROLLER = "Northwold Good Relations Partnership (a made-up controller for development and the demo)"
+#: What an unconfigured production site shows instead of a controller: the setting that names it.
+UNSET_CONTROLLER = ("[No data controller is configured: the site administrator must set "
+                    "PRIVACY_CONTROLLER_NAME (and PRIVACY_CONTROLLER_ADDRESS, PRIVACY_CONTACT_EMAIL)]")
+
+
 @dataclass(frozen=True)
 class Controller:
     name: str
     address: str
     email: str
+    #: False when PRIVACY_CONTROLLER_NAME is unset and ``name`` is a stand-in.
+    configured: bool = True
 
 
 def controller() -> Controller:
     config = current_app.config
-    return Controller(config["PRIVACY_CONTROLLER_NAME"], config["PRIVACY_CONTROLLER_ADDRESS"] or "",
-                      config["PRIVACY_CONTACT_EMAIL"])
+    name = (config.get("PRIVACY_CONTROLLER_NAME") or "").strip()
+    address, email = config["PRIVACY_CONTROLLER_ADDRESS"] or "", config["PRIVACY_CONTACT_EMAIL"]
+    if name:
+        return Controller(name, address, email)
+    if config.get("EVENTSAPP_ENV") == "development":
+        return Controller(DEVELOPMENT_CONTROLLER, address, email, configured=False)
+    return Controller(UNSET_CONTROLLER, address, email, configured=False)
 
 
 def addition_of(owner: Programme | Organisation | None) -> str:

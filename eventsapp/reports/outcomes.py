@@ -24,6 +24,9 @@ from eventsapp.reports.suppression import MIN_RESPONDENTS, protect_breakdown
 NOT_ANSWERED = "Not answered"
 TOO_FEW = f"<{MIN_RESPONDENTS}"
 TOO_FEW_NOTE = f"Fewer than {MIN_RESPONDENTS} responses: no breakdown is shown."
+#: The last row of each question's table: every response counted (those that skipped the question as
+#: "Not answered"), rounded like the rows, so it can differ from the exact "Responses" figure above it.
+TOTAL_LABEL = "All responses (rounded to the nearest 5)"
 
 
 def responses_shown(count: int) -> str:

@@ -60,6 +60,7 @@ from eventsapp.reports import tables as t
 from eventsapp.reports.aggregate import METHODOLOGY, Report
 from eventsapp.reports.charts import drawing_bar_chart, sector_series
 from eventsapp.reports.cover import AUTHOR, Cover, cover_for
+from eventsapp.reports.outcomes import TOTAL_LABEL as OUTCOME_TOTAL_LABEL
 from eventsapp.reports.pdf_tables import CELL_PADDING, TableLayout, cell_text, layout_table
 from eventsapp.reports.region_map import drawing_region_map, region_map
 from eventsapp.timeutil import format_local, plural
@@ -416,7 +417,7 @@ def _outcomes(ctx: Context) -> list:
     if o.note:
         blocks.append(Paragraph(escape(o.note), styles.body))
     for index, question in enumerate(o.questions):
-        rows = (*question.rows, ("Total", question.respondents))
+        rows = (*question.rows, (OUTCOME_TOTAL_LABEL, question.respondents))
         blocks.append(KeepTogether([
             Paragraph(escape(question.label), styles.body),
             *ctx.table(t.Table(f"outcome-{index + 1}", question.label, ("Answer", "Responses"), rows),

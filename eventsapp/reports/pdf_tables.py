@@ -16,6 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from eventsapp.reports import tables as t
 from eventsapp.reports.region_map import REGION_ABBREVIATIONS
+from eventsapp.reports.tables import numeric_columns
 
 #: Points of padding on each side of a cell (the PDF table style uses the same).
 CELL_PADDING = 3
@@ -61,18 +62,6 @@ def longest_word(text: str, font: str, size: float) -> float:
 
 def cell_text(value) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
-
-
-def looks_numeric(value) -> bool:
-    if isinstance(value, int):
-        return True
-    text = str(value)
-    return bool(text) and (text[0].isdigit() or text[0] in "<[–")
-
-
-def numeric_columns(table: t.Table) -> tuple[bool, ...]:
-    return tuple(i > 0 and bool(table.rows) and all(looks_numeric(row[i]) for row in table.rows)
-                 for i in range(len(table.columns)))
 
 
 def _widths(headers: Sequence[str], table: t.Table, numeric: Sequence[bool], available: float,

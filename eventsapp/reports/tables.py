@@ -22,6 +22,25 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple, ...]
 
+    @property
+    def numeric(self) -> tuple[bool, ...]:
+        """Which columns hold figures (right-aligned on the page and in the PDF); see :func:`numeric_columns`."""
+        return numeric_columns(self)
+
+
+def looks_numeric(value) -> bool:
+    """A figure as a table shows it: a number, or text starting with a digit, "<" ("<8"), "[" ("[c]") or "–"."""
+    if isinstance(value, int):
+        return True
+    text = str(value)
+    return bool(text) and (text[0].isdigit() or text[0] in "<[–")
+
+
+def numeric_columns(table: Table) -> tuple[bool, ...]:
+    """For each column: does it hold figures only? The first column (the row's label) never does."""
+    return tuple(i > 0 and bool(table.rows) and all(looks_numeric(row[i]) for row in table.rows)
+                 for i in range(len(table.columns)))
+
 
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.1%}"

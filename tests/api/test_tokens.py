@@ -34,6 +34,35 @@ def test_the_page_shows_a_new_token_once_and_keeps_only_its_hash(client, db, log
     assert client.get("/api/v1/events", headers=bearer(secret)).status_code == 200
 
 
+def _scope_options(html: str) -> dict[str, str]:
+    """The "Limited to" select's options (value -> label) as the page shows them."""
+    select_html = re.search(r'<select[^>]*name="scope"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return {value: label.strip() for value, label in re.findall(r'<option[^>]*value="([^"]*)"[^>]*>([^<]*)</option>',
+                                                                  select_html)}
+
+
+def test_the_form_offers_every_scope_after_a_token_is_made_and_after_a_refusal(client, db, login_as, api_world):
+    """Making one token, then a second from the form that answer shows, without reloading the page."""
+    login_as("organiser", user=api_world.both)
+    wanted = {f"org-{api_world.org_a.id}": "Organisation: Alpha Community Trust",
+              f"org-{api_world.org_b.id}": "Organisation: Beta Youth Justice Service"}
+    first = client.post("/account/api-tokens/", data={
+        "name": "First", "access": "read", "scope": f"org-{api_world.org_a.id}", "days": "30"})
+    assert first.status_code == 201
+    after_create = _scope_options(first.get_data(as_text=True))
+    assert wanted.items() <= after_create.items()
+    refused = client.post("/account/api-tokens/", data={
+        "name": "", "access": "read", "scope": f"org-{api_world.org_b.id}", "days": "30"})
+    assert refused.status_code == 422
+    assert wanted.items() <= _scope_options(refused.get_data(as_text=True)).items()
+    second = client.post("/account/api-tokens/", data={
+        "name": "Second", "access": "read", "scope": next(v for v in after_create if v == f"org-{api_world.org_b.id}"),
+        "days": "30"})
+    assert second.status_code == 201
+    made = db.session.scalar(select(ApiToken).where(ApiToken.name == "Second"))
+    assert made.organisation_id == api_world.org_b.id
+
+
 def test_a_token_cannot_be_limited_to_someone_elses_organisation(client, db, login_as, api_world):
     login_as("door", user=api_world.door)
     other = factories.make_organisation("Gamma Trust")

@@ -109,6 +109,8 @@ def pages_for(state, role: str, extra: list[str]) -> list[str]:
 def swept(matrix, browser):  # noqa: F811 (matrix is the fixture imported above)
     """The matrix world with report data, served live; the pages per role."""
     with matrix.app.test_request_context():
+        # The network profile of A (swept for every role) shows its "Their website" link too.
+        db.session.get(Organisation, matrix.world.org_a.id).website = "https://alpha.example.org"
         held = add_report_data(matrix.world)["held"][0]
         extra = [url_for(endpoint, event_id=held) for endpoint in (
             "reports.event_report", "checkin.desk", "checkin.attendance", "registration.manage", "events.manage")]
@@ -153,4 +155,5 @@ def test_axe_finds_nothing_serious_on_any_page_the_role_can_open(swept, browser,
     minimum = {"coordinator": 20, "organiser_a": 25, "door_a": 8}[role]
     assert len(urls) >= minimum, f"only {len(urls)} pages found for {role}: {urls}"
     assert any(url.startswith("/reports/") for url in urls) or role == "door_a"
+    assert f"/network/{matrix.world.profile_a.slug}" in urls  # with its "Their website" link
     assert not found, "\n".join(f"{url}: {v}" for url, v in found.items())

@@ -226,3 +226,22 @@ def test_an_organiser_without_events_is_told_so(client, db, login_as):
     login_as("organiser")
     page = client.get("/imports/").get_data(as_text=True)
     assert "There is nothing to import into yet" in page
+
+
+def test_the_preview_names_proposed_sectors_as_the_rest_of_the_app_does(client, db, login_as, make_event,
+                                                                         make_organisation):
+    import re
+
+    host = make_organisation()
+    event = make_event(host=host)
+    login_as("organiser", host)
+    data = ("First name,Last name,Email,Organisation\n"
+            "Ann,Jones,ann@example.org,Crawley Mosque\nBob,Smith,bob@example.org,Horsham District Council\n"
+            "Cat,Lee,cat@example.org,Sussex Police\nDan,Ray,dan@example.org,Ferndown Knitters\n")
+    preview = client.get(f"/imports/{_job_id(_upload(client, f'event:{event.id}', data.encode()))}")
+    html = preview.get_data(as_text=True)
+    table = re.search(r"New organisations with their proposed sector</caption>.*?<tbody>(.*?)</tbody>", html, re.S)
+    proposed = {re.sub(r"<[^>]+>", "", name).strip(): sector.strip()
+                for name, sector in re.findall(r"<tr><td>(.*?)</td>\s*<td>(.*?)</td>", table.group(1), re.S)}
+    assert proposed == {"Crawley Mosque": "Faith", "Horsham District Council": "Local authority",
+                        "Sussex Police": "Police", "Ferndown Knitters": "not known"}

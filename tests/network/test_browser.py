@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 def network(db):
     coordinating = factories.make_organisation("Larch Good Relations Network")
     host = factories.make_organisation("Larch Youth Project")
+    host.website = "https://larch.example.org"  # the profile's "Their website" link is checked too
     programme = factories.make_programme(coordinator_organisation=coordinating)
     factories.make_event(host=host, programme=programme, title="Larch dialogue evening")
     profile = make_profile(host, region_code="TLE", approaches=["dialogue", "arts"],
@@ -54,6 +55,8 @@ def test_every_network_page_is_accessible(request, network, assert_accessible, v
     for url in public:
         assert tab.goto(url).status == 200, url
         assert_accessible(tab)
+    tab.goto(public[2])
+    expect(tab.get_by_role("link", name="Their website (Larch Youth Project)")).to_be_visible()
     # A form sent back with its mistakes marked.
     tab.goto(public[3])
     tab.get_by_role("button", name="Send the message").click()

@@ -90,7 +90,8 @@ def test_coordinator_invites_an_organiser_who_sets_a_password(app, db, page, ass
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, "olu.organiser@example.org", PASSPHRASE)
     expect(page.get_by_text("You are signed in.")).to_be_visible()
-    expect(page.get_by_text("Olu Organiser").first).to_be_visible()
+    page.get_by_role("button", name="Account").click()  # the bar's Account menu names who is signed in
+    expect(page.get_by_text("Signed in as Olu Organiser")).to_be_visible()
 
 
 def test_account_pages_are_accessible(app, db, page, assert_accessible):

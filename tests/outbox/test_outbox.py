@@ -199,3 +199,45 @@ def test_beat_schedules_the_sweep_and_the_reminders(app, db, make_event, make_re
         assert send_reminders.delay().get() == 1
         assert send_reminders.delay().get() == 0  # nobody twice
     assert [m["Subject"] for m in messages(app)] == [f"Reminder: {soon.title}"]
+
+
+def test_two_workers_delivering_at_once_wait_for_the_lock_and_send_each_message_once(app, db, sink, monkeypatch):
+    """The Celery worker's threads pool clearing a backlog: two threads deliver the same queue at once.
+    On SQLite (a file database, WAL) a delivery that read the row, sent it, and only then wrote its
+    outcome in the same deferred transaction failed with "database is locked" whenever the other
+    thread had committed in between (a read transaction cannot be upgraded past a newer commit;
+    the busy timeout does not help), leaving the row claimed for OUTBOX_CLAIM_SECONDS."""
+    import threading
+
+    url, collector = sink
+    app.config["MAIL_URL"] = url
+    monkeypatch.setattr(outbox, "dispatch", lambda ids: None)  # a backlog: queued, not yet delivered
+    with app.app_context():
+        for number in range(24):
+            outbox.enqueue(mail.build_message(f"person{number}@example.org", f"Backlog {number}", "Body"))
+        db.session.commit()
+    ids = [row.id for row in rows(db)]
+    assert len(ids) == 24
+    db.session.rollback()
+    start, errors, states = threading.Barrier(2), [], []
+
+    def work(order: list[int]) -> None:
+        with app.app_context():
+            start.wait()
+            for message_id in order:
+                try:
+                    states.append(outbox.deliver(message_id))
+                except Exception as error:  # noqa: BLE001 - the test collects what a worker would log
+                    errors.append(f"{type(error).__name__}: {error}")
+            db.session.remove()
+
+    threads = [threading.Thread(target=work, args=(ids,)), threading.Thread(target=work, args=(ids[::-1],))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert sorted(state for state in states if state) == ["sent"] * 24
+    assert [row.state for row in rows(db)] == ["sent"] * 24
+    subjects = sorted(str(message["Subject"]) for message in collector.parsed())
+    assert subjects == sorted(f"Backlog {number}" for number in range(24))  # each once, none lost

@@ -149,3 +149,20 @@ def test_a_draft_events_notice_is_as_hidden_as_the_event(client, db, make_organi
     draft = factories.make_event(host=host, status="draft")
     db.session.commit()
     assert client.get(f"/privacy/events/{draft.id}").status_code == 404
+
+
+@pytest.mark.parametrize(("app", "shown"), [
+    ({"EVENTSAPP_ENV": "development"},
+     "Northwold Good Relations Partnership (a made-up controller for development and the demo)"),
+    ({"EVENTSAPP_ENV": "production"},
+     "[No data controller is configured: the site administrator must set PRIVACY_CONTROLLER_NAME "
+     "(and PRIVACY_CONTROLLER_ADDRESS, PRIVACY_CONTACT_EMAIL)]"),
+], indirect=["app"])
+def test_an_unset_controller_is_synthetic_in_development_and_a_named_setting_in_production(client, db,
+                                                                                         make_event, shown):
+    """Never the vague "The organisation that runs this site": development names a made-up controller,
+    an unconfigured production site tells its administrator which setting to set."""
+    event = make_event()
+    for path in ("/privacy", f"/privacy/events/{event.id}"):
+        page = parse(client.get(path))
+        assert page.by_id("controller-name").text() == shown, path

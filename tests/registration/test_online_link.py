@@ -85,3 +85,21 @@ def test_promotion_from_the_waitlist_sends_the_link(client, db, smtp, make_event
     assert str(only_vevent(ics_attachment(promoted))["CONFERENCE"]) == JOIN
     (cancelled,) = smtp.to(first.person.email)
     assert JOIN not in body(cancelled)
+
+
+def test_the_booking_page_offers_one_ics_download_the_bookings_own(client, db, smtp, make_event, known_org):
+    """One .ics on the booking page (there were two: a button and the "Add to your calendar" box), and
+    it is the booking's, which carries the joining link the event's public .ics leaves out."""
+    import re
+
+    event = make_event(online_url=JOIN)
+    confirmed = client.post(f"/events/{event.id}/register", data=form_data())
+    assert confirmed.status_code == 302
+    booking_url = confirmed.headers["Location"]
+    page = client.get(booking_url).get_data(as_text=True)
+    calendar_files = [href for href in re.findall(r'href="([^"]+)"', page)
+                      if href.split("?")[0].endswith(".ics") and not href.startswith("webcal:")]  # not the feeds
+    assert calendar_files == [booking_url.split("?")[0].rstrip("/") + "/event.ics"]
+    assert "Add to your calendar" in page and "Google Calendar" in page
+    vevent = only_vevent(icalendar.Calendar.from_ical(client.get(calendar_files[0]).data))
+    assert str(vevent["CONFERENCE"]) == JOIN

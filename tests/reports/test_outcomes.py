@@ -16,6 +16,7 @@ from eventsapp.demo import (
     seed_demo,
 )
 from eventsapp.models import Attendance, Event, SurveyResponse
+from eventsapp.reports.outcomes import TOTAL_LABEL
 from tests.reports.test_outputs import pdf_text, read_csv
 
 SCALE_WORDS = ("Strongly agree", "Neither agree nor disagree", "Excellent", "Very poor")
@@ -111,7 +112,7 @@ def test_page_pdf_csv_and_json_state_the_same_outcomes_for_the_demo_programme(ap
     page = parse_page(client.get(f"/reports/?{query}").get_data(as_text=True))
     assert page.totals == {"sent": "358", "responses": outcomes["responses"], "rate": outcomes["response_rate"]}
     for question in outcomes["questions"]:
-        rows = [(a["answer"], a["count"]) for a in question["answers"]] + [("Total", question["respondents"])]
+        rows = [(a["answer"], a["count"]) for a in question["answers"]] + [(TOTAL_LABEL, question["respondents"])]
         assert [tuple(r) for r in page.questions[question["question"]]] == rows
     assert [r[1:] for r in page.events] == [[str(e["survey_emails_sent"]), e["responses"], e["response_rate"]]
                                             for e in outcomes["by_event"]]
@@ -136,7 +137,7 @@ def test_page_pdf_csv_and_json_state_the_same_outcomes_for_the_demo_programme(ap
     assert f"Survey emails sent 358 Responses {outcomes['responses']} Response rate {outcomes['response_rate']}" in text
     for question in outcomes["questions"]:
         block = " ".join(f"{a['answer']} {a['count']}" for a in question["answers"])
-        assert f"{question['question']} Answer Responses {block} Total {question['respondents']}" in text
+        assert f"{question['question']} Answer Responses {block} {TOTAL_LABEL} {question['respondents']}" in text
     for quote in outcomes["quotes"]:
         assert quote["text"] in text
 

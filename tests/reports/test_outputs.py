@@ -240,3 +240,50 @@ def test_event_panel_waits_for_the_event_to_happen(app, db, make_event):
         html = render_template_string('{% include "reports/_event_panel.html" %}', event=event)
     assert "becomes available once it has taken place" in html
     assert "/reports/events/" not in html
+
+
+def test_the_page_right_aligns_only_the_columns_of_figures(client, known, coordinator):
+    """The Events table: Event, Region and Host are text (left), the counts are figures (right)."""
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.in_table, self.rows, self.row = False, [], None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "table":
+                self.in_table = False
+            if tag == "caption":
+                self.caption = True
+            if self.in_table and tag == "tr":
+                self.row = []
+            if self.in_table and tag in ("th", "td") and self.row is not None:
+                self.row.append(["text-end" in (attrs.get("class") or "").split(), ""])
+
+        def handle_data(self, data):
+            if getattr(self, "caption", False):
+                self.in_table = data.strip() == "Events"
+                self.caption = False
+            elif self.in_table and self.row:
+                self.row[-1][1] += data
+
+        def handle_endtag(self, tag):
+            if self.in_table and tag == "tr" and self.row is not None:
+                self.rows.append([(right, " ".join(text.split())) for right, text in self.row])
+                self.row = None
+            if tag == "table":
+                self.in_table = False
+
+    parser = Cells()
+    parser.feed(client.get(f"/reports/?programme={known.programme.slug}").get_data(as_text=True))
+    header, *body = parser.rows
+    assert [text for _, text in header] == ["Date", "Event", "Region", "Host", "Registrations", "Attendances",
+                                            "No-shows", "Cancelled", "People", "Organisations"]
+    assert body, "the known world has held events"
+    figures = {"Registrations", "Attendances", "No-shows", "Cancelled", "People", "Organisations"}
+    for row in [header, *body]:
+        aligned = {name: right for (_, name), (right, _) in zip(header, row, strict=True)}
+        assert aligned == {name: name in figures for name in aligned}, row
+    assert all(text.replace(",", "").isdigit()
+               for row in body for (_, name), (_, text) in zip(header, row, strict=True) if name in figures)

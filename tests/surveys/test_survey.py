@@ -338,3 +338,23 @@ def test_two_runs_at_once_send_each_survey_once(app, db, smtp, ended_event, back
     assert db.session.scalar(select(func.count()).select_from(SurveyInvitation)) == 3
     for registration in people:
         assert len(smtp.to(registration.person.email)) == 1
+
+
+def test_the_results_page_labels_the_rounded_total_so_it_cannot_contradict_the_response_count(
+        app, db, client, login_as, ended_event):
+    """17 responses: the headline says 17 (exact); each question's last row counts the same 17 responses
+    (the skipped ones as "Not answered") rounded to the nearest 5, and says so."""
+    from eventsapp.reports.suppression import round_to_five
+    from tests.reports.test_outcomes import parse_page
+
+    with app.test_request_context():
+        _respond(ended_event, 17)
+    db.session.commit()
+    login_as("organiser", ended_event.host)
+    page = parse_page(client.get(f"/surveys/events/{ended_event.id}").get_data(as_text=True))
+    assert page.totals["responses"] == "17"
+    assert page.questions
+    for label, rows in page.questions.items():
+        last_label, last_value = rows[-1]
+        assert (last_label, last_value) == ("All responses (rounded to the nearest 5)", str(round_to_five(17))), label
+        assert "Total" not in [row[0] for row in rows]
