@@ -174,8 +174,10 @@ def enable_endpoint(endpoint: WebhookEndpoint) -> str:
 
 
 def delete_endpoint(endpoint: WebhookEndpoint) -> None:
-    """Remove the endpoint and its delivery log (deliveries still waiting are dropped); not committed."""
+    """Remove the endpoint and its delivery log (deliveries still waiting are dropped, restored history
+    too); not committed."""
     db.session.execute(OutboxMessage.__table__.delete().where(OutboxMessage.endpoint_id == endpoint.id))
+    db.session.execute(WebhookDeliveryRecord.__table__.delete().where(WebhookDeliveryRecord.endpoint_id == endpoint.id))
     db.session.delete(endpoint)
 
 
