@@ -16,13 +16,14 @@ from faker import Faker
 from sqlalchemy import select
 
 from eventsapp.extensions import db
-from eventsapp.messages.audiences import Scope, count_recipients
+from eventsapp.messages.audiences import Scope, recipients
 from eventsapp.models import (
     Approach,
     Attendance,
     Event,
     Membership,
     Message,
+    MessageRecipient,
     Organisation,
     Person,
     Programme,
@@ -396,12 +397,14 @@ Reply to your host if you would like to run an event near you."""
 def _make_message(programme: Programme, coordinator: User) -> Message:
     """One programme-wide message, as sent (its count by the audience rule; no mail is queued, so the
     demo sends nothing to its invented people)."""
+    people = recipients(Scope(programme=programme), "network")
     message = Message(
         programme=programme, audience="network", subject=DEMO_MESSAGE_SUBJECT, body=DEMO_MESSAGE_BODY,
-        body_format="markdown", sender=coordinator, sender_name=coordinator.name,
-        recipients_count=count_recipients(Scope(programme=programme), "network"),
+        body_format="markdown", sender=coordinator, sender_name=coordinator.name, recipients_count=len(people),
     )
     db.session.add(message)
+    db.session.flush()
+    db.session.add_all([MessageRecipient(message_id=message.id, person_id=p.id) for p in people])
     return message
 
 

@@ -241,3 +241,34 @@ def test_story_coauthor_migration_on_an_empty_database(fresh_engine_url, tmp_pat
         assert "story_coauthor" not in set(inspect(db.engine).get_table_names())
         assert "story" in set(inspect(db.engine).get_table_names())
         db.engine.dispose()
+
+
+def test_recipients_migration_fills_message_recipient_from_the_outbox(fresh_engine_url, tmp_path):
+    """exp0m1s2g3w4 keeps the recipients still known from the outbox's message rows (down, then up);
+    endpoints come out active."""
+    from eventsapp.messages.audiences import Scope
+    from eventsapp.messages.services import send_message
+    from eventsapp.models import MessageRecipient, WebhookEndpoint
+
+    app = create_app(base_config(tmp_path, fresh_engine_url))
+    with app.app_context():
+        upgrade()
+        seed_reference_data()
+        db.session.commit()
+        event = factories.make_event()
+        people = [factories.make_registration(event=event).person_id for _ in range(3)]
+        sender = factories.make_user(role="organiser", organisation=event.host)
+        message_id = send_message(Scope(event=event), "confirmed", "Hello", "Hi", "plain", sender,
+                                  "http://localhost").id
+        db.session.add(WebhookEndpoint(url="https://x.example.org/", events=[], secret="s",
+                                       organisation_id=event.host_organisation_id))
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="gin0p1e2n3d4")
+        assert "message_recipient" not in inspect(db.engine).get_table_names()
+        upgrade()
+        assert sorted(db.session.execute(select(MessageRecipient.message_id, MessageRecipient.person_id)).all()) == [
+            (message_id, person) for person in sorted(people)]
+        assert db.session.scalar(select(WebhookEndpoint.active)) is True
+        db.session.remove()
+        db.engine.dispose()

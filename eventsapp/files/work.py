@@ -19,7 +19,8 @@ from flask import current_app
 from eventsapp.extensions import db
 from eventsapp.imports.export import export_programme
 from eventsapp.imports.restore import RestoreRefused, restore_programme
-from eventsapp.models import FileJob, Programme
+from eventsapp.models import FileJob, Programme, User
+from eventsapp.permissions import is_admin
 from eventsapp.reports.aggregate import ReportScope, build_figures
 from eventsapp.reports.build import build_report
 from eventsapp.reports.pdf import render_pdf
@@ -87,7 +88,11 @@ def programme_export(job: FileJob, progress: Progress) -> Outcome:
     if programme is None:
         raise JobRefused("The programme no longer exists.")
     with tempfile.TemporaryFile() as archive:
-        export_programme(programme, _Heartbeat(archive, progress))
+        # The hosts' webhook endpoints are their organisers' (a coordinator may not see them): the
+        # administrator's export carries them, a coordinator's only the programme's own.
+        asker = db.session.get(User, job.user_id)
+        export_programme(programme, _Heartbeat(archive, progress),
+                         with_host_webhooks=asker is not None and is_admin(asker))
         archive.seek(0)
         content = archive.read()
     return Outcome(content, f"{programme.slug}-export.zip", "application/zip", programme_id=programme.id)
@@ -113,6 +118,7 @@ def programme_restore(job: FileJob, progress: Progress) -> Outcome:
         except RestoreRefused as refused:
             raise JobRefused(f"Nothing was restored: {refused}") from None
     absent = f" Not in the export: {', '.join(summary.absent)}." if summary.absent else ""
+    absent += "".join(f" {note}" for note in summary.notes)
     message = (f"Restored the programme “{summary.slug}”: "
                + ", ".join(f"{n:,} {label}" for label, n in summary.counts.items()) + "." + absent)
     programme_id = db.session.scalar(db.select(Programme.id).where(Programme.slug == summary.slug))

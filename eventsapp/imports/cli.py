@@ -233,6 +233,8 @@ def import_programme_command(archive: Path) -> None:
                + ", ".join(f"{n:,} {label}" for label, n in summary.counts.items()))
     for name in summary.absent:
         click.echo(f"Note: the export has no {name}; that part was not restored.")
+    for note in summary.notes:
+        click.echo(f"Note: {note}")
 
 
 def register(app: Flask) -> None:

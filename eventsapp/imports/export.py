@@ -9,6 +9,9 @@ administrator asks for a restorable export (``export-programme --with-equality-a
 each answer set with its registration so that ``import-programme`` restores the figures exactly.
 The ``… utc`` columns and ``programme.csv``, ``aliases.csv`` and ``merges.csv`` are what
 ``import-programme`` (eventsapp/imports/restore.py) needs to restore the programme whole, ids kept.
+The messages organisers sent (with their recipients, by person id: never an address) and the webhook
+endpoints of the programme and of its events' hosts (never their signing secrets) with their delivery
+history (outcomes and times, not the bodies) come out too.
 """
 
 from __future__ import annotations
@@ -32,9 +35,12 @@ from eventsapp.models import (
     EqualityResponse,
     Event,
     EventQuestion,
+    Message,
+    MessageRecipient,
     Organisation,
     OrganisationAlias,
     OrganisationMerge,
+    OutboxMessage,
     Person,
     Programme,
     Region,
@@ -46,6 +52,7 @@ from eventsapp.models import (
     SurveyInvitation,
     SurveyQuestion,
     SurveyResponse,
+    WebhookEndpoint,
     utcnow,
 )
 from eventsapp.models.story import story_organisation as story_organisation_table
@@ -205,6 +212,47 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("value", "the answer"),
         ("published", "yes when chosen as a quote for reports"),
     ],
+    "messages.csv": [
+        ("message id", "id; message_recipients.csv refers to it"),
+        ("event id", "id in events.csv of the event whose registrants it went to; empty for a programme-wide one"),
+        ("programme id", "the programme's id for a programme-wide message (to the consenting network); else empty"),
+        ("audience", "who it went to: confirmed, waitlisted, attended, no_show, or network (programme-wide)"),
+        ("subject", "the subject"),
+        ("body", "the message as written"),
+        ("body format", "plain or markdown"),
+        ("sender name", "the sender's name when it was sent ('Anonymised' when the sender's account was erased)"),
+        ("sent at utc", "YYYY-MM-DD HH:MM:SS UTC"),
+        ("recipients count", "how many people it was sent to"),
+    ],
+    "message_recipients.csv": [
+        ("message id", "id in messages.csv"),
+        ("person id", "id in people.csv of a person it was sent to (their address is in people.csv only, "
+                      "and not at all once they are anonymised or erased)"),
+        ("registration id", "id in registrations.csv of their registration for the message's event; "
+                            "empty for a programme-wide message"),
+    ],
+    "webhook_endpoints.csv": [
+        ("endpoint id", "id; webhook_deliveries.csv refers to it"),
+        ("owner", "programme (its coordinators) or organisation (a host organisation's organisers: only in the "
+                  "site administrator's export)"),
+        ("organisation id", "id in organisations.csv of the owning host organisation"),
+        ("programme id", "the programme's id when the programme owns it"),
+        ("url", "the address deliveries are POSTed to"),
+        ("description", "description"),
+        ("events", "the kinds of change it is sent, separated by ' | '"),
+        ("active", "yes when deliveries are being written for it"),
+        ("created at utc", "YYYY-MM-DD HH:MM:SS UTC"),
+    ],
+    "webhook_deliveries.csv": [
+        ("delivery id", "the delivery's id (its Eventsapp-Delivery header)"),
+        ("endpoint id", "id in webhook_endpoints.csv"),
+        ("event type", "the kind of change it told of (or webhook.test)"),
+        ("status", "pending, sending, sent or failed"),
+        ("attempts", "how many times it was tried"),
+        ("answer status", "the receiver's last HTTP status, if any"),
+        ("created at utc", "YYYY-MM-DD HH:MM:SS UTC"),
+        ("delivered at utc", "when it was delivered, UTC; empty if it was not"),
+    ],
     "equality_summary.csv": [
         ("characteristic", "ethnic group, religion, age, gender, disability …"),
         ("category", "census category or 'Not answered'"),
@@ -259,11 +307,13 @@ def _formatter(fmt: str):
 
 
 def export_programme(programme: Programme, destination: str | Path | IO[bytes], *,
-                     with_equality_answers: bool = False) -> dict[str, int]:
+                     with_equality_answers: bool = False, with_host_webhooks: bool = True) -> dict[str, int]:
     """Write ``programme``'s data as a ZIP to ``destination`` (a path or a binary file); return rows per file.
 
     ``with_equality_answers`` adds each registration's equality answers (for a restore elsewhere by the
-    site administrator; never offered on the web)."""
+    site administrator; never offered on the web). ``with_host_webhooks`` adds the webhook endpoints
+    of the events' host organisations (their organisers', which a coordinator may not see) to the
+    programme's own."""
     counts: dict[str, int] = {}
     db.session.flush()  # the rows are read with Core selects, which do not autoflush
     event_ids = select(Event.id).where(Event.programme_id == programme.id)
@@ -286,6 +336,12 @@ def export_programme(programme: Programme, destination: str | Path | IO[bytes], 
             programme.ends_on.isoformat() if programme.ends_on else "", programme.coordinator_organisation_id or "")])
         counts["aliases.csv"] = _write_csv(archive, "aliases.csv", _aliases(programme))
         counts["merges.csv"] = _write_csv(archive, "merges.csv", _merges(programme))
+        counts["messages.csv"] = _write_csv(archive, "messages.csv", _messages(programme, event_ids))
+        counts["message_recipients.csv"] = _write_csv(archive, "message_recipients.csv",
+                                                      _message_recipients(programme, event_ids))
+        endpoint_ids = _endpoint_ids(programme, with_host_webhooks)
+        counts["webhook_endpoints.csv"] = _write_csv(archive, "webhook_endpoints.csv", _endpoints(endpoint_ids))
+        counts["webhook_deliveries.csv"] = _write_csv(archive, "webhook_deliveries.csv", _deliveries(endpoint_ids))
         if with_equality_answers:
             counts[EQUALITY_ANSWERS[0]] = _write_csv(archive, EQUALITY_ANSWERS[0], _equality_answers(registration_ids))
         archive.writestr("README.txt", readme(programme, counts))
@@ -303,6 +359,8 @@ def readme(programme: Programme, counts: dict[str, int]) -> str:
         "registrations.csv can be imported on its own into another eventsapp with",
         "  flask --app eventsapp import-attendance registrations.csv --programme SLUG --create-events",
         "Equality-monitoring answers are special-category data and are included only in aggregate.",
+        "Webhook endpoints leave without their signing secrets: import-programme restores them disabled,",
+        "with new secrets, and nothing in webhook_deliveries.csv or messages.csv is sent again.",
         "",
     ]
     files = list(COLUMNS.items()) + ([EQUALITY_ANSWERS] if EQUALITY_ANSWERS[0] in counts else [])
@@ -556,3 +614,70 @@ def _survey(programme: Programme, event_ids) -> dict[str, Iterable[tuple]]:
         "survey_answers.csv": ((r, q, value, "yes" if published else "no")
                                for r, q, value, published in _stream(answers)),
     }
+
+
+def _message_ids(programme: Programme, event_ids):
+    """The messages about the programme's events, and its programme-wide ones."""
+    return select(Message.id).where(Message.event_id.in_(event_ids) | (Message.programme_id == programme.id))
+
+
+def _messages(programme: Programme, event_ids):
+    message = Message.__table__
+    query = (select(message.c.id, message.c.event_id, message.c.programme_id, message.c.audience, message.c.subject,
+                    message.c.body, message.c.body_format, message.c.sender_name, message.c.sent_at,
+                    message.c.recipients_count)
+             .where(message.c.id.in_(_message_ids(programme, event_ids))).order_by(message.c.id))
+    for (message_id, event_id, programme_id, audience, subject, body, body_format, sender_name, sent_at,
+         recipients_count) in _stream(query):
+        yield (message_id, event_id or "", programme_id or "", audience, subject, body, body_format,
+               sender_name, _utc(sent_at), recipients_count)
+
+
+def _message_recipients(programme: Programme, event_ids):
+    """Who each message went to, by the ids of people.csv (only people it lists: those registered for
+    the programme's events) and, for an event's message, of their registration for that event."""
+    recipient, message, registration = MessageRecipient.__table__, Message.__table__, Registration.__table__
+    people = select(registration.c.person_id).where(registration.c.event_id.in_(event_ids))
+    first_registration = (select(func.min(registration.c.id))
+                          .where(registration.c.person_id == recipient.c.person_id,
+                                 registration.c.event_id == message.c.event_id)
+                          .scalar_subquery())
+    query = (select(recipient.c.message_id, recipient.c.person_id, first_registration)
+             .join_from(recipient, message, message.c.id == recipient.c.message_id)
+             .where(recipient.c.message_id.in_(_message_ids(programme, event_ids)),
+                    recipient.c.person_id.in_(people))
+             .order_by(recipient.c.message_id, recipient.c.person_id))
+    for message_id, person_id, registration_id in _stream(query):
+        yield message_id, person_id, registration_id or ""
+
+
+def _endpoint_ids(programme: Programme, with_hosts: bool):
+    """The webhook endpoints told about the programme's events: the programme's, and its hosts'."""
+    owned = WebhookEndpoint.programme_id == programme.id
+    if with_hosts:
+        hosts = select(Event.host_organisation_id).where(Event.programme_id == programme.id)
+        owned = owned | WebhookEndpoint.organisation_id.in_(hosts)
+    return select(WebhookEndpoint.id).where(owned)
+
+
+def _endpoints(endpoint_ids):
+    """The endpoints, never their signing secrets."""
+    endpoint = WebhookEndpoint.__table__
+    query = (select(endpoint.c.id, endpoint.c.organisation_id, endpoint.c.programme_id, endpoint.c.url,
+                    endpoint.c.description, endpoint.c.events, endpoint.c.active, endpoint.c.created_at)
+             .where(endpoint.c.id.in_(endpoint_ids)).order_by(endpoint.c.id))
+    for endpoint_id, organisation_id, programme_id, url, description, events, active, created_at in _stream(query):
+        yield (endpoint_id, "programme" if programme_id else "organisation", organisation_id or "",
+               programme_id or "", url, description, " | ".join(events or ()), "yes" if active else "no",
+               _utc(created_at))
+
+
+def _deliveries(endpoint_ids):
+    """The endpoints' delivery log (the outbox's webhook rows): outcomes and times, not the bodies."""
+    row = OutboxMessage.__table__
+    query = (select(row.c.id, row.c.endpoint_id, row.c.subject, row.c.state, row.c.attempts, row.c.response_status,
+                    row.c.created_at, row.c.sent_at)
+             .where(row.c.kind == "webhook", row.c.endpoint_id.in_(endpoint_ids)).order_by(row.c.id))
+    for delivery_id, endpoint_id, kind, state, attempts, status, created_at, sent_at in _stream(query):
+        yield (delivery_id, endpoint_id, kind, state, attempts, "" if status is None else status, _utc(created_at),
+               _utc(sent_at))

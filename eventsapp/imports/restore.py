@@ -4,6 +4,12 @@ Everything keeps its id (events, organisations, people, registrations, questions
 records), so the restored programme's report, JSON included, is identical to the original's. The
 restore is one transaction: it is written whole or not at all. It refuses a database that already
 holds any of the ids (or the programme's slug): it restores, it does not merge.
+
+Messages come back with their recipients, as a record: no outbox row is written, nothing is sent.
+Webhook endpoints come back disabled with a new secret nobody knows (the export has none); the
+summary's notes say so, and the owner enables each one (eventsapp.webhooks.views.enable), which
+makes and shows a new secret. Their delivery history comes back as WebhookDeliveryRecord rows,
+history only.
 """
 
 from __future__ import annotations
@@ -12,23 +18,31 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select, text, update
 
+from eventsapp import webhooks
 from eventsapp.checkin.search import add_missing_search_keys
 from eventsapp.extensions import db
 from eventsapp.imports.archives import ArchiveRefused, BoundedZipFile
 from eventsapp.models import (
+    BODY_FORMATS,
+    EVENT_AUDIENCES,
+    OUTBOX_STATES,
     REGISTRATION_SOURCES,
     REGISTRATION_STATUSES,
+    WEBHOOK_EVENTS,
     Approach,
     Attendance,
     EqualityResponse,
     Event,
     EventQuestion,
+    Message,
+    MessageRecipient,
     Organisation,
     OrganisationAlias,
     OrganisationMerge,
@@ -43,8 +57,11 @@ from eventsapp.models import (
     SurveyInvitation,
     SurveyQuestion,
     SurveyResponse,
+    WebhookDeliveryRecord,
+    WebhookEndpoint,
     normalise_email,
     normalise_organisation_name,
+    utcnow,
 )
 from eventsapp.models.approach import save_approach
 from eventsapp.models.story import story_organisation
@@ -66,6 +83,8 @@ class RestoreSummary:
     counts: dict[str, int] = field(default_factory=dict)
     #: Parts of a whole restore the archive did not hold (e.g. equality answers of a plain export).
     absent: list[str] = field(default_factory=list)
+    #: What the person restoring must do or know (e.g. webhook endpoints to enable), in words.
+    notes: list[str] = field(default_factory=list)
 
 
 def restore_programme(path: str | Path) -> RestoreSummary:
@@ -121,6 +140,17 @@ def _utc(value: str) -> datetime | None:
 
 def _lines(value: str) -> str:
     return "\n".join(part.strip() for part in value.split(" | ")) if value else ""
+
+
+@contextmanager
+def _named(files: str):
+    """A missing column or an unreadable value in ``files``, refused with the files' names."""
+    try:
+        yield
+    except KeyError as missing:
+        raise RestoreRefused(f"{files} lacks the column {missing}: was it edited?") from None
+    except ValueError as error:
+        raise RestoreRefused(f"A value in {files} cannot be read ({error}): was it edited?") from None
 
 
 class _Restore:
@@ -182,6 +212,10 @@ class _Restore:
         } for r in self.rows("equality_answers.csv")], "equality answers")
         self._stories(int(programme["programme id"]))
         self._survey()
+        with _named("messages.csv or message_recipients.csv"):
+            self._messages(int(programme["programme id"]))
+        with _named("webhook_endpoints.csv or webhook_deliveries.csv"):
+            self._webhooks(int(programme["programme id"]))
         self._reset_sequences()
         return self.summary
 
@@ -227,6 +261,94 @@ class _Restore:
             "response_id": r["response id"], "question_id": int(r["survey question id"]), "value": r["value"],
             "published": r["published"] == "yes",
         } for r in self.rows("survey_answers.csv")], "survey answers")
+
+    def _messages(self, programme_id: int) -> None:
+        """The messages and who they went to, as a record: no outbox row, nothing sent again."""
+        rows = self.rows("messages.csv")
+        events = {int(r["event id"]) for r in self.tables["events.csv"]}
+        people = {int(r["person id"]) for r in self.tables["people.csv"]}
+        self._refuse_taken(Message, [r["message id"] for r in rows], "messages")
+        messages = []
+        for r in rows:
+            event_id, programme_wide = _int(r["event id"]), _int(r["programme id"])
+            # Refused in words, not by the database's CHECK constraints half way through.
+            if event_id is not None and (event_id not in events or programme_wide is not None
+                                         or r["audience"] not in EVENT_AUDIENCES):
+                raise RestoreRefused(f"messages.csv: message {r['message id']} names an event that is not in "
+                                     f"events.csv, or an audience (“{r['audience']}”) an event's message cannot have.")
+            if event_id is None and (programme_wide != programme_id or r["audience"] != "network"):
+                raise RestoreRefused(f"messages.csv: message {r['message id']} names neither one of the programme's "
+                                     "events nor the programme with the audience network.")
+            if r["body format"] not in BODY_FORMATS:
+                raise RestoreRefused(f"messages.csv: the body format “{r['body format']}” is not one of "
+                                     f"{', '.join(BODY_FORMATS)}.")
+            sent_at = _utc(r["sent at utc"])
+            if sent_at is None:
+                raise RestoreRefused(f"messages.csv: message {r['message id']} has no sent at utc.")
+            messages.append({
+                "id": int(r["message id"]), "event_id": event_id, "programme_id": programme_wide,
+                "audience": r["audience"], "subject": r["subject"], "body": r["body"],
+                "body_format": r["body format"], "sender_id": None, "sender_name": r["sender name"],
+                "sent_at": sent_at, "recipients_count": int(r["recipients count"] or 0),
+            })
+        self._insert(Message, messages, "messages")
+        known = {m["id"] for m in messages}
+        recipients = []
+        for r in self.rows("message_recipients.csv"):
+            message_id, person_id = int(r["message id"]), int(r["person id"])
+            if message_id not in known or person_id not in people:
+                raise RestoreRefused(f"message_recipients.csv: message {message_id} or person {person_id} is not "
+                                     "in messages.csv or people.csv.")
+            recipients.append({"message_id": message_id, "person_id": person_id})
+        self._insert(MessageRecipient, recipients, "message recipients")
+
+    def _webhooks(self, programme_id: int) -> None:
+        """Endpoints disabled, each with a new secret (the export holds none); their log as history only."""
+        rows = self.rows("webhook_endpoints.csv")
+        organisations = {int(r["organisation id"]) for r in self.tables["organisations.csv"]}
+        self._refuse_taken(WebhookEndpoint, [r["endpoint id"] for r in rows], "webhook endpoints")
+        endpoints = []
+        for r in rows:
+            organisation_id, owner_programme = _int(r["organisation id"]), _int(r["programme id"])
+            if not ((organisation_id in organisations and owner_programme is None)
+                    or (organisation_id is None and owner_programme == programme_id)):
+                raise RestoreRefused(f"webhook_endpoints.csv: endpoint {r['endpoint id']} belongs to neither the "
+                                     "programme nor one of the organisations in organisations.csv.")
+            events = [e.strip() for e in r["events"].split(" | ") if e.strip()]
+            unknown = [e for e in events if e not in WEBHOOK_EVENTS]
+            if unknown:
+                raise RestoreRefused(f"webhook_endpoints.csv: “{unknown[0]}” is not a kind of change eventsapp "
+                                     "sends.")
+            endpoints.append({
+                "id": int(r["endpoint id"]), "organisation_id": organisation_id, "programme_id": owner_programme,
+                "url": r["url"], "description": r["description"], "events": events,
+                "secret": webhooks.new_secret(), "active": False, "created_by_id": None,
+                "created_at": _utc(r["created at utc"]) or utcnow(),
+            })
+        self._insert(WebhookEndpoint, endpoints, "webhook endpoints")
+        if endpoints:
+            self.summary.notes.append(
+                f"{len(endpoints)} webhook endpoint{'s' if len(endpoints) != 1 else ''} came back disabled, each with "
+                "a new signing secret (the export holds none): nothing is sent to them until their owner enables "
+                "each on its webhook page and gives the new secret to the receiver.")
+        known = {e["id"] for e in endpoints}
+        deliveries = []
+        for r in self.rows("webhook_deliveries.csv"):
+            endpoint_id = int(r["endpoint id"])
+            if endpoint_id not in known:
+                raise RestoreRefused(f"webhook_deliveries.csv: endpoint {endpoint_id} is not in webhook_endpoints.csv.")
+            if r["status"] not in OUTBOX_STATES:
+                raise RestoreRefused(f"webhook_deliveries.csv: the status “{r['status']}” is not one of "
+                                     f"{', '.join(OUTBOX_STATES)}.")
+            created_at = _utc(r["created at utc"])
+            if created_at is None:
+                raise RestoreRefused(f"webhook_deliveries.csv: delivery {r['delivery id']} has no created at utc.")
+            deliveries.append({
+                "endpoint_id": endpoint_id, "original_id": _int(r["delivery id"]), "event_type": r["event type"],
+                "state": r["status"], "attempts": int(r["attempts"] or 0), "response_status": _int(r["answer status"]),
+                "created_at": created_at, "sent_at": _utc(r["delivered at utc"]),
+            })
+        self._insert(WebhookDeliveryRecord, deliveries, "webhook deliveries (history)")
 
     def _refuse_taken(self, model, ids: list[str], what: str) -> None:
         wanted = [int(i) for i in ids if i]
@@ -316,7 +438,8 @@ class _Restore:
         if db.session.get_bind().dialect.name != "postgresql":
             return
         for model in (Programme, Organisation, OrganisationAlias, OrganisationMerge, Event, Person, Registration,
-                      Attendance, EventQuestion, RegistrationAnswer, EqualityResponse, Story):
+                      Attendance, EventQuestion, RegistrationAnswer, EqualityResponse, Story, Message,
+                      MessageRecipient, WebhookEndpoint, WebhookDeliveryRecord):
             table = model.__tablename__  # a model's own name, never input
             sql = f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), COALESCE((SELECT MAX(id) FROM \"{table}\"), 0) + 1, false)"  # noqa: E501, S608
             db.session.execute(text(sql))

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from eventsapp.extensions import db
 from eventsapp.messages.audiences import Scope, is_unsubscribed, recipients
 from eventsapp.messages.emails import queue_to_person
-from eventsapp.models import Message, NetworkUnsubscribe, Person, Registration, User, utcnow
+from eventsapp.models import Message, MessageRecipient, NetworkUnsubscribe, Person, Registration, User, utcnow
 
 SUBJECT_MAX = 200
 BODY_MAX = 20_000
@@ -29,6 +29,9 @@ def send_message(scope: Scope, audience: str, subject: str, body: str, body_form
     )
     db.session.add(message)
     db.session.flush()
+    if people:  # who it went to, kept with the message (the outbox rows go once delivered)
+        db.session.execute(MessageRecipient.__table__.insert(),
+                           [{"message_id": message.id, "person_id": person.id} for person in people])
     for person in people:
         queue_to_person(message, person, base_url)
     return message

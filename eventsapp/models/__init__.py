@@ -21,6 +21,7 @@ from eventsapp.models.message import (
     MESSAGE_AUDIENCES,
     PROGRAMME_AUDIENCES,
     Message,
+    MessageRecipient,
     NetworkUnsubscribe,
 )
 from eventsapp.models.network import (
@@ -69,7 +70,7 @@ from eventsapp.models.survey import (
     SurveyResponse,
 )
 from eventsapp.models.user import ROLES, Membership, User
-from eventsapp.models.webhook import WEBHOOK_EVENTS, WebhookEndpoint
+from eventsapp.models.webhook import WEBHOOK_EVENTS, WebhookDeliveryRecord, WebhookEndpoint
 
 __all__ = [
     "BODY_FORMATS",
@@ -77,6 +78,7 @@ __all__ = [
     "MESSAGE_AUDIENCES",
     "PROGRAMME_AUDIENCES",
     "Message",
+    "MessageRecipient",
     "NetworkUnsubscribe",
     "AGREEMENT_SCALE",
     "DEFAULT_SURVEY_QUESTIONS",
@@ -147,6 +149,7 @@ __all__ = [
     "SectorSynonym",
     "User",
     "WEBHOOK_EVENTS",
+    "WebhookDeliveryRecord",
     "WebhookEndpoint",
     "event_cohost",
     "normalise_email",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsapp.extensions import db
@@ -59,6 +59,22 @@ class Message(db.Model):
 
     def __repr__(self) -> str:
         return f"<Message {self.id} {self.audience} {self.subject!r}>"
+
+
+class MessageRecipient(db.Model):
+    """One person a message went to (who received it; the email itself left through the outbox).
+
+    Kept with the message so that the record of "to whom" outlives the outbox rows (delivered mail
+    is pruned, mail to an erased person deleted) and travels in the programme export. Only ids: an
+    erased or anonymised person stays a recipient by their opaque id, their address is not here.
+    """
+
+    __tablename__ = "message_recipient"
+    __table_args__ = (UniqueConstraint("message_id", "person_id", name="uq_message_recipient_person"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
 
 
 class NetworkUnsubscribe(db.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventsapp.extensions import db
@@ -42,6 +42,30 @@ class WebhookEndpoint(db.Model):
     secret: Mapped[str] = mapped_column(String(80))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Deliveries are written only for an active endpoint. A restored endpoint comes back inactive,
+    #: with a secret nobody knows, until its owner enables it (which makes and shows a new secret).
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     def __repr__(self) -> str:
         return f"<WebhookEndpoint {self.id} {self.url!r}>"
+
+
+class WebhookDeliveryRecord(db.Model):
+    """A delivery of another installation, restored from a programme export as history only.
+
+    The live log is the endpoint's outbox rows; a restore writes none (nothing is sent again) and
+    keeps what the audit needs here instead: the kind, the outcome, the attempts and the times.
+    """
+
+    __tablename__ = "webhook_delivery_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoint.id", ondelete="CASCADE"), index=True)
+    #: The delivery's id where it was made (its Eventsapp-Delivery header).
+    original_id: Mapped[int | None]
+    event_type: Mapped[str] = mapped_column(String(300))
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(default=0)
+    response_status: Mapped[int | None]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]

@@ -24,6 +24,8 @@ from eventsapp.models import (
     Event,
     FileJob,
     Invitation,
+    Message,
+    MessageRecipient,
     NetworkProfile,
     NetworkUnsubscribe,
     OutboxMessage,
@@ -83,6 +85,12 @@ def person_data(identity: Identity, for_user: User | None = None) -> dict:
                  "names": [m.person_name, m.other_name]}
                 for m in db.session.scalars(select(PersonMerge).where(
                     (PersonMerge.person_id == person.id) | (PersonMerge.other_id == person.id)).order_by(PersonMerge.id))]
+            # Messages organisers sent them (message_recipient: kept after the emails themselves go).
+            data["messages_received"] = [
+                {"subject": m.subject, "sent_at": _iso(m.sent_at), "audience": m.audience,
+                 "about": m.event.title if m.event is not None else m.programme.name}
+                for m in db.session.scalars(select(Message).join(MessageRecipient, MessageRecipient.message_id == Message.id)
+                                            .where(MessageRecipient.person_id == person.id).order_by(Message.id))]
     if whole:
         data["emails"] = [
             {"subject": row.subject, "to": row.recipient, "state": row.state, "written_at": _iso(row.created_at),
@@ -213,6 +221,9 @@ def render_summary(data: dict) -> bytes:
     if data["emails"]:
         lines += ["", f"Emails sent to you ({len(data['emails'])})", "-" * 20]
         lines += [f"  {m['written_at']}: {m['subject']} ({m['state']})" for m in data["emails"]]
+    if data.get("messages_received"):
+        lines += ["", f"Messages organisers sent you ({len(data['messages_received'])})", "-" * 20]
+        lines += [f"  {m['sent_at']}: {m['subject']} (about {m['about']})" for m in data["messages_received"]]
     if data["account"]:
         account = data["account"]
         lines += ["", "Your account", "-" * 20, f"  {account['email']} ({account['name']}), created {account['created_at']}"]

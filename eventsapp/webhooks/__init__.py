@@ -43,12 +43,19 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import object_session
 
 from eventsapp import outbox
 from eventsapp.extensions import db
-from eventsapp.models import WEBHOOK_EVENTS, Event, OutboxMessage, WebhookEndpoint, utcnow
+from eventsapp.models import (
+    WEBHOOK_EVENTS,
+    Event,
+    OutboxMessage,
+    WebhookDeliveryRecord,
+    WebhookEndpoint,
+    utcnow,
+)
 
 SIGNATURE_HEADER = "Eventsapp-Signature"
 DELIVERY_HEADER = "Eventsapp-Delivery"
@@ -96,11 +103,11 @@ def _delivery(endpoint: WebhookEndpoint, kind: str, body: bytes) -> OutboxMessag
 
 
 def owned_by(host_organisation_id: int, programme_id: int | None):
-    """SQL: the endpoints of an event with this host and programme (those :func:`emit` writes to)."""
+    """SQL: the active endpoints of an event with this host and programme (those :func:`emit` writes to)."""
     owners = [WebhookEndpoint.organisation_id == host_organisation_id]
     if programme_id is not None:
         owners.append(WebhookEndpoint.programme_id == programme_id)
-    return or_(*owners)
+    return and_(WebhookEndpoint.active.is_(True), or_(*owners))
 
 
 def delivery_values(kind: str, event, payload: Mapping | None, endpoints: Iterable[tuple[int, str, list]]) -> list[dict]:
@@ -158,9 +165,19 @@ def create_endpoint(*, url: str, events: Iterable[str], description: str = "", o
     return endpoint
 
 
+def enable_endpoint(endpoint: WebhookEndpoint) -> str:
+    """Enable a disabled endpoint (one restored from an export) with a new secret; return the secret,
+    which the caller shows once. Not committed."""
+    endpoint.secret = new_secret()
+    endpoint.active = True
+    return endpoint.secret
+
+
 def delete_endpoint(endpoint: WebhookEndpoint) -> None:
-    """Remove the endpoint and its delivery log (deliveries still waiting are dropped); not committed."""
+    """Remove the endpoint and its delivery log (deliveries still waiting are dropped, restored history
+    too); not committed."""
     db.session.execute(OutboxMessage.__table__.delete().where(OutboxMessage.endpoint_id == endpoint.id))
+    db.session.execute(WebhookDeliveryRecord.__table__.delete().where(WebhookDeliveryRecord.endpoint_id == endpoint.id))
     db.session.delete(endpoint)
 
 
@@ -168,6 +185,13 @@ def deliveries(endpoint_id: int):
     """SQL: the endpoint's deliveries, newest first (its delivery log)."""
     return (select(OutboxMessage).where(OutboxMessage.endpoint_id == endpoint_id)
             .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()))
+
+
+def restored_deliveries(endpoint_id: int, limit: int = 200) -> list[WebhookDeliveryRecord]:
+    """The delivery history restored with the endpoint from a programme export, newest ``limit`` first."""
+    return list(db.session.scalars(
+        select(WebhookDeliveryRecord).where(WebhookDeliveryRecord.endpoint_id == endpoint_id)
+        .order_by(WebhookDeliveryRecord.created_at.desc(), WebhookDeliveryRecord.id.desc()).limit(limit)))
 
 
 # --- signing --------------------------------------------------------------------
@@ -305,6 +329,8 @@ def send_delivery(row: OutboxMessage) -> None:
     endpoint = session.get(WebhookEndpoint, row.endpoint_id) if row.endpoint_id else None
     if endpoint is None:
         raise outbox.NothingToSend("the endpoint was removed")
+    if not endpoint.active:
+        raise outbox.NothingToSend("the endpoint is disabled")
     try:
         addresses = check_address(endpoint.url)
     except AddressRefused as refused:

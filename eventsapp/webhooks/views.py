@@ -4,6 +4,8 @@ GET/POST /organisations/<id>/webhooks   the organisation's endpoints; register o
 GET/POST /programmes/<slug>/webhooks    the programme's endpoints (its coordinators)
 GET      /webhooks/<id>                 an endpoint's delivery log
 POST     /webhooks/<id>/test            queue a ``webhook.test`` delivery
+POST     /webhooks/<id>/enable          enable the endpoint with a new secret, shown once (a restored
+                                        endpoint comes back disabled, its secret unknown)
 POST     /webhooks/<id>/delete          remove the endpoint and its log
 POST     /webhooks/<id>/deliveries/<delivery_id>/retry   a failed delivery back in the queue
 
@@ -102,15 +104,35 @@ def show(endpoint_id: int):
     endpoint = _endpoint_or_abort(endpoint_id)
     log = db.paginate(webhooks.deliveries(endpoint.id), page=page_number(request.args.get("page")),
                       per_page=PER_PAGE, error_out=False)
+    return _show(endpoint, log)
+
+
+def _show(endpoint: WebhookEndpoint, log, new_secret: str | None = None):
     return render_template("webhooks/show.html", endpoint=endpoint, log=log, form=ActionForm(),
-                           owner_url=_owner_url(endpoint), labels=EVENT_LABELS)
+                           owner_url=_owner_url(endpoint), labels=EVENT_LABELS, new_secret=new_secret,
+                           restored=webhooks.restored_deliveries(endpoint.id))
+
+
+@bp.post("/webhooks/<int:endpoint_id>/enable")
+@login_required
+def enable(endpoint_id: int):
+    """Enable the endpoint with a new signing secret, shown on this answer only."""
+    endpoint = _endpoint_or_abort(endpoint_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("webhooks.show", endpoint_id=endpoint.id))
+    secret = webhooks.enable_endpoint(endpoint)
+    db.session.commit()
+    log = db.paginate(webhooks.deliveries(endpoint.id), page=1, per_page=PER_PAGE, error_out=False)
+    return _show(endpoint, log, new_secret=secret)
 
 
 @bp.post("/webhooks/<int:endpoint_id>/test")
 @login_required
 def send_test(endpoint_id: int):
     endpoint = _endpoint_or_abort(endpoint_id)
-    if ActionForm().validate_on_submit():
+    if ActionForm().validate_on_submit() and not endpoint.active:
+        flash("The endpoint is disabled: enable it (with a new secret) before sending a test.", "info")
+    elif ActionForm().validate_on_submit():
         webhooks.send_test(endpoint)
         db.session.commit()
         flash("A test delivery is on its way; its result appears below.", "success")
