@@ -264,7 +264,7 @@ def test_recipients_migration_fills_message_recipient_from_the_outbox(fresh_engi
                                        organisation_id=event.host_organisation_id))
         db.session.commit()
         db.session.remove()
-        downgrade(revision="gin0p1e2n3d4")
+        downgrade(revision="coa1u7h0r5s2")
         assert "message_recipient" not in inspect(db.engine).get_table_names()
         upgrade()
         assert sorted(db.session.execute(select(MessageRecipient.message_id, MessageRecipient.person_id)).all()) == [

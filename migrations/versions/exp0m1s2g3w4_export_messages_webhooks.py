@@ -1,7 +1,7 @@
 """programme export: message recipients kept, webhook endpoints' active flag, restored delivery history
 
 Revision ID: exp0m1s2g3w4
-Revises: gin0p1e2n3d4
+Revises: coa1u7h0r5s2
 Create Date: 2026-12-05 01:20:00
 
 A message's recipients were known only from its outbox rows (pruned once delivered, deleted for an
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'exp0m1s2g3w4'
-down_revision = 'gin0p1e2n3d4'
+down_revision = 'coa1u7h0r5s2'
 branch_labels = None
 depends_on = None
 
