@@ -58,6 +58,18 @@ def test_blank_capacity_is_unlimited(client, db, organiser, event_form):
     assert db.session.scalar(select(Event)).capacity is None
 
 
+def test_editing_an_event_to_capacity_0_is_refused_at_the_field(client, db, organiser, host, event_form):
+    """0 places makes an event nobody can get a place at (blank is "no limit"): refused on edit too,
+    where the "I understand" box for lowering the capacity must not let it through."""
+    event = factories.make_event(host=host, capacity=10)
+    response = client.post(f"/events/{event.id}/edit", data=event_form(capacity="0", capacity_understood="y"))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert field_error(html, "capacity") and "Leave blank for no limit, or enter 1 or more." in html
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).capacity == 10
+
+
 def field_error(html: str, field_id: str) -> bool:
     return f'id="{field_id}-error"' in html
 
@@ -71,7 +83,9 @@ def field_error(html: str, field_id: str) -> bool:
         ({"title": "   "}, "title", "required"),
         ({"online_url": "http://insecure.example.org"}, "online_url", "https://"),
         ({"online_url": "javascript:alert(1)"}, "online_url", "https://"),
-        ({"capacity": "-3"}, "capacity", "from 0 to 100,000"),
+        ({"capacity": "-3"}, "capacity", "Leave blank for no limit, or enter 1 or more."),
+        ({"capacity": "0"}, "capacity", "Leave blank for no limit, or enter 1 or more."),
+        ({"capacity": "100001"}, "capacity", "Enter at most 100,000 places"),
         ({"capacity": "lots"}, "capacity", "integer"),
         ({"starts_at": "next tuesday"}, "starts_at", "Enter a date and time"),
         ({"registration_opens_at": "2027-03-01T09:00", "registration_closes_at": "2027-02-01T09:00"},
