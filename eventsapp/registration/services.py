@@ -184,10 +184,10 @@ def closed_reason(event: Event, source: str = "web", now: datetime | None = None
         return "This event has been cancelled, so it is not taking registrations."
     if source not in SELF_SERVICE_SOURCES:
         return None
+    if event.ends_at <= now or event.starts_at <= now:  # a draft too: its dates have gone by
+        return "This event has already taken place, so it is no longer taking registrations."
     if event.status != "published":
         return "This event is not open for registration yet."
-    if event.ends_at <= now or event.starts_at <= now:
-        return "This event has already taken place, so it is no longer taking registrations."
     if event.registration_opens_at and now < event.registration_opens_at:
         return "Registration for this event has not opened yet."
     if event.registration_closes_at and now >= event.registration_closes_at:
