@@ -538,3 +538,26 @@ def test_the_manage_page_of_a_future_event_says_who_checked_in_early(app, host, 
         html = render_template("checkin/_organiser_panel.html", event=later)
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
     assert "Attended 1 No-shows none yet: the event has not started (1 person checked in early)" in text
+
+
+def test_walk_in_errors_say_what_to_do_at_the_field(client, login_as, event, door_user):
+    """Not WTForms' generic "This field is required." / "Invalid email address.": messages that say
+    what to do, like the registration form's."""
+    login_as("door", user=door_user)
+    response = client.post(f"/events/{event.id}/checkin/walk-in",
+                           data=walk_in_data(first_name="", last_name="", email="oliver@",
+                                             organisation="x" * 201))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    from html import unescape
+
+    shown = {name: unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", found)).strip()) for name, found in
+             re.findall(r'<div id="([a-z_]+)-error"[^>]*>(.*?)</div>', page, re.S)}
+    assert shown == {
+        "first_name": "Enter their first name (ask them how they would like it written).",
+        "last_name": "Enter their last name: the desk finds people by it.",
+        "organisation": "Keep the organisation's name to 200 characters or fewer.",
+        "email": "Enter an email address like name@example.org, or leave it blank.",
+    }
+    assert "This field is required." not in page and "Invalid email address." not in page
+    assert 'value="oliver@"' in page
