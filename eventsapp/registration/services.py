@@ -166,6 +166,16 @@ def has_free_place(event: Event, confirmed: int | None = None) -> bool:
     return left is None or left > 0
 
 
+def place_passes_to_waitlist(registration: Registration) -> bool:
+    """Whether cancelling ``registration`` would give its place to someone waiting (what
+    :func:`cancel_registration` does): a confirmed place, someone on the waiting list, and a
+    place free once it is given up (not when the event was confirmed over its capacity)."""
+    if registration.status != "confirmed":
+        return False
+    confirmed, waitlisted, _ = queries.event_counters(registration.event)
+    return waitlisted > 0 and has_free_place(registration.event, confirmed - 1)
+
+
 def panel_state(event: Event) -> dict:
     """What the event page's registration panel shows for ``event``: counts by status, places
     left and why registration is closed (None when open)."""
