@@ -31,6 +31,7 @@ from eventsapp.models import (
     utcnow,
 )
 from eventsapp.reports.model import no_show_count
+from eventsapp.timeutil import to_local
 
 #: Outcomes of :func:`check_in` and :func:`undo_check_in`.
 CHECKED_IN = "checked_in"
@@ -41,6 +42,24 @@ NOT_CHECKED_IN = "not_checked_in"
 
 SEARCH_LIMIT = 25
 
+
+def day_notice(event: Event, now: datetime | None = None) -> str | None:
+    """What the desk says when ``event`` is not on today's date (UK time), or None when it is.
+
+    Check-in stays possible before and after (doors open early, clocks differ, a late tick), as
+    pretix's check-in warns without refusing: the desk only makes the date plain.
+    """
+    today = to_local(now or utcnow()).date()
+    starts, ends = to_local(event.starts_at), to_local(event.ends_at)
+    if starts.date() <= today <= ends.date():
+        return None
+    year = "" if starts.year == today.year else f" {starts.year}"
+    when = f"{starts:%a %-d %b}{year} at {starts:%H:%M}"
+    if today < starts.date():
+        return (f"This event starts on {when}, not today. Check you are at the right event: anyone "
+                "checked in now is counted as having come.")
+    return (f"This event took place on {when}, not today. Anyone checked in now is recorded as having "
+            "come to it.")
 
 @dataclass(frozen=True)
 class CheckInResult:

@@ -350,6 +350,7 @@ def badges(event_id: int):
 
 @bp.app_context_processor
 def checkin_helpers() -> dict:
-    """``checkin_counts(event)`` for the organiser's event page panel."""
-    return {"checkin_counts": services.attendance_counts}
+    """``checkin_counts(event)`` for the organiser's event page panel; ``desk_day_notice(event)`` for
+    the desk, walk-in and QR pages of an event not on today's date."""
+    return {"checkin_counts": services.attendance_counts, "desk_day_notice": services.day_notice}
 

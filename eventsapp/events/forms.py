@@ -31,6 +31,8 @@ from eventsapp.timeutil import QUERY_YEARS, to_utc
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 DATETIME_MESSAGE = "Enter a date and time, for example 2027-03-27 18:30."
+#: Capacity 0 (or less) would make an event nobody can get a place at; blank means no limit.
+CAPACITY_AT_LEAST_ONE = "Leave blank for no limit, or enter 1 or more."
 
 
 def strip(value):
@@ -96,8 +98,9 @@ class EventForm(BaseForm):
     starts_at = local_datetime_field("Starts (UK time)", required=True)
     ends_at = local_datetime_field("Ends (UK time)", required=True)
     capacity = IntegerField(
-        "Capacity", validators=[Optional(), NumberRange(min=0, max=100_000, message="Enter a number of places from 0 to 100,000.")],
-        render_kw={"inputmode": "numeric", "min": 0},
+        "Capacity",
+        validators=[Optional(), NumberRange(max=100_000, message="Enter at most 100,000 places, or leave blank for no limit.")],
+        render_kw={"inputmode": "numeric", "min": 1},
     )
     capacity_understood = BooleanField(
         "I understand: lowering capacity below the number of confirmed people cancels no one; "
@@ -172,7 +175,11 @@ class EventForm(BaseForm):
             raise ValidationError("The event must end after it starts.")
 
     def validate_capacity(self, field) -> None:
-        if field.data is None or "capacity_understood" not in self._fields:
+        if field.data is None:
+            return
+        if field.data < 1:  # 0 places: an event nobody can get a place at; blank is "no limit"
+            raise ValidationError(CAPACITY_AT_LEAST_ONE)
+        if "capacity_understood" not in self._fields:
             return
         if field.data < self.confirmed and not self.capacity_understood.data:
             raise ValidationError(

@@ -17,7 +17,7 @@ from eventsapp.caching import forget
 from eventsapp.extensions import db
 from eventsapp.models import Event, Membership, Organisation, Programme, User, utcnow
 from eventsapp.permissions import is_admin, network_organisation_ids, roles_by_organisation
-from eventsapp.timeutil import to_local, to_utc
+from eventsapp.timeutil import format_local, to_local, to_utc
 
 #: A UK postcode without its space: outward code (area, district) and inward code.
 _POSTCODE = re.compile(
@@ -203,6 +203,21 @@ _CHANGE_WORDS = {
     "starts_at": "start", "ends_at": "end", "venue": "venue", "address": "address", "town": "town",
     "postcode": "postcode", "online_url": "online link",
 }
+
+
+def timing_notice(event: Event, now: datetime | None = None) -> str | None:
+    """What saving ``event`` should say about its dates: a past event is legitimate (recording
+    one already held) but not what most people mean, so it is said plainly; None for one to come."""
+    timing = event.timing(now)
+    if timing == "past":
+        return (f"This event is in the past: it ended on {format_local(event.ends_at, '%a %-d %b %Y at %H:%M')}. "
+                "That is right for recording an event already held: nobody can register for it, so record "
+                "who came with “Import an attendance list” or the attendance list. If you meant a future "
+                "date, edit the details.")
+    if timing == "happening":
+        return (f"This event is happening now: it started at {format_local(event.starts_at, '%H:%M on %a %-d %b')}, "
+                "so it takes no more registrations; the check-in desk records who comes.")
+    return None
 
 
 def describe_change(changed: list[str]) -> str:

@@ -52,6 +52,7 @@ from eventsapp.events.services import (
     organiser_of,
     publish_event,
     registration_counts,
+    timing_notice,
     unpublish_event,
     update_event,
 )
@@ -322,6 +323,8 @@ def new():
         db.session.commit()
         flash(f"“{event.title}” is saved as {'published' if event.is_published else 'a draft'}. "
               + asked.message(), "success")
+        if notice := timing_notice(event):
+            flash(notice, "warning")
         return redirect(url_for("events.manage", event_id=event.id))
     return render_template("events/form.html", form=form, event=None), 422 if form.errors else 200
 
@@ -343,6 +346,8 @@ def edit(event_id: int):
         if changed and event.is_published:
             message += " People registered have been told about the new date, time or place."
         flash(message, "success")
+        if notice := timing_notice(event):
+            flash(notice, "warning")
         return redirect(url_for("events.manage", event_id=event.id))
     return render_template("events/form.html", form=form, event=event), 422 if form.errors else 200
 

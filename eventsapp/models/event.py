@@ -132,6 +132,15 @@ class Event(db.Model):
     def is_cancelled(self) -> bool:
         return self.status == "cancelled"
 
+    def timing(self, now: datetime | None = None) -> str:
+        """Where the event stands in real time, whatever its status: "upcoming" (not started),
+        "happening" (started, not ended) or "past" (ended). The organiser's pages word their
+        panels by it; :meth:`held_by` (published and started) is the counting rule."""
+        now = now or utcnow()
+        if now < self.starts_at:
+            return "upcoming"
+        return "happening" if now < self.ends_at else "past"
+
     @hybrid_method
     def held_by(self, now: datetime) -> bool:
         """The counting rule for "events held" (docs/reports.md): published, and started before ``now``.

@@ -31,6 +31,8 @@ class ProgrammeForm(BaseForm):
     HINTS = {
         "slug": "Lower-case letters, digits and hyphens, e.g. good-relations-2027: the page will be /programmes/good-relations-2027.",
         "description": "Plain paragraphs, or Markdown.",
+        "starts_on": "Optional: the planned period, shown until the programme has a published event; "
+                     "its pages then show its events' first and last dates.",
         "privacy_notice": "Optional. Shown after the site's privacy notice to people registering for this "
                           "programme's events (plain paragraphs, or Markdown).",
     }

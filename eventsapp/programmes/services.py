@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from itertools import groupby
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from eventsapp.extensions import db
 from eventsapp.models import Event, Organisation, Programme, Region, User
 from eventsapp.permissions import roles_by_organisation
+from eventsapp.timeutil import to_local
 
 
 def coordinator_organisations(user: User) -> list[Organisation]:
@@ -56,3 +59,32 @@ def events_by_region(programme: Programme) -> list[tuple[Region, list[Event]]]:
         .order_by(Region.sort_order, Region.name, Event.starts_at, Event.id)
     ).all()
     return [(region, list(group)) for region, group in groupby(events, key=lambda event: event.region)]
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days a programme runs, as its pages show them."""
+
+    first: date | None
+    last: date | None
+    #: "events": the first start and last end of its published events (UK dates); "planned": the
+    #: coordinator's "Starts on"/"Ends on", shown only while it has no published event.
+    source: str
+
+
+def programme_periods(programmes: list[Programme]) -> dict[int, Period]:
+    """Each programme's period: its published events' first start to last end (one source of truth,
+    so the page can never contradict the events it lists); without any, the planned dates stored."""
+    spans = {programme_id: (first, last) for programme_id, first, last in db.session.execute(
+        select(Event.programme_id, func.min(Event.starts_at), func.max(Event.ends_at))
+        .where(Event.programme_id.in_([p.id for p in programmes] or [-1]), Event.status == "published")
+        .group_by(Event.programme_id)
+    )}
+    periods = {}
+    for programme in programmes:
+        if programme.id in spans:
+            first, last = spans[programme.id]
+            periods[programme.id] = Period(to_local(first).date(), to_local(last).date(), "events")
+        else:
+            periods[programme.id] = Period(programme.starts_on, programme.ends_on, "planned")
+    return periods

@@ -23,6 +23,7 @@ from eventsapp.programmes.services import (
     events_by_region,
     list_programmes,
     programme_by_slug,
+    programme_periods,
     save_programme,
     slug_taken,
 )
@@ -30,7 +31,8 @@ from eventsapp.programmes.services import (
 
 @bp.get("/")
 def index():
-    return render_template("programmes/index.html", programmes=list_programmes(),
+    programmes = list_programmes()
+    return render_template("programmes/index.html", programmes=programmes, periods=programme_periods(programmes),
                            may_create=bool(coordinator_organisations(current_user)))
 
 
@@ -41,6 +43,7 @@ def detail(slug: str):
     return render_template(
         "programmes/detail.html",
         programme=programme,
+        period=programme_periods([programme])[programme.id],
         regions=events_by_region(programme),
         description=render_rich_text(programme.description),
         now=utcnow(),

@@ -166,6 +166,16 @@ def has_free_place(event: Event, confirmed: int | None = None) -> bool:
     return left is None or left > 0
 
 
+def place_passes_to_waitlist(registration: Registration) -> bool:
+    """Whether cancelling ``registration`` would give its place to someone waiting (what
+    :func:`cancel_registration` does): a confirmed place, someone on the waiting list, and a
+    place free once it is given up (not when the event was confirmed over its capacity)."""
+    if registration.status != "confirmed":
+        return False
+    confirmed, waitlisted, _ = queries.event_counters(registration.event)
+    return waitlisted > 0 and has_free_place(registration.event, confirmed - 1)
+
+
 def panel_state(event: Event) -> dict:
     """What the event page's registration panel shows for ``event``: counts by status, places
     left and why registration is closed (None when open)."""
@@ -184,10 +194,10 @@ def closed_reason(event: Event, source: str = "web", now: datetime | None = None
         return "This event has been cancelled, so it is not taking registrations."
     if source not in SELF_SERVICE_SOURCES:
         return None
+    if event.ends_at <= now or event.starts_at <= now:  # a draft too: its dates have gone by
+        return "This event has already taken place, so it is no longer taking registrations."
     if event.status != "published":
         return "This event is not open for registration yet."
-    if event.ends_at <= now or event.starts_at <= now:
-        return "This event has already taken place, so it is no longer taking registrations."
     if event.registration_opens_at and now < event.registration_opens_at:
         return "Registration for this event has not opened yet."
     if event.registration_closes_at and now >= event.registration_closes_at:

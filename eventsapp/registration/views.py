@@ -238,7 +238,8 @@ def booking_cancel(token: str):
         flash("Your registration is cancelled. We have emailed you to confirm.", "success")
         return redirect(url_for(".booking", token=token))
     return render_template("registration/booking_cancel.html", form=form, registration=registration,
-                           event=registration.event, token=token)
+                           event=registration.event, token=token,
+                           passes_to_waitlist=services.place_passes_to_waitlist(registration))
 
 
 @bp.get("/booking/<token>/event.ics")

@@ -71,14 +71,30 @@ def may_view(user: User | None, scope: ReportScope) -> bool:
 
 
 def narrow_to_own_events(user: User | None, scope: ReportScope) -> ReportScope:
-    """An organiser asking for a whole programme or region gets its own organisation's events in it.
+    """An organiser asking for a whole programme or region gets its own organisation's events in it;
+    a coordinator asking for "any programme" gets one of their own programmes.
 
     Narrowing never widens what anyone sees: without a host or event filter,
     a user who may not see the scope gets it limited to the first
-    organisation they organise for (for a programme: one that hosts events in it).
+    organisation they organise for (for a programme: one that hosts events in it). A scope
+    naming no programme, host or event (a region or dates only: "Any programme" on the page) that
+    no organisation narrows gets the user's :func:`default_scope` (their latest programme, else
+    their organisation), its region and dates kept; a host a coordinator may see only within
+    their programmes gets their latest programme it hosts events in.
     """
-    if scope.host_id is not None or scope.event_id is not None or may_view(user, scope):
+    if scope.event_id is not None or may_view(user, scope):
         return scope
+    if scope.host_id is not None:
+        if scope.programme_id is not None:
+            return scope
+        programme_id = db.session.scalar(
+            select(Event.programme_id).join(Programme, Programme.id == Event.programme_id)
+            .where(Event.host_organisation_id == scope.host_id,
+                   Programme.coordinator_organisation_id.in_(
+                       [org for org, role in roles_by_organisation(user).items() if role == "coordinator"]))
+            .order_by(Programme.starts_on.desc().nulls_last(), Programme.id.desc()).limit(1)
+        )
+        return replace(scope, programme_id=programme_id) if programme_id is not None else scope
     own = sorted(org for org, role in roles_by_organisation(user).items() if role == "organiser")
     if scope.programme_id is not None:  # only a programme the organisation takes part in
         own = list(db.session.scalars(
@@ -86,7 +102,11 @@ def narrow_to_own_events(user: User | None, scope: ReportScope) -> ReportScope:
                 Event.programme_id == scope.programme_id, Event.host_organisation_id.in_(own))
             .distinct().order_by(Event.host_organisation_id)
         ))
-    return replace(scope, host_id=own[0]) if own else scope
+    if own:
+        return replace(scope, host_id=own[0])
+    if scope.programme_id is None and (fallback := default_scope(user)) is not None:
+        return replace(scope, programme_id=fallback.programme_id, host_id=fallback.host_id)
+    return scope
 
 
 def authorise(user: User | None, scope: ReportScope) -> ReportScope:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
@@ -64,7 +64,9 @@ def _scope_or_default() -> ReportScope:
         if error.missing:  # as for a scope the user may not see
             abort(404, description=error.errors[min(error.missing, key=FILTERS.index)])
         raise
-    return authorise(current_user, narrow_to_own_events(current_user, scope))
+    narrowed = narrow_to_own_events(current_user, scope)
+    g.report_narrowed = narrowed != scope  # the page says so beside the filters
+    return authorise(current_user, narrowed)
 
 
 def _filename(scope: ReportScope, extension: str) -> str:
@@ -110,6 +112,7 @@ def index():
         sector_chart=svg_bar_chart(sector_series(report), "Organisations by sector", "organisations"),
         region_chart=svg_bar_chart(region_series(report), "People by region", "people"),
         methodology=METHODOLOGY,
+        narrowed=g.get("report_narrowed", False),
     )
 
 

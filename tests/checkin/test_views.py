@@ -470,3 +470,94 @@ def test_a_healthy_pooled_connection_is_handed_out_without_a_round_trip(app, mon
         raw.close()
         assert connection_is_gone(raw) is True
         connection.invalidate()
+
+
+# --- an event not on today's date ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("starts_at", "now", "expected"), [
+    # GMT: 18:30 UTC is 18:30 in the UK.
+    (datetime(2026, 12, 26, 18, 30), datetime(2026, 12, 5, 1, 10),
+     "This event starts on Sat 26 Dec at 18:30, not today. Check you are at the right event: anyone "
+     "checked in now is counted as having come."),
+    # BST, another year: 17:30 UTC is 18:30 in the UK.
+    (datetime(2027, 6, 12, 17, 30), datetime(2026, 12, 5, 1, 10),
+     "This event starts on Sat 12 Jun 2027 at 18:30, not today. Check you are at the right event: anyone "
+     "checked in now is counted as having come."),
+    (datetime(2026, 11, 28, 10, 0), datetime(2026, 12, 5, 9, 0),
+     "This event took place on Sat 28 Nov at 10:00, not today. Anyone checked in now is recorded as "
+     "having come to it."),
+    # Today in the UK: no notice, from the early morning to late at night.
+    (datetime(2026, 12, 5, 18, 30), datetime(2026, 12, 5, 0, 5), None),
+    (datetime(2026, 12, 5, 18, 30), datetime(2026, 12, 5, 23, 55), None),
+    # 23:30 UTC on 11 June is 00:30 BST on the 12th: on the 12th (UK) it is today.
+    (datetime(2027, 6, 11, 23, 30), datetime(2027, 6, 12, 8, 0), None),
+])
+def test_the_desk_notice_names_the_events_day_in_uk_time(db, host, starts_at, now, expected):
+    event = factories.make_event(host=host, starts_at=starts_at, hours=3)
+    assert services.day_notice(event, now) == expected
+
+
+def test_the_desk_of_an_event_weeks_away_warns_but_still_checks_in(client, login_as, host, door_user,
+                                                                    named_registration):
+    from eventsapp.timeutil import to_local
+
+    starts_at = utcnow().replace(microsecond=0) + timedelta(days=21)
+    later = factories.make_event(host=host, starts_at=starts_at, title="Weeks away")
+    registration = named_registration("Alison", "Taylor", at=later)
+    login_as("door", user=door_user)
+    page = client.get(f"/events/{later.id}/checkin").get_data(as_text=True)
+    notice = re.search(r'id="desk-day-notice">(.*?)</div>', page, re.S)
+    local = to_local(starts_at)
+    assert notice and notice.group(1).startswith(f"This event starts on {local:%a %-d %b}")
+    assert f"at {local:%H:%M}, not today." in notice.group(1)
+    assert 'id="desk-day-notice"' in client.get(f"/events/{later.id}/checkin/walk-in").get_data(as_text=True)
+
+    response = client.post(f"/events/{later.id}/checkin/{registration.id}/check-in")
+    assert response.status_code == 302 and attendance_of(registration.id) is not None
+
+
+def test_the_desk_of_todays_event_has_no_notice(client, login_as, host, door_user):
+    from eventsapp.timeutil import to_local, to_utc
+
+    local_now = to_local(utcnow())
+    # Today in the UK, however near midnight the test runs: starts at the local day's first minute.
+    starts_at = to_utc(local_now.replace(hour=0, minute=1, second=0, microsecond=0, tzinfo=None))
+    today = factories.make_event(host=host, starts_at=starts_at, hours=23)
+    login_as("door", user=door_user)
+    assert 'id="desk-day-notice"' not in client.get(f"/events/{today.id}/checkin").get_data(as_text=True)
+
+
+def test_the_manage_page_of_a_future_event_says_who_checked_in_early(app, host, door_user, named_registration):
+    from flask import render_template
+
+    later = factories.make_event(host=host, starts_at=utcnow() + timedelta(days=21))
+    services.check_in(named_registration("Early", "Bird", at=later), door_user, "desk")
+    db.session.commit()
+    with app.test_request_context():
+        html = render_template("checkin/_organiser_panel.html", event=later)
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "Attended 1 No-shows none yet: the event has not started (1 person checked in early)" in text
+
+
+def test_walk_in_errors_say_what_to_do_at_the_field(client, login_as, event, door_user):
+    """Not WTForms' generic "This field is required." / "Invalid email address.": messages that say
+    what to do, like the registration form's."""
+    login_as("door", user=door_user)
+    response = client.post(f"/events/{event.id}/checkin/walk-in",
+                           data=walk_in_data(first_name="", last_name="", email="oliver@",
+                                             organisation="x" * 201))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    from html import unescape
+
+    shown = {name: unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", found)).strip()) for name, found in
+             re.findall(r'<div id="([a-z_]+)-error"[^>]*>(.*?)</div>', page, re.S)}
+    assert shown == {
+        "first_name": "Enter their first name (ask them how they would like it written).",
+        "last_name": "Enter their last name: the desk finds people by it.",
+        "organisation": "Keep the organisation's name to 200 characters or fewer.",
+        "email": "Enter an email address like name@example.org, or leave it blank.",
+    }
+    assert "This field is required." not in page and "Invalid email address." not in page
+    assert 'value="oliver@"' in page

@@ -58,6 +58,18 @@ def test_blank_capacity_is_unlimited(client, db, organiser, event_form):
     assert db.session.scalar(select(Event)).capacity is None
 
 
+def test_editing_an_event_to_capacity_0_is_refused_at_the_field(client, db, organiser, host, event_form):
+    """0 places makes an event nobody can get a place at (blank is "no limit"): refused on edit too,
+    where the "I understand" box for lowering the capacity must not let it through."""
+    event = factories.make_event(host=host, capacity=10)
+    response = client.post(f"/events/{event.id}/edit", data=event_form(capacity="0", capacity_understood="y"))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert field_error(html, "capacity") and "Leave blank for no limit, or enter 1 or more." in html
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).capacity == 10
+
+
 def field_error(html: str, field_id: str) -> bool:
     return f'id="{field_id}-error"' in html
 
@@ -71,7 +83,9 @@ def field_error(html: str, field_id: str) -> bool:
         ({"title": "   "}, "title", "required"),
         ({"online_url": "http://insecure.example.org"}, "online_url", "https://"),
         ({"online_url": "javascript:alert(1)"}, "online_url", "https://"),
-        ({"capacity": "-3"}, "capacity", "from 0 to 100,000"),
+        ({"capacity": "-3"}, "capacity", "Leave blank for no limit, or enter 1 or more."),
+        ({"capacity": "0"}, "capacity", "Leave blank for no limit, or enter 1 or more."),
+        ({"capacity": "100001"}, "capacity", "Enter at most 100,000 places"),
         ({"capacity": "lots"}, "capacity", "integer"),
         ({"starts_at": "next tuesday"}, "starts_at", "Enter a date and time"),
         ({"registration_opens_at": "2027-03-01T09:00", "registration_closes_at": "2027-02-01T09:00"},
@@ -267,3 +281,59 @@ def test_upcoming_event_created_today_is_listed(client, organiser, event_form):
     client.post("/events/new", data=event_form(status="published", starts_at=local_input(day, 10),
                                                ends_at=local_input(day, 12)))
     assert "Building bridges in Crawley" in client.get("/events/").get_data(as_text=True)
+
+
+def _manage_texts(html: str) -> dict[str, str]:
+    """The manage page's timing line, no-shows line, public-registration line and report panel, as text."""
+    import re
+
+    def text(fragment: str) -> str:
+        return " ".join(re.sub(r"<[^>]+>", " ", fragment).split())
+
+    timing = re.search(r'id="event-timing">(.*?)</span>', html, re.S).group(1)
+    no_shows = re.search(r"No-shows</dt><dd[^>]*>(.*?)</dd>", html, re.S).group(1)
+    report = re.search(r'class="card mb-3 report-panel".*?</section>', html, re.S).group(0)
+    return {"timing": text(timing), "no_shows": text(no_shows), "report": text(report)}
+
+
+def test_a_past_event_is_saved_with_a_notice_and_its_manage_page_says_it_is_past(client, db, organiser,
+                                                                               event_form):
+    """Recording an event already held is allowed, but saving says so, and the manage page no longer
+    says it "has not started", is "not open for registration yet" or reports "once it has taken place"."""
+    response = client.post("/events/new", data=event_form(starts_at="2020-01-01T18:00",
+                                                          ends_at="2020-01-01T21:00"), follow_redirects=True)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert db.session.scalar(select(Event)).starts_at == datetime(2020, 1, 1, 18, 0)
+    assert "This event is in the past: it ended on Wed 1 Jan 2020 at 21:00." in html
+    texts = _manage_texts(html)
+    assert texts["timing"] == "· in the past"
+    assert texts["no_shows"] == "not counted while the event is a draft: publish it to count who did not come"
+    assert "once it is published: it is a draft, and it has already taken place" in texts["report"]
+    for stale in ("has not started", "not open for registration yet", "once it has taken place"):
+        assert stale not in html, stale
+    assert "This event has already taken place" in html
+
+    event = db.session.scalar(select(Event))
+    edited = client.post(f"/events/{event.id}/edit", data=event_form(starts_at="2020-01-01T18:00",
+                                                                     ends_at="2020-01-01T21:00"),
+                         follow_redirects=True)
+    assert "This event is in the past" in edited.get_data(as_text=True)
+
+
+def test_a_future_event_saves_without_the_notice_and_reads_upcoming(client, db, organiser, event_form):
+    html = client.post("/events/new", data=event_form(), follow_redirects=True).get_data(as_text=True)
+    assert "This event is in the past" not in html and "happening now" not in html
+    texts = _manage_texts(html)
+    assert texts["timing"] == "· upcoming"
+    assert texts["no_shows"] == "none yet: the event has not started"
+    assert "once it has taken place" in texts["report"]
+
+
+def test_a_held_and_a_running_published_event_read_held_and_happening(client, organiser, host):
+    now = utcnow().replace(microsecond=0)
+    held = factories.make_event(host=host, starts_at=now - timedelta(days=3))
+    running = factories.make_event(host=host, starts_at=now - timedelta(hours=1))
+    assert _manage_texts(client.get(f"/events/{held.id}/manage").get_data(as_text=True))["timing"] == "· held"
+    assert (_manage_texts(client.get(f"/events/{running.id}/manage").get_data(as_text=True))["timing"]
+            == "· happening now")

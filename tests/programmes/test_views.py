@@ -111,3 +111,35 @@ def test_schedule_link_on_the_programme_page_preselects_the_programme(client, lo
     assert f'href="/events/new?programme={programme.id}"' in page
     form = client.get(f"/events/new?programme={programme.id}").get_data(as_text=True)
     assert f'<option selected value="{programme.id}">' in form or f'<option value="{programme.id}" selected' in form
+
+
+def test_the_programme_period_is_its_published_events_first_start_to_last_end(client, make_programme,
+                                                                             make_event):
+    """The walkthrough's programme said "15 January 2025 to 2 September 2025" (stored dates) above
+    events up to February 2027: the period shown is now the events' own, on the page and the list."""
+    import re
+    from datetime import date, datetime
+
+    programme = make_programme(slug="period", name="Period Programme", starts_on=date(2025, 1, 15),
+                               ends_on=date(2025, 9, 2))
+    make_event(title="First", programme=programme, starts_at=datetime(2025, 1, 15, 10, 0))
+    # 23:30 UTC on 13 Feb 2027 ends at 01:30 on the 14th (GMT): the UK date of its end counts.
+    make_event(title="Last", programme=programme, starts_at=datetime(2027, 2, 13, 22, 30))
+    make_event(title="Draft later", programme=programme, status="draft", starts_at=datetime(2028, 1, 1, 10, 0))
+    make_event(title="Cancelled earlier", programme=programme, status="cancelled",
+               starts_at=datetime(2024, 6, 1, 10, 0))
+
+    html = client.get("/programmes/period").get_data(as_text=True)
+    shown = re.search(r'id="programme-period">(.*?)</span>', html, re.S).group(1)
+    assert " ".join(shown.split()) == "Events from Wednesday 15 January 2025 to Sunday 14 February 2027"
+    assert "2 September 2025" not in html
+    listed = client.get("/programmes/").get_data(as_text=True)
+    assert "Events from Wednesday 15 January 2025 to Sunday 14 February 2027" in " ".join(listed.split())
+
+
+def test_a_programme_without_published_events_shows_its_planned_dates_as_planned(client, make_programme):
+    from datetime import date
+
+    make_programme(slug="planned", name="Planned Programme", starts_on=date(2027, 4, 1), ends_on=date(2028, 3, 31))
+    html = " ".join(client.get("/programmes/planned").get_data(as_text=True).split())
+    assert "Planned: Thursday 1 April 2027 to Friday 31 March 2028" in html

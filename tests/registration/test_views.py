@@ -291,6 +291,30 @@ def test_the_attendee_cancels_with_a_confirmation_step(client, db, make_event, m
     assert "<strong>cancelled</strong>" in page and "data:image/svg+xml" not in page
 
 
+WAITLIST_LINE = "Your place will go to the next person on the waiting list."
+
+
+@pytest.mark.parametrize(("capacity", "waiting", "over_capacity", "says_so"), [
+    (1, 1, 0, True),       # full, someone waiting: their place goes to them
+    (1, 0, 0, False),      # full, nobody waiting
+    (None, 0, 0, False),   # no limit: no waiting list at all
+    (1, 1, 1, False),      # confirmed over capacity: giving a place up frees none
+])
+def test_the_cancel_page_mentions_the_waiting_list_only_when_someone_gets_the_place(
+        client, db, make_event, make_registration, known_org, capacity, waiting, over_capacity, says_so):
+    event = make_event(capacity=capacity)
+    token = booking_token(client.post(f"/events/{event.id}/register", data=form_data()))
+    for _ in range(over_capacity):
+        make_registration(event=event, status="confirmed")
+    waiters = [make_registration(event=event, status="waitlisted") for _ in range(waiting)]
+    page = client.get(f"/booking/{token}/cancel").get_data(as_text=True)
+    assert (WAITLIST_LINE in page) is says_so
+    client.post(f"/booking/{token}/cancel")
+    db.session.expire_all()
+    promoted = [db.session.get(Registration, w.id).status == "confirmed" for w in waiters]
+    assert any(promoted) is says_so  # the page said what cancelling did
+
+
 def test_the_booking_page_offers_the_event_as_ics(client, db, make_event, known_org):
     event = make_event(title="Good relations in Leeds")
     token = booking_token(client.post(f"/events/{event.id}/register", data=form_data()))

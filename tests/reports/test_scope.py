@@ -123,3 +123,40 @@ def test_a_scope_naming_nothing_is_404_on_the_web_and_refused_by_the_cli(client,
     assert api.status_code == 404 and api.get_json()["detail"] == message
     result = runner.invoke(args=["report", f"--{name}", value, "--output", str(tmp_path / "x.pdf")])
     assert result.exit_code == 2 and message in result.output and f"--{name}" in result.output
+
+
+@pytest.mark.parametrize("filters", [
+    {"region": "tlc"},
+    {"from": "2020-01-01", "to": "2030-12-31"},
+    {"host": "HOST"},
+])
+def test_any_programme_with_a_region_host_or_dates_is_the_coordinators_own_programme(
+        client, known, coordinator, filters):
+    """"Any programme" (offered on the page) plus a region, host or dates: a coordinator gets the
+    report of their programme narrowed by those filters (it answered 404 and lost the filters)."""
+    filters = {name: str(known.host_ids[1]) if value == "HOST" else value for name, value in filters.items()}
+    expected = parse_scope({"programme": "known-programme", **filters})
+    described = describe_scope(expected)
+
+    page = client.get("/reports/", query_string={"programme": "", **filters})
+    assert page.status_code == 200, filters
+    text = page.get_data(as_text=True)
+    assert _page_title_and_label(text) == (described.title, described.label)
+    assert 'id="scope-narrowed"' in text
+    assert re.search(r'<option selected value="known-programme">|<option value="known-programme" selected',
+                     text), "the form shows the programme the report is of"
+
+    api = client.get("/api/v1/reports", query_string=filters)
+    assert api.status_code == 200, filters
+    assert _scope_of(api.get_json()["scope"]) == expected
+    assert dict(parse_qsl(urlsplit(api.get_json()["links"]["page"]).query)) == described.args
+
+    assert client.get("/reports/report.csv", query_string={**filters, "table": "summary"}).status_code == 200
+
+
+def test_any_programme_does_not_open_another_networks_host(client, known, login_as, make_organisation):
+    """The narrowing only ever picks the user's own programme: another network's coordinator asking
+    for a host of this programme still learns nothing (404)."""
+    login_as("coordinator", make_organisation("Elsewhere Network"))
+    assert client.get("/reports/", query_string={"host": known.host_ids[1]}).status_code == 404
+    assert client.get("/api/v1/reports", query_string={"host": known.host_ids[1]}).status_code == 404
