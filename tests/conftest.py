@@ -21,6 +21,7 @@ from eventsapp.extensions import db as _db
 from eventsapp.reference_data import seed_reference_data
 from tests import factories
 from tests.registration.gunicorn_harness import Deployment
+from tests.smtp import smtp_server
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 REQUIRE_SERVICES = os.environ.get("EVENTSAPP_REQUIRE_SERVICES") == "1"
@@ -390,3 +391,11 @@ def hostile_sweep_summary(terminalreporter) -> None:
                 server_errors += properties.get("hostile_server_errors", 0)
     if seen:
         terminalreporter.write_line(f"hostile sweep: {requests} requests, {server_errors} server errors")
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on loopback; the app (its outbox) sends to it. Yields the collector."""
+    with smtp_server() as (url, collector):
+        app.config["MAIL_URL"] = url
+        yield collector

@@ -1,31 +1,15 @@
 """Mail goes through a real SMTP server on loopback, or into instance/outbox."""
 
 import email
-import socket
 from email import policy
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message as MessageHandler
 
 from eventsapp import mail, outbox
 from eventsapp.extensions import db
-
-
-class Collector(MessageHandler):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message):
-        self.messages.append(message)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.smtp import Collector, free_port
 
 
 @pytest.fixture

@@ -13,25 +13,12 @@ import email
 from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from eventsapp.models import CohostRequest, Event, Membership, OutboxMessage
 from tests import factories
-from tests.registration.conftest import Collector, free_port
 
 REQUESTS_LINK = "http://localhost/dashboard/requests"
-
-
-@pytest.fixture
-def smtp(app):
-    """A real SMTP server on loopback; the app's outbox delivers to it. Yields the collector."""
-    collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{controller.port}"
-    yield collector
-    controller.stop()
 
 
 @pytest.fixture

@@ -5,21 +5,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from tests import factories
-from tests.registration.conftest import Collector, free_port
-
-
-@pytest.fixture
-def smtp(app):
-    """A real SMTP server on loopback; the app's outbox delivers to it. Yields the collector."""
-    collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{controller.port}"
-    yield collector
-    controller.stop()
 
 
 def person(name: str, email: str | None = "") -> object:

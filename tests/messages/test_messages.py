@@ -15,7 +15,7 @@ from eventsapp.messages.emails import unsubscribe_token
 from eventsapp.messages.services import send_message
 from eventsapp.models import Message, NetworkUnsubscribe, OutboxMessage, Registration
 from tests import factories
-from tests.registration.conftest import free_port
+from tests.smtp import free_port
 
 
 def addresses(messages) -> list[str]:

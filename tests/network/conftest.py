@@ -5,14 +5,11 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from eventsapp.extensions import db
 from eventsapp.models import Approach, NetworkProfile, NetworkProfileKind, Region, Resource, SupportPost
 from tests import factories
-from tests.registration.conftest import Collector, free_port
 
 #: The organisation's private address in these tests: it must never reach the sender.
 SECRET = "private.inbox.4471@example.net"
@@ -70,13 +67,3 @@ def card_titles(page: str) -> list[str]:
 def post_titles(page: str) -> list[str]:
     return [html.unescape(t) for t in re.findall(r'class="h6 card-title"><a href="/network/support/\d+">([^<]+)</a>', page)]
 
-
-@pytest.fixture
-def smtp(app):
-    """A real SMTP server on loopback; the app's outbox delivers to it. Yields the collector."""
-    collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{controller.port}"
-    yield collector
-    controller.stop()

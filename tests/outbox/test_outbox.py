@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from eventsapp import mail, outbox
 from eventsapp.models import OutboxMessage, Registration
-from tests.registration.conftest import Collector, form_data, free_port
+from tests.registration.conftest import form_data
+from tests.smtp import Collector, free_port
 
 CLOSED_PORT_URL = "smtp://127.0.0.1:{port}"
 

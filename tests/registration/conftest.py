@@ -1,16 +1,13 @@
-"""Fixtures for the registration tests: a real SMTP server on loopback, form data, the outbox."""
+"""Fixtures for the registration tests: form data and the outbox (the SMTP server is tests/smtp.py)."""
 
 from __future__ import annotations
 
 import email
-import socket
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message as MessageHandler
 
 #: The names the issue says must survive every step unchanged.
 UNICODE_NAMES = [
@@ -19,38 +16,6 @@ UNICODE_NAMES = [
     ("Nguyễn Thị", "Minh Khai"),
     ("Ayşe", "Yılmaz"),
 ]
-
-
-class Collector(MessageHandler):
-    def __init__(self):
-        super().__init__()
-        self.messages: list = []
-
-    def handle_message(self, message):
-        self.messages.append(message)
-
-    def parsed(self) -> list[EmailMessage]:
-        return [email.message_from_bytes(m.as_bytes(), policy=policy.default) for m in self.messages]
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.parsed() if address.lower() in str(m["To"]).lower()]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(app):
-    """A real SMTP server on loopback; the app sends to it. Yields the collector."""
-    collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{controller.port}"
-    yield collector
-    controller.stop()
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 
 from eventsapp.models import Registration
 from tests.conftest import REQUIRE_SERVICES, TEST_DATABASE_URL
-from tests.registration.conftest import Collector, free_port
 from tests.registration.gunicorn_harness import (
     GUNICORN,
     CeleryWorker,
@@ -27,6 +26,7 @@ from tests.registration.gunicorn_harness import (
     simultaneous_posts,
     wait_for,
 )
+from tests.smtp import Collector, free_port
 
 #: (requests, places) per backend, from the issue's acceptance criteria.
 LOAD = {"postgresql": (200, 50), "sqlite": (50, 10)}

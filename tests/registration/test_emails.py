@@ -109,7 +109,7 @@ def test_send_reminders_cli_is_idempotent(app, db, smtp, runner, make_event, mak
 
 
 def test_a_mail_server_that_is_down_does_not_lose_the_registration(app, client, db, make_event, known_org):
-    from tests.registration.conftest import free_port
+    from tests.smtp import free_port
 
     app.config["MAIL_URL"] = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there
     event = make_event()

@@ -8,7 +8,6 @@ import pytest
 
 from eventsapp.models import utcnow
 from tests import factories
-from tests.registration.conftest import smtp  # noqa: F401 (a fixture: a real SMTP server on loopback)
 
 
 @pytest.fixture
