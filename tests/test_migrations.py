@@ -77,8 +77,9 @@ BEFORE_SOURCE_API = "hostn0t1c2e3"
 @contextmanager
 def _todays_columns_on_an_older_schema():
     """Today's models insert and select every column they map; on a database at an older revision,
-    the (nullable) columns added since are added bare for the test's own rows, and dropped again
-    before the next migration, which so finds the schema of its revision."""
+    the columns added since (nullable, or with a server default) are added bare (with that default)
+    for the test's own rows, and dropped again before the next migration, which so finds the schema
+    of its revision."""
     inspector = inspect(db.engine)
     quote = db.engine.dialect.identifier_preparer.quote
     missing = []
@@ -87,11 +88,18 @@ def _todays_columns_on_an_older_schema():
             continue
         present = {column["name"] for column in inspector.get_columns(table.name)}
         missing += [(table.name, column) for column in table.columns if column.name not in present]
-    assert all(column.nullable for _, column in missing), missing
+    assert all(column.nullable or column.server_default is not None for _, column in missing), missing
+
+    def default(column) -> str:
+        if column.server_default is None:
+            return ""
+        return " DEFAULT " + str(column.server_default.arg.compile(
+            dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
+
     with db.engine.begin() as connection:
         for table, column in missing:
             connection.execute(text(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(column.name)} "
-                                    f"{column.type.compile(db.engine.dialect)}"))
+                                    f"{column.type.compile(db.engine.dialect)}{default(column)}"))
     try:
         yield
     finally:
