@@ -6,6 +6,8 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from eventsapp.extensions import db
+
 #: How long SQLite waits for a competing writer before giving up (ms).
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -87,3 +89,28 @@ def autogenerate_filter(dialect_name: str):
         return dialects is None or dialect_name in dialects
 
     return include_object
+
+
+def read_one_row(sql: str, constants: dict, row_type: type, parameters: dict):
+    """PostgreSQL: the first row of one read-only statement (``sql`` in the driver's own form, with
+    ``constants`` beside ``parameters``) as ``row_type``, or None; for a hot read of one round trip.
+
+    Past the ORM session and SQLAlchemy's execution: a pooled psycopg connection in autocommit
+    (no ``BEGIN``, no ``ROLLBACK``: nothing is held between statements), the statement prepared
+    on the connection from its first use, and the connection handed back as it came. The statement
+    sees what was committed when it started.
+    """
+    pooled = db.engine.raw_connection()
+    connection = pooled.driver_connection
+    try:
+        connection.autocommit = True
+        cursor = connection.execute(sql, {**constants, **parameters}, prepare=True)
+        row = cursor.fetchone()
+        cursor.close()
+        connection.autocommit = False
+    except BaseException:
+        pooled.invalidate()  # in whatever state the error left it, it is never handed out again
+        raise
+    finally:
+        pooled.close()
+    return row_type(*row) if row is not None else None

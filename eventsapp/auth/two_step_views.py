@@ -30,7 +30,7 @@ def require_two_step():
     """With ``TOTP_REQUIRED``: an account that can see personal data sets up two-step sign-in first.
 
     Without the setting nothing is read here: the user is loaded when a view first asks (the desk's
-    search reads it on an autocommit connection, eventsapp.checkin.views).
+    search reads it in the same statement as its matches, eventsapp.checkin.search.desk_search_as).
     """
     if not two_step.required_setting():
         return None

@@ -12,13 +12,16 @@ them: a GET never writes.
 Search-as-you-type itself is :func:`desk_search`: one statement that reads the
 event's access facts and its first page of matches (:func:`desk_search_as` reads the
 signed-in user in the same statement, and on PostgreSQL has the database build the answer's
-results as JSON). What the desk shows of a match is :func:`desk_results`.
+results as JSON, and runs it prepared on a pooled connection past the ORM session and
+SQLAlchemy's execution: :func:`eventsapp.database.read_one_row`). What the desk shows of a match
+is :func:`desk_results`.
 """
 
 from __future__ import annotations
 
 import json
 import unicodedata
+from collections import namedtuple
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,7 +33,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from eventsapp.auth.session_user import VIEWER, SessionUser, load_session_user, session_user_from_row
-from eventsapp.database import like_pattern
+from eventsapp.database import like_pattern, read_one_row
 from eventsapp.extensions import db
 from eventsapp.models import (
     Attendance,
@@ -261,7 +264,8 @@ def _matches(dialect: str, words: int, scan: bool, limit: int, trigram_words: in
         .join(Registration, Registration.id == keys.c.registration_id)
         .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
         .outerjoin(Attendance, Attendance.registration_id == Registration.id)
-        .where(Registration.status.in_(bindparam("statuses", DESK_STATUSES, expanding=True, literal_execute=True)))
+        # written into the SQL: a bound list is rendered afresh on every execution
+        .where(Registration.status.in_([literal_column(f"'{status}'") for status in DESK_STATUSES]))
         .order_by(keys.c.sort_key, keys.c.registration_id)
         .limit(literal_column(str(int(limit))))
         .subquery("found")
@@ -388,17 +392,28 @@ def desk_search_as(user_pk: int, session_version: int, event_id: int, query: str
         return load_session_user(user_pk, session_version), DeskSearch(None, [])
     statement, parameters = _desk_question(event_id, query, limit, as_viewer=True)
     parameters.update(user_id=user_pk, version=session_version)
-    if db.session.get_bind().dialect.name == "postgresql":
+    if db.engine.dialect.name == "postgresql":
         parameters["tz"] = app_zone().key
-    rows = db.session.connection().execute(statement, parameters).all()
+        row = read_one_row(*_driver_statement(statement), parameters)
+        rows = [row] if row is not None else []
+    else:
+        rows = db.session.connection().execute(statement, parameters).all()
     if not rows:
         return None, DeskSearch(None, [])
     return session_user_from_row(rows[0]), _desk_answer(rows, event_id)
 
 
+@lru_cache(maxsize=64)
+def _driver_statement(statement) -> tuple[str, dict, type]:
+    """``statement`` (one of :func:`_desk_statement_as_viewer`'s, built once per shape) as the
+    driver's SQL, its constant parameters, and a row type that names its columns."""
+    compiled = statement.compile(dialect=db.engine.dialect)
+    return compiled.string, dict(compiled.params), namedtuple("DeskRow", [c.key for c in statement.selected_columns])
+
+
 def _desk_question(event_id: int, query: str, limit: int, as_viewer: bool = False) -> tuple[Any, dict]:
     """The statement and parameters of a desk search (see :func:`desk_search`)."""
-    dialect = db.session.get_bind().dialect.name
+    dialect = db.engine.dialect.name
     words = [folded for folded in (fold(term[:100]) for term in query.split()[:6]) if folded]
     words.sort(key=len, reverse=True)  # the longest word first: it rules out most keys, and fastest
     shape = (dialect, len(words), any(len(word) >= SCAN_FROM_LETTERS for word in words), limit,

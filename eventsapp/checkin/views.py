@@ -7,8 +7,6 @@ after-the-event tick-list (``/events/<id>/attendance``) and the PDFs.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import (
     abort,
     current_app,
@@ -79,30 +77,6 @@ def desk(event_id: int):
     )
 
 
-def _reads_outside_a_transaction(view):
-    """Run a read-only view on an autocommit connection: no ``BEGIN`` before its queries and no
-    ``ROLLBACK`` after them, two of the four round trips of a search-as-you-type request.
-
-    A ``ROLLBACK`` also makes psycopg forget the statements it has prepared on the connection,
-    so without one the search statement is planned once per connection rather than per keystroke.
-    Each statement sees the data committed when it starts, which is all a read needs (a GET writes
-    nothing: the keys it searches are written with the registrations).
-    """
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if db.session().in_transaction() or db.session.get_bind().dialect.name != "postgresql":
-            # one has begun in this app context (leave it be); SQLite keeps its own transaction handling
-            return view(*args, **kwargs)
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        try:
-            return view(*args, **kwargs)
-        finally:
-            db.session.rollback()  # ends the autocommit "transaction": the connection goes back as it came
-
-    return wrapper
-
-
 def _search_words() -> str:
     return request.args.get("q", "").strip()[:200]
 
@@ -114,7 +88,6 @@ def _search_as_viewer(user_pk: int, session_version: int):
 
 
 @bp.get("/events/<int:event_id>/checkin/search.json")
-@_reads_outside_a_transaction
 @read_with_user(_search_as_viewer)
 @login_required
 @user_facts_suffice
@@ -126,7 +99,9 @@ def search(event_id: int):
     before anything of the rows is used. The signed-in user is read without ORM objects
     (:func:`~eventsapp.auth.session_user.user_facts_suffice`), in the same statement
     (:func:`~eventsapp.auth.session_user.read_with_user`); on PostgreSQL that statement also
-    builds the answer's results as JSON (:func:`~eventsapp.checkin.search.answer_document`).
+    builds the answer's results as JSON (:func:`~eventsapp.checkin.search.answer_document`), and
+    runs straight on a pooled connection in autocommit, past the ORM session
+    (:func:`~eventsapp.database.read_one_row`): no BEGIN, no ROLLBACK, nothing to tear down.
     """
     query = _search_words()
     found = joined_result()  # read with the signed-in user, in one round trip

@@ -15,6 +15,7 @@ from eventsapp.auth.session_user import MembershipFacts, SessionUser, load_sessi
 from eventsapp.extensions import db
 from eventsapp.models import Membership, User
 from tests import factories
+from tests.statements import sent_statements
 
 NEW = "a brand new long passphrase 2026"
 
@@ -139,19 +140,13 @@ def test_every_membership_is_read_with_the_search_in_one_statement(client, login
     db.session.commit()
     login_as("door", user=door_user)
     ids = [e.id for e in (event, other_event, stranger_event)]
-    statements: list[str] = []
-
-    def record(_connection, _cursor, statement, *_rest):
-        statements.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    db.session.close()  # as at the start of a request in the server: nothing begun
+    with sent_statements(db.engine) as sent:
         at_host, at_other, at_stranger, nowhere, nobody = (
             client.get(f"/events/{event_id}/checkin/search.json?q={q}")
             for event_id, q in ((ids[0], "khan"), (ids[1], "khan"), (ids[2], "khan"), (2147483647, "khan"),
                                 (ids[0], "zzzzqqq")))
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", record)
+    statements = [statement.sql for statement in sent if statement.sql not in ("BEGIN", "ROLLBACK")]
     assert [r["name"] for r in at_host.get_json()["results"]] == ["Amira Khan"]
     assert [r["name"] for r in at_other.get_json()["results"]] == ["Bilal Khan"]
     assert at_stranger.status_code == 404 and "Chloe" not in at_stranger.get_data(as_text=True)

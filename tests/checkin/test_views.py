@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from eventsapp.extensions import db
 from eventsapp.models import Attendance, AttendanceFinalisation, EqualityResponse, Registration, utcnow
 from eventsapp.tokens import make_token
 from tests import factories
+from tests.statements import sent_statements
 
 JSON = {"Accept": "application/json"}
 
@@ -410,28 +412,43 @@ def test_search_json_sends_a_signed_out_browser_to_sign_in(client, event):
 
 
 @pytest.mark.postgres_only
-def test_search_json_reads_outside_a_transaction(client, login_as, event, door_user, named_registration):
-    """One statement: no BEGIN and no ROLLBACK around the search, and the signed-in user read in the
-    same statement as the matches; the connection goes back to the pool as it came."""
-    from sqlalchemy import event as sa_event
-
+def test_search_json_is_one_statement_outside_a_transaction(client, login_as, event, door_user, named_registration):
+    """One statement on the wire: no BEGIN and no ROLLBACK around the search, and the signed-in user
+    read in the same statement as the matches; the connection goes back to the pool as it came."""
     event_id, wanted_id = event.id, named_registration("Ada", "Lovelace").id
     login_as("door", user=door_user)
-    assert search_ids(client, event_id, "lovelace") == [wanted_id]  # the keys are checked (in a transaction)
+    assert search_ids(client, event_id, "lovelace") == [wanted_id]
     db.session.close()  # as at the start of a request in the server: nothing begun
-    autocommit: list[bool] = []
-
-    def record(connection, _cursor, _statement, _parameters, _context, _executemany):
-        autocommit.append(connection.connection.dbapi_connection.autocommit)
-
-    sa_event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with sent_statements(db.engine) as sent:
         assert search_ids(client, event_id, "lovelace") == [wanted_id]
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", record)
-    assert autocommit == [True]  # the user (with memberships), the event and its matches, together
+    assert len(sent) == 1, [statement.sql[:60] for statement in sent]
+    # the user (with memberships), the event and its matches, together, with nothing begun
+    assert "viewer_memberships" in sent[0].sql and "registration_search" in sent[0].sql
+    assert sent[0].autocommit is True and sent[0].in_transaction is False
     with db.engine.connect() as connection:
         assert connection.connection.dbapi_connection.autocommit is False
+
+
+@pytest.mark.postgres_only
+def test_a_failed_hot_read_hands_back_no_connection_in_autocommit(app):
+    """:func:`eventsapp.database.read_one_row` invalidates its connection when the statement fails,
+    and hands a good one back as it came (not in autocommit)."""
+    import psycopg
+
+    from eventsapp.database import read_one_row
+
+    Row = namedtuple("Row", ["answer"])
+    with app.app_context():
+        assert read_one_row("SELECT %(a)s::int + %(b)s::int", {"a": 40}, Row, {"b": 2}) == Row(42)
+        with pytest.raises(psycopg.errors.DivisionByZero):
+            read_one_row("SELECT 1 / %(zero)s::int", {}, Row, {"zero": 0})
+        assert db.engine.pool.checkedout() == 0
+        assert read_one_row("SELECT 1 WHERE false", {}, Row, {}) is None
+        assert read_one_row("SELECT 7", {}, Row, {}) == Row(7)
+        with db.engine.connect() as connection:
+            raw = connection.connection.dbapi_connection
+            assert raw.autocommit is False
+            assert raw.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
 
 
 @pytest.mark.postgres_only
