@@ -14,6 +14,7 @@ from sqlalchemy import select
 from eventsapp.extensions import db
 from eventsapp.models import CohostRequest, Event, Story
 from tests import factories
+from tests.checkin.test_browser import sign_in
 from tests.conftest import BROWSER_CONTEXT
 from tests.events.dates import autumn_saturday
 from tests.stories.conftest import world  # noqa: F401 (a fixture)
@@ -28,14 +29,6 @@ def organisations(world):  # noqa: F811
         factories.make_organisation(f"{factories.fake.city()} Community Forum {n}")
     return {name: factories.make_organisation(name).id
             for name in ("Thames Valley Police", "Kent Police", "Sussex Police")}
-
-
-def sign_in(page, user) -> None:
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("You are signed in.")).to_be_visible()
 
 
 def popup(page, combobox):
