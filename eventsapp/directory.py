@@ -14,8 +14,9 @@ was merged) into C points A at C too (eventsapp.organisations.merge).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from eventsapp.extensions import db
 from eventsapp.models import (
@@ -26,6 +27,67 @@ from eventsapp.models import (
     normalise_email,
     normalise_organisation_name,
 )
+
+#: Fewer characters than this (after normalising) find nothing: every name would match.
+SEARCH_MIN_LENGTH = 2
+#: A search reads at most this many characters of what was typed.
+SEARCH_MAX_LENGTH = 200
+#: Organisations per page of :func:`search_organisations` (the forms' type-ahead shows one page).
+SEARCH_PAGE_SIZE = 20
+
+
+def live_organisations() -> Select:
+    """SQL: every live organisation (not merged away), by name: what an event's co-hosts and a
+    story's organisations involved are chosen from (:func:`eventsapp.events.services.cohost_candidates`,
+    :func:`eventsapp.stories.services.involvable_organisations`)."""
+    return select(Organisation).where(Organisation.merged_into_id.is_(None)).order_by(Organisation.name)
+
+
+@dataclass(frozen=True)
+class OrganisationMatches:
+    """One page of :func:`search_organisations`: ``(id, name)`` pairs and how many match in all."""
+
+    organisations: list[tuple[int, str]]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def more(self) -> bool:
+        return self.page * self.per_page < self.total
+
+    def as_json(self) -> dict:
+        """What the forms' organisation type-ahead reads (eventsapp/static/organisation-picker.js)."""
+        return {"organisations": [{"id": i, "name": name} for i, name in self.organisations],
+                "total": self.total, "page": self.page, "per_page": self.per_page, "more": self.more}
+
+
+def matching_names(text: str) -> Select | None:
+    """SQL: the live organisations whose normalised name contains ``text``'s (so "the thames valley police."
+    finds "Thames Valley Police"), names that start with it first; None for under
+    :data:`SEARCH_MIN_LENGTH` characters. Select the columns wanted with ``with_only_columns``."""
+    key = normalise_organisation_name((text or "")[:SEARCH_MAX_LENGTH])
+    if len(key) < SEARCH_MIN_LENGTH:
+        return None
+    return (
+        live_organisations()
+        .where(Organisation.normalised_key.contains(key, autoescape=True))
+        .order_by(None)
+        .order_by(Organisation.normalised_key.startswith(key, autoescape=True).desc(), Organisation.name,
+                  Organisation.id)
+    )
+
+
+def search_organisations(text: str, page: int = 1, per_page: int = SEARCH_PAGE_SIZE) -> OrganisationMatches:
+    """Page ``page`` of the live organisations :func:`matching_names` finds for ``text``, with the total."""
+    query = matching_names(text)
+    if query is None:
+        return OrganisationMatches([], 0, page, per_page)
+    total = db.session.scalar(query.order_by(None).with_only_columns(func.count(Organisation.id))) or 0
+    rows = db.session.execute(
+        query.with_only_columns(Organisation.id, Organisation.name).limit(per_page).offset((page - 1) * per_page)
+    ).all() if (page - 1) * per_page < total else []
+    return OrganisationMatches([(row.id, row.name) for row in rows], int(total), page, per_page)
 
 
 def find_organisation(name: str) -> Organisation | None:

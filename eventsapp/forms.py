@@ -95,6 +95,15 @@ class BaseForm(FlaskForm):
         return valid
 
 
+#: Keyword arguments of a ``SelectMultipleField`` of organisations (an event's co-hosts, a story's
+#: organisations involved): the message at the field for an id outside its choices, or not a number.
+ORGANISATION_PICK = {
+    "coerce": int,
+    "invalid_choice_message": "%(value)s is not a valid choice here: choose organisations from the list.",
+    "invalid_value_message": "Choose organisations from the list.",
+}
+
+
 def _is_utf8(raw: bytes) -> bool:
     try:
         raw.decode("utf-8")

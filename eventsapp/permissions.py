@@ -290,6 +290,15 @@ def can_write_stories(user: User | None) -> bool:
     return any(role in STORY_WRITER_ROLES for role in roles_by_organisation(user).values())
 
 
+def may_open_story_forms(user: User | None) -> bool:
+    """Open the form of some story (and search its organisations): a writer, the administrator (a moderator
+    of every story) or anyone invited to co-write one (a door volunteer may be)."""
+    if can_write_stories(user) or is_admin(user):
+        return True
+    return bool(getattr(user, "is_authenticated", False) and db.session.scalar(select(exists().where(
+        StoryCoauthor.user_id == user.id))))
+
+
 def can_moderate_story(user: User | None, story: Story) -> bool:
     """Publish, unpublish, return and feature ``story``: a coordinator of its programme.
 

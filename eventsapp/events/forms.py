@@ -26,7 +26,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import html_params
 
 from eventsapp.events.services import local_time_exists, normalise_postcode
-from eventsapp.forms import BaseForm
+from eventsapp.forms import ORGANISATION_PICK, BaseForm
 from eventsapp.timeutil import QUERY_YEARS, to_utc
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
@@ -86,7 +86,7 @@ class EventForm(BaseForm):
     )
     programme = SelectField("Programme", coerce=int, default=0)
     host = SelectField("Host organisation", coerce=int, validators=[InputRequired()])
-    cohosts = SelectMultipleField("Co-hosts", coerce=int, render_kw={"size": 6})
+    cohosts = SelectMultipleField("Co-hosts", render_kw={"size": 6}, **ORGANISATION_PICK)
     region = SelectField("Region", coerce=int, validators=[InputRequired()])
     town = StringField("Town or city", filters=[strip], validators=[Optional(), Length(max=100)])
     venue = StringField("Venue name", filters=[strip], validators=[Optional(), Length(max=200)])

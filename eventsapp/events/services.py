@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from eventsapp import webhooks
 from eventsapp.caching import forget
+from eventsapp.directory import live_organisations
 from eventsapp.extensions import db
 from eventsapp.models import Event, Membership, Organisation, Programme, User, utcnow
 from eventsapp.permissions import is_admin, network_organisation_ids, roles_by_organisation
@@ -115,11 +116,10 @@ def hostable_organisations(user: User, current: Organisation | None = None) -> l
 
 
 def cohost_candidates() -> list[Organisation]:
-    return list(
-        db.session.scalars(
-            select(Organisation).where(Organisation.merged_into_id.is_(None)).order_by(Organisation.name)
-        )
-    )
+    """The organisations an event may name as co-hosts: every live one (naming one only asks it,
+    eventsapp.events.consent). The form's type-ahead searches the same set
+    (:func:`eventsapp.directory.search_organisations`)."""
+    return list(db.session.scalars(live_organisations()))
 
 
 # --- registration figures, in SQL -------------------------------------------

@@ -9,6 +9,7 @@ GET/POST /events/<id>/edit            change it
 POST /events/<id>/publish, /unpublish
 GET/POST /events/<id>/cancel          cancel, giving a reason
 GET/POST /events/<id>/duplicate       a draft copy on a new date
+GET  /events/organisations.json       the co-host type-ahead: live organisations matching ``q``
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ import logging
 import time
 from dataclasses import dataclass
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from eventsapp.caching import process_cache
+from eventsapp.directory import search_organisations
 from eventsapp.events import bp
 from eventsapp.events.consent import ask, hold_back, pending_cohost_ids
 from eventsapp.events.forms import (
@@ -266,6 +268,7 @@ def _event_form(event: Event | None = None) -> EventForm:
         SelectChoice(p.id, p.name) for p in programmes.values()
     ]
     form.cohosts.choices = [SelectChoice(o.id, o.name) for o in cohost_candidates()]
+    form.cohosts.render_kw = {**form.cohosts.render_kw, "data-organisation-search": url_for(".organisation_options")}
     form.region.choices = [SelectChoice(0, "Choose a region")] + [
         SelectChoice(r.id, r.name)
         for r in db.session.scalars(select(Region).order_by(Region.sort_order, Region.name))
@@ -301,6 +304,19 @@ def _fill_from_event(form: EventForm, event: Event) -> None:
 
 def _organisations_by_id() -> dict:
     return {o.id: o for o in cohost_candidates()}
+
+
+@bp.get("/organisations.json")
+@login_required
+def organisation_options():
+    """The co-hosts' type-ahead: a page of the organisations the event form offers as co-hosts whose
+    name matches ``q`` (two characters or more), as :meth:`~eventsapp.directory.OrganisationMatches.as_json`.
+
+    :raise 403: for a user who may not schedule events (as ``/events/new``).
+    """
+    if not may_schedule_events(current_user):
+        abort(403)
+    return jsonify(search_organisations(request.args.get("q", ""), page=_page_number()).as_json())
 
 
 @bp.route("/new", methods=["GET", "POST"])

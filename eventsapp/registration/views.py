@@ -20,8 +20,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 
+from eventsapp.directory import matching_names
 from eventsapp.extensions import db, limiter
-from eventsapp.models import EqualityResponse, Event, Organisation, Registration, normalise_organisation_name
+from eventsapp.models import EqualityResponse, Event, Organisation, Registration
 from eventsapp.permissions import MAX_ID, get_event_or_404
 from eventsapp.privacy.equality import is_unlinked, unlinked_condition
 from eventsapp.registration import bp, emails, queries, services
@@ -97,15 +98,10 @@ def database_busy(error: OperationalError) -> bool:
 @limiter.limit("120 per minute")
 def organisations():
     """Known organisation names matching ``q`` (for the type-ahead): ``{"organisations": [...]}``."""
-    key = normalise_organisation_name(request.args.get("q", "")[:200])
-    if len(key) < 2:
+    query = matching_names(request.args.get("q", ""))
+    if query is None:
         return jsonify(organisations=[])
-    names = db.session.scalars(
-        select(Organisation.name)
-        .where(Organisation.merged_into_id.is_(None), Organisation.normalised_key.contains(key, autoescape=True))
-        .order_by(Organisation.normalised_key.startswith(key, autoescape=True).desc(), Organisation.name)
-        .limit(10)
-    ).all()
+    names = db.session.scalars(query.with_only_columns(Organisation.name).limit(10)).all()
     return jsonify(organisations=names)
 
 

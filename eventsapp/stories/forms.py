@@ -21,7 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from eventsapp.forms import BaseForm
+from eventsapp.forms import ORGANISATION_PICK, BaseForm
 from eventsapp.models import DIFFERENCES, KINDS_OF_WORK
 from eventsapp.stories.images import PhotoError, reencode_photo
 from eventsapp.stories.services import StoryInput
@@ -64,7 +64,7 @@ class StoryForm(BaseForm):
                               validators=[InputRequired(message="Choose the kind of work this story is about.")])
     approaches = MultiCheckboxField("Approaches used", coerce=int)
     differences = MultiCheckboxField("Differences it bridges", choices=as_choices(DIFFERENCES))
-    organisations = SelectMultipleField("Organisations involved", coerce=int, render_kw={"size": 8})
+    organisations = SelectMultipleField("Organisations involved", render_kw={"size": 8}, **ORGANISATION_PICK)
     region = SelectField("Region", coerce=int, validators=[InputRequired()])
     place = StringField("Place", filters=[strip], validators=[Optional(), Length(max=100)])
     event = SelectField("Event where it was told", coerce=int, default=0)

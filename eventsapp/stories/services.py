@@ -12,6 +12,7 @@ from flask import has_request_context, render_template, url_for
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from eventsapp.directory import live_organisations
 from eventsapp.extensions import db
 from eventsapp.mail import build_message
 from eventsapp.models import (
@@ -96,10 +97,9 @@ def writer_events(user: User) -> list[Event]:
 
 
 def involvable_organisations() -> list[Organisation]:
-    """Organisations a story can name as involved (live ones, not merged away)."""
-    return list(db.session.scalars(
-        select(Organisation).where(Organisation.merged_into_id.is_(None)).order_by(Organisation.name)
-    ))
+    """Organisations a story can name as involved (live ones, not merged away). The form's type-ahead
+    searches the same set (:func:`eventsapp.directory.search_organisations`)."""
+    return list(db.session.scalars(live_organisations()))
 
 
 # --- writing ------------------------------------------------------------------------------------

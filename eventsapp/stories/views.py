@@ -13,14 +13,16 @@ GET/POST /stories/<id>/coauthors  its co-authors; invite one (author until publi
 POST /stories/<id>/coauthors/remove  stop someone co-writing it (same people)
 GET  /stories/moderation            the coordinator's queue
 GET  /stories/approaches            301 to the one page of the approaches list, /network/approaches
+GET  /stories/organisations.json    the "organisations involved" type-ahead: live organisations matching ``q``
 """
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from eventsapp.directory import search_organisations
 from eventsapp.events.rich_text import render_rich_text
 from eventsapp.extensions import db
 from eventsapp.models import KINDS_OF_WORK, Event, Programme, Region, utcnow
@@ -36,6 +38,7 @@ from eventsapp.permissions import (
     is_coordinator,
     is_story_author,
     is_story_coauthor,
+    may_open_story_forms,
 )
 from eventsapp.stories import bp
 from eventsapp.stories.feed import render_atom
@@ -199,6 +202,8 @@ def _story_form(story=None, prefill_event: Event | None = None) -> StoryForm:
         (r.id, r.name) for r in db.session.scalars(select(Region).order_by(Region.sort_order))])
     form.approaches.choices = as_choices((a.id, a.name) for a in approach_list())
     form.organisations.choices = as_choices((o.id, o.name) for o in involvable_organisations())
+    form.organisations.render_kw = {**form.organisations.render_kw,
+                                    "data-organisation-search": url_for(".organisation_options")}
     form.event.choices = as_choices([(0, "Not told at an event")] + [
         (e.id, f"{e.title} ({format_local(e.starts_at, '%-d %b %Y')})") for e in events])
     form.programme.choices = as_choices([(0, "Choose a programme")] + [(p.id, p.name) for p in programmes])
@@ -229,6 +234,19 @@ def _story_form(story=None, prefill_event: Event | None = None) -> StoryForm:
         elif len(credited) == 1:
             form.attributed_organisation.data = credited[0].id
     return form
+
+
+@bp.get("/organisations.json")
+@login_required
+def organisation_options():
+    """The "organisations involved" type-ahead: a page of the organisations the story form offers whose
+    name matches ``q`` (two characters or more), as :meth:`~eventsapp.directory.OrganisationMatches.as_json`.
+
+    :raise 403: for a user who can open no story's form.
+    """
+    if not may_open_story_forms(current_user):
+        abort(403)
+    return jsonify(search_organisations(request.args.get("q", ""), page=_page_number()).as_json())
 
 
 def _prefill_event() -> Event | None:

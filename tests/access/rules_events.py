@@ -81,6 +81,9 @@ RULES = [
          note="hosted by A, in the programme"),
     Rule("events.new", "POST", NONE, expect(422, anonymous=302, door_a=403, organiser_b=302, admin=302),
          data=event_data("org_b", False), note="hosted by B, no programme"),
+    # The co-hosts' type-ahead: whoever may open the event form, searching what it offers (every live
+    # organisation: naming a co-host only asks it, so names of another network are offered too).
+    Rule("events.organisation_options", "GET", lambda w: {"q": "bridges"}, expect(200, anonymous=302, door_a=403)),
     # The organiser's pages for one event.
     Rule("events.manage", "GET", event("event_a"), MANAGE_A, note="A"),
     Rule("events.manage", "GET", event("draft_a"), MANAGE_A, note="draft A"),

@@ -102,6 +102,9 @@ RULES = [
     Rule("stories.new", "GET", lambda w: {"event": w.event_a.id}, WRITERS, note="prefilled from event A"),
     Rule("stories.new", "POST", lambda w: {}, expect(400, organiser_a=302, door_a=403, anonymous=302, admin=403),
          data=story_data),
+    # The "organisations involved" type-ahead: whoever can open a story's form (writers; the administrator, who
+    # moderates every story; a co-author: door_a co-writes one here). Other door volunteers: tests/stories.
+    Rule("stories.organisation_options", "GET", lambda w: {"q": "alpha"}, signed_in(200)),
     Rule("stories.edit", "GET", DRAFT, expect(404, organiser_a=200, coordinator=200, anonymous=302), note="draft"),
     Rule("stories.edit", "GET", PUBLISHED, expect(403, coordinator=200, anonymous=302), note="published"),
     Rule("stories.edit", "POST", DRAFT, expect(404, organiser_a=302, coordinator=302, anonymous=302),
