@@ -277,9 +277,9 @@ class _Restore:
             address = r["co-author email"].strip().lower()
             if story_id not in stories:
                 raise RestoreRefused(f"story_coauthors.csv: story {story_id} is not in stories.csv.")
-            if added_at is None or "@" not in address:
-                raise RestoreRefused(f"story_coauthors.csv: a co-author of story {story_id} has no address or no "
-                                     "added at utc.")
+            if added_at is None or "@" not in address or len(address) > 254:
+                raise RestoreRefused(f"story_coauthors.csv: a co-author of story {story_id} has no address (or one "
+                                     "too long) or no added at utc.")
             if address not in accounts:
                 account = User(email=address, name=r["co-author name"].strip()[:200], password_hash=None)
                 db.session.add(account)

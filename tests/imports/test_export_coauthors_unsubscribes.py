@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -32,6 +33,7 @@ from eventsapp.models import (
 from eventsapp.reference_data import seed_reference_data
 from tests import factories
 from tests.conftest import base_config
+from tests.imports.test_export_messages_webhooks import _edited
 from tests.imports.test_restore import other_backend_url  # noqa: F401 (a fixture)
 
 NEW_FILES = ("story_coauthors.csv", "network_unsubscribes.csv")
@@ -119,9 +121,19 @@ def _accounts(*addresses: str) -> None:
     _db.session.commit()
 
 
-def _other(tmp_path, url):
+@contextmanager
+def _elsewhere(tmp_path, url):
+    """Another installation's app context, its database empty but for the reference data."""
     other = create_app(base_config(tmp_path / "other", url))
-    return other
+    with other.app_context():
+        _db.create_all()
+        seed_reference_data()
+        _db.session.commit()
+        try:
+            yield other
+        finally:
+            _db.session.remove()
+            _db.engine.dispose()
 
 
 def test_coauthors_and_unsubscribes_leave_in_the_export_and_come_back(runner, db, tmp_path,
@@ -151,29 +163,21 @@ def test_coauthors_and_unsubscribes_leave_in_the_export_and_come_back(runner, db
     assert [(int(r["person id"]), r["message id"]) for r in files["network_unsubscribes.csv"][1]] == [
         (people[0], str(message.id)), (people[1], "")]
 
-    other = _other(tmp_path, other_backend_url)
-    with other.app_context():
-        _db.create_all()
-        seed_reference_data()
-        _db.session.commit()
-        try:
-            _accounts(ADDRESSES["author"], ADDRESSES["coauthor"].upper(), ADDRESSES["draft"])  # case ignored
-            result = other.test_cli_runner().invoke(args=["import-programme", str(archive)])
-            assert result.exit_code == 0, result.output
-            assert "2 story co-authors" in result.output and "2 network unsubscribes" in result.output
-            assert "no account here" not in result.output
-            restored_coauthors, restored_unsubscribes = _snapshot()
-            assert restored_coauthors == coauthors
-            # people[1] unsubscribed through a message not restored: the unsubscribe holds, without it.
-            assert restored_unsubscribes == [unsubscribes[0], (people[1], None, unsubscribes[1][2])]
-            # And it still works: the restored programme's network leaves out who unsubscribed.
-            _db.session.execute(Registration.__table__.update().values(consent_contact=True))
-            restored_programme = _db.session.scalar(select(Programme).where(Programme.slug == "cowritten"))
-            assert [p.id for p in recipients(Scope(programme=restored_programme), "network")] == [people[2]]
-            _db.session.rollback()
-        finally:
-            _db.session.remove()
-            _db.engine.dispose()
+    with _elsewhere(tmp_path, other_backend_url) as other:
+        _accounts(ADDRESSES["author"], ADDRESSES["coauthor"].upper(), ADDRESSES["draft"])  # case ignored
+        result = other.test_cli_runner().invoke(args=["import-programme", str(archive)])
+        assert result.exit_code == 0, result.output
+        assert "2 story co-authors" in result.output and "2 network unsubscribes" in result.output
+        assert "no account here" not in result.output
+        restored_coauthors, restored_unsubscribes = _snapshot()
+        assert restored_coauthors == coauthors
+        # people[1] unsubscribed through a message not restored: the unsubscribe holds, without it.
+        assert restored_unsubscribes == [unsubscribes[0], (people[1], None, unsubscribes[1][2])]
+        # And it still works: the restored programme's network leaves out who unsubscribed.
+        _db.session.execute(Registration.__table__.update().values(consent_contact=True))
+        restored_programme = _db.session.scalar(select(Programme).where(Programme.slug == "cowritten"))
+        assert [p.id for p in recipients(Scope(programme=restored_programme), "network")] == [people[2]]
+        _db.session.rollback()
 
 
 def test_a_coauthor_without_an_account_here_gets_one_that_can_do_nothing_until_invited(
@@ -183,29 +187,21 @@ def test_a_coauthor_without_an_account_here_gets_one_that_can_do_nothing_until_i
     archive = tmp_path / "cowritten.zip"
     assert runner.invoke(args=["export-programme", "cowritten", "--output", str(archive)]).exit_code == 0
 
-    other = _other(tmp_path, other_backend_url)
-    with other.app_context():
-        _db.create_all()
-        seed_reference_data()
-        _db.session.commit()
-        try:
-            _accounts(ADDRESSES["coauthor"])  # one co-author has an account here; the other, and the author, not
-            result = other.test_cli_runner().invoke(args=["import-programme", str(archive)])
-            assert result.exit_code == 0, result.output
-            assert "2 story co-authors" in result.output
-            assert ("Note: 1 story co-author has no account here: one was made with their name and address, "
-                    "without a password or an organisation") in result.output
-            restored, _ = _snapshot()
-            # Both co-authors are back; the author's invitation is not (the author has no account here).
-            assert restored == [(story, address, None, at) for story, address, _inviter, at in coauthors]
-            accounts = {u.email: u for u in _db.session.scalars(select(User))}
-            assert set(accounts) == {ADDRESSES["coauthor"], ADDRESSES["draft"]}  # no account for the author
-            made = accounts[ADDRESSES["draft"]]
-            assert made.name == "Drew Drafter" and made.password_hash is None and made.memberships == []
-            assert not made.check_password("")
-        finally:
-            _db.session.remove()
-            _db.engine.dispose()
+    with _elsewhere(tmp_path, other_backend_url) as other:
+        _accounts(ADDRESSES["coauthor"])  # one co-author has an account here; the other, and the author, not
+        result = other.test_cli_runner().invoke(args=["import-programme", str(archive)])
+        assert result.exit_code == 0, result.output
+        assert "2 story co-authors" in result.output
+        assert ("Note: 1 story co-author has no account here: one was made with their name and address, "
+                "without a password or an organisation") in result.output
+        restored, _ = _snapshot()
+        # Both co-authors are back; the author's invitation is not (the author has no account here).
+        assert restored == [(story, address, None, at) for story, address, _inviter, at in coauthors]
+        accounts = {u.email: u for u in _db.session.scalars(select(User))}
+        assert set(accounts) == {ADDRESSES["coauthor"], ADDRESSES["draft"]}  # no account for the author
+        made = accounts[ADDRESSES["draft"]]
+        assert made.name == "Drew Drafter" and made.password_hash is None and made.memberships == []
+        assert not made.check_password("")
 
 
 def _without(archive, tmp_path, *names: str) -> str:
@@ -217,17 +213,6 @@ def _without(archive, tmp_path, *names: str) -> str:
         for part, data in parts.items():
             target.writestr(part, data)
     return str(older)
-
-
-def _edited(archive, tmp_path, name: str, edit) -> str:
-    with zipfile.ZipFile(archive) as source:
-        parts = {part: source.read(part) for part in source.namelist()}
-    parts[name] = edit(parts[name])
-    broken = tmp_path / f"broken-{len(list(tmp_path.glob('broken-*')))}.zip"
-    with zipfile.ZipFile(broken, "w") as target:
-        for part, data in parts.items():
-            target.writestr(part, data)
-    return str(broken)
 
 
 def _counts() -> dict[str, int]:
@@ -246,34 +231,29 @@ def test_an_older_export_restores_and_a_malformed_file_is_refused_with_nothing_w
                     lambda data: data.rstrip(b"\r\n") + f"\r\n{person_id},,2024-06-01 10:00:00\r\n".encode())
     no_story = _edited(archive, tmp_path, "story_coauthors.csv",
                        lambda data: data.replace(f"\r\n{story_id},".encode(), b"\r\n999999,"))
+    no_address = _edited(archive, tmp_path, "story_coauthors.csv",
+                         lambda data: data.replace(ADDRESSES["coauthor"].encode(), b"dara.door"))
     no_column = _edited(archive, tmp_path, "network_unsubscribes.csv",
                         lambda data: data.replace(b"unsubscribed at utc", b"when"))
     older = _without(archive, tmp_path, *NEW_FILES)
 
-    other = _other(tmp_path, other_backend_url)
-    with other.app_context():
-        _db.create_all()
-        seed_reference_data()
-        _db.session.commit()
-        try:
-            _accounts(*ADDRESSES.values())
-            empty = _counts()
-            for path, words in (
-                    (twice, f"network_unsubscribes.csv: person {person_id} is not in people.csv, or is listed twice"),
-                    (no_story, "story_coauthors.csv: story 999999 is not in stories.csv"),
-                    (no_column, "network_unsubscribes.csv lacks the column 'unsubscribed at utc'")):
-                refused = other.test_cli_runner().invoke(args=["import-programme", path])
-                assert refused.exit_code == 1, refused.output
-                assert "Nothing was restored" in refused.output and words in refused.output, refused.output
-                _db.session.expire_all()
-                assert _counts() == empty
-            restored = other.test_cli_runner().invoke(args=["import-programme", older])
-            assert restored.exit_code == 0, restored.output
-            for name in NEW_FILES:
-                assert f"Note: the export has no {name}; that part was not restored." in restored.output
-            counts = _counts()
-            assert counts["programme"] == 1 and counts["story"] == 1 and counts["registration"] == 3
-            assert counts["story_coauthor"] == 0 and counts["network_unsubscribe"] == 0
-        finally:
-            _db.session.remove()
-            _db.engine.dispose()
+    with _elsewhere(tmp_path, other_backend_url) as other:
+        _accounts(*ADDRESSES.values())
+        empty = _counts()
+        for path, words in (
+                (twice, f"network_unsubscribes.csv: person {person_id} is not in people.csv, or is listed twice"),
+                (no_story, "story_coauthors.csv: story 999999 is not in stories.csv"),
+                (no_address, f"story_coauthors.csv: a co-author of story {story_id} has no address"),
+                (no_column, "network_unsubscribes.csv lacks the column 'unsubscribed at utc'")):
+            refused = other.test_cli_runner().invoke(args=["import-programme", path])
+            assert refused.exit_code == 1, refused.output
+            assert "Nothing was restored" in refused.output and words in refused.output, refused.output
+            _db.session.expire_all()
+            assert _counts() == empty
+        restored = other.test_cli_runner().invoke(args=["import-programme", older])
+        assert restored.exit_code == 0, restored.output
+        for name in NEW_FILES:
+            assert f"Note: the export has no {name}; that part was not restored." in restored.output
+        counts = _counts()
+        assert counts["programme"] == 1 and counts["story"] == 1 and counts["registration"] == 3
+        assert counts["story_coauthor"] == 0 and counts["network_unsubscribe"] == 0
