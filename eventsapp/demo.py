@@ -32,6 +32,7 @@ from eventsapp.models import (
     Sector,
     Story,
     StoryChange,
+    StoryCoauthor,
     SurveyAnswer,
     SurveyInvitation,
     SurveyQuestion,
@@ -42,6 +43,7 @@ from eventsapp.models import (
 )
 from eventsapp.models.survey import DEFAULT_SURVEY_QUESTIONS, scale_of
 from eventsapp.network.demo import seed_network
+from eventsapp.stories.services import coauthor_candidates
 from eventsapp.timeutil import to_utc
 
 DEMO_PROGRAMME_SLUG = "good-relations-convening"
@@ -146,6 +148,7 @@ def seed_demo(today: date | None = None, seed: int = 2013) -> DemoSummary:
     _make_no_shows_and_cancellations(past_events, organisations, rng, fake)
     upcoming = _make_upcoming(programme, hosts, regions, today, rng, fake, organisations)
     users = _make_users(coordinator_org, hosts[7])
+    users["colleague"] = _make_colleague(hosts[7], seed)
     _make_stories(programme, past_events, hosts, users)
     seed_network(hosts)
     db.session.flush()
@@ -383,6 +386,19 @@ def _make_users(coordinator_org: Organisation, host: Organisation) -> dict[str, 
     return users
 
 
+def _make_colleague(host: Organisation, seed: int) -> User:
+    """A second organiser of the demo organiser's host, who co-writes its stories: a synthetic name
+    (its own seeded Faker, so the rest of the demo is unchanged), an example.org address, no password."""
+    fake = Faker("en_GB")
+    fake.seed_instance(seed + 31)
+    first, last = fake.first_name(), fake.last_name()
+    local = ".".join("".join(c for c in part.lower() if c.isalnum()) for part in (first, last))
+    user = User(email=f"{local}@example.org", name=f"{first} {last}")
+    user.memberships.append(Membership(organisation=host, role="organiser"))
+    db.session.add(user)
+    return user
+
+
 DEMO_MESSAGE_SUBJECT = "Thank you, and what comes next for the network"
 DEMO_MESSAGE_BODY = """Thank you for taking part in this year's regional convening events.
 
@@ -445,9 +461,18 @@ DEMO_STORIES = [
 ]
 
 
+#: Story title -> the demo users (keys of ``_make_users``' dict) its author invited to co-write it: members of
+#: the author's own organisation, as the co-author rule asks (eventsapp.permissions.coauthor_organisation_ids).
+DEMO_COAUTHORS = {
+    "A mural that three estates painted together": ("colleague",),
+    "Notes on our community iftar (draft)": ("colleague", "door"),
+}
+
+
 def _make_stories(programme: Programme, events: list[Event], hosts: list[Organisation],
                   users: dict[str, User]) -> None:
-    """Synthetic stories: four published (one anonymous), one unpublished draft; two chosen for reports."""
+    """Synthetic stories: four published (one anonymous), one unpublished draft; two chosen for reports;
+    two co-written (:data:`DEMO_COAUTHORS`)."""
     approaches = {a.name: a for a in db.session.scalars(select(Approach))}
     for host_index, title, summary, body, kind, approach_names, differences, state, anonymous, featured in DEMO_STORIES:
         event = events[host_index]
@@ -466,12 +491,29 @@ def _make_stories(programme: Programme, events: list[Event], hosts: list[Organis
         story.organisations = [host]
         story.changes.append(StoryChange(user=author, at=written, from_state=None, to_state="draft",
                                          note="Written"))
+        _add_coauthors(story, [users[key] for key in DEMO_COAUTHORS.get(title, ())], written + timedelta(hours=2))
         if state == "published":
             story.changes.append(StoryChange(user=author, at=written + timedelta(days=1), from_state="draft",
                                              to_state="submitted"))
             story.changes.append(StoryChange(user=users["coordinator"], at=written + timedelta(days=4),
                                              from_state="submitted", to_state="published"))
         db.session.add(story)
+
+
+def _add_coauthors(story: Story, coauthors: list[User], at: datetime) -> None:
+    """Its author invites ``coauthors`` while it is a draft, as add_coauthor would (logged in its history;
+    no mail: the demo sends nothing); each must be one of the story's candidates."""
+    if not coauthors:
+        return
+    db.session.add(story)
+    db.session.flush()
+    candidates = {user.id for user, _ in coauthor_candidates(story)}
+    for user in coauthors:
+        if user.id not in candidates:
+            raise ValueError(f"{user.email} is not a member of the author's organisations")
+        story.coauthor_rows.append(StoryCoauthor(user=user, added_by=story.author, added_at=at))
+        story.changes.append(StoryChange(user=story.author, at=at, from_state="draft", to_state="draft",
+                                         note=f"Co-author added: {user.name}"))
 
 
 #: The demo event (by position in PAST_EVENTS) with too few survey responses for a breakdown.

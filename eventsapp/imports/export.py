@@ -11,7 +11,9 @@ The ``… utc`` columns and ``programme.csv``, ``aliases.csv`` and ``merges.csv`
 ``import-programme`` (eventsapp/imports/restore.py) needs to restore the programme whole, ids kept.
 The messages organisers sent (with their recipients, by person id: never an address) and the webhook
 endpoints of the programme and of its events' hosts (never their signing secrets) with their delivery
-history (outcomes and times, not the bodies) come out too.
+history (outcomes and times, not the bodies) come out too, and so do the published stories' co-authors
+(by their accounts' addresses, which the restore links to accounts of the same address) and who asked
+for no more programme-wide messages (by person id).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import func, select, union
+from sqlalchemy import case, func, select, union
 from sqlalchemy.orm import selectinload
 
 from eventsapp.directory import survivor_id
@@ -37,6 +39,7 @@ from eventsapp.models import (
     EventQuestion,
     Message,
     MessageRecipient,
+    NetworkUnsubscribe,
     Organisation,
     OrganisationAlias,
     OrganisationMerge,
@@ -48,10 +51,12 @@ from eventsapp.models import (
     RegistrationAnswer,
     Sector,
     Story,
+    StoryCoauthor,
     SurveyAnswer,
     SurveyInvitation,
     SurveyQuestion,
     SurveyResponse,
+    User,
     WebhookEndpoint,
     utcnow,
 )
@@ -189,6 +194,14 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("published at utc", "YYYY-MM-DD HH:MM:SS UTC"),
         ("photo alt", "the photo's description (the photo itself is not exported)"),
     ],
+    "story_coauthors.csv": [
+        ("story id", "id in stories.csv"),
+        ("co-author name", "the name of the account invited to co-write the story"),
+        ("co-author email", "that account's address: import-programme links the co-author to the account with the "
+                            "same address where it restores, or makes one (no password, no organisation)"),
+        ("invited by email", "the address of the account that invited them; empty once that account is gone"),
+        ("added at utc", "when they were invited, YYYY-MM-DD HH:MM:SS UTC"),
+    ],
     "survey_questions.csv": [
         ("survey question id", "id; survey_answers.csv refers to it"),
         ("programme id", "the programme's id; empty for the site's default questions (events outside programmes)"),
@@ -230,6 +243,12 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
                       "and not at all once they are anonymised or erased)"),
         ("registration id", "id in registrations.csv of their registration for the message's event; "
                             "empty for a programme-wide message"),
+    ],
+    "network_unsubscribes.csv": [
+        ("person id", "id in people.csv of someone who asked (one-click unsubscribe) to be sent no more "
+                      "programme-wide messages, of any programme"),
+        ("message id", "id in messages.csv of the message whose link they used; empty when it is not in this export"),
+        ("unsubscribed at utc", "YYYY-MM-DD HH:MM:SS UTC"),
     ],
     "webhook_endpoints.csv": [
         ("endpoint id", "id; webhook_deliveries.csv refers to it"),
@@ -327,6 +346,7 @@ def export_programme(programme: Programme, destination: str | Path | IO[bytes], 
         counts["questions.csv"] = _write_csv(archive, "questions.csv", _questions(event_ids))
         counts["answers.csv"] = _write_csv(archive, "answers.csv", _answers(registration_ids))
         counts["stories.csv"] = _write_csv(archive, "stories.csv", _stories(programme))
+        counts["story_coauthors.csv"] = _write_csv(archive, "story_coauthors.csv", _story_coauthors(programme))
         counts["equality_summary.csv"] = _write_csv(archive, "equality_summary.csv", _equality(programme))
         for name, rows in _survey(programme, event_ids).items():
             counts[name] = _write_csv(archive, name, rows)
@@ -339,6 +359,8 @@ def export_programme(programme: Programme, destination: str | Path | IO[bytes], 
         counts["messages.csv"] = _write_csv(archive, "messages.csv", _messages(programme, event_ids))
         counts["message_recipients.csv"] = _write_csv(archive, "message_recipients.csv",
                                                       _message_recipients(programme, event_ids))
+        counts["network_unsubscribes.csv"] = _write_csv(archive, "network_unsubscribes.csv",
+                                                        _network_unsubscribes(programme, event_ids))
         endpoint_ids = _endpoint_ids(programme, with_host_webhooks)
         counts["webhook_endpoints.csv"] = _write_csv(archive, "webhook_endpoints.csv", _endpoints(endpoint_ids))
         counts["webhook_deliveries.csv"] = _write_csv(archive, "webhook_deliveries.csv", _deliveries(endpoint_ids))
@@ -361,6 +383,9 @@ def readme(programme: Programme, counts: dict[str, int]) -> str:
         "Equality-monitoring answers are special-category data and are included only in aggregate.",
         "Webhook endpoints leave without their signing secrets: import-programme restores them disabled,",
         "with new secrets, and nothing in webhook_deliveries.csv or messages.csv is sent again.",
+        "Story co-authors are named by their accounts' addresses: import-programme links each to the account",
+        "of the same address where it restores, or makes one without a password or an organisation.",
+        "network_unsubscribes.csv lists who asked for no more programme-wide messages; the restore keeps it.",
         "",
     ]
     files = list(COLUMNS.items()) + ([EQUALITY_ANSWERS] if EQUALITY_ANSWERS[0] in counts else [])
@@ -590,6 +615,19 @@ def _stories(programme: Programme):
                "yes" if story.featured_in_report else "no", _utc(story.published_at), story.photo_alt or "")
 
 
+def _story_coauthors(programme: Programme):
+    """Who co-wrote each published story (stories.csv), by the accounts' names and addresses."""
+    coauthor, user = StoryCoauthor.__table__, User.__table__
+    inviter = User.__table__.alias("inviter")
+    published = select(Story.id).where(Story.programme_id == programme.id, Story.state == "published")
+    query = (select(coauthor.c.story_id, user.c.name, user.c.email, inviter.c.email, coauthor.c.added_at)
+             .join_from(coauthor, user, user.c.id == coauthor.c.user_id)
+             .outerjoin(inviter, inviter.c.id == coauthor.c.added_by)
+             .where(coauthor.c.story_id.in_(published)).order_by(coauthor.c.story_id, coauthor.c.id))
+    for story_id, name, email, invited_by, added_at in _stream(query):
+        yield story_id, name, email, invited_by or "", _utc(added_at)
+
+
 def _survey(programme: Programme, event_ids) -> dict[str, Iterable[tuple]]:
     """The feedback survey's questions, invitations and anonymous responses (responses in id order:
     random ids, so the file's order says nothing about who answered when)."""
@@ -649,6 +687,19 @@ def _message_recipients(programme: Programme, event_ids):
              .order_by(recipient.c.message_id, recipient.c.person_id))
     for message_id, person_id, registration_id in _stream(query):
         yield message_id, person_id, registration_id or ""
+
+
+def _network_unsubscribes(programme: Programme, event_ids):
+    """Who of people.csv asked for no more programme-wide messages (it holds for every programme, so a
+    restore must keep it); the message whose link they used only when it is one of messages.csv."""
+    unsubscribe, registration = NetworkUnsubscribe.__table__, Registration.__table__
+    exported = unsubscribe.c.message_id.in_(_message_ids(programme, event_ids))
+    query = (select(unsubscribe.c.person_id, case((exported, unsubscribe.c.message_id)), unsubscribe.c.created_at)
+             .where(unsubscribe.c.person_id.in_(select(registration.c.person_id)
+                                                .where(registration.c.event_id.in_(event_ids))))
+             .order_by(unsubscribe.c.person_id))
+    for person_id, message_id, created_at in _stream(query):
+        yield person_id, message_id or "", _utc(created_at)
 
 
 def _endpoint_ids(programme: Programme, with_hosts: bool):

@@ -10,6 +10,17 @@ Webhook endpoints come back disabled with a new secret nobody knows (the export 
 summary's notes say so, and the owner enables each one (eventsapp.webhooks.views.enable), which
 makes and shows a new secret. Their delivery history comes back as WebhookDeliveryRecord rows,
 history only.
+
+Story co-authors are linked to the accounts of this installation with their addresses (the export names
+no account by id). For an address nobody has an account with, the restore makes one as an invitation
+would (eventsapp.organisations: name and address, no password, no organisation): it cannot sign in and
+reaches nothing until an organisation invites that address, whose link then sets the password. The
+summary's notes say how many. Who asked for no more programme-wide messages stays unsubscribed.
+
+Every event row is read and checked before anything is written: a capacity that is not a whole number
+of 0 or more is refused, naming the event and its row. A capacity of 0 (an event nobody can get a place
+at; older exports can hold one, and the database allows it) is restored as it was, and the notes name
+those events: their organisers must give 1 or more, or none (no limit), when they next edit them.
 """
 
 from __future__ import annotations
@@ -43,6 +54,7 @@ from eventsapp.models import (
     EventQuestion,
     Message,
     MessageRecipient,
+    NetworkUnsubscribe,
     Organisation,
     OrganisationAlias,
     OrganisationMerge,
@@ -53,10 +65,12 @@ from eventsapp.models import (
     RegistrationAnswer,
     Sector,
     Story,
+    StoryCoauthor,
     SurveyAnswer,
     SurveyInvitation,
     SurveyQuestion,
     SurveyResponse,
+    User,
     WebhookDeliveryRecord,
     WebhookEndpoint,
     normalise_email,
@@ -178,6 +192,7 @@ class _Restore:
         self._refuse_taken(Person, [r["person id"] for r in self.tables["people.csv"]], "people")
         self._refuse_taken(Registration, [r["registration id"] for r in self.tables["registrations.csv"]],
                            "registrations")
+        events = self._event_rows(int(programme["programme id"]))
         self._organisations()
         self._insert(Programme, [{
             "id": int(programme["programme id"]), "slug": programme["slug"], "name": programme["name"],
@@ -186,7 +201,7 @@ class _Restore:
             "ends_on": date.fromisoformat(programme["ends on"]) if programme["ends on"] else None,
             "coordinator_organisation_id": _int(programme["coordinator organisation id"]),
         }], "programme")
-        self._events(int(programme["programme id"]))
+        self._insert(Event, events, "events")
         self._insert(Person, [{
             "id": int(r["person id"]), "first_name": r["first name"], "last_name": r["last name"],
             "email": r["email"] or None, "email_key": normalise_email(r["email"] or None),
@@ -211,9 +226,13 @@ class _Restore:
             "gender": r["gender"] or None, "disability": r["disability"] or None,
         } for r in self.rows("equality_answers.csv")], "equality answers")
         self._stories(int(programme["programme id"]))
+        with _named("story_coauthors.csv"):
+            self._story_coauthors()
         self._survey()
         with _named("messages.csv or message_recipients.csv"):
             self._messages(int(programme["programme id"]))
+        with _named("network_unsubscribes.csv"):
+            self._network_unsubscribes()
         with _named("webhook_endpoints.csv or webhook_deliveries.csv"):
             self._webhooks(int(programme["programme id"]))
         self._reset_sequences()
@@ -243,6 +262,59 @@ class _Restore:
                 db.session.execute(story_organisation.insert(),
                                    [{"story_id": story.id, "organisation_id": i} for i in ids])
         self.summary.counts["stories"] = len(rows)
+
+    def _story_coauthors(self) -> None:
+        """Each co-author linked to the account here with their address, made (without a password or an
+        organisation) when nobody has one; the inviter linked only when they have an account here."""
+        rows = self.rows("story_coauthors.csv")
+        stories = {int(r["story id"]) for r in self.tables.get("stories.csv", [])}
+        addresses = {r[column].strip().lower() for r in rows for column in ("co-author email", "invited by email")}
+        accounts = dict(db.session.execute(select(func.lower(User.email), User.id)
+                                           .where(func.lower(User.email).in_(addresses - {""}))).all())
+        coauthors, seen, made = [], set(), 0
+        for r in rows:
+            story_id, added_at = int(r["story id"]), _utc(r["added at utc"])
+            address = r["co-author email"].strip().lower()
+            if story_id not in stories:
+                raise RestoreRefused(f"story_coauthors.csv: story {story_id} is not in stories.csv.")
+            if added_at is None or "@" not in address or len(address) > 254:
+                raise RestoreRefused(f"story_coauthors.csv: a co-author of story {story_id} has no address (or one "
+                                     "too long) or no added at utc.")
+            if address not in accounts:
+                account = User(email=address, name=r["co-author name"].strip()[:200], password_hash=None)
+                db.session.add(account)
+                db.session.flush()
+                accounts[address] = account.id
+                made += 1
+            if (story_id, accounts[address]) in seen:
+                raise RestoreRefused(f"story_coauthors.csv: story {story_id} names the same co-author twice.")
+            seen.add((story_id, accounts[address]))
+            coauthors.append({"story_id": story_id, "user_id": accounts[address], "added_at": added_at,
+                              "added_by": accounts.get(r["invited by email"].strip().lower())})
+        self._insert(StoryCoauthor, coauthors, "story co-authors")
+        if made:
+            self.summary.notes.append(
+                f"{made} story co-author{'s have' if made != 1 else ' has'} no account here: "
+                f"{'each was' if made != 1 else 'one was'} made with their name and address, without a password "
+                "or an organisation (they cannot sign in and reach nothing until an organisation invites them).")
+
+    def _network_unsubscribes(self) -> None:
+        """Who asked for no more programme-wide messages stays unsubscribed."""
+        people = {int(r["person id"]) for r in self.tables["people.csv"]}
+        messages = {int(r["message id"]) for r in self.tables.get("messages.csv", [])}
+        unsubscribes, seen = [], set()
+        for r in self.rows("network_unsubscribes.csv"):
+            person_id, message_id, at = int(r["person id"]), _int(r["message id"]), _utc(r["unsubscribed at utc"])
+            if person_id not in people or person_id in seen:
+                raise RestoreRefused(f"network_unsubscribes.csv: person {person_id} is not in people.csv, or is "
+                                     "listed twice.")
+            if message_id is not None and message_id not in messages:
+                raise RestoreRefused(f"network_unsubscribes.csv: message {message_id} is not in messages.csv.")
+            if at is None:
+                raise RestoreRefused(f"network_unsubscribes.csv: person {person_id} has no unsubscribed at utc.")
+            seen.add(person_id)
+            unsubscribes.append({"person_id": person_id, "message_id": message_id, "created_at": at})
+        self._insert(NetworkUnsubscribe, unsubscribes, "network unsubscribes")
 
     def _survey(self) -> None:
         questions = self.rows("survey_questions.csv")
@@ -393,12 +465,24 @@ class _Restore:
             "undone_at": _utc(r["undone at utc"]),
         } for r in self.rows("merges.csv")], "merges")
 
-    def _events(self, programme_id: int) -> None:
+    def _event_rows(self, programme_id: int) -> list[dict]:
+        """The events as rows to insert, each checked first: nothing is written before all of them pass."""
         regions = dict(db.session.execute(select(Region.code, Region.id)).all())
-        rows = []
-        for r in self.tables["events.csv"]:
+        rows, closed = [], []
+        for number, r in enumerate(self.tables["events.csv"], start=1):
+            where = f"events.csv row {number} (event {r['event id']}, “{r['event title']}”)"
             if r["region"] not in regions:
-                raise RestoreRefused(f"events.csv: the region “{r['region']}” is not one of this installation's.")
+                raise RestoreRefused(f"{where}: the region “{r['region']}” is not one of this installation's.")
+            try:
+                capacity = _int(r["capacity"])
+                readable = capacity is None or capacity >= 0
+            except ValueError:
+                readable = False
+            if not readable:
+                raise RestoreRefused(f"{where}: the capacity “{r['capacity']}” is not a number of places (a whole "
+                                     "number, 0 or more; empty for no limit).")
+            if capacity == 0:
+                closed.append(f"{r['event id']} “{r['event title']}”")
             starts_at = _utc(r.get("starts at utc", "")) or to_utc(
                 datetime.fromisoformat(f"{r['event date']} {r['start time']}"))
             ends_at = _utc(r.get("ends at utc", "")) or to_utc(
@@ -407,10 +491,15 @@ class _Restore:
                 "id": int(r["event id"]), "programme_id": programme_id,
                 "host_organisation_id": int(r["host organisation id"]), "region_id": regions[r["region"]],
                 "title": r["event title"], "town": r["town"], "venue": r["venue"], "starts_at": starts_at,
-                "ends_at": ends_at, "capacity": _int(r["capacity"]), "status": r["status"],
+                "ends_at": ends_at, "capacity": capacity, "status": r["status"],
                 "cancelled_at": _utc(r.get("cancelled at utc", "")),
             })
-        self._insert(Event, rows, "events")
+        if closed:
+            self.summary.notes.append(
+                f"{len(closed)} event{'s have' if len(closed) != 1 else ' has'} a capacity of 0, restored as exported "
+                f"(nobody can get a place; events now take 1 or more, or no limit): {'; '.join(closed)}. "
+                "Their organisers give a capacity when they next edit them.")
+        return rows
 
     def _registrations(self) -> None:
         rows = []

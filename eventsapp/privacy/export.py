@@ -196,6 +196,12 @@ def render_summary(data: dict) -> bytes:
         lines.append(f"Name on record: {person['first_name']} {person['last_name']}".rstrip())
         if person["anonymised_at"]:
             lines.append(f"Your details were anonymised on {person['anonymised_at']}.")
+        if data.get("network_messages", "").startswith("unsubscribed "):
+            lines.append("Programme-wide messages: you asked for no more (one-click unsubscribe) on "
+                         + data["network_messages"].removeprefix("unsubscribed ") + "; none is sent to you.")
+        else:
+            lines.append("Programme-wide messages: you have not unsubscribed; they reach you only from programmes "
+                         "whose events you attended and where you agreed to hear from the network.")
         lines += ["", f"Registrations ({len(data['registrations'])})", "-" * 20]
     for r in data["registrations"]:
         event = r["event"]

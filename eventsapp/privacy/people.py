@@ -9,7 +9,9 @@ equality answers — and replace or remove every personal field:
 - desk search keys (recomputed from the emptied fields by eventsapp.checkin.search's listener);
 - an equality answer still linked to a registration is unlinked (written again as event +
   attended + answers);
-- mail to them in the outbox, and ``.eml`` files in ``instance/outbox`` that mention them.
+- mail to them in the outbox, and ``.eml`` files in ``instance/outbox`` that mention them;
+- their one-click unsubscribe from programme-wide messages (with no address left, nothing is sent to
+  them, and the record of when they asked, and through which message, would outlive them).
 
 Erasure also removes them from everything else the app holds (:func:`erase`). Services add
 and flush; the caller commits (then calls :func:`after_commit` on SQLite).
@@ -41,6 +43,7 @@ from eventsapp.models import (
     Invitation,
     Message,
     NetworkProfile,
+    NetworkUnsubscribe,
     OutboxMessage,
     Person,
     PersonMerge,
@@ -164,6 +167,8 @@ def anonymise_person(person: Person, now: datetime) -> int:
     person.first_name, person.last_name = ANONYMISED, ""
     person.email = person.email_key = None
     person.anonymised_at = now
+    db.session.execute(delete(NetworkUnsubscribe).where(NetworkUnsubscribe.person_id.in_([person.id, *merged_in])),
+                       execution_options={"synchronize_session": False})
     db.session.flush()
     return len(registrations)
 

@@ -244,3 +244,21 @@ def test_erasing_an_account_clears_its_name_on_the_messages_it_sent(db, world, r
     assert message.sender_name == ANONYMISED and message.recipients_count == 3
     assert "probert" not in database_dump(db).casefold()
     assert db.session.get(User, sender.id).email.endswith("@erased.invalid")
+
+
+def test_erasing_removes_their_unsubscribe_and_keeps_everyone_elses(db, world, runner):
+    """The one-click unsubscribe from programme-wide messages is the person's own row: it goes with them
+    (no address is left to send to); another person's stays, so they still hear nothing."""
+    from eventsapp.messages.services import unsubscribe_from_network
+    from eventsapp.models import NetworkUnsubscribe
+
+    other = world.others[0].person_id
+    assert unsubscribe_from_network(world.target.id) and unsubscribe_from_network(other)
+    db.session.commit()
+    now = utcnow()
+    before = report_json(world.programme, now=now)
+    result = runner.invoke(args=["erase-person", EMAIL, "--yes"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.scalars(select(NetworkUnsubscribe.person_id)).all() == [other]
+    assert report_json(world.programme, now=now) == before

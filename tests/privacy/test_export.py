@@ -65,3 +65,28 @@ def test_export_person_lists_the_files_an_account_asked_for(app, db, world: Worl
     files = json.loads(output.read_text())["account"]["files_prepared"]
     assert [(f["what"], f["state"]) for f in files] == [("Export of the programme", "done")]
     assert "You asked for Export of the programme" in output.with_suffix(".txt").read_text()
+
+
+def test_export_person_says_whether_they_unsubscribed_from_programme_wide_messages(db, world: World, runner,
+                                                                                  tmp_path):
+    from sqlalchemy import select
+
+    from eventsapp.messages.services import unsubscribe_from_network
+    from eventsapp.models import NetworkUnsubscribe
+
+    assert unsubscribe_from_network(world.others[0].person_id)  # someone else's unsubscribe is not theirs
+    db.session.commit()
+    output = tmp_path / "before.json"
+    assert runner.invoke(args=["export-person", EMAIL, "--output", str(output)]).exit_code == 0
+    assert json.loads(output.read_text())["network_messages"] == "not unsubscribed"
+    assert "Programme-wide messages: you have not unsubscribed" in output.with_suffix(".txt").read_text()
+
+    assert unsubscribe_from_network(world.target.id)
+    db.session.commit()
+    at = db.session.scalar(select(NetworkUnsubscribe.created_at).where(
+        NetworkUnsubscribe.person_id == world.target.id)).isoformat(timespec="seconds") + "Z"
+    output = tmp_path / "after.json"
+    assert runner.invoke(args=["export-person", EMAIL, "--output", str(output)]).exit_code == 0
+    assert json.loads(output.read_text())["network_messages"] == f"unsubscribed {at}"
+    assert (f"Programme-wide messages: you asked for no more (one-click unsubscribe) on {at}; none is sent to you."
+            in output.with_suffix(".txt").read_text())

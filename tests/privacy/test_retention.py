@@ -85,3 +85,23 @@ def test_the_scheduled_task_applies_retention(app, db, world):
     assert BEAT_SCHEDULE["retention"]["task"] == apply_retention.name
     counts = apply_retention()
     assert counts["needs"] >= 2 and counts["equality_events"] == 3
+
+
+def test_retention_removes_the_unsubscribes_of_the_people_it_anonymises_only(db, world, runner):
+    """An anonymised person has no address left to send to: their unsubscribe (when, through which
+    message) goes with their name; a person not yet due keeps theirs."""
+    from eventsapp.messages.services import unsubscribe_from_network
+    from eventsapp.models import NetworkUnsubscribe
+    from tests import factories
+
+    recent = factories.make_registration(event=factories.make_event(programme=world.programme), attended=False)
+    for person_id in (world.target.id, world.others[1].person_id, recent.person_id):
+        assert unsubscribe_from_network(person_id)
+    db.session.commit()
+    later = utcnow() + timedelta(days=31 * 24 - 20)  # the three past events are due; next week's is not
+    result = runner.invoke(args=["retention", "run", "--as-of", later.strftime("%Y-%m-%dT%H:%M:%S")])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(Person, world.target.id).anonymised_at is not None
+    assert db.session.get(Person, recent.person_id).anonymised_at is None
+    assert db.session.scalars(select(NetworkUnsubscribe.person_id)).all() == [recent.person_id]
