@@ -5,19 +5,14 @@ asked for a new programme's slug."""
 
 from __future__ import annotations
 
-import io
-
 from eventsapp.models import Programme
 from tests import factories
+from tests.imports.test_views import _job_id, _upload
 from tests.privacy.html import parse
 
 
 def _job(client, destination: str, data: str, **extra) -> str:
-    response = client.post("/imports/", data={"file": (io.BytesIO(data.encode()), "list.csv"),
-                                             "destination": destination, **extra},
-                           content_type="multipart/form-data")
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    return response.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+    return _job_id(_upload(client, destination, data.encode(), **extra))
 
 
 def test_a_long_value_is_shortened_with_the_whole_of_it_a_click_away(client, db, login_as, make_event,
