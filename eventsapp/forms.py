@@ -15,8 +15,9 @@
 for every text field (``StringField`` and its subclasses: email, URL, search, hidden, ...):
 
 - a **single-line** field refuses NUL, CR, LF and every other control character (Unicode category
-  Cc), the bidirectional embedding, override and isolate controls, lone surrogates, and U+FFFD (what undecodable bytes in a multipart form become): the form
-  comes back with "Remove the control characters …" at the field;
+  Cc), the bidirectional embedding, override and isolate controls, lone surrogates, and U+FFFD (what
+  undecodable bytes in a multipart form become): the form comes back with "Remove the control
+  characters …" at the field;
 - a **multi-line** field (``TextAreaField``) keeps line breaks (CRLF and CR become LF) and tabs, and
   silently drops every other control character;
 - ``PasswordField`` is left alone (a password is hashed, never stored or shown).
