@@ -15,8 +15,9 @@
 for every text field (``StringField`` and its subclasses: email, URL, search, hidden, ...):
 
 - a **single-line** field refuses NUL, CR, LF and every other control character (Unicode category
-  Cc), lone surrogates, and U+FFFD (what undecodable bytes in a multipart form become): the form
-  comes back with "Remove the control characters …" at the field;
+  Cc), the bidirectional embedding, override and isolate controls, lone surrogates, and U+FFFD (what
+  undecodable bytes in a multipart form become): the form comes back with "Remove the control
+  characters …" at the field;
 - a **multi-line** field (``TextAreaField``) keeps line breaks (CRLF and CR become LF) and tabs, and
   silently drops every other control character;
 - ``PasswordField`` is left alone (a password is hashed, never stored or shown).
@@ -25,8 +26,9 @@ Invalid UTF-8 is refused for the whole request by :func:`refuse_invalid_utf8` (r
 :func:`init_app` ahead of every other ``before_request`` hook, so before Flask-WTF's CSRF check
 parses the form): a path, query string or url-encoded body that is not UTF-8, or a path or query
 string holding NUL, answers 400.
-Imported spreadsheet cells are cleaned with :func:`clean_line` (the same rules, made lenient:
-controls become spaces or are dropped, since there is no field to send back).
+Imported spreadsheet cells follow the same rule (:func:`has_control_characters`): a cell holding any
+of these but line breaks and tabs is a problem at its row and column, and nothing is written
+(``eventsapp.imports.rows``); :func:`clean_line` then turns a cell's line breaks and tabs into spaces.
 """
 
 from __future__ import annotations
@@ -38,10 +40,12 @@ from flask import Flask, abort, request
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 
-#: Control characters (C0, DEL, C1), lone surrogates and the replacement character.
-_UNWANTED = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
+#: Control characters (C0, DEL, C1), the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+#: U+2066-U+2069: invisible, they reorder what follows them on screen), lone surrogates and the
+#: replacement character.
+_UNWANTED = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffd]")
 #: The same, without the line breaks and tabs a multi-line text keeps.
-_UNWANTED_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNWANTED_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _WHITESPACE_CONTROLS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1f\x85]+")
 
 CONTROL_MESSAGE = "Remove the control characters (such as line breaks or invisible characters) from this answer."

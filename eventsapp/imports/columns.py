@@ -18,6 +18,7 @@ from eventsapp.imports.parsing import (
     cell_text,
     guess_field,
     normalise_header,
+    parse_date,
     parse_datetime,
 )
 
@@ -35,6 +36,19 @@ _QUESTION_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("first_name", re.compile(r"\b(first name|given name|forename)\b")),
     ("last_name", re.compile(r"\b(last name|surname|family name)\b")),
     ("full_name", re.compile(r"\b(your name|full name|name of attendee)\b")),
+    # Google Forms, Microsoft Forms and Eventbrite's custom questions ask which event and when: "Date of
+    # the event", "What date did you attend?", "Which event did you attend?", "Which session are you
+    # booking?"; "How did you hear about the event?" is neither.
+    ("event_date", re.compile(r"\b(date (and time )?of (the |this |your )?(event|session|workshop|meeting|training)"
+                              r"|(event|session|workshop|meeting) date"
+                              r"|(what|which) (date|day)\b.*\b(event|session|workshop|attend\w*)"
+                              r"|when (was|is|did|will)\b.*\b(event|session|workshop|attend\w*)"
+                              r"|date (you|did you|of attendance|attended))\b")),
+    ("event_title", re.compile(r"\b(which|what) (event|session|workshop)( (did|are|were|have|will|do) you\b.*\b"
+                               r"(attend|book|register|go|going|come|came|join|sign)\w*\b.*)?$"
+                               r"|\bname of (the |this |your )?(event|session|workshop)\b"
+                               r"|\b(event|session|workshop) (you|did you|are you|were you|have you)\b.*\b"
+                               r"(attend|book|register|going|join)\w*")),
 ]
 
 #: Values of an attendance or status column, read by meaning: (registration status, attended).
@@ -91,12 +105,22 @@ def guess_by_meaning(header: str, values: list[object]) -> str | None:
         field_name = guess_question(header)
         if field_name == "email" and values and not any(EMAIL.match(cell_text(v)) for v in values):
             return None  # "Can we email you about future events?" answered yes or no
+        if field_name == "event_date" and values and not any(_is_date(v) for v in values):
+            return None  # "When did you attend?" answered "Morning" or "Afternoon"
     if field_name in _WORD_FIELDS and values and not any(re.search(r"[^\W\d_]", cell_text(v)) for v in values):
         return None  # Eventbrite's "Attendee #" holds numbers, not names
     if field_name in ("start_time", "end_time") and any(
             isinstance(v, datetime) or re.search(r"\d[/-]\d", cell_text(v)) for v in values):
         return None  # a form's "Start time" is when the response was begun, a date and time
     return field_name
+
+
+def _is_date(value: object) -> bool:
+    try:
+        parse_date(value)
+    except ValueProblem:
+        return False
+    return True
 
 
 def read_attendance(value: object) -> tuple[str, bool]:

@@ -65,7 +65,7 @@ class Events:
             if self.write:
                 programme = Programme(
                     slug=self.target.programme_slug,
-                    name=self.target.programme_slug.replace("-", " ").replace("_", " ").capitalize(),
+                    name=new_programme_name(self.target.programme_slug),
                     coordinator_organisation_id=self.target.coordinator_organisation_id,
                 )
                 db.session.add(programme)
@@ -166,6 +166,11 @@ class Events:
     def summarise(self) -> None:
         self.summary.events_new = sorted(self.specs.values(), key=lambda e: (e["date"], e["title"]))
         self.summary.events_incomplete = sorted(self.incomplete.values(), key=lambda e: (e["date"], e["title"]))
+
+
+def new_programme_name(slug: str) -> str:
+    """The name a programme created by an import is given ("good-relations-2013" -> "Good relations 2013")."""
+    return slug.replace("-", " ").replace("_", " ").capitalize()
 
 
 def _title_key(title: str) -> str:

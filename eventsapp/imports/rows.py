@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from eventsapp.forms import clean_line
+from eventsapp.forms import clean_line, has_control_characters
 from eventsapp.imports import parsing
 from eventsapp.imports.columns import column_values, guess_by_meaning, parse_status, read_attendance
 from eventsapp.imports.parsing import FIELDS, ValueProblem, cell_text
@@ -18,6 +18,8 @@ from eventsapp.models import normalise_email
 from eventsapp.timeutil import to_utc
 
 MAX_ERRORS_KEPT = 200
+#: Characters of a problem's value kept for the preview (which shortens it, the whole of it a click away).
+MAX_ERROR_VALUE = 300
 _LIMITS = {"first_name": 100, "last_name": 100, "email": 254, "organisation": 200, "job_title": 200,
            "event_title": 200, "town": 100, "host_organisation": 200}
 
@@ -97,9 +99,30 @@ class RowErrors:
         self.summary.error_count += 1
         if len(self.summary.errors) < MAX_ERRORS_KEPT:
             header = next((h for h, f in self.summary.columns.items() if f == field_name), FIELDS.get(field_name, ""))
-            self.summary.errors.append({"row": number, "column": header, "value": value[:120], "message": message})
+            self.summary.errors.append({"row": number, "column": header, "value": value[:MAX_ERROR_VALUE],
+                                        "length": len(value), "message": message})
         if self.write:
             raise ImportRefused(self.summary, f"Row {number}, column “{header}”: “{value[:60]}” {message}")
+
+
+#: A spreadsheet cell's line breaks and tabs are layout (Alt+Enter in Excel), read as spaces as a browser
+#: reads them pasted into a one-line field; any other control character is refused, as forms refuse it.
+_LAYOUT = str.maketrans("\t\n\r\x0b\x0c\x85", "      ")
+
+
+def hidden_characters_problem(text: str) -> str | None:
+    """Why a cell's text cannot be imported as it is (the rule of :class:`eventsapp.forms.BaseForm`'s
+    one-line fields, line breaks and tabs apart), or None."""
+    if (text.isprintable() and "\ufffd" not in text) or not has_control_characters(text.translate(_LAYOUT)):
+        return None
+    if "\ufffd" in text:
+        return "holds characters that could not be read (shown here as [U+FFFD]): type them again in the file"
+    return "holds invisible control characters (shown here as [U+…]): remove them from the file"
+
+
+def show_hidden_characters(text: str) -> str:
+    """The text with each control character written as [U+XXXX], so that the preview shows it."""
+    return "".join(f"[U+{ord(c):04X}]" if has_control_characters(c) else c for c in text)
 
 
 class Memo:
@@ -149,6 +172,10 @@ class RowReader:
         count = len(cells)
         for index, field_name, limit in self._column_limits:
             raw = cells[index] if index < count else None
+            if type(raw) is str and (problem := hidden_characters_problem(raw)):
+                self.error(number, field_name, show_hidden_characters(raw.translate(_LAYOUT).strip()), problem)
+                ok = False
+                continue
             text = clean_line(raw) if type(raw) is str else cell_text(raw)
             if len(text) > limit:
                 self.error(number, field_name, text, f"is too long (at most {limit} characters)")

@@ -55,16 +55,35 @@ _NAME_HINTS = sorted(
 )
 
 
+#: What joins the parts of a combined label ("Charity / voluntary", "Police & criminal justice",
+#: "Local authority (council)", "Voluntary and community sector"), read on the label as written.
+_PARTS = re.compile(r"[/&+,;|()\[\]–—]|\s-\s|\band\b|\bor\b", re.IGNORECASE)
+#: Words that end a sector's label without changing it ("Community sector", "Faith organisations").
+_GENERIC_ENDINGS = (" sector", " organisation", " organisations", " organization", " organizations")
+
+
+def label_parts(text: str) -> set[str]:
+    """The phrase keys of a combined label's parts ("Charity / voluntary" -> {"charity", "voluntary"})."""
+    return {key for part in _PARTS.split(text) if (key := phrase_key(part))}
+
+
 class SectorResolver:
     """Resolves sector words and proposes sectors from names; built once per import."""
 
     def __init__(self) -> None:
         self.sectors: dict[str, Sector] = {}
         self.by_key: dict[str, str] = {}
+        name_parts: dict[str, set[str]] = {}
         for sector in db.session.scalars(select(Sector)):
             self.sectors[sector.code] = sector
             for text in (sector.code, sector.name, sector.plural):
                 self.by_key.setdefault(phrase_key(text), sector.code)
+            for part in label_parts(sector.name) | label_parts(sector.plural or ""):
+                name_parts.setdefault(part, set()).add(sector.code)
+        # The parts of the sectors' own names: "criminal justice" is in "Probation & criminal justice" only.
+        for part, codes in name_parts.items():
+            if len(codes) == 1:
+                self.by_key.setdefault(part, codes.pop())
         self.synonyms = dict(DEFAULT_SYNONYMS)
         for synonym in db.session.scalars(select(SectorSynonym)):
             self.synonyms[synonym.phrase_key] = synonym.sector.code
@@ -73,14 +92,31 @@ class SectorResolver:
         )
 
     def resolve(self, text: str) -> str | None:
-        """The sector code a sector cell means, or None when nothing matches."""
+        """The sector code a sector cell means, or None when nothing matches.
+
+        A combined label ("Charity / voluntary", "Local authority (council)") that is not itself a
+        synonym means a sector when every one of its parts means that same sector; when a part means
+        another sector ("Police & criminal justice") or none, the label is left unresolved for people to
+        decide (the preview lists it; the administrator can add the whole label as a synonym)."""
         key = phrase_key(text)
         if not key:
             return None
+        code = self._lookup(key)
+        if code is None:
+            parts = label_parts(text)
+            if len(parts) > 1:
+                codes = {self._lookup(part) for part in parts}
+                code = codes.pop() if len(codes) == 1 else None
+        return code if code in self.sectors else None
+
+    def _lookup(self, key: str) -> str | None:
+        """The sector of one phrase key: a sector's name or a synonym, alone or followed by "sector" or
+        "organisations"."""
         code = self.by_key.get(key) or self.synonyms.get(key)
-        if code in self.sectors:
-            return code
-        return None
+        if code is None and key.endswith(_GENERIC_ENDINGS):
+            stem = key.rsplit(" ", 1)[0]
+            code = self.by_key.get(stem) or self.synonyms.get(stem)
+        return code
 
     def propose(self, organisation_name: str) -> str | None:
         """A sector suggested by words in an organisation's name ("Kent Police" -> police)."""

@@ -28,7 +28,7 @@ from eventsapp.imports.parsing import (
     peek,
     phrase_key,
 )
-from eventsapp.imports.rows import column_fields
+from eventsapp.imports.rows import column_fields, hidden_characters_problem, show_hidden_characters
 from eventsapp.imports.summary import ImportRefused, ImportSummary, ImportTarget
 from eventsapp.models import ImportMapping, Registration, Sector, SectorSynonym
 
@@ -175,6 +175,9 @@ def read_event_details(path: str | Path) -> list[dict]:
     try:
         for number, cells in source.rows:
             row = {name: cells[i] for i, name in enumerate(names) if name and i < len(cells)}
+            for value in row.values():
+                if isinstance(value, str) and (problem := hidden_characters_problem(value)):
+                    raise ValueError(f"row {number}: “{show_hidden_characters(value)[:60]}” {problem}.")
             try:
                 day = parse_date(row.get("date"))
             except ValueProblem as problem:

@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from eventsapp.extensions import db
 from eventsapp.files import jobs as file_jobs
 from eventsapp.imports import bp, jobs
+from eventsapp.imports.events import new_programme_name
 from eventsapp.imports.forms import (
     NEW_PROGRAMME,
     ConfirmForm,
@@ -112,6 +113,20 @@ def _may_write(target: ImportTarget) -> bool:
     return coordinates(current_user, programme)
 
 
+def _destination(target: dict) -> dict:
+    """What the job page names as where the rows go: the event (title and start) or the programme (its
+    name, or the name a new one will get), never a slug; nothing when the user may no longer import there."""
+    target = ImportTarget(**target)
+    if not _may_write(target):
+        return {}
+    if target.event_id is not None:
+        return {"event": db.session.get(Event, target.event_id)}
+    programme = db.session.scalar(select(Programme).where(Programme.slug == target.programme_slug))
+    if programme is None:
+        return {"new_programme": new_programme_name(target.programme_slug or "")}
+    return {"programme": programme}
+
+
 def _job_or_404(job_id: str) -> dict:
     state = jobs.load(job_id)
     if state is None or state.get("user_id") != current_user.id:
@@ -141,8 +156,8 @@ def start():
         select(Programme).where(Programme.coordinator_organisation_id.in_(_organisations_with("coordinator")))
         .order_by(Programme.name)
     ).all()
-    return render_template("imports/start.html", form=form, programmes=coordinated,
-                           fields=FIELDS), 422 if form.errors else 200
+    return render_template("imports/start.html", form=form, programmes=coordinated, fields=FIELDS,
+                           may_create_programme=bool(_organisations_with("coordinator"))), 422 if form.errors else 200
 
 
 @bp.get("/<job_id>")
@@ -160,7 +175,8 @@ def job(job_id: str):
         if summary.events_incomplete:
             events = events_form(summary.events_incomplete, _region_choices())
     return render_template("imports/job.html", state=state, summary=summary, columns=columns, events=events,
-                           confirm=ConfirmForm(), discard=DiscardForm(), fields=FIELDS, sector_names=_sector_names())
+                           confirm=ConfirmForm(), discard=DiscardForm(), fields=FIELDS, sector_names=_sector_names(),
+                           destination=_destination(state["target"]))
 
 
 def _sector_names() -> dict[str, str]:
@@ -216,7 +232,7 @@ def events(job_id: str):
                                                    state["target"].get("attendance", ""),
                                                    state["target"].get("match_names", False)),
                                confirm=ConfirmForm(), discard=DiscardForm(), fields=FIELDS,
-                               sector_names=_sector_names()), 422
+                               sector_names=_sector_names(), destination=_destination(state["target"])), 422
     given = {(d["title"], d["date"]): d for d in state["target"].get("event_details") or []}
     given.update({(d["title"], d["date"]): d for d in event_details_from(form, summary.events_incomplete)})
     state["target"]["event_details"] = list(given.values())
