@@ -1,8 +1,12 @@
-"""The signed-in person's API tokens: create (shown once), list, revoke."""
+"""The signed-in person's API tokens: create (shown once), list, revoke (after a confirmation page).
+
+A made token's value is kept in the session for the one page that shows it (POST, redirect, GET):
+reloading that page neither makes a second token nor shows the value again. It is never logged.
+"""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -36,9 +40,13 @@ def _token_form(**kwargs) -> TokenForm:
     return form
 
 
+#: The session key holding a new token's value until the page after its creation has shown it.
+NEW_TOKEN_KEY = "api_token_new_secret"  # noqa: S105 (a key's name, not a secret)
+
+
 def _page(form: TokenForm, secret: str | None = None, status: int = 200):
     return render_template("api_tokens/index.html", form=form, tokens=tokens_of(current_user),
-                           revoke_form=RevokeForm(), secret=secret, now=utcnow(),
+                           secret=secret, now=utcnow(),
                            title="API tokens"), status
 
 
@@ -46,10 +54,11 @@ def _page(form: TokenForm, secret: str | None = None, status: int = 200):
 @login_required
 @personal_data
 def index():
-    """Your tokens, and the form to make one (its value is shown on this answer only)."""
+    """Your tokens, and the form to make one (its value is shown once, on the page after it is made)."""
     form = _token_form()
     if not form.validate_on_submit():
-        return _page(form, status=422 if form.errors else 200)
+        secret = session.pop(NEW_TOKEN_KEY, None) if not form.errors else None
+        return _page(form, secret=secret, status=422 if form.errors else 200)
     kind, _, raw_id = form.scope.data.partition("-")
     scope = {"organisation_id" if kind == "org" else "programme_id": int(raw_id)}
     try:
@@ -59,18 +68,22 @@ def index():
         form.scope.errors = [str(error)]
         return _page(form, status=422)
     db.session.commit()
-    return _page(_token_form(formdata=None, scope="", name=""), secret=new.secret, status=201)
+    session[NEW_TOKEN_KEY] = new.secret
+    return redirect(url_for("api_tokens.index"), 303)
 
 
-@tokens_bp.post("/<int:token_id>/revoke")
+@tokens_bp.route("/<int:token_id>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke(token_id: int):
-    """Revoke one of your tokens at once. :raise 404: for anyone else's."""
+    """GET: are you sure? POST (from that page): revoke one of your tokens. :raise 404: for anyone else's."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != current_user.id:
         abort(404)
-    if RevokeForm().validate_on_submit():
+    form = RevokeForm()
+    if form.validate_on_submit():
         revoke_token(token)
         db.session.commit()
         flash(f"The token “{token.name}” is revoked.", "success")
-    return redirect(url_for("api_tokens.index"))
+        return redirect(url_for("api_tokens.index"))
+    return render_template("api_tokens/revoke.html", token=token, form=form, title="Revoke an API token"), \
+        400 if form.errors else 200

@@ -2,7 +2,9 @@
 
 Policy (OWASP ASVS 5, V6.2): at least 12 characters, at most 1024; any Unicode
 character is accepted (spaces, emoji, accents) and nothing is truncated or
-composed by rule, so long passphrases are welcome.
+composed by rule, so long passphrases are welcome. The length is counted as a
+browser counts a field's ``maxlength`` (UTF-16 code units: an emoji counts two),
+so every password the server accepts can be typed into every password field.
 """
 
 from __future__ import annotations
@@ -21,12 +23,25 @@ MAX_PASSWORD_LENGTH = 1024
 DEFAULT_RESET_MAX_AGE = 60 * 60
 
 
+def browser_length(text: str) -> int:
+    """The length a browser's ``maxlength`` counts: UTF-16 code units (characters beyond U+FFFF count two)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def too_long(password: str) -> str | None:
+    """The message when ``password`` is longer than any password field takes, else None."""
+    if browser_length(password) > MAX_PASSWORD_LENGTH:
+        return (f"Use at most {MAX_PASSWORD_LENGTH:,} characters (an emoji and some rarer characters "
+                "count as two).")
+    return None
+
+
 def password_problem(password: str, email: str | None = None) -> str | None:
     """Why ``password`` is not acceptable, or None when it is."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Use at least {MIN_PASSWORD_LENGTH} characters (a few words in a row work well)."
-    if len(password) > MAX_PASSWORD_LENGTH:
-        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
+    if too_long(password):
+        return too_long(password)
     if not password.strip():
         return "The password cannot be only spaces."
     if email and password.strip().casefold() == email.strip().casefold():

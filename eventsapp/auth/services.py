@@ -67,6 +67,17 @@ def change_password(user: User, password: str) -> None:
     end_all_sessions(user)
 
 
+def change_own_password(user: User, current: str, new: str) -> tuple[str, str] | None:
+    """A signed-in user changing their password: ``(field, message)`` when refused (nothing changed),
+    else None with the new password set (every other session ended)."""
+    if not user.check_password(current):
+        return "current_password", "That is not your current password."
+    if user.check_password(new):
+        return "password", "That is your current password. Choose a different one."
+    change_password(user, new)
+    return None
+
+
 def send_password_reset(email: str) -> bool:
     """Queue a reset link to the account with ``email``; False (and no mail) when none."""
     user = find_user(email)

@@ -10,9 +10,11 @@ Three counters of sign-in attempts, checked in this order (the first that is ful
   guesses from many addresses at once. It never applies to an address the owner has signed
   in from in the last 30 days, so even then the owner gets in from there.
 
-An attempt stopped by one counter adds nothing to the next ones (so a guesser held back by
-the first cannot push the account's ceiling up). While a counter is full the password is not
-checked at all. The counters live in Flask-Limiter's storage: Redis when
+An attempt held back by a counter adds nothing to any counter (so retrying while held back does
+not make the wait longer, and a guesser held back by the first cannot push the account's ceiling
+up). While a counter is full the password is not checked at all. A successful sign-in is not a
+guess: it is taken back off the address's and the account's counters (so fifty people signing in
+on one venue's Wi-Fi do not lock out the fifty-first). The counters live in Flask-Limiter's storage: Redis when
 ``RATELIMIT_STORAGE_URI`` points at it, so every server and worker counts together.
 """
 
@@ -90,29 +92,45 @@ def _counters(account: str, address: str) -> list[tuple[str, RateLimitItem, tupl
     ]
 
 
+def _take_back(item: RateLimitItem, identifiers: tuple[str, ...]) -> None:
+    """Undo this attempt's increment of one counter (never below zero)."""
+    key = item.key_for(*identifiers)
+    if limiter.storage.get(key) > 0:
+        limiter.storage.incr(key, item.get_expiry(), amount=-1)
+
+
 def attempt(email: str, address: str) -> Throttled | None:
     """Count a sign-in attempt; a :class:`Throttled` when it must not be processed, else None.
 
     Counting and testing are one atomic step per counter (an increment in the storage), so
-    attempts sent at once to several workers cannot slip past a limit.
+    attempts sent at once to several workers cannot slip past a limit. A counter that is full
+    refuses the attempt, and the increments this attempt made are taken back: it adds nothing.
     """
     if not _enabled():
         return None
     account = account_key(email)
+    counted: list[tuple[RateLimitItem, tuple[str, ...]]] = []
     for scope, item, identifiers in _counters(account, address):
         if scope == "account" and limiter.storage.get(_known_key(account, address)) > 0:
             continue
+        counted.append((item, identifiers))
         if not limiter.limiter.hit(item, *identifiers):
             reset = limiter.limiter.get_window_stats(item, *identifiers).reset_time
+            for done in counted:
+                _take_back(*done)
             return Throttled(scope, max(1, math.ceil(reset - time.time())))
     return None
 
 
 def signed_in(email: str, address: str) -> None:
-    """The owner got in from ``address``: clear its typos there and exempt it from the ceiling."""
+    """The owner got in from ``address``: clear its typos there, take this attempt back off the
+    address's and the account's counters (a success is not a guess), exempt the address from the ceiling."""
     if not _enabled():
         return
     account = account_key(email)
-    scope, item, identifiers = _counters(account, address)[0]
-    limiter.limiter.clear(item, *identifiers)
+    (_, pair, pair_ids), (_, by_address, address_ids), (_, ceiling, account_ids) = _counters(account, address)
+    limiter.limiter.clear(pair, *pair_ids)
+    _take_back(by_address, address_ids)
+    if not limiter.storage.get(_known_key(account, address)) > 0:
+        _take_back(ceiling, account_ids)  # counted by attempt() only for an address not known then
     limiter.storage.incr(_known_key(account, address), KNOWN_ADDRESS_SECONDS)

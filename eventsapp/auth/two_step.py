@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import time
+import unicodedata
 
 import pyotp
 from flask import current_app
@@ -44,9 +46,28 @@ def required_for(user: User) -> bool:
     return bool(required_setting() and (user.is_admin or user.memberships))
 
 
+_SIX_DIGITS = re.compile(r"[0-9]{6}")
+
+
+def normalise(code: str) -> str:
+    """``code`` as typed, made comparable: no spaces, compatibility forms folded (full-width ``１２３``,
+    full-width letters of a recovery code), and every decimal digit of any script read as its ASCII
+    digit (Arabic-Indic ``٠١٢``, Devanagari ...). What is left may still hold other characters."""
+    folded = unicodedata.normalize("NFKC", "".join((code or "").split()))
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in folded)
+
+
+def code_problem(code: str) -> str | None:
+    """Why ``code`` cannot be a code from the app or a recovery code, else None (said at the field)."""
+    if not normalise(code).isascii():
+        return ("Enter the six digits from your authenticator app, or a recovery code "
+                "(letters a to f, digits and dashes).")
+    return None
+
+
 def _matching_step(secret: str, code: str, at: float | None = None) -> int | None:
-    code = "".join(code.split())
-    if not (code.isdigit() and len(code) == 6):
+    code = normalise(code)
+    if not _SIX_DIGITS.fullmatch(code):
         return None
     totp = pyotp.TOTP(secret)
     now = time.time() if at is None else at
@@ -58,7 +79,14 @@ def _matching_step(secret: str, code: str, at: float | None = None) -> int | Non
 
 
 def _hash(code: str) -> str:
-    return hashlib.sha256("".join(code.split()).lower().encode()).hexdigest()
+    return hashlib.sha256(normalise(code).lower().encode()).hexdigest()
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    """Fresh recovery codes for ``user`` (the old ones stop working); returned to be shown once."""
+    codes = [f"{secrets.token_hex(2)}-{secrets.token_hex(2)}-{secrets.token_hex(2)}" for _ in range(RECOVERY_CODES)]
+    user.totp_recovery_hashes = "\n".join(_hash(c) for c in codes)
+    return codes
 
 
 def enable(user: User, secret: str, code: str) -> list[str] | None:
@@ -66,10 +94,21 @@ def enable(user: User, secret: str, code: str) -> list[str] | None:
     step = _matching_step(secret, code)
     if step is None:
         return None
-    codes = [f"{secrets.token_hex(2)}-{secrets.token_hex(2)}-{secrets.token_hex(2)}" for _ in range(RECOVERY_CODES)]
     user.totp_secret, user.totp_last_step = secret, step
-    user.totp_recovery_hashes = "\n".join(_hash(c) for c in codes)
-    return codes
+    return _new_recovery_codes(user)
+
+
+def renew_recovery_codes(user: User, code: str | None = None, password: str | None = None) -> list[str] | None:
+    """New recovery codes, the old ones spent, once ``user`` proves it is them: a current code from
+    the app (or a recovery code) or their password. None (nothing changed) when neither fits."""
+    if not is_enabled(user):
+        return None
+    if code:
+        if not verify(user, code):
+            return None
+    elif not (password and user.check_password(password)):
+        return None
+    return _new_recovery_codes(user)
 
 
 def disable(user: User) -> None:

@@ -3,6 +3,7 @@
 GET/POST /auth/two-step            auth.two_step_login    the second step after the password
 GET/POST /auth/two-step/setup      auth.two_step_setup    turn it on (QR code, confirm a code; recovery codes)
 POST     /auth/two-step/disable    auth.two_step_disable  turn it off (with a current code; not when required)
+POST     /auth/two-step/recovery-codes  auth.two_step_recovery_codes  new recovery codes (with a code or the password)
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from eventsapp.auth import bp, two_step
-from eventsapp.auth.forms import TwoStepCodeForm
+from eventsapp.auth.forms import RecoveryCodesForm, TwoStepCodeForm, TwoStepSetupForm
 from eventsapp.auth.services import load_user, start_session
 from eventsapp.auth.views import TWO_STEP_KEY, TWO_STEP_SECONDS
 from eventsapp.extensions import db, limiter
@@ -70,12 +71,10 @@ def two_step_login():
 def two_step_setup():
     """Turn two-step sign-in on: scan the QR code, confirm with a code, keep the recovery codes."""
     if two_step.is_enabled(current_user):
-        return render_template("auth/two_step_status.html", form=TwoStepCodeForm(),
-                               left=two_step.recovery_codes_left(current_user),
-                               required=two_step.required_for(current_user))
+        return _status_page(TwoStepCodeForm(), RecoveryCodesForm(prefix="renew"), 200)
     secret = session.get(SETUP_KEY) or two_step.new_secret()
     session[SETUP_KEY] = secret
-    form = TwoStepCodeForm()
+    form = TwoStepSetupForm()
     if form.validate_on_submit():
         codes = two_step.enable(current_user, secret, form.code.data)
         if codes is not None:
@@ -107,5 +106,29 @@ def two_step_disable():
     db.session.rollback()
     if not form.code.errors:
         form.code.errors.append("That code is not right, or was used already.")
-    return render_template("auth/two_step_status.html", form=form, left=two_step.recovery_codes_left(current_user),
-                           required=False), 422
+    return _status_page(form, RecoveryCodesForm(formdata=None, prefix="renew"), 422)
+
+
+@bp.post("/two-step/recovery-codes")
+@login_required
+@limiter.limit("10 per 5 minutes")
+def two_step_recovery_codes():
+    """New recovery codes (shown once; the old ones stop working), with a current code or the password."""
+    if not two_step.is_enabled(current_user):
+        return redirect(url_for("auth.two_step_setup"))
+    form = RecoveryCodesForm(prefix="renew")
+    if form.validate_on_submit():
+        codes = two_step.renew_recovery_codes(current_user, code=(form.code.data or "").strip() or None,
+                                              password=form.password.data)
+        if codes is not None:
+            db.session.commit()
+            return render_template("auth/two_step_codes.html", codes=codes, renewed=True)
+        db.session.rollback()
+        form.code.errors.append("That code or password is not right (a code from your app works once).")
+    return _status_page(TwoStepCodeForm(formdata=None), form, 422)
+
+
+def _status_page(form: TwoStepCodeForm, renew: RecoveryCodesForm, status: int):
+    return render_template("auth/two_step_status.html", form=form, renew=renew,
+                           left=two_step.recovery_codes_left(current_user),
+                           required=two_step.required_for(current_user)), status

@@ -18,6 +18,7 @@ from eventsapp.auth.forms import (
 from eventsapp.auth.passwords import user_for_reset_token
 from eventsapp.auth.services import (
     authenticate,
+    change_own_password,
     change_password,
     end_all_sessions,
     load_user,
@@ -164,11 +165,11 @@ def change_password_view():
     form = ChangePasswordForm()
     form.account_email = current_user.email
     if form.validate_on_submit():
-        if not current_user.check_password(form.current_password.data):
-            form.current_password.errors.append("That is not your current password.")
+        user = current_user._get_current_object()
+        refused = change_own_password(user, form.current_password.data, form.password.data)
+        if refused is not None:
+            form[refused[0]].errors.append(refused[1])
         else:
-            user = current_user._get_current_object()
-            change_password(user, form.password.data)
             db.session.commit()
             start_session(user)
             flash("Your password has been changed. You have been signed out everywhere else.", "success")

@@ -65,7 +65,7 @@ def _contact_limit() -> str:
 
 def _page() -> int:
     page = request.args.get("page", "1")
-    return min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1
+    return min(int(page), 10_000) if page.isascii() and page.isdigit() and int(page) > 0 else 1
 
 
 def _filter_form() -> tuple[FilterForm, DirectoryFilters]:
@@ -87,7 +87,7 @@ def _region_choices():
 
 
 def _region_id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
 # --- The directory -----------------------------------------------------------------------------

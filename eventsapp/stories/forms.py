@@ -203,7 +203,7 @@ def user_id_or_none(value) -> int | None:
     if isinstance(value, int):
         return value if 0 < value <= MAX_ID else None
     text = str(value or "").strip()
-    return int(text) if text.isdigit() and 0 < int(text) <= MAX_ID else None
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID else None
 
 
 class CoauthorForm(BaseForm):

@@ -84,7 +84,7 @@ FEED_SIZE = 50
 
 def _page_number() -> int:
     page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    return int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1
 
 
 def _filters_from_request() -> tuple[FilterForm, StoryFilters]:
@@ -252,7 +252,7 @@ def organisation_options():
 def _prefill_event() -> Event | None:
     """``?event=ID`` of an event the user manages (anything else is ignored)."""
     raw = request.args.get("event", "")
-    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= MAX_ID:
         return None
     event = db.session.get(Event, int(raw))
     return event if event is not None and can_manage_event(current_user, event) else None

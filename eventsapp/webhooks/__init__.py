@@ -33,6 +33,7 @@ import hmac
 import http.client
 import ipaddress
 import json
+import re
 import secrets
 import socket
 import ssl
@@ -247,19 +248,46 @@ def resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
+#: One label of a host name, once IDNA-encoded (letters, digits, hyphens inside; underscores as DNS allows).
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
+
+
+def _host_problem(host: str) -> str | None:
+    """Why ``host`` (from a URL, lower case) cannot be a host name or IP address, else None."""
+    if _is_ip(host):
+        return None
+    try:
+        ascii_host = host.rstrip(".").encode("idna").decode("ascii")  # ünïcode.example -> xn--ncode-...
+    except UnicodeError:
+        return (f"“{host}” is not a valid host name: use letters, digits, hyphens and dots "
+                "(such as hooks.example.org).")
+    if len(ascii_host) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in ascii_host.split(".")):
+        return (f"“{host}” is not a valid host name: use letters, digits, hyphens and dots "
+                "(such as hooks.example.org).")
+    return None
+
+
 def check_address(url: str) -> list[str]:
     """The addresses ``url`` may be called at; raise :class:`AddressRefused` when it may not.
 
-    A name that does not resolve (yet) is not refused here (the delivery retries); ``[]``.
+    The host must be a valid name (IDNA-encodable, so a name in any script is fine) or an IP address,
+    and the address holds no spaces. A valid name that does not resolve (yet) is not refused here
+    (the delivery retries); ``[]``.
     """
+    url = (url or "").strip()
+    if any(c.isspace() for c in url):
+        raise AddressRefused("Remove the spaces from the address (write a space in a path as %20).")
     try:
-        parts = urlsplit((url or "").strip())
+        parts = urlsplit(url)
         port = parts.port
     except ValueError:
         raise AddressRefused("Enter a full web address, such as https://example.org/hooks/eventsapp.") from None
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("https", "http") or not host:
         raise AddressRefused("Enter a full web address starting with https://.")
+    problem = _host_problem(host)
+    if problem:
+        raise AddressRefused(problem)
     if parts.username or parts.password:
         raise AddressRefused("Leave the user name and password out of the address; the signature proves the sender.")
     loopback_allowed = _flag(current_app.config.get("WEBHOOK_ALLOW_LOOPBACK"))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from wtforms import SelectMultipleField, StringField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from eventsapp import webhooks
 from eventsapp.forms import BaseForm
 from eventsapp.models import WEBHOOK_EVENTS
 
@@ -36,6 +37,13 @@ class EndpointForm(BaseForm):
     description = StringField("Description", filters=[strip], validators=[Optional(), Length(max=200)])
     events = MultiCheckboxField("Send", choices=[SelectChoice(kind, EVENT_LABELS[kind]) for kind in WEBHOOK_EVENTS],
                                 validators=[DataRequired(message="Choose at least one kind of change to send.")])
+
+    def validate_url(self, field):
+        """The address is checked with the rest of the form, so every problem shows at once."""
+        try:
+            webhooks.check_address(field.data)
+        except webhooks.AddressRefused as refused:
+            raise ValidationError(str(refused)) from None
 
 
 class ActionForm(BaseForm):

@@ -66,8 +66,10 @@ RULES = [
     Rule("api_docs.reference", "GET", lambda w: {}, public()),
     Rule("api_tokens.index", "GET", lambda w: {}, signed_in()),
     # Limited to organisation A: its members (and the administrator) may; others choose another.
-    Rule("api_tokens.index", "POST", lambda w: {}, signed_in(422, door_a=201, organiser_a=201, admin=201),
+    Rule("api_tokens.index", "POST", lambda w: {}, signed_in(422, door_a=303, organiser_a=303, admin=303),
          data=token_data),
+    Rule("api_tokens.revoke", "GET", lambda w: {"token_id": w.api_token_ids["organiser_a"]},
+         expect(404, organiser_a=200, anonymous=302, admin=404), note="tokens are personal"),
     Rule("api_tokens.revoke", "POST", lambda w: {"token_id": w.api_token_ids["organiser_a"]},
          expect(404, organiser_a=302, anonymous=302, admin=404), note="tokens are personal"),
 ]

@@ -48,4 +48,6 @@ RULES = [
     Rule("auth.two_step_setup", "GET", NONE, signed_in(200)),
     Rule("auth.two_step_setup", "POST", NONE, signed_in(422), data=lambda w: {"code": "000000"}),
     Rule("auth.two_step_disable", "POST", NONE, expect(302), data=lambda w: {"code": "000000"}),
+    # New recovery codes: nobody here has two-step sign-in on, so back to its setup (anonymous: sign in).
+    Rule("auth.two_step_recovery_codes", "POST", NONE, expect(302), data=lambda w: {"renew-code": "000000"}),
 ]

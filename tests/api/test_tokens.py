@@ -23,8 +23,9 @@ def test_the_page_shows_a_new_token_once_and_keeps_only_its_hash(client, db, log
     assert "Organisation: Alpha Community Trust" in page.get_data(as_text=True)
     response = client.post("/account/api-tokens/", data={
         "name": "CRM sync", "access": "read", "scope": f"org-{api_world.org_a.id}", "days": "30"})
-    assert response.status_code == 201
-    secret = re.search(r'<code id="new-token"[^>]*>([^<]+)</code>', response.get_data(as_text=True)).group(1)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/account/api-tokens/")
+    shown = client.get("/account/api-tokens/")
+    secret = re.search(r'<code id="new-token"[^>]*>([^<]+)</code>', shown.get_data(as_text=True)).group(1)
     assert secret.startswith("ea_")
     token = db.session.scalar(select(ApiToken).where(ApiToken.name == "CRM sync"))
     assert token.secret_hash == hashlib.sha256(secret.encode()).hexdigest()
@@ -32,6 +33,29 @@ def test_the_page_shows_a_new_token_once_and_keeps_only_its_hash(client, db, log
     listing = client.get("/account/api-tokens/").get_data(as_text=True)
     assert "CRM sync" in listing and secret not in listing
     assert client.get("/api/v1/events", headers=bearer(secret)).status_code == 200
+
+
+def test_the_new_token_is_shown_once_and_a_reload_makes_no_second_one(client, db, login_as, api_world):
+    """Walkthrough finding 6: the POST answered 201 with the page, so a reload re-posted and made another token."""
+    login_as("organiser", user=api_world.both)
+    data = {"name": "Reloaded", "access": "read", "scope": f"org-{api_world.org_a.id}", "days": "30"}
+    made = client.post("/account/api-tokens/", data=data)
+    assert made.status_code == 303 and 'id="new-token"' not in made.get_data(as_text=True)
+    first = client.get("/account/api-tokens/").get_data(as_text=True)
+    secret = re.search(r'<code id="new-token"[^>]*>([^<]+)</code>', first).group(1)
+    again = client.get("/account/api-tokens/").get_data(as_text=True)  # the reload
+    assert 'id="new-token"' not in again and secret not in again
+    assert len(db.session.scalars(select(ApiToken).where(ApiToken.name == "Reloaded")).all()) == 1
+
+
+def test_a_refused_token_form_names_each_missing_field(client, db, login_as, api_world):
+    login_as("organiser", user=api_world.both)
+    html = client.post("/account/api-tokens/", data={"name": "", "access": "", "scope": "", "days": ""}).get_data(
+        as_text=True)
+    assert "This field is required." not in html
+    for message in ("Say what the token is for.", "Choose the access.", "Choose an organisation or a programme.",
+                    "Choose when the token expires."):
+        assert message in html
 
 
 def _scope_options(html: str) -> dict[str, str]:
@@ -47,8 +71,8 @@ def test_the_form_offers_every_scope_after_a_token_is_made_and_after_a_refusal(c
     wanted = {f"org-{api_world.org_a.id}": "Organisation: Alpha Community Trust",
               f"org-{api_world.org_b.id}": "Organisation: Beta Youth Justice Service"}
     first = client.post("/account/api-tokens/", data={
-        "name": "First", "access": "read", "scope": f"org-{api_world.org_a.id}", "days": "30"})
-    assert first.status_code == 201
+        "name": "First", "access": "read", "scope": f"org-{api_world.org_a.id}", "days": "30"}, follow_redirects=True)
+    assert first.status_code == 200 and 'id="new-token"' in first.get_data(as_text=True)
     after_create = _scope_options(first.get_data(as_text=True))
     assert wanted.items() <= after_create.items()
     refused = client.post("/account/api-tokens/", data={
@@ -58,7 +82,7 @@ def test_the_form_offers_every_scope_after_a_token_is_made_and_after_a_refusal(c
     second = client.post("/account/api-tokens/", data={
         "name": "Second", "access": "read", "scope": next(v for v in after_create if v == f"org-{api_world.org_b.id}"),
         "days": "30"})
-    assert second.status_code == 201
+    assert second.status_code == 303
     made = db.session.scalar(select(ApiToken).where(ApiToken.name == "Second"))
     assert made.organisation_id == api_world.org_b.id
 
@@ -77,6 +101,10 @@ def test_revoked_and_expired_tokens_get_401(client, db, login_as, api_world):
     assert client.get(f"/api/v1/events/{api_world.draft_a.id}", headers=bearer(secret)).status_code == 200
     login_as("organiser", user=api_world.both)
     token = db.session.scalar(select(ApiToken).where(ApiToken.name == "A read"))
+    confirm = client.get(f"/account/api-tokens/{token.id}/revoke")
+    assert confirm.status_code == 200 and "Revoke the API token “A read”?" in confirm.get_data(as_text=True)
+    db.session.refresh(token)
+    assert token.revoked_at is None  # asking is not revoking
     assert client.post(f"/account/api-tokens/{token.id}/revoke").status_code == 302
     anonymous = client.application.test_client()
     revoked = anonymous.get("/api/v1/events", headers=bearer(secret))
@@ -97,6 +125,7 @@ def test_only_the_owner_revokes_a_token(client, db, login_as, api_world):
     token = db.session.scalar(select(ApiToken).where(ApiToken.name == "A read"))
     login_as("organiser")
     assert client.post(f"/account/api-tokens/{token.id}/revoke").status_code == 404
+    assert client.get(f"/account/api-tokens/{token.id}/revoke").status_code == 404
     db.session.refresh(token)
     assert token.revoked_at is None
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from eventsapp.auth.passwords import make_reset_token, password_problem
+from eventsapp.auth.passwords import MAX_PASSWORD_LENGTH, make_reset_token, password_problem
 from eventsapp.models import User
 from tests import factories
 from tests.auth.mailbox import link_in, messages, messages_to, path_of
@@ -144,3 +146,52 @@ def test_change_password_ends_other_sessions_but_keeps_this_one(app, client, db,
 def test_change_password_needs_sign_in(client):
     response = client.get("/auth/password/change")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def _field_tags(html: str) -> dict[str, str]:
+    return {re.search(r'name="([^"]+)"', tag).group(1): tag
+            for tag in re.findall(r"<input[^>]*>", html) if 'name="' in tag}
+
+
+def test_every_password_field_has_the_same_maxlength_and_its_autocomplete(app, client, db, make_user):
+    """Walkthrough findings 3 and 13: one length limit on every password field; autocomplete for WCAG 1.3.5."""
+    login = _field_tags(client.get("/auth/login").get_data(as_text=True))
+    assert 'autocomplete="username"' in login["email"] and 'autocomplete="current-password"' in login["password"]
+    user = make_user()
+    client.post("/auth/login", data={"email": user.email, "password": factories.PASSWORD})
+    change = _field_tags(client.get("/auth/password/change").get_data(as_text=True))
+    assert 'autocomplete="current-password"' in change["current_password"]
+    assert 'autocomplete="new-password"' in change["password"] and 'autocomplete="new-password"' in change["confirm"]
+    for tag in (login["password"], change["current_password"], change["password"], change["confirm"]):
+        assert f'maxlength="{MAX_PASSWORD_LENGTH}"' in tag, tag
+
+
+def test_a_new_password_longer_than_the_sign_in_field_takes_is_refused_with_a_message(app, client, db, login_as):
+    """Walkthrough finding 3: 600 emoji (1,200 UTF-16 units, what a browser's maxlength counts) were accepted."""
+    user = login_as("organiser")
+    emoji = "🎉" * 600
+    response = client.post("/auth/password/change",
+                           data={"current_password": factories.PASSWORD, "password": emoji, "confirm": emoji})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="password-error"' in html
+    assert "Use at most 1,024 characters" in html and html.count("Use at most 1,024") == 1
+    db.session.expire_all()
+    assert db.session.get(User, user.id).check_password(factories.PASSWORD)
+    # 512 emoji fill the field exactly, and sign in.
+    fits = "🎉" * 512
+    response = client.post("/auth/password/change",
+                           data={"current_password": factories.PASSWORD, "password": fits, "confirm": fits})
+    assert response.status_code == 302
+    client.post("/auth/logout")
+    assert client.post("/auth/login", data={"email": user.email, "password": fits}).status_code == 302
+
+
+def test_the_current_password_cannot_be_the_new_one(app, client, db, login_as):
+    user = login_as("organiser")
+    response = client.post("/auth/password/change", data={
+        "current_password": factories.PASSWORD, "password": factories.PASSWORD, "confirm": factories.PASSWORD})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'id="password-error"[^>]*>That is your current password\. Choose a different one\.', html)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).session_version == user.session_version

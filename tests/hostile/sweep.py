@@ -59,6 +59,9 @@ def query_variants(each_name: bool = True) -> list[tuple[str, str]]:
         "empty": dict.fromkeys(QUERY_NAMES, ""),
         "floats": dict.fromkeys(QUERY_NAMES, "1e308"),
         "unicode-digits": dict.fromkeys(QUERY_NAMES, "%D9%A3"),
+        # str.isdigit() is true of "²" and "፩", yet int() refuses them (a 500 on ?page=² once).
+        "superscript-digits": dict.fromkeys(QUERY_NAMES, "%C2%B2"),
+        "ethiopic-digits": dict.fromkeys(QUERY_NAMES, "%E1%8D%A9"),
     }
     variants = [(label, _query(values)) for label, values in everything.items()]
     variants.append(("100kB", f"q={HUNDRED_KB}&page={HUNDRED_KB[:20_000]}&month={HUNDRED_KB[:20_000]}"))
@@ -78,7 +81,7 @@ FORM_NAMES = ("title", "summary", "description", "themes", "name", "email", "fir
               "registration_opens_at", "registration_closes_at", "host", "region", "programme", "cohosts",
               "status", "sector", "website", "role", "phrase", "label", "kind", "choices", "first", "second",
               "survivor", "q", "page", "password", "new_password", "confirm", "slug", "destination",
-              "new_slug", "source_name", "direction", "override", "attended", "consent_privacy")
+              "new_slug", "source_name", "direction", "override", "attended", "consent_privacy", "code")
 
 
 def form_variants(base: dict | None, each_field: bool = False) -> list[tuple[str, dict | bytes]]:
@@ -94,6 +97,10 @@ def form_variants(base: dict | None, each_field: bool = False) -> list[tuple[str
         "nul": "a\x00b", "crlf": "a\r\nSet-Cookie: x=1", "controls": "a\x07\x1b[31m\x7f",
         "100kB": HUNDRED_KB, "huge": str(10**30), "negative": "-1", "year-9999": "9999-12-31T23:59",
         "year-1": "0001-01-01T00:00", "empty": "", "markup": "<script>alert(1)</script>'\";--",
+        # Digits that are not ASCII: hmac.compare_digest refused them with a TypeError (a 500 on the
+        # two-step code box), and int() refuses "²" although str.isdigit() accepts it.
+        "full-width-digits": "１２３４５６", "arabic-indic-digits": "٠١٢٣٤٥",
+        "superscript-digits": "²",
     }
     for label, value in hostile.items():
         variants.append((label, {**dict.fromkeys(FORM_NAMES, value), **dict.fromkeys(base, value)}))

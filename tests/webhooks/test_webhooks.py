@@ -309,3 +309,32 @@ def test_a_programme_coordinator_registers_for_the_programme(app, db, client, lo
     db.session.commit()
     (request,) = receiver.requests
     assert json.loads(request.body)["data"]["event"]["id"] == inside.id
+
+
+@pytest.mark.parametrize("url", ["https://exa mple.org/ü", "https://exa%20mple.org/hook", "https://a..b/hook",
+                                 "https://-bad-.example.org/hook", "https://" + "x" * 64 + ".example.org/hook",
+                                 "https://ex!ample.org/hook", " https://example.org/a b"])
+def test_a_host_that_cannot_be_a_name_is_refused_with_a_clear_message(app, db, url):
+    """Walkthrough finding 4: the host's syntax was never checked, and a name that does not resolve passed."""
+    with pytest.raises(webhooks.AddressRefused, match="not a valid host name|Remove the spaces"):
+        webhooks.check_address(url)
+
+
+def test_a_host_name_in_any_script_is_accepted(app, db, monkeypatch):
+    looked_up = []
+    monkeypatch.setattr(webhooks, "resolve", lambda host, port: looked_up.append(host) or ["93.184.216.34"])
+    assert webhooks.check_address("https://bücher.example/hooks/ü") == ["93.184.216.34"]
+    assert webhooks.check_address("https://hooks.example.org./x") == ["93.184.216.34"]
+    assert looked_up == ["bücher.example", "hooks.example.org."]
+
+
+def test_the_form_shows_every_problem_at_once(app, db, client, login_as, make_organisation):
+    """Walkthrough finding 5: the address's problem only showed once an event type was ticked."""
+    organisation = make_organisation()
+    login_as("organiser", organisation)
+    response = client.post(f"/organisations/{organisation.id}/webhooks", data={"url": "https://exa mple.org/ü"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'id="url-error"[^>]*>Remove the spaces from the address', html)
+    assert "Choose at least one kind of change to send." in html
+    assert db.session.scalar(select(WebhookEndpoint)) is None
