@@ -96,17 +96,23 @@ def unsubscribe_path(mail) -> str:
     return urlsplit(url_value).path
 
 
-@pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)
-def test_one_click_unsubscribe_works_without_session_or_csrf_for_that_address_only(app, db, smtp, programme_world):
-    world, people = programme_world, programme_world.people
+def first_news_to_ada(app, db, smtp, world):
+    """A coordinator sends the programme's network a message; the coordinator, the scope and the
+    path of the unsubscribe link in Ada's copy."""
     coordinator = factories.make_user("coordinator", world.coordinating)
     scope = Scope(programme=world.programme)
     with app.test_request_context():
         send_message(scope, "network", "First news", "Hello", "plain", coordinator, "http://localhost")
         db.session.commit()
-    (to_ada,) = smtp.to(people.ada.email)
+    (to_ada,) = smtp.to(world.people.ada.email)
+    return coordinator, scope, unsubscribe_path(to_ada)
+
+
+@pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)
+def test_one_click_unsubscribe_works_without_session_or_csrf_for_that_address_only(app, db, smtp, programme_world):
+    world, people = programme_world, programme_world.people
+    coordinator, scope, path = first_news_to_ada(app, db, smtp, world)
     anonymous = app.test_client()
-    path = unsubscribe_path(to_ada)
 
     # The confirmation page (GET) changes nothing and offers a button.
     page = anonymous.get(path)
@@ -275,14 +281,8 @@ def page_of(response) -> UnsubscribePage:
 
 def test_the_link_shows_the_state_and_subscribes_again(app, db, smtp, programme_world):
     world, people = programme_world, programme_world.people
-    coordinator = factories.make_user("coordinator", world.coordinating)
-    scope = Scope(programme=world.programme)
-    with app.test_request_context():
-        send_message(scope, "network", "First news", "Hello", "plain", coordinator, "http://localhost")
-        db.session.commit()
-    (to_ada,) = smtp.to(people.ada.email)
+    _, scope, path = first_news_to_ada(app, db, smtp, world)
     anonymous = app.test_client()
-    path = unsubscribe_path(to_ada)
 
     before = page_of(anonymous.get(path))
     assert before.heading == "Unsubscribe from messages about the network" and before.buttons == ["Unsubscribe"]
