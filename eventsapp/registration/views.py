@@ -21,7 +21,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 
 from eventsapp.extensions import db, limiter
-from eventsapp.messages.audiences import is_unsubscribed
 from eventsapp.models import EqualityResponse, Event, Organisation, Registration, normalise_organisation_name
 from eventsapp.permissions import MAX_ID, get_event_or_404
 from eventsapp.privacy.equality import is_unlinked, unlinked_condition
@@ -160,7 +159,7 @@ def booking(token: str):
         "registration/booking.html", registration=registration, event=registration.event, token=token,
         qr=qr, has_equality=has_equality, just_registered=request.args.get("new") == "1",
         answers=answer_rows(registration), online_link=emails.online_link_for(registration),
-        unsubscribed=registration.person_id is not None and is_unsubscribed(registration.person_id),
+        network_emails=services.network_emails(registration),
         can_register_again=cancelled and closed_reason(registration.event) is None,
     )
 
