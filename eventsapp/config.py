@@ -137,7 +137,7 @@ class DefaultConfig:
     PRIVACY_CONTROLLER_ADDRESS = ""
     PRIVACY_CONTACT_EMAIL = "privacy@eventsapp.invalid"
     #: Raise this whenever the site notice changes: each registration records the version agreed to.
-    PRIVACY_NOTICE_VERSION = "2026-12-04"
+    PRIVACY_NOTICE_VERSION = "2026-12-05"
     #: Retention (eventsapp/privacy/retention.py): access and dietary needs are removed this many days
     #: after the event; names, emails and job titles are anonymised this many months after a person's
     #: last event; the personal-data access log is kept this many days.

@@ -44,7 +44,11 @@ def to_utc(local: datetime) -> datetime:
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
-def format_local(value: datetime | None, fmt: str = "%a %-d %b %Y, %H:%M") -> str:
+def format_local(value: datetime | str | None, fmt: str = "%a %-d %b %Y, %H:%M") -> str:
+    """e.g. "Sat 5 Dec 2026, 03:49" for a naive UTC datetime, or for one written as ISO 8601 in UTC
+    ("2026-12-05T03:49:00Z", as the subject-access export keeps times)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.removesuffix("Z")) if value else None
     return to_local(value).strftime(fmt) if value else ""
 
 

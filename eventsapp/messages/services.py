@@ -7,12 +7,22 @@ Who receives it is decided in ``messages.audiences``.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from eventsapp.extensions import db
 from eventsapp.messages.audiences import Scope, is_unsubscribed, recipients
 from eventsapp.messages.emails import queue_to_person
-from eventsapp.models import Message, MessageRecipient, NetworkUnsubscribe, Person, Registration, User, utcnow
+from eventsapp.models import (
+    Event,
+    Message,
+    MessageRecipient,
+    NetworkUnsubscribe,
+    Person,
+    Programme,
+    Registration,
+    User,
+    utcnow,
+)
 
 SUBJECT_MAX = 200
 BODY_MAX = 20_000
@@ -60,3 +70,22 @@ def unsubscribe_from_network(person_id: int, message_id: int | None = None) -> b
     db.session.execute(update(Registration).where(Registration.person_id == person_id)
                        .values(consent_contact=False).execution_options(synchronize_session=False))
     return True
+
+
+def resubscribe_to_network(person_id: int, message_id: int | None = None) -> Programme | None:
+    """Undo :func:`unsubscribe_from_network` from the same link ("Subscribe again"): forget the
+    unsubscribe and record the consent again on the person's registrations for the events of the
+    programme whose message carried the link, which is what they are agreeing to hear about.
+
+    Returns that programme, or None when the message has gone (retention): then only the
+    unsubscribe is forgotten, and no consent is invented. Not committed."""
+    db.session.execute(delete(NetworkUnsubscribe).where(NetworkUnsubscribe.person_id == person_id))
+    message = db.session.get(Message, message_id) if message_id is not None else None
+    programme = message.programme if message is not None else None
+    if programme is None:
+        return None
+    in_programme = select(Event.id).where(Event.programme_id == programme.id)
+    db.session.execute(update(Registration).where(Registration.person_id == person_id,
+                                                  Registration.event_id.in_(in_programme))
+                       .values(consent_contact=True).execution_options(synchronize_session=False))
+    return programme

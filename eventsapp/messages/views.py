@@ -6,7 +6,8 @@ GET      /events/<id>/messages/<message_id>     a message sent about the event
 GET/POST /programmes/<slug>/messages/new        a programme's coordinators write to its attendees
                                                  who agreed to hear about the network
 GET      /programmes/<slug>/messages/<message_id>
-GET/POST /messages/unsubscribe/<token>           one-click unsubscribe (RFC 8058): GET asks, POST does;
+GET/POST /messages/unsubscribe/<token>           one-click unsubscribe (RFC 8058): GET shows the state and
+                                                 asks, POST does (action=subscribe: subscribe again);
                                                  no sign-in, no CSRF token (the signed link authorises)
 
 Sent messages are listed on the event's manage page and the programme's page (its coordinators).
@@ -20,10 +21,15 @@ from sqlalchemy.exc import IntegrityError
 
 from eventsapp.extensions import csrf, db
 from eventsapp.messages import bp
-from eventsapp.messages.audiences import AUDIENCE_LABELS, Scope, count_recipients
+from eventsapp.messages.audiences import AUDIENCE_LABELS, Scope, count_recipients, is_unsubscribed
 from eventsapp.messages.emails import about_line, body_html, queue_test
 from eventsapp.messages.forms import MessageForm
-from eventsapp.messages.services import messages_of, send_message, unsubscribe_from_network
+from eventsapp.messages.services import (
+    messages_of,
+    resubscribe_to_network,
+    send_message,
+    unsubscribe_from_network,
+)
 from eventsapp.models import Message, Person, Programme
 from eventsapp.permissions import MAX_ID, can_manage_event, coordinates, get_event_or_404
 from eventsapp.programmes.services import programme_by_slug
@@ -133,26 +139,33 @@ def programme_message(slug: str, message_id: int):
 @bp.route("/messages/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt
 def unsubscribe(token: str):
-    """GET: a page with the button; POST (the button, or a mail client's one-click): unsubscribe.
+    """GET: the address's state with the button that changes it; POST (the button, or a mail
+    client's one-click): unsubscribe, or with ``action=subscribe`` ("Subscribe again") undo it.
 
-    :raise 404: a forged, altered or unknown link.
+    A forged, altered or unknown link (or one for an erased address) gets a page saying so, 404.
     """
     payload = read_token("unsubscribe", token)
     person_id = payload.get("person") if isinstance(payload, dict) else None
     message_id = payload.get("message") if isinstance(payload, dict) else None
-    if not isinstance(person_id, int) or not (message_id is None or isinstance(message_id, int)):
-        abort(404)
-    person = db.session.get(Person, person_id) if 0 < person_id <= MAX_ID else None
+    person = None
+    if isinstance(person_id, int) and (message_id is None or isinstance(message_id, int)) and 0 < person_id <= MAX_ID:
+        person = db.session.get(Person, person_id)
     if person is None:
-        abort(404)
+        return render_template("messages/unsubscribe.html", token=token, state="invalid"), 404
+    message_id = message_id if message_id and 0 < message_id <= MAX_ID else None
     if request.method == "GET":
-        return render_template("messages/unsubscribe.html", token=token, done=False)
+        return render_template("messages/unsubscribe.html", token=token,
+                               state="unsubscribed" if is_unsubscribed(person.id) else "subscribed")
+    if request.form.get("action") == "subscribe":
+        programme = resubscribe_to_network(person.id, message_id)
+        db.session.commit()
+        return render_template("messages/unsubscribe.html", token=token, state="resubscribed", programme=programme)
     try:
-        unsubscribe_from_network(person.id, message_id if message_id and 0 < message_id <= MAX_ID else None)
+        unsubscribe_from_network(person.id, message_id)
         db.session.commit()
     except IntegrityError:  # a second click at the same moment recorded it first
         db.session.rollback()
-    return render_template("messages/unsubscribe.html", token=token, done=True)
+    return render_template("messages/unsubscribe.html", token=token, state="done")
 
 
 @bp.app_context_processor

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from eventsapp.extensions import db
+from eventsapp.messages.emails import TEMPLATE as MESSAGE_TEMPLATE
 from eventsapp.models import (
     Attendance,
     AttendanceLog,
@@ -38,13 +40,18 @@ from eventsapp.models import (
     utcnow,
 )
 from eventsapp.models import equality as eq
-from eventsapp.permissions import is_admin
+from eventsapp.permissions import coordinated_programme_ids, is_admin
 from eventsapp.privacy.equality import ANSWER_COLUMNS
 from eventsapp.privacy.people import Identity
 from eventsapp.privacy.services import network_events
+from eventsapp.timeutil import format_local
 
 LABELS = {"ethnicity": eq.ETHNICITY_LABELS, "religion": eq.RELIGION_LABELS, "age_band": eq.AGE_BAND_LABELS,
           "gender": eq.GENDER_LABELS, "disability": eq.DISABILITY_LABELS}
+
+
+#: A time as :func:`_iso` writes it.
+ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -59,7 +66,7 @@ def person_data(identity: Identity, for_user: User | None = None) -> dict:
     data: dict = {
         "exported_at": _iso(utcnow()),
         "email": identity.email_key,
-        "scope": "everything held" if whole else "registrations at events of your network",
+        "scope": "everything held" if whole else "registrations at events of your network, and its messages to them",
         "person": None, "registrations": [], "emails": [], "account": None, "invitations": [],
         "network_profiles": [],
     }
@@ -79,24 +86,26 @@ def person_data(identity: Identity, for_user: User | None = None) -> dict:
         unsubscribed = db.session.scalar(select(NetworkUnsubscribe).where(NetworkUnsubscribe.person_id == person.id))
         data["network_messages"] = ("unsubscribed " + _iso(unsubscribed.created_at) if unsubscribed is not None
                                     else "not unsubscribed")
+        # Messages organisers sent them (message_recipient: kept after the emails themselves go): for a
+        # coordinator, those about their network's events and from their programmes.
+        received = (select(Message).join(MessageRecipient, MessageRecipient.message_id == Message.id)
+                    .where(MessageRecipient.person_id == person.id).order_by(Message.id))
+        if not whole:
+            received = received.where(_messages_of_network(for_user))
+        messages = list(db.session.scalars(received))
+        data["messages_received"] = [
+            {"subject": m.subject, "sent_at": _iso(m.sent_at), "audience": m.audience,
+             "about": m.event.title if m.event is not None else m.programme.name} for m in messages]
+        if not whole:  # the emails that carried those messages
+            data["emails"] = _emails(identity, message_ids={m.id for m in messages})
         if whole:
             data["people_merged_or_split"] = [
                 {"change": m.kind, "at": _iso(m.at), "undone_at": _iso(m.undone_at),
                  "names": [m.person_name, m.other_name]}
                 for m in db.session.scalars(select(PersonMerge).where(
                     (PersonMerge.person_id == person.id) | (PersonMerge.other_id == person.id)).order_by(PersonMerge.id))]
-            # Messages organisers sent them (message_recipient: kept after the emails themselves go).
-            data["messages_received"] = [
-                {"subject": m.subject, "sent_at": _iso(m.sent_at), "audience": m.audience,
-                 "about": m.event.title if m.event is not None else m.programme.name}
-                for m in db.session.scalars(select(Message).join(MessageRecipient, MessageRecipient.message_id == Message.id)
-                                            .where(MessageRecipient.person_id == person.id).order_by(Message.id))]
     if whole:
-        data["emails"] = [
-            {"subject": row.subject, "to": row.recipient, "state": row.state, "written_at": _iso(row.created_at),
-             "sent_at": _iso(row.sent_at)}
-            for row in db.session.scalars(select(OutboxMessage).where(
-                func.lower(OutboxMessage.recipient).contains(identity.email_key)).order_by(OutboxMessage.id))]
+        data["emails"] = _emails(identity)
         user = db.session.scalar(select(User).where(func.lower(User.email) == identity.email_key))
         if user is not None:
             data["account"] = {"email": user.email, "name": user.name, "created_at": _iso(user.created_at),
@@ -134,6 +143,23 @@ def person_data(identity: Identity, for_user: User | None = None) -> dict:
             for p in db.session.scalars(select(NetworkProfile).where(
                 func.lower(NetworkProfile.contact_email) == identity.email_key))]
     return data
+
+
+def _messages_of_network(user: User):
+    """SQL condition on :class:`Message`: sent about an event of ``user``'s network, or by one of their programmes."""
+    return or_(Message.event_id.in_(select(Event.id).where(network_events(user))),
+               Message.programme_id.in_(coordinated_programme_ids(user)))
+
+
+def _emails(identity: Identity, message_ids: set[int] | None = None) -> list[dict]:
+    """The emails in the outbox to the address: all of them, or only those carrying ``message_ids``."""
+    rows = db.session.scalars(select(OutboxMessage).where(
+        func.lower(OutboxMessage.recipient).contains(identity.email_key)).order_by(OutboxMessage.id))
+    if message_ids is not None:
+        rows = [row for row in rows if row.template == MESSAGE_TEMPLATE and (row.params or {}).get("message_id")
+                in message_ids]
+    return [{"subject": row.subject, "to": row.recipient, "state": row.state, "written_at": _iso(row.created_at),
+             "sent_at": _iso(row.sent_at)} for row in rows]
 
 
 def _requests_made(user: User) -> list[dict]:
@@ -185,8 +211,20 @@ def render_json(data: dict) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
 
 
+def _readable(value):
+    """``value`` with each time :func:`_iso` wrote shown as the site shows times ("Sat 5 Dec 2026, 03:49")."""
+    if isinstance(value, dict):
+        return {key: _readable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_readable(item) for item in value]
+    return format_local(value) if isinstance(value, str) and ISO_TIME.fullmatch(value) else value
+
+
 def render_summary(data: dict) -> bytes:
-    """The same, in sentences a person can read."""
+    """The same, in sentences a person can read (the JSON keeps times in ISO 8601)."""
+    data = _readable(data)
+    if isinstance(data.get("network_messages"), str):  # "unsubscribed <time>"
+        data["network_messages"] = ISO_TIME.sub(lambda time: format_local(time.group()), data["network_messages"])
     lines = ["What we hold about you", "======================", "",
              f"Email address: {data['email']}", f"Exported: {data['exported_at']} ({data['scope']})", ""]
     person = data["person"]

@@ -90,14 +90,20 @@ def people():
     if form.validate_on_submit():
         identity = find_for(current_user, form.email.data)
         if identity is not None:
-            data = person_data(identity, current_user)
-            record(current_user, "view", "person page", person_id=identity.person.id if identity.person else None)
-            db.session.commit()
-            return render_template("privacy/person.html", data=data, export_form=PersonForm(formdata=None,
-                                   email=form.email.data), erase_form=EraseForm(formdata=None, email=form.email.data))
+            return _person_page(identity, form.email.data)
         form.email.errors.append(NOT_FOUND)
     return render_template("privacy/people.html", form=form, action=url_for(".people")), \
         422 if form.errors else 200
+
+
+def _person_page(identity, email: str, erase_form: EraseForm | None = None):
+    """The person's page (a view of their data, logged); ``erase_form`` refused, with its errors."""
+    data = person_data(identity, current_user)
+    record(current_user, "view", "person page", person_id=identity.person.id if identity.person else None)
+    db.session.commit()
+    return render_template("privacy/person.html", data=data, export_form=PersonForm(formdata=None, email=email),
+                           erase_form=erase_form or EraseForm(formdata=None, email=email)), \
+        422 if erase_form is not None else 200
 
 
 @bp.post("/people/export")
@@ -125,7 +131,10 @@ def erase():
     """Erase the person everywhere; an erasure record keeps counts only."""
     _coordinators_only()
     form = EraseForm()
-    identity = find_for(current_user, form.email.data) if form.validate_on_submit() else None
+    valid = form.validate_on_submit()
+    identity = find_for(current_user, form.email.data) if valid or not form.email.errors else None
+    if identity is not None and not valid:  # not confirmed: the same person's page, the error at the tick box
+        return _person_page(identity, form.email.data, erase_form=form)
     if identity is None:
         if not form.errors:
             form.email.errors.append(NOT_FOUND)

@@ -28,6 +28,7 @@ from eventsapp.checkin import search
 from eventsapp.database import begin_immediate
 from eventsapp.directory import find_organisation, resolve_organisation
 from eventsapp.extensions import db
+from eventsapp.messages.audiences import is_unsubscribed
 from eventsapp.models import (
     Event,
     EventQuestion,
@@ -164,6 +165,14 @@ def has_free_place(event: Event, confirmed: int | None = None) -> bool:
     """Whether one more person can be confirmed (:func:`places_left`)."""
     left = places_left(event, confirmed)
     return left is None or left > 0
+
+
+def network_emails(registration: Registration) -> str:
+    """Whether the registrant hears about the network's future events, as their booking page says it:
+    "unsubscribed" (their address asked for no more, whatever this registration agreed), "yes" or "no"."""
+    if registration.person_id is not None and is_unsubscribed(registration.person_id):
+        return "unsubscribed"
+    return "yes" if registration.consent_contact else "no"
 
 
 def place_passes_to_waitlist(registration: Registration) -> bool:

@@ -150,10 +150,13 @@ def booking(token: str):
     qr = None
     if registration.status == "confirmed" and not registration.event.is_cancelled:
         qr = segno.make(checkin_url(registration), error="m").svg_data_uri(scale=5, border=2)
+    cancelled = registration.status == "cancelled"
     return render_template(
         "registration/booking.html", registration=registration, event=registration.event, token=token,
         qr=qr, has_equality=has_equality, just_registered=request.args.get("new") == "1",
         answers=answer_rows(registration), online_link=emails.online_link_for(registration),
+        network_emails=services.network_emails(registration),
+        can_register_again=cancelled and closed_reason(registration.event) is None,
     )
 
 

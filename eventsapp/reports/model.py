@@ -35,8 +35,10 @@ METHODOLOGY = [
      "anonymous survey; answers are stored without any link to the person. The response rate is responses as "
      "a share of survey emails sent. As for equality monitoring, no breakdown is shown for fewer than 10 "
      "responses (the count is shown as \"<10\"), answer counts from 1 to 7 are shown as \"<8\", others are "
-     "rounded to the nearest 5, and \"[c]\" hides a count that could otherwise be worked out. Free-text answers "
-     "appear only as quotes an organiser chose to publish, from events with at least 10 responses."),
+     "rounded to the nearest 5, and \"[c]\" hides a count that could otherwise be worked out. Each question's "
+     "total is rounded to the nearest 5 as well, so it can differ a little from the exact number of responses. "
+     "Free-text answers appear only as quotes an organiser chose to publish, from events with at least 10 "
+     "responses."),
     ("Equality monitoring", "Optional answers from people who attended. To protect people, no breakdown "
      "is shown for fewer than 10 respondents, counts from 1 to 7 are shown as \"<8\", other counts are "
      "rounded to the nearest 5, totals are rounded from the exact figures, and a second count is "

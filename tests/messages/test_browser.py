@@ -81,3 +81,13 @@ def test_write_preview_test_and_send_then_unsubscribe(request, app, db, smtp, pr
     page.get_by_role("button", name="Unsubscribe").click()
     expect(page.get_by_role("heading", name="You are unsubscribed")).to_be_visible()
     assert re.search(r"/messages/unsubscribe/", page.url)
+    # The same link later: the state, and the way back.
+    page.goto(f"/messages/unsubscribe/{token}")
+    expect(page.get_by_role("heading", name="You are already unsubscribed")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Subscribe again").click()
+    expect(page.get_by_role("heading", name="You are subscribed again")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"/messages/unsubscribe/{token[:-3]}abc")
+    expect(page.get_by_role("heading", name="This unsubscribe link does not work")).to_be_visible()
+    assert_accessible(page)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
@@ -95,17 +96,23 @@ def unsubscribe_path(mail) -> str:
     return urlsplit(url_value).path
 
 
-@pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)
-def test_one_click_unsubscribe_works_without_session_or_csrf_for_that_address_only(app, db, smtp, programme_world):
-    world, people = programme_world, programme_world.people
+def first_news_to_ada(app, db, smtp, world):
+    """A coordinator sends the programme's network a message; the coordinator, the scope and the
+    path of the unsubscribe link in Ada's copy."""
     coordinator = factories.make_user("coordinator", world.coordinating)
     scope = Scope(programme=world.programme)
     with app.test_request_context():
         send_message(scope, "network", "First news", "Hello", "plain", coordinator, "http://localhost")
         db.session.commit()
-    (to_ada,) = smtp.to(people.ada.email)
+    (to_ada,) = smtp.to(world.people.ada.email)
+    return coordinator, scope, unsubscribe_path(to_ada)
+
+
+@pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)
+def test_one_click_unsubscribe_works_without_session_or_csrf_for_that_address_only(app, db, smtp, programme_world):
+    world, people = programme_world, programme_world.people
+    coordinator, scope, path = first_news_to_ada(app, db, smtp, world)
     anonymous = app.test_client()
-    path = unsubscribe_path(to_ada)
 
     # The confirmation page (GET) changes nothing and offers a button.
     page = anonymous.get(path)
@@ -232,3 +239,85 @@ def test_the_message_row_and_its_outbox_rows_are_one_transaction(app, db, progra
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 3
         db.session.rollback()
     assert count(db, Message) == 0 and count(db, OutboxMessage) == 0
+
+
+class UnsubscribePage(HTMLParser):
+    """The heading, and each form's hidden fields and button, of the unsubscribe page."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.heading, self.forms, self._in_h1, self._in_button = "", [], False, False
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "h1":
+            self._in_h1 = True
+        elif tag == "form":
+            self.forms.append({"action": attrs.get("action"), "fields": {}, "button": ""})
+        elif tag == "input" and self.forms and attrs.get("type") == "hidden":
+            self.forms[-1]["fields"][attrs["name"]] = attrs.get("value")
+        elif tag == "button" and self.forms:
+            self._in_button = True
+
+    def handle_endtag(self, tag):
+        self._in_h1 = self._in_h1 and tag != "h1"
+        self._in_button = self._in_button and tag != "button"
+
+    def handle_data(self, data):
+        if self._in_h1:
+            self.heading += data.strip()
+        if self._in_button:
+            self.forms[-1]["button"] += data.strip()
+
+    @property
+    def buttons(self) -> list[str]:
+        return [form["button"] for form in self.forms]
+
+
+def page_of(response) -> UnsubscribePage:
+    return UnsubscribePage(response.get_data(as_text=True))
+
+
+def test_the_link_shows_the_state_and_subscribes_again(app, db, smtp, programme_world):
+    world, people = programme_world, programme_world.people
+    _, scope, path = first_news_to_ada(app, db, smtp, world)
+    anonymous = app.test_client()
+
+    before = page_of(anonymous.get(path))
+    assert before.heading == "Unsubscribe from messages about the network" and before.buttons == ["Unsubscribe"]
+    assert page_of(anonymous.post(path, data={"List-Unsubscribe": "One-Click"})).heading == "You are unsubscribed"
+
+    # The same link again: the state, and the way back (not the Unsubscribe button).
+    again = page_of(anonymous.get(path))
+    assert again.heading == "You are already unsubscribed"
+    assert again.buttons == ["Subscribe again"] and again.forms[0]["fields"] == {"action": "subscribe"}
+    # A mail client's one-click POST never subscribes anyone again.
+    anonymous.post(path, data={"List-Unsubscribe": "One-Click"})
+    assert count(db, NetworkUnsubscribe) == 1
+
+    back = anonymous.post(path, data={"action": "subscribe"})
+    assert back.status_code == 200
+    assert page_of(back).heading == "You are subscribed again" and page_of(back).buttons == ["Unsubscribe"]
+    assert world.programme.name in back.get_data(as_text=True)
+    assert count(db, NetworkUnsubscribe) == 0
+    # Her consent is back on her registration in this programme, so the next message reaches her.
+    assert db.session.scalars(select(Registration.consent_contact)
+                              .where(Registration.person_id == people.ada.id)).all() == [True]
+    with app.test_request_context():
+        assert count_recipients(scope, "network") == 3
+    assert page_of(anonymous.get(path)).buttons == ["Unsubscribe"]
+
+
+def test_a_bad_unsubscribe_link_says_so(app, db, client, programme_world):
+    with app.test_request_context():
+        good = unsubscribe_token(programme_world.people.ada.id, None)
+        erased = unsubscribe_token(999_999, None)
+    for path in (f"/messages/unsubscribe/{good[:-3]}abc", "/messages/unsubscribe/nonsense",
+                 f"/messages/unsubscribe/{erased}"):
+        for response in (client.get(path), client.post(path, data={"action": "subscribe"})):
+            assert response.status_code == 404
+            page = page_of(response)
+            assert page.heading == "This unsubscribe link does not work" and page.forms == []
+            assert "Page not found" not in response.get_data(as_text=True)
+    assert count(db, NetworkUnsubscribe) == 0

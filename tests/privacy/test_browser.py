@@ -34,9 +34,15 @@ def test_the_notice_and_the_people_pages_are_accessible(page, world, assert_acce
     page.get_by_role("button", name="Find").click()
     expect(page.get_by_role("heading", name="Registrations (3)")).to_be_visible()
     assert_accessible(page)
+    # Without the tick: the same person's page, the error at the tick box (walkthrough finding 17).
+    page.get_by_role("button", name="Erase this person's data").click()
+    expect(page.get_by_text("Tick to confirm before erasing.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Registrations (3)")).to_be_visible()
+    expect(page.get_by_label("Email address")).to_have_count(0)
+    assert_accessible(page)
     page.get_by_label("The person asked for their data to be erased").check()
     page.get_by_role("button", name="Erase this person's data").click()
     expect(page.get_by_text("The person's data is erased everywhere")).to_be_visible()
     page.goto("/privacy/access-log")
-    expect(page.get_by_text("view: person page")).to_be_visible()
+    expect(page.get_by_text("view: person page")).to_have_count(2)  # found, then shown again unticked
     assert_accessible(page)

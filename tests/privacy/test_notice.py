@@ -166,3 +166,26 @@ def test_an_unset_controller_is_synthetic_in_development_and_a_named_setting_in_
     for path in ("/privacy", f"/privacy/events/{event.id}"):
         page = parse(client.get(path))
         assert page.by_id("controller-name").text() == shown, path
+
+
+@pytest.mark.parametrize("app", [{"SURVEY_LINK_DAYS": 45, "RETENTION_ACCESS_LOG_DAYS": 200}], indirect=True)
+def test_the_notice_covers_messages_surveys_stories_the_contact_form_and_accounts_everywhere(client, db, make_event):
+    """Walkthrough finding 18: each of these has its own section, on the site's, a programme's and an event's
+    notice, stating what the code does (the survey link's configured lifetime, how to unsubscribe)."""
+    event = make_event()
+    factories.make_programme(slug="notice-sections")
+    db.session.commit()
+    for url in ("/privacy", "/privacy/programmes/notice-sections", f"/privacy/events/{event.id}"):
+        page = parse(client.get(url))
+        headings = {h.attrs.get("id"): h.text() for h in page.find_all("h2") if h.attrs.get("id")}
+        assert headings == {
+            "network-messages": "Messages about the network", "surveys": "Feedback surveys",
+            "stories": "Stories of good-relations work",
+            "directory-contact": "Contacting an organisation through the network directory",
+            "accounts": "Staff accounts and two-step sign-in"}, url
+        text = page.text()
+        assert "Every message about the network has an Unsubscribe link" in text
+        assert "The link works for 45 days and only once" in text
+        assert "we email your name, your email address and your message to that organisation" in text
+        assert "Two-step sign-in (a code from an app on your phone) is optional" in text
+        assert "kept as stated below" in text and "200 days" in page.by_id("retention").text()

@@ -33,7 +33,7 @@ def test_a_coordinator_finds_exports_and_erases_a_person_of_their_network(client
     with zipfile.ZipFile(io.BytesIO(download.data)) as archive:
         data = json.loads(archive.read("person.json"))
         summary = archive.read("summary.txt").decode()
-    assert len(data["registrations"]) == 3 and data["scope"] == "registrations at events of your network"
+    assert len(data["registrations"]) == 3 and data["scope"] == "registrations at events of your network, and its messages to them"
     assert "Step-free access for Siobhán" in summary
     now = utcnow()
     before = report_json(world.programme, now=now)

@@ -42,6 +42,8 @@ def test_register_cancel_and_the_waitlist_is_promoted(page, smtp, make_event, kn
     page.get_by_role("link", name="Cancel my registration").click()
     page.get_by_role("button", name="Yes, cancel my registration").click()
     expect(page.get_by_text("Your registration is cancelled")).to_be_visible()
+    expect(page.get_by_role("link", name="Back to the event page")).to_be_visible()
+    assert_accessible(page)
 
     promoted = smtp.to("lukasz@example.org")[-1]
     assert promoted["Subject"] == "A place has come free — you're in: Good relations in Crawley"

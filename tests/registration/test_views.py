@@ -362,3 +362,52 @@ def test_a_database_that_stays_busy_gets_a_friendly_page(client, db, make_event,
     text = response.get_data(as_text=True)
     assert "Nothing was saved" in text and "database is locked" not in text
     assert count(db, Registration) == 0
+
+
+def booking_details(page) -> dict[str, str]:
+    """The "Your details" list of a booking page, term by term."""
+    from tests.privacy.html import parse
+
+    (details,) = [dl for dl in parse(page).find_all("dl") if any(dt.text() == "Name" for dt in dl.find_all("dt"))]
+    return dict(zip([dt.text() for dt in details.find_all("dt")], [dd.text() for dd in details.find_all("dd")],
+                    strict=True))
+
+
+def test_the_booking_page_shows_every_answer_and_after_cancelling_the_way_back(client, db, make_event, known_org):
+    """Walkthrough finding 27: needs and the network-email consent always shown (blank ones as "None given"),
+    and a cancelled booking links to the event and to registering again."""
+    from eventsapp.messages.services import unsubscribe_from_network
+    from tests.privacy.html import parse
+
+    event = make_event()
+    token = booking_token(client.post(f"/events/{event.id}/register", data=form_data()))
+    details = booking_details(client.get(f"/booking/{token}"))
+    assert details["Access requirements"] == "None given" and details["Dietary needs"] == "None given"
+    assert details["Emails about the network’s future events"] == "No"
+    client.post(f"/booking/{token}/edit", data={**form_data(), "access_requirements": "Hearing loop",
+                                                 "dietary_requirements": "Halal", "consent_contact": "y"})
+    details = booking_details(client.get(f"/booking/{token}"))
+    assert (details["Access requirements"], details["Dietary needs"]) == ("Hearing loop", "Halal")
+    assert details["Emails about the network’s future events"] == "Yes, you agreed to them"
+    assert parse(client.get(f"/booking/{token}")).by_id("booking-next") is None  # still booked: nothing to go back to
+
+    unsubscribe_from_network(db.session.scalar(select(Registration.person_id)))
+    db.session.commit()
+    details = booking_details(client.get(f"/booking/{token}"))
+    assert details["Emails about the network’s future events"] == "No: you unsubscribed from messages about the network"
+
+    assert client.post(f"/booking/{token}/cancel").status_code == 302
+    links = parse(client.get(f"/booking/{token}")).by_id("booking-next").find_all("a")
+    assert [(a.text(), a.attrs["href"]) for a in links] == [
+        ("Register again", f"/events/{event.id}/register"), ("Back to the event page", f"/events/{event.id}")]
+    assert client.get(f"/events/{event.id}").status_code == 200
+    # The address is known, so the new booking's link goes to the mailbox; the place is theirs again.
+    assert client.post(f"/events/{event.id}/register", data=form_data()).status_code == 200
+    assert db.session.scalars(select(Registration.status).order_by(Registration.id)).all() == [
+        "cancelled", "confirmed"]
+
+    # Registration closed: only the way back to the event.
+    event.registration_closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    links = parse(client.get(f"/booking/{token}")).by_id("booking-next").find_all("a")
+    assert [a.text() for a in links] == ["Back to the event page"]

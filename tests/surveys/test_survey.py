@@ -358,3 +358,27 @@ def test_the_results_page_labels_the_rounded_total_so_it_cannot_contradict_the_r
         last_label, last_value = rows[-1]
         assert (last_label, last_value) == ("All responses (rounded to the nearest 5)", str(round_to_five(17))), label
         assert "Total" not in [row[0] for row in rows]
+
+
+def test_the_results_page_explains_why_the_tables_total_differs_from_the_exact_response_count(
+        app, db, client, login_as, ended_event):
+    """Walkthrough finding 25: "Responses 18" above tables totalling 20. The page says which is exact, that the
+    tables count the same responses rounded (the protection), and so may differ; below 10, nothing to explain."""
+    from tests.privacy.html import parse
+
+    login_as("organiser", ended_event.host)
+    with app.test_request_context():
+        _respond(ended_event, 9)
+    db.session.commit()
+    assert parse(client.get(f"/surveys/events/{ended_event.id}")).by_id("outcomes-rounding") is None
+    with app.test_request_context():
+        _respond(ended_event, 9)
+    db.session.commit()
+    page = parse(client.get(f"/surveys/events/{ended_event.id}"))
+    assert page.by_id("outcomes-rounding").text() == (
+        "“Responses” is the exact number of surveys returned. The tables below count those same responses question "
+        "by question (anyone who skipped a question as “Not answered”), but round every figure, the total included, "
+        "to the nearest 5 and hide small counts, so that nobody’s answers can be worked out. A table’s total can "
+        "therefore differ a little from the exact number above.")
+    headline = page.find_all("dd")
+    assert [dd.text() for dd in headline if dd.attrs.get("data-outcome") == "responses"] == ["18"]
