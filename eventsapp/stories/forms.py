@@ -220,5 +220,11 @@ class CoauthorForm(BaseForm):
     invite = SubmitField("Invite")
 
 
+class DeleteStoryForm(BaseForm):
+    """Confirm deleting a draft (the form is its CSRF token and the button)."""
+
+    submit = SubmitField("Delete the draft")
+
+
 class RemoveCoauthorForm(BaseForm):
     user = HiddenField()
