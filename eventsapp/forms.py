@@ -23,8 +23,9 @@ for every text field (``StringField`` and its subclasses: email, URL, search, hi
 
 It also rewords WTForms' default messages, for every field whose ``DataRequired``, ``InputRequired``
 or ``Length`` validator was given no message of its own (:func:`own_wording`): "This field is
-required." becomes "Title is required."; "Field cannot be longer than 200 characters." becomes
-"Title must be 200 characters or fewer: you entered 231." (the minimum, exact and range forms alike).
+required." becomes "Enter “Title”." (“Choose …” for a list, “Tick …” for a checkbox); "Field cannot
+be longer than 200 characters." becomes "“Title” must be 200 characters or fewer: you entered 231."
+(the minimum, exact and range forms alike).
 
 Invalid UTF-8 is refused for the whole request by :func:`refuse_invalid_utf8` (registered by
 :func:`init_app` ahead of every other ``before_request`` hook, so before Flask-WTF's CSRF check
@@ -42,7 +43,8 @@ from urllib.parse import unquote_to_bytes
 from flask import Flask, abort, request
 from flask_wtf import FlaskForm
 from jinja2 import pass_context
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import BooleanField, PasswordField, StringField, TextAreaField
+from wtforms.fields.choices import SelectFieldBase
 from wtforms.validators import DataRequired, InputRequired, Length
 
 #: Control characters (C0, DEL, C1), lone surrogates and the replacement character.
@@ -85,9 +87,18 @@ def _characters(count: int) -> str:
 
 
 def _field_name(field) -> str:
-    """The field's label as the subject of a sentence ("Title", "Area of work")."""
-    text = str(field.label.text or field.name).strip().rstrip(":?").strip()
-    return text[:1].upper() + text[1:] if text else field.name
+    """The field's label, quoted, as a message names it: “Title”, “What the token is for”."""
+    text = str(field.label.text or field.name).strip().rstrip(":").strip()
+    return f"“{text or field.name}”"
+
+
+def _required_message(field, name: str) -> str:
+    """What to do about an empty required field: choose, tick or enter it."""
+    if isinstance(field, SelectFieldBase):
+        return f"Choose {name}."
+    if isinstance(field, BooleanField):
+        return f"Tick {name}."
+    return f"Enter {name}."
 
 
 def _length_message(field, validator: Length, name: str) -> tuple[str, str]:
@@ -125,7 +136,7 @@ def own_wording(field) -> None:
         if getattr(validator, "message", None) is not None:
             continue
         if isinstance(validator, DataRequired | InputRequired):
-            replace[field.gettext("This field is required.")] = f"{name} is required."
+            replace[field.gettext("This field is required.")] = _required_message(field, name)
         elif isinstance(validator, Length):
             default, ours = _length_message(field, validator, name)
             replace[default] = ours

@@ -2,8 +2,9 @@
 
 - the error summary of ``templates/_partials/_form.html`` links to each field in error, by its id;
 - any page that shows a form with errors has a title starting "Error: " (once), whatever its form;
-- WTForms' default "This field is required." / "Field cannot be longer than …" name the field, and a
-  length says the limit and how long the entry was (:class:`eventsapp.forms.BaseForm`);
+- WTForms' default "This field is required." / "Field cannot be longer than …" name the field (and say
+  what to do: enter, choose, tick), and a length says the limit and how long the entry was
+  (:class:`eventsapp.forms.BaseForm`);
 - the survey questions page (one form per question) shows the summary of the form that was sent.
 """
 
@@ -12,8 +13,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from eventsapp.forms import BaseForm
 from tests import factories
@@ -40,17 +42,20 @@ class _Form(BaseForm):
     area = StringField("Area:", validators=[Optional(), Length(min=3, max=5)])
     code = StringField("Code", validators=[Optional(), Length(min=4)])
     own = StringField("Own", validators=[DataRequired("Give it a name of your own."), Length(max=2, message="Too long.")])
+    kind = SelectField("Kind", choices=[SelectChoice("", "Choose"), SelectChoice("a", "A")], validators=[InputRequired()])
+    agree = BooleanField("I agree", validators=[DataRequired()])
 
 
 @pytest.mark.parametrize(("data", "expected"), [
-    ({"area": "abc", "code": "abcd", "own": "x"}, {"name": ["Name of the group is required."]}),
-    ({"name": "x" * 11, "area": "abc", "code": "abcd", "own": "x"},
-     {"name": ["Name of the group must be 10 characters or fewer: you entered 11."]}),
-    ({"name": "ok", "area": "abcdef", "code": "a", "own": "x"},
-     {"area": ["Area must be between 3 and 5 characters: you entered 6."],
-      "code": ["Code must be at least 4 characters: you entered 1."]}),
-    ({"name": "ok", "own": ""}, {"own": ["Give it a name of your own."]}),  # a field's own message stays
-    ({"name": "ok", "own": "xyz"}, {"own": ["Too long."]}),
+    ({"area": "abc", "code": "abcd", "own": "x", "kind": "a", "agree": "y"}, {"name": ["Enter “Name of the group”."]}),
+    ({"name": "x" * 11, "area": "abc", "code": "abcd", "own": "x", "kind": "a", "agree": "y"},
+     {"name": ["“Name of the group” must be 10 characters or fewer: you entered 11."]}),
+    ({"name": "ok", "area": "abcdef", "code": "a", "own": "x", "kind": "a", "agree": "y"},
+     {"area": ["“Area” must be between 3 and 5 characters: you entered 6."],
+      "code": ["“Code” must be at least 4 characters: you entered 1."]}),
+    ({"name": "ok", "own": "x"}, {"kind": ["Choose “Kind”."], "agree": ["Tick “I agree”."]}),
+    ({"name": "ok", "own": "", "kind": "a", "agree": "y"}, {"own": ["Give it a name of your own."]}),  # its own stays
+    ({"name": "ok", "own": "xyz", "kind": "a", "agree": "y"}, {"own": ["Too long."]}),
 ])
 def test_default_messages_name_the_field_and_the_limit(app, data, expected):
     from werkzeug.datastructures import MultiDict
@@ -80,7 +85,7 @@ def test_a_render_form_page_has_the_summary_and_says_error_once(client, db, logi
     assert title_of(html).startswith("Error: Change password")
     assert "Error: Error:" not in html
     links = summary_links(html)
-    assert links["#current_password"] == "Current password: Current password is required."
+    assert links["#current_password"] == "Current password: Enter “Current password”."
     assert "This field is required." not in html
 
 
@@ -109,5 +114,5 @@ def test_the_survey_questions_page_sums_up_the_form_that_was_sent(db, client, lo
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert title_of(html).startswith("Error: ")
-    assert summary_links(html) == {"#d2-label": "Question: Question must be 300 characters or fewer: you entered 301."}
+    assert summary_links(html) == {"#d2-label": "Question: “Question” must be 300 characters or fewer: you entered 301."}
     assert 'id="d2-label"' in html
