@@ -16,6 +16,14 @@
     if (target.matches("fieldset, ul, div")) {
       target = target.querySelector("input, select, textarea") || target;
     }
+    // A field a script has hidden behind another control (a type-ahead over a list): the control
+    // shown in its place, in the same field.
+    if (target.getClientRects().length === 0) {
+      var field = target.closest(".mb-3, fieldset");
+      var shown = field && Array.prototype.find.call(field.querySelectorAll("input, select, textarea"),
+        function (control) { return control.type !== "hidden" && control.getClientRects().length > 0; });
+      if (shown) { target = shown; }
+    }
     var label = target.id ? document.querySelector("label[for='" + target.id + "']") : null;
     (label || target).scrollIntoView({ block: "center" });
     target.focus({ preventScroll: true });
