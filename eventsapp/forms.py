@@ -22,6 +22,12 @@ for every text field (``StringField`` and its subclasses: email, URL, search, hi
   silently drops every other control character;
 - ``PasswordField`` is left alone (a password is hashed, never stored or shown).
 
+It also rewords WTForms' default messages, for every field whose ``DataRequired``, ``InputRequired``
+or ``Length`` validator was given no message of its own (:func:`own_wording`): "This field is
+required." becomes "Enter “Title”." (“Choose …” for a list, “Tick …” for a checkbox); "Field cannot
+be longer than 200 characters." becomes "“Title” must be 200 characters or fewer: you entered 231."
+(the minimum, exact and range forms alike).
+
 Invalid UTF-8 is refused for the whole request by :func:`refuse_invalid_utf8` (registered by
 :func:`init_app` ahead of every other ``before_request`` hook, so before Flask-WTF's CSRF check
 parses the form): a path, query string or url-encoded body that is not UTF-8, or a path or query
@@ -38,7 +44,10 @@ from urllib.parse import unquote_to_bytes
 
 from flask import Flask, abort, request
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
+from jinja2 import pass_context
+from wtforms import BooleanField, PasswordField, StringField, TextAreaField
+from wtforms.fields.choices import SelectFieldBase
+from wtforms.validators import DataRequired, InputRequired, Length
 
 #: Control characters (C0, DEL, C1), the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
 #: U+2066-U+2069: invisible, they reorder what follows them on screen), lone surrogates and the
@@ -77,6 +86,68 @@ def _text_fields(form):
             yield field
 
 
+def _characters(count: int) -> str:
+    return f"{count} character" if count == 1 else f"{count} characters"
+
+
+def _field_name(field) -> str:
+    """The field's label, quoted, as a message names it: “Title”, “What the token is for”."""
+    text = str(field.label.text or field.name).strip().rstrip(":").strip()
+    return f"“{text or field.name}”"
+
+
+def _required_message(field, name: str) -> str:
+    """What to do about an empty required field: choose, tick or enter it."""
+    if isinstance(field, SelectFieldBase):
+        return f"Choose {name}."
+    if isinstance(field, BooleanField):
+        return f"Tick {name}."
+    return f"Enter {name}."
+
+
+def _length_message(field, validator: Length, name: str) -> tuple[str, str]:
+    """(WTForms' default message for this length rule, ours, with the limit and the entry's length)."""
+    length = len(field.data) if isinstance(field.data, str | list | tuple) else 0
+    low, high = validator.min, validator.max
+    entered = f"you entered {length}."
+    if high == -1:
+        default = field.ngettext("Field must be at least %(min)d character long.",
+                                 "Field must be at least %(min)d characters long.", low)
+        ours = f"{name} must be at least {_characters(low)}: {entered}"
+    elif low == -1:
+        default = field.ngettext("Field cannot be longer than %(max)d character.",
+                                 "Field cannot be longer than %(max)d characters.", high)
+        ours = f"{name} must be {_characters(high)} or fewer: {entered}"
+    elif low == high:
+        default = field.ngettext("Field must be exactly %(max)d character long.",
+                                 "Field must be exactly %(max)d characters long.", high)
+        ours = f"{name} must be exactly {_characters(high)}: {entered}"
+    else:
+        default = field.gettext("Field must be between %(min)d and %(max)d characters long.")
+        ours = f"{name} must be between {low} and {_characters(high)}: {entered}"
+    return default % {"min": low, "max": high, "length": length}, ours
+
+
+def own_wording(field) -> None:
+    """Replace WTForms' default "This field is required." and "Field cannot be longer than …" in the
+    field's errors with messages that name the field and, for a length, give the limit and the length
+    entered. A validator given its own message keeps it."""
+    if not field.errors or not isinstance(field.errors, list):
+        return
+    name = _field_name(field)
+    replace: dict[str, str] = {}
+    for validator in field.validators:
+        if getattr(validator, "message", None) is not None:
+            continue
+        if isinstance(validator, DataRequired | InputRequired):
+            replace[field.gettext("This field is required.")] = _required_message(field, name)
+        elif isinstance(validator, Length):
+            default, ours = _length_message(field, validator, name)
+            replace[default] = ours
+    if replace:
+        field.errors = [replace.get(error, error) if isinstance(error, str) else error for error in field.errors]
+
+
 class BaseForm(FlaskForm):
     """Flask-WTF's form (CSRF token included) that keeps control characters out of every text field."""
 
@@ -96,6 +167,8 @@ class BaseForm(FlaskForm):
                 continue
             field.errors = [*field.errors, message]
             valid = False
+        for field in self:
+            own_wording(field)
         return valid
 
 
@@ -146,6 +219,28 @@ def refuse_invalid_utf8() -> None:
                                "Go back, check what you typed or pasted, and try again.")
 
 
+def _forms_in(value, depth: int = 0):
+    """The forms in a template variable: a form, or a list, tuple or dict of them (two levels deep, for
+    a page's ``[(question, form), ...]``)."""
+    if isinstance(value, FlaskForm):
+        yield value
+    elif depth < 2 and isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _forms_in(item, depth + 1)
+    elif depth < 2 and isinstance(value, dict):
+        for item in value.values():
+            yield from _forms_in(item, depth + 1)
+
+
+@pass_context
+def page_has_form_errors(context) -> bool:
+    """Whether the page being rendered shows a form with errors: base.html then starts the page title
+    with "Error: ", for every page, whatever its form is called."""
+    return any(form.errors for value in context.get_all().values() for form in _forms_in(value))
+
+
 def init_app(app: Flask) -> None:
-    """Run :func:`refuse_invalid_utf8` before every other request hook (CSRF parses the form)."""
+    """Run :func:`refuse_invalid_utf8` before every other request hook (CSRF parses the form); give the
+    templates :func:`page_has_form_errors`."""
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_invalid_utf8)
+    app.jinja_env.globals["page_has_form_errors"] = page_has_form_errors

@@ -362,6 +362,13 @@ def can_manage_coauthors(user: User | None, story: Story) -> bool:
     return is_story_author(user, story) and can_write_stories(user)
 
 
+def can_delete_story(user: User | None, story: Story) -> bool:
+    """Delete a draft: the people who invite and remove its co-authors (:func:`can_manage_coauthors`: its
+    author, while still a writer, and its moderators). Never a co-author: they change the draft, not end
+    it. A submitted story is withdrawn to draft first; a published one keeps its unpublish path."""
+    return story.state == "draft" and can_manage_coauthors(user, story)
+
+
 def get_story_or_404(story_id: int, permission=can_view_story) -> Story:
     """Load a story the current user passes ``permission`` for.
 

@@ -1,4 +1,5 @@
-// Registration pages: organisation type-ahead (a <datalist>) and confirmation of destructive buttons.
+// Registration pages: organisation type-ahead (a <datalist>) and confirmation of destructive buttons
+// (the error summary's focus is static/forms.js's, on every page).
 (function () {
   "use strict";
 
@@ -37,7 +38,4 @@
       if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
     });
   });
-
-  var summary = document.getElementById("error-summary");
-  if (summary) { summary.focus(); }
 })();

@@ -88,7 +88,8 @@ class StoryForm(BaseForm):
         "organisations": "Hold Ctrl (Cmd on a Mac) to choose more than one.",
         "place": "A town, city or neighbourhood, for example Bradford.",
         "event": "Stories told at one of your events; the story then belongs to the event’s programme.",
-        "programme": "The coordinators of this programme review the story before it is published.",
+        "programme": "Filled in from the event when you choose one: a story told at an event belongs to the "
+                     "event’s programme. The coordinators of this programme review the story before it is published.",
         "photo": "JPEG, PNG, WebP or GIF. Location and camera details are removed.",
         "photo_alt": "Required with a photo, for example “Volunteers painting a mural together”.",
     }
@@ -101,6 +102,10 @@ class StoryForm(BaseForm):
         #: event id -> its programme id (None for an event outside any programme)
         self.event_programmes = event_programmes or {}
         self.clean_photo: tuple[bytes, str] | None = None
+        # Required by validate_approaches and validate_programme (even for a draft), not by a validator
+        # WTForms can read: flag them so that the form marks them * like the other required fields.
+        self.approaches.flags.required = True
+        self.programme.flags.required = True
 
     def validate_region(self, field) -> None:
         if not field.data or field.data not in chosen_values(field):
@@ -207,12 +212,18 @@ def user_id_or_none(value) -> int | None:
 
 
 class CoauthorForm(BaseForm):
-    """Invite a member of the story's (or its author's) organisations, chosen from a list (never typed)."""
+    """Invite a member of the author's organisations, chosen from a list (never typed)."""
 
     user = SelectField("Invite a co-author", coerce=user_id_or_none, validate_choice=False,
-                       description="Members of the organisations involved in the story and of the author’s "
-                                   "organisations. They can change the story while it is a draft.")
+                       description="Members of the author’s organisations. "
+                                   "They can change the story while it is a draft.")
     invite = SubmitField("Invite")
+
+
+class DeleteStoryForm(BaseForm):
+    """Confirm deleting a draft (the form is its CSRF token and the button)."""
+
+    submit = SubmitField("Delete the draft")
 
 
 class RemoveCoauthorForm(BaseForm):

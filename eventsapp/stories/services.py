@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import has_request_context, render_template, url_for
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from eventsapp.directory import live_organisations
@@ -208,6 +208,27 @@ def change_state(story: Story, action: str, by: User, note: str = "") -> Story:
     db.session.refresh(story)
     _notify(story, action, by, note.strip()[:2000])
     return story
+
+
+def delete_draft(story: Story) -> None:
+    """Delete a draft story for good: its co-author rows, its links to organisations and approaches and
+    its history go with it (``ON DELETE CASCADE``). Who may: :func:`~eventsapp.permissions.can_delete_story`.
+
+    The delete is conditional on the story still being a draft, so a story submitted a moment ago by a
+    co-author is kept.
+
+    :raise StoryStateError: when it is not a draft (a submitted story goes back to draft first; a
+        published one is unpublished).
+    """
+    if story.state != "draft":
+        raise StoryStateError("Only a draft can be deleted: take the story back to draft first.")
+    result = db.session.execute(
+        delete(Story).where(Story.id == story.id, Story.state == "draft").execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise StoryStateError("Someone else changed this story just now; see its current state.")
+    db.session.expunge(story)
+    db.session.flush()
 
 
 def _notify(story: Story, action: str, by: User, note: str) -> None:

@@ -9,6 +9,7 @@ GET/POST /stories/new               write a story (``?event=ID`` prefills it fro
 GET/POST /stories/<id>/edit         change it (author until published; moderators)
 POST /stories/<id>/<action>         submit, withdraw (author or moderator); publish, unpublish (moderators)
 POST /stories/<id>/feature          choose it for reports, or not (moderators)
+GET/POST /stories/<id>/delete       delete a draft, after a confirm step (its author; moderators)
 GET/POST /stories/<id>/coauthors  its co-authors; invite one (author until published; moderators)
 POST /stories/<id>/coauthors/remove  stop someone co-writing it (same people)
 GET  /stories/moderation            the coordinator's queue
@@ -29,6 +30,7 @@ from eventsapp.models import KINDS_OF_WORK, Event, Programme, Region, utcnow
 from eventsapp.models.approach import approach_list
 from eventsapp.permissions import (
     MAX_ID,
+    can_delete_story,
     can_edit_story,
     can_manage_coauthors,
     can_manage_event,
@@ -44,6 +46,7 @@ from eventsapp.stories import bp
 from eventsapp.stories.feed import render_atom
 from eventsapp.stories.forms import (
     CoauthorForm,
+    DeleteStoryForm,
     FeatureForm,
     FilterForm,
     RemoveCoauthorForm,
@@ -65,6 +68,7 @@ from eventsapp.stories.services import (
     coauthor_candidates,
     confirm_consent,
     create_story,
+    delete_draft,
     display_name,
     involvable_organisations,
     moderated_by,
@@ -148,6 +152,7 @@ def detail(story_id: int):
         may_edit=can_edit_story(current_user, story), moderator=moderator,
         author=is_story_author(current_user, story), coauthor=is_story_coauthor(current_user, story),
         may_manage_coauthors=can_manage_coauthors(current_user, story),
+        may_delete=can_delete_story(current_user, story),
         state_form=StateForm(), feature_form=FeatureForm(), transitions=TRANSITIONS,
     ))
     if not story.is_published:
@@ -354,6 +359,30 @@ def feature(story_id: int):
           else "The story no longer appears in reports.", "success")
     return redirect(request.form.get("next") == "moderation" and url_for("stories.moderation")
                     or url_for("stories.detail", story_id=story_id))
+
+
+@bp.route("/<int:story_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(story_id: int):
+    """Ask, then delete a draft story (its co-authors, organisations and history with it).
+
+    :raise 404: for a story the user cannot see. :raise 403: for anyone but its author and moderators, and
+        for a story that is not a draft.
+    """
+    story = get_story_or_404(story_id, permission=can_delete_story)
+    form = DeleteStoryForm()
+    if form.validate_on_submit():
+        title = story.title
+        try:
+            delete_draft(story)
+        except StoryStateError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+            return redirect(url_for("stories.detail", story_id=story_id))
+        db.session.commit()
+        flash(f"The draft “{title}” is deleted.", "success")
+        return redirect(url_for("stories.mine"))
+    return render_template("stories/delete.html", story=story, form=form), 400 if form.is_submitted() else 200
 
 
 def _coauthors_page(story, form: CoauthorForm, status: int = 200, remove_error: str | None = None):

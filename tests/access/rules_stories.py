@@ -153,5 +153,16 @@ RULES = [
          expect(404, organiser_a=302, coordinator=302, door_a=403, anonymous=302), data=DOOR_A, note="remove door A"),
     Rule("stories.remove_coauthor", "POST", DRAFT, expect(404, organiser_a=400, coordinator=400, anonymous=302),
          data=DOOR_A, note="not a co-author"),
+    # Deleting a draft: its author and moderators (like co-authors); a co-author sees it but may not (403).
+    Rule("stories.delete", "GET", DRAFT, MANAGERS, note="draft"),
+    Rule("stories.delete", "GET", COWRITTEN, expect(404, organiser_a=200, coordinator=200, door_a=403, anonymous=302),
+         note="co-written draft"),
+    Rule("stories.delete", "GET", SUBMITTED, expect(404, organiser_a=403, coordinator=403, anonymous=302),
+         note="submitted: not a draft"),
+    Rule("stories.delete", "GET", PUBLISHED, expect(403, anonymous=302), note="published: unpublish instead"),
+    Rule("stories.delete", "POST", DRAFT, expect(404, organiser_a=302, coordinator=302, anonymous=302), note="draft"),
+    Rule("stories.delete", "POST", COWRITTEN, expect(404, organiser_a=302, coordinator=302, door_a=403, anonymous=302),
+         note="co-written draft"),
+    Rule("stories.delete", "POST", PUBLISHED, expect(403, anonymous=302), note="published"),
     Rule("stories.approaches_list", "GET", lambda w: {}, public(301)),  # to network.approaches
 ]

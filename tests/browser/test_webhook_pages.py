@@ -35,7 +35,9 @@ def test_an_organiser_registers_an_endpoint_and_sends_a_test(app, db, page, make
     assert_accessible(page)
     page.get_by_role("link", name="Webhooks").click()
     page.get_by_role("button", name="Register endpoint").click()
-    expect(page.get_by_text("Choose at least one kind of change to send.")).to_be_visible()
+    expect(page.get_by_text("Choose at least one kind of change to send.", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Send: Choose at least one kind of change to send.").click()
+    expect(page.locator("#events input").first).to_be_focused()  # the summary's link reaches the group
     assert_accessible(page)
     page.get_by_label("Address (URL)").fill(receiver.url)
     page.get_by_label("Someone registers (registration.created)").check()

@@ -36,7 +36,7 @@ def test_write_preview_test_and_send_then_unsubscribe(request, app, db, smtp, pr
     assert_accessible(page)
     # Nothing written: the form comes back with its mistakes marked.
     page.get_by_role("button", name="Preview", exact=True).click()
-    expect(page.get_by_text("Write a subject.")).to_be_visible()
+    expect(page.get_by_text("Write a subject.", exact=True)).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("Send to").select_option("no_show")

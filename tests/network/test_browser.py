@@ -60,7 +60,7 @@ def test_every_network_page_is_accessible(request, network, assert_accessible, v
     # A form sent back with its mistakes marked.
     tab.goto(public[3])
     tab.get_by_role("button", name="Send the message").click()
-    expect(tab.get_by_text("Enter your name.")).to_be_visible()
+    expect(tab.get_by_text("Enter your name.", exact=True)).to_be_visible()
     assert_accessible(tab)
 
     sign_in(tab, user.email)
@@ -70,5 +70,5 @@ def test_every_network_page_is_accessible(request, network, assert_accessible, v
     tab.goto(private[1])
     tab.get_by_role("textbox", name="What we do").fill("")
     tab.get_by_role("button", name="Save the profile").click()
-    expect(tab.get_by_text("Say what your organisation does")).to_be_visible()
+    expect(tab.locator("#about-error")).to_contain_text("Say what your organisation does")
     assert_accessible(tab)

@@ -78,7 +78,7 @@ def test_coordinator_invites_an_organiser_who_sets_a_password(app, db, page, ass
     page.get_by_label("Choose a password").fill("too short")
     page.get_by_label("Repeat the new password").fill("too short")
     page.get_by_role("button", name="Create my account").click()
-    expect(page.get_by_text("Use at least 12 characters")).to_be_visible()
+    expect(page.locator("#password-error")).to_contain_text("Use at least 12 characters")
     assert page.get_by_label("Your name").input_value() == "Olu Organiser"  # input kept
     assert_accessible(page)  # the error state too
     page.get_by_label("Choose a password").fill(PASSPHRASE)

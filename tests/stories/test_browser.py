@@ -51,7 +51,7 @@ def test_writing_a_story_is_accessible_with_errors_at_the_fields(request, viewpo
     assert_accessible(page)
     page.get_by_label("Title").fill("Written in the browser")
     page.get_by_role("button", name="Save and submit for publication").click()
-    expect(page.get_by_text("Write a sentence or two that sums the story up.")).to_be_visible()
+    expect(page.get_by_text("Write a sentence or two that sums the story up.", exact=True)).to_be_visible()
     assert page.get_by_label("Title").input_value() == "Written in the browser"
     assert_accessible(page)
     page.goto("/stories/mine")
