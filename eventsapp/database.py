@@ -92,7 +92,7 @@ def autogenerate_filter(dialect_name: str):
 
 
 def read_one_row(sql: str, constants: dict, row_type: type, parameters: dict):
-    """PostgreSQL: the first row of one read-only statement (``sql`` in the driver's own form, with
+    """PostgreSQL through psycopg 3: the first row of one read-only statement (``sql`` in the driver's own form, with
     ``constants`` beside ``parameters``) as ``row_type``, or None; for a hot read of one round trip.
 
     Past the ORM session and SQLAlchemy's execution: a pooled psycopg connection in autocommit

@@ -394,6 +394,7 @@ def desk_search_as(user_pk: int, session_version: int, event_id: int, query: str
     parameters.update(user_id=user_pk, version=session_version)
     if db.engine.dialect.name == "postgresql":
         parameters["tz"] = app_zone().key
+    if db.engine.dialect.driver == "psycopg":  # read_one_row speaks psycopg 3 (autocommit, prepare)
         row = read_one_row(*_driver_statement(statement), parameters)
         rows = [row] if row is not None else []
     else:
